@@ -1,0 +1,73 @@
+import type { Readable } from 'node:stream';
+
+export type JobStatus = 'queued' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
+
+export interface JobRecord {
+  id: string;
+  module: string;
+  kind: string;
+  status: JobStatus;
+  title: string | null;
+  payload: Record<string, unknown>;
+  progress: number;
+  counters: Record<string, number>;
+  result: unknown;
+  error: string | null;
+  attempts: number;
+  created_by: string | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  updated_at: Date;
+}
+
+export interface JobEvent {
+  seq: number;
+  job_id: string;
+  ts: Date;
+  type: 'log' | 'progress' | 'status' | 'artifact';
+  level: string | null;
+  message: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface ArtifactRecord {
+  id: string;
+  job_id: string;
+  name: string;
+  blob_key: string;
+  size: number;
+  content_type: string;
+  created_at: Date;
+}
+
+/** What a job handler gets. */
+export interface JobContext<P = Record<string, unknown>> {
+  id: string;
+  payload: P;
+  /** 1 on the first run; >1 when resumed after a crash or retried after a failure */
+  attempt: number;
+  /** aborted when the job is cancelled (or the process shuts down): stop at the next safe point */
+  signal: AbortSignal;
+  /** percent 0–100 (clamped) and named counters (merged into the existing ones) */
+  progress(percent: number | null, counters?: Record<string, number>, message?: string): Promise<void>;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): Promise<void>;
+  /** stores a file in the blob store under jobs/<id>/<name> and lists it on the job */
+  artifact(name: string, data: Buffer | string | Readable, contentType?: string): Promise<ArtifactRecord>;
+  /** small resumable state kept with the job: what was already done survives a crash */
+  checkpoint: {
+    get<T = unknown>(): Promise<T | undefined>;
+    set(value: unknown): Promise<void>;
+  };
+  /** throws JobCancelledError when the job was cancelled */
+  throwIfCancelled(): void;
+}
+
+export type JobHandler = (ctx: JobContext<any>) => Promise<unknown>;
+
+export class JobCancelledError extends Error {
+  constructor() {
+    super('job cancelled');
+    this.name = 'JobCancelledError';
+  }
+}
