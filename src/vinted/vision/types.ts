@@ -1,0 +1,62 @@
+// Contract between the photo pipeline (ingest/ + vision/) and the rest of the Studio (catalog/, listings/, routes, CLI).
+export interface PipelineInput {
+  /** the name the user knows the file by: path relative to the given directory, or the upload's file name */
+  name: string;
+  /** either a file on disk or the bytes */
+  path?: string;
+  data?: Buffer;
+}
+
+export interface PipelineOptions {
+  backend: 'auto' | 'clip' | 'classic';
+  /** Hamming distance on the 64-bit pHash at or under which two photos are duplicates (default 5) */
+  dupHamming: number;
+  /** clustering: cosine-distance threshold (BULK_CLUSTER_EPS) and min photos (BULK_MIN_SAMPLES) */
+  clusterEps?: number;
+  minSamples?: number;
+  maxPerArticle: number; // 8
+  /** French category labels for zero-shot (CLIP only) */
+  categories: string[];
+  modelsDir: string;
+  /** where working copies / thumbnails / listing copies are written (blob keys are prefix + name) */
+  blobPrefix: string;
+  signal?: AbortSignal;
+}
+
+export interface StoredPhoto {
+  id: string;              // stable id within the job, e.g. "p0007"
+  file: string;            // PipelineInput.name
+  sha256: string;
+  phash: string;           // 16 hex chars
+  width: number;           // after orientation
+  height: number;
+  taken_at: string | null; // EXIF DateTimeOriginal, ISO
+  format: 'jpeg' | 'png' | 'webp' | 'heic';
+  blobs: { listing: string; work: string; thumb: string }; // blob keys (EXIF/GPS stripped)
+  sharpness: number;
+}
+
+export interface Cluster {
+  id: string;              // "c1", "c2", … in capture order of their first photo
+  photos: string[];        // photo ids, in capture order
+  cover: string;           // photo id
+  category: string | null; // French label, null without CLIP
+  category_score: number | null;
+  colors: string[];        // up to 2 French colour labels, dominant first
+  score: number;           // confidence 0–1
+  joins: { a: string; b: string; distance: number }[]; // the distances that joined the photos
+}
+
+export interface PipelineResult {
+  backend: 'clip' | 'classic';
+  photos: StoredPhoto[];                                 // kept photos (not duplicates, not errors)
+  duplicates: { file: string; of: string }[];             // file names (PipelineInput.name)
+  errors: { file: string; reason: string }[];
+  clusters: Cluster[];
+}
+
+export interface PipelineHooks {
+  /** called as files are processed: scanned/total and counters */
+  progress?(p: { stage: 'decode' | 'dedup' | 'embed' | 'cluster' | 'recognise'; done: number; total: number }): void;
+  log?(level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
+}
