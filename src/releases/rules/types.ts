@@ -1,0 +1,57 @@
+// A rule set is data (src/releases/rules/<type>-<year>.yaml); this is its shape after loading.
+export type ReleaseType = 'EBOOK' | 'DOCS' | 'TV';
+
+export interface VolumeSizeRule {
+  /** allowed volume sizes in bytes; `when` selects the list from the release name (e.g. SD vs HD) */
+  sizes: number[];
+  /** any positive multiple of this many bytes is also allowed */
+  multipleOf?: number;
+  /** regex tested against the release name; the first matching entry applies; absent = default */
+  when?: string;
+  label: string;
+}
+
+export interface RuleSet {
+  id: string; // e.g. "tv-2024"
+  type: ReleaseType;
+  year: number;
+  title: string;
+  naming: {
+    /** full-name grammar (JavaScript regex source, anchored) */
+    grammar: string;
+    /** human form, e.g. Author.Title.Year[.LANGUAGE].RETAiL|SCAN|HYBRiD[.FORMAT].eBOOK-GROUP */
+    pattern: string;
+    allowedChars: string; // regex character class source, e.g. "A-Za-z0-9._-"
+    maxLength: number;
+    /** regex that must NOT match (repeated punctuation) */
+    forbidden: { regex: string; detail: string }[];
+  };
+  archive: {
+    format: 'zip' | 'rar4';
+    /** regex every volume file name must match (case-sensitive) */
+    volumeName: string;
+    /** how the volume name is derived, for docs and writers */
+    volumeNaming: string;
+    maxVolumes: number;
+    volumeSizes: VolumeSizeRule[];
+    /** multiplier for sizes written in MB in the YAML (default 1 000 000) */
+    unit: number;
+    /** for zip: files every volume must contain ("*.nfo" glob allowed) */
+    insideEachVolume?: string[];
+    /** for zip: files that must not be inside a volume */
+    forbiddenInside?: string[];
+    /** for rar4: store only, no recovery record, no encryption, old-style names */
+    store?: boolean;
+  };
+  files: {
+    /** mandatory entries in the release directory (glob-ish: "*.nfo", "*.sfv") */
+    mandatory: string[];
+    /** allowed entries in the release directory besides volumes (globs / dir names) */
+    allowed: string[];
+    /** directories allowed (Sample/, Proof/) */
+    optionalDirs?: string[];
+  };
+  nfo: { maxColumns: number; encodings: string[]; maxCount: number };
+  diz?: { maxColumns: number; maxLines: number; diskCount: string };
+  sfv?: { required: boolean; coverAllVolumes: boolean };
+}
