@@ -1,0 +1,142 @@
+// Plan listings (spec §5, no side effect): one draft per article from the templates, price rules and
+// quality gates. Pure: the routes and the CLI persist the result.
+import type { Catalog, CatalogCluster } from '../catalog/types.ts';
+import type { VintedSettings } from '../settings.ts';
+import { normalizeCondition, conditionStatusId } from './conditions.ts';
+import { computePrice } from './pricing.ts';
+import { renderTemplate, TemplateError } from './templates.ts';
+import { runGates } from './gates.ts';
+import { capitalize, fold, hashtagSlug } from './text.ts';
+
+export interface ItemOverride {
+  title?: string;
+  description?: string;
+  price?: number;
+  brand?: string | null;
+  size?: string | null;
+  condition?: string | null;
+  category?: string | null;
+  color?: string | null;
+  publish?: boolean;
+}
+
+export interface PlanOptions {
+  defaults?: { condition?: string; size?: string; brand?: string; category?: string; city?: string };
+  templates?: { title?: string; description?: string };
+  overrides?: Record<string, ItemOverride>;
+}
+
+export interface PlanItem {
+  cluster_id: string;
+  title: string;
+  price: number | null;
+  price_min: number | null;
+  price_target: number | null;
+  price_max: number | null;
+  description: string;
+  condition: string | null;
+  status_id: number | null;
+  brand: string;
+  brand_tier: string | null;
+  size: string | null;
+  category: string | null;
+  color: string | null;
+  photos: string[];
+  cover: string;
+  publish: boolean;
+  publish_ready: boolean;
+  missing_fields: string[];
+}
+
+export interface Plan {
+  job_id: string;
+  created_at: string;
+  templates: { title: string; description: string };
+  items: PlanItem[];
+}
+
+type PlanSettings = Pick<VintedSettings, 'defaultPrice' | 'priceRules' | 'brandTiers' | 'conditionFactors' | 'marketingPhrases'
+  | 'city' | 'titleTemplate' | 'descriptionTemplate' | 'defaultCondition' | 'defaultSize'>;
+
+const pick = <T>(...vals: (T | null | undefined)[]): T | null => {
+  for (const v of vals) if (v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '')) return v;
+  return null;
+};
+
+function hashtags(category: string | null, colors: string[], brand: string | null): string {
+  const tags: string[] = [];
+  for (const v of [category, ...colors.slice(0, 2), brand]) if (v) tags.push(hashtagSlug(v));
+  for (const filler of ['secondemain', 'mode']) if (tags.length < 2) tags.push(filler);
+  return [...new Set(tags.filter(Boolean))].slice(0, 4).map((t) => `#${t}`).join(' ');
+}
+
+export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOptions, templates: { title: string; description: string }): PlanItem {
+  const o = opts.overrides?.[cluster.id] ?? {};
+  const d = opts.defaults ?? {};
+  const category = pick(o.category, cluster.category, d.category);
+  const colors = o.color !== undefined && o.color !== null ? [o.color] : cluster.colors ?? [];
+  const rawCondition = pick(o.condition, cluster.condition, d.condition, s.defaultCondition);
+  const condition = normalizeCondition(rawCondition);
+  const size = pick(o.size, cluster.size, d.size, s.defaultSize);
+  const brandRaw = pick(o.brand, cluster.brand, d.brand);
+  const brand = brandRaw && fold(brandRaw) !== 'unknown' ? brandRaw : null;
+  const price = computePrice({ category, brand, condition }, s);
+  const finalPrice = o.price !== undefined && o.price !== null ? o.price : price.price_target;
+  const city = d.city ?? s.city;
+  const sizeKnown = size && fold(size) !== fold(s.defaultSize) ? size : null;
+  const vars: Record<string, unknown> = {
+    category, Category: category ? capitalize(category) : '',
+    couleur: colors[0] ?? '', Couleur: colors[0] ?? '', couleurs: colors.join(' et '), Couleurs: colors.join(' et '),
+    'état': condition ? condition.toLowerCase() : '', 'État': condition ? condition.toLowerCase() : '',
+    etat: condition ? condition.toLowerCase() : '', Etat: condition ? condition.toLowerCase() : '', condition,
+    size: sizeKnown ?? '', Size: sizeKnown ?? '', taille: sizeKnown ?? '', Taille: sizeKnown ?? '',
+    brand: brand ?? '', Brand: brand ?? '', marque: brand ?? '', Marque: brand ?? '',
+    ville: city, Ville: city,
+    price: finalPrice, prix: finalPrice, Prix: finalPrice,
+    hashtags: hashtags(category, colors, brand), Hashtags: hashtags(category, colors, brand),
+  };
+  const missing: string[] = [];
+  let title = o.title ?? '';
+  let description = o.description ?? '';
+  try {
+    if (o.title === undefined) title = renderTemplate(templates.title, vars);
+    if (o.description === undefined) description = renderTemplate(templates.description, vars);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    missing.push('template_error');
+  }
+  const gates = runGates({ title, description, condition, size, price: finalPrice, category }, s.marketingPhrases);
+  if (rawCondition && !condition) gates.missing_fields.push('condition_invalid');
+  const missing_fields = [...missing, ...gates.missing_fields];
+  return {
+    cluster_id: cluster.id,
+    title,
+    price: finalPrice,
+    price_min: price.price_min,
+    price_target: price.price_target,
+    price_max: price.price_max,
+    description,
+    condition,
+    status_id: conditionStatusId(condition),
+    brand: brand ?? 'Unknown',
+    brand_tier: price.brand_tier,
+    size,
+    category,
+    color: colors[0] ?? null,
+    photos: cluster.photos,
+    cover: cluster.cover,
+    publish: o.publish ?? false,
+    publish_ready: missing_fields.length === 0,
+    missing_fields,
+  };
+}
+
+export function buildPlan(catalog: Catalog, s: PlanSettings, opts: PlanOptions = {}): Plan {
+  const templates = { title: opts.templates?.title || s.titleTemplate, description: opts.templates?.description || s.descriptionTemplate };
+  return {
+    job_id: catalog.job_id,
+    created_at: new Date().toISOString(),
+    templates,
+    items: catalog.clusters.map((c) => planItem(c, s, opts, templates)),
+  };
+}

@@ -1,0 +1,157 @@
+// The vinted module's own settings (read from config.env). This table is the single source for the
+// settings table in docs/vinted.md and the README.
+export interface VintedSetting { env: string; default: string; meaning: string }
+
+export const DEFAULT_TITLE_TEMPLATE = '{Category} {Couleur} ({État}) – Taille {Size}';
+// The spec's default description carries one hashtag while its own quality gate asks for 3–5: the
+// default here adds the category and colour hashtags so that a default plan can pass the gates.
+// Written in Nunjucks (not the `{Var}` shorthand) to drop "depuis {Ville}" when no city is set.
+export const DEFAULT_DESCRIPTION_TEMPLATE =
+  '{{ Category }} {{ Couleur }}. {{ État | capitalize }}. Envoi rapide{% if Ville %} depuis {{ Ville }}{% endif %}.\n'
+  + 'Photos réelles. Remise possible sur lot. #VintedBotStudio {{ Hashtags }}';
+
+export const DEFAULT_CATEGORIES = [
+  't-shirt', 'hoodie', 'sweatshirt', 'joggers', 'jeans', 'pantalon', 'short', 'puffer jacket', 'veste', 'manteau',
+  'parka', 'windbreaker', 'chemise', 'polo', 'robe', 'jupe', 'casquette', 'bonnet', 'sneakers', 'chaussures', 'sac',
+];
+
+export const DEFAULT_MARKETING_PHRASES = [
+  'parfait pour', 'magnifique', 'haute qualité', 'tendance', 'incroyable', 'exceptionnel', 'sublime', 'unique',
+  'must have', 'must-have', 'meilleur', 'meilleure', 'le plus', 'la plus', 'top qualité', 'superbe', 'à ne pas rater',
+  'affaire en or', 'idéal pour', 'parfaite pour',
+];
+
+export const settings = [
+  { env: 'BULK_MAX_FILES', default: '500', meaning: 'maximum number of photos per ingest (upload, ZIP or CLI); more is refused with 413' },
+  { env: 'BULK_MAX_FILE_MB', default: '40', meaning: 'maximum size of one uploaded photo in MB (a larger file gets a per-file error)' },
+  { env: 'BULK_MAX_ZIP_MB', default: '2048', meaning: 'maximum size of an uploaded ZIP in MB (413 above)' },
+  { env: 'VISION_BACKEND', default: 'auto', meaning: 'embedding backend: `auto` (CLIP when its files are present, else classic), `clip`, `classic`' },
+  { env: 'ATELIER_MODELS_DIR', default: '<data>/models', meaning: 'where CLIP model files are looked for / cached' },
+  { env: 'BULK_DUP_HAMMING', default: '5', meaning: 'pHash Hamming distance at or under which two photos are duplicates' },
+  { env: 'BULK_CLUSTER_EPS', default: '(pipeline default)', meaning: 'clustering: cosine-distance threshold joining two photos into one article' },
+  { env: 'BULK_MIN_SAMPLES', default: '(pipeline default)', meaning: 'clustering: minimum photos per article (1 allows singletons)' },
+  { env: 'BULK_MAX_PER_ARTICLE', default: '8', meaning: 'maximum photos per article' },
+  { env: 'VINTED_CATEGORIES', default: DEFAULT_CATEGORIES.join(','), meaning: 'comma-separated French category labels for zero-shot recognition (CLIP)' },
+  { env: 'DEFAULT_PRICE', default: '20', meaning: 'base price in € of an article whose category has no rule' },
+  { env: 'PRICE_RULES_JSON', default: '{}', meaning: 'base price per category, e.g. `{"hoodie":25,"t-shirt":10,"jeans":25,"veste":35}`' },
+  { env: 'BRAND_TIERS_JSON', default: '(built in)', meaning: 'brand tiers `{"tier":{"min":2,"max":2.5,"brands":["Lacoste","lv=Louis Vuitton"]}}` replacing the built-in premium/luxury/streetwear tiers; brands match on whole words' },
+  { env: 'CONDITION_FACTORS_JSON', default: '(built in)', meaning: 'price factor per condition, e.g. `{"Neuf avec étiquette":1.4,"Bon état":1}`' },
+  { env: 'MARKETING_PHRASES', default: DEFAULT_MARKETING_PHRASES.slice(0, 4).join('|') + '|…', meaning: '`|`-separated phrases refused by the quality gate (replaces the built-in list)' },
+  { env: 'VINTED_CITY', default: '(empty)', meaning: 'city named in descriptions ({Ville}); the sentence is shortened when empty' },
+  { env: 'VINTED_TITLE_TEMPLATE', default: DEFAULT_TITLE_TEMPLATE, meaning: 'default title template (Nunjucks, or `{Var}` shorthand); editable in the Studio' },
+  { env: 'VINTED_DESCRIPTION_TEMPLATE', default: '(see docs)', meaning: 'default description template (Nunjucks, or `{Var}` shorthand); editable in the Studio' },
+  { env: 'VINTED_DEFAULT_CONDITION', default: 'Bon état', meaning: 'condition used when an article has none' },
+  { env: 'VINTED_DEFAULT_SIZE', default: 'Taille non visible', meaning: 'size used when an article has none' },
+] as const satisfies readonly VintedSetting[];
+
+export interface BrandTier { name: string; min: number; max: number; brands: { alias: string; brand: string }[] }
+
+export interface VintedSettings {
+  maxFiles: number;
+  maxFileBytes: number;
+  maxZipBytes: number;
+  backend: 'auto' | 'clip' | 'classic';
+  modelsDir: string;
+  dupHamming: number;
+  clusterEps?: number;
+  minSamples?: number;
+  maxPerArticle: number;
+  categories: string[];
+  defaultPrice: number;
+  priceRules: Record<string, number>;
+  brandTiers: BrandTier[];
+  conditionFactors: Record<string, number>;
+  marketingPhrases: string[];
+  city: string;
+  titleTemplate: string;
+  descriptionTemplate: string;
+  defaultCondition: string;
+  defaultSize: string;
+}
+
+/** "lv=Louis Vuitton" → alias lv for Louis Vuitton; "Lacoste" → itself. */
+function brandEntry(s: string): { alias: string; brand: string } {
+  const i = s.indexOf('=');
+  return i > 0 ? { alias: s.slice(0, i).trim(), brand: s.slice(i + 1).trim() } : { alias: s.trim(), brand: s.trim() };
+}
+
+export const DEFAULT_BRAND_TIERS: BrandTier[] = [
+  {
+    name: 'premium', min: 2.0, max: 2.5,
+    brands: ['Ralph Lauren', 'Polo Ralph Lauren=Ralph Lauren', 'Karl Lagerfeld', 'Diesel', 'Tommy Hilfiger', 'Hilfiger=Tommy Hilfiger',
+      'Lacoste', 'Hugo Boss', 'Boss=Hugo Boss'].map(brandEntry),
+  },
+  {
+    name: 'luxury', min: 3.0, max: 5.0,
+    brands: ['Burberry', 'Dior', 'Christian Dior=Dior', 'Gucci', 'Louis Vuitton', 'LV=Louis Vuitton', 'Prada'].map(brandEntry),
+  },
+  {
+    name: 'streetwear', min: 2.5, max: 3.5,
+    brands: ['Fear of God Essentials', 'Fear of God=Fear of God Essentials', 'FOG Essentials=Fear of God Essentials', 'Supreme',
+      'Off-White', 'Off White=Off-White', 'Offwhite=Off-White'].map(brandEntry),
+  },
+];
+
+export const DEFAULT_CONDITION_FACTORS: Record<string, number> = {
+  'Neuf avec étiquette': 1.4,
+  'Neuf sans étiquette': 1.25,
+  'Très bon état': 1.1,
+  'Bon état': 1.0,
+  'Satisfaisant': 0.7,
+};
+
+function num(name: string, v: string | undefined, d: number, min = -Infinity): number {
+  if (v === undefined || v.trim() === '') return d;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}, got "${v}"`);
+  return n;
+}
+
+function json<T>(name: string, v: string | undefined, d: T): T {
+  if (v === undefined || v.trim() === '') return d;
+  try {
+    return JSON.parse(v) as T;
+  } catch (e) {
+    throw new Error(`${name} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function readSettings(env: Record<string, string | undefined>, dataDir = './data'): VintedSettings {
+  const backend = (env.VISION_BACKEND || 'auto').toLowerCase();
+  if (!['auto', 'clip', 'classic'].includes(backend)) throw new Error(`VISION_BACKEND must be auto, clip or classic, got "${backend}"`);
+  const priceRules = json<Record<string, number>>('PRICE_RULES_JSON', env.PRICE_RULES_JSON, {});
+  for (const [k, v] of Object.entries(priceRules)) {
+    if (typeof v !== 'number' || !(v > 0)) throw new Error(`PRICE_RULES_JSON: price of "${k}" must be a positive number`);
+  }
+  const tiersRaw = json<Record<string, { min: number; max: number; brands: string[] }> | null>('BRAND_TIERS_JSON', env.BRAND_TIERS_JSON, null);
+  const brandTiers = tiersRaw
+    ? Object.entries(tiersRaw).map(([name, t]) => {
+      if (!(t.min > 0) || !(t.max >= t.min) || !Array.isArray(t.brands)) throw new Error(`BRAND_TIERS_JSON: tier "${name}" needs min > 0, max ≥ min and brands[]`);
+      return { name, min: t.min, max: t.max, brands: t.brands.map(brandEntry) };
+    })
+    : DEFAULT_BRAND_TIERS;
+  const conditionFactors = json<Record<string, number>>('CONDITION_FACTORS_JSON', env.CONDITION_FACTORS_JSON, DEFAULT_CONDITION_FACTORS);
+  const opt = (name: string) => (env[name] && env[name]!.trim() !== '' ? num(name, env[name], 0, 0) : undefined);
+  return {
+    maxFiles: num('BULK_MAX_FILES', env.BULK_MAX_FILES, 500, 1),
+    maxFileBytes: num('BULK_MAX_FILE_MB', env.BULK_MAX_FILE_MB, 40, 0) * 1024 * 1024,
+    maxZipBytes: num('BULK_MAX_ZIP_MB', env.BULK_MAX_ZIP_MB, 2048, 0) * 1024 * 1024,
+    backend: backend as VintedSettings['backend'],
+    modelsDir: env.ATELIER_MODELS_DIR || `${dataDir}/models`,
+    dupHamming: num('BULK_DUP_HAMMING', env.BULK_DUP_HAMMING, 5, 0),
+    clusterEps: opt('BULK_CLUSTER_EPS'),
+    minSamples: opt('BULK_MIN_SAMPLES'),
+    maxPerArticle: num('BULK_MAX_PER_ARTICLE', env.BULK_MAX_PER_ARTICLE, 8, 1),
+    categories: env.VINTED_CATEGORIES ? env.VINTED_CATEGORIES.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_CATEGORIES,
+    defaultPrice: num('DEFAULT_PRICE', env.DEFAULT_PRICE, 20, 0),
+    priceRules,
+    brandTiers,
+    conditionFactors,
+    marketingPhrases: env.MARKETING_PHRASES ? env.MARKETING_PHRASES.split('|').map((s) => s.trim()).filter(Boolean) : DEFAULT_MARKETING_PHRASES,
+    city: env.VINTED_CITY || '',
+    titleTemplate: env.VINTED_TITLE_TEMPLATE || DEFAULT_TITLE_TEMPLATE,
+    descriptionTemplate: env.VINTED_DESCRIPTION_TEMPLATE || DEFAULT_DESCRIPTION_TEMPLATE,
+    defaultCondition: env.VINTED_DEFAULT_CONDITION || 'Bon état',
+    defaultSize: env.VINTED_DEFAULT_SIZE || 'Taille non visible',
+  };
+}

@@ -1,0 +1,164 @@
+import { describe, it, expect } from 'vitest';
+import { readSettings } from '../../src/vinted/settings.ts';
+import { matchBrandTier, computePrice } from '../../src/vinted/listings/pricing.ts';
+import { runGates, hashtagsValid } from '../../src/vinted/listings/gates.ts';
+import { normalizeCondition, conditionStatusId } from '../../src/vinted/listings/conditions.ts';
+import { renderTemplate, checkTemplate } from '../../src/vinted/listings/templates.ts';
+import { buildPlan } from '../../src/vinted/listings/plan.ts';
+import type { Catalog, CatalogCluster } from '../../src/vinted/catalog/types.ts';
+
+const s = readSettings({ PRICE_RULES_JSON: '{"hoodie":25,"t-shirt":10,"jeans":25,"veste":35}' });
+
+describe('brand tiers match whole words', () => {
+  it.each([
+    ['Louis Vuitton', 'luxury'],
+    ['LV', 'luxury'],
+    ['lv monogram', 'luxury'],
+    ['Calvin Klein', null],
+    ['calvin', null],
+    ['Galvanized', null],
+    ['Ralph Lauren', 'premium'],
+    ['POLO RALPH LAUREN', 'premium'],
+    ['Polo', null],
+    ['Hugo Boss', 'premium'],
+    ['Bossini', null],
+    ['Diesel', 'premium'],
+    ['Dioramas', null],
+    ['Off-White', 'streetwear'],
+    ['off white', 'streetwear'],
+    ['Supreme', 'streetwear'],
+    ['Supremely basic', null],
+    ['Fear of God Essentials', 'streetwear'],
+    ['Lacoste', 'premium'],
+    ['Unknown', null],
+    ['', null],
+    [null, null],
+  ])('%s → %s', (brand, tier) => {
+    expect(matchBrandTier(brand, s.brandTiers)?.tier ?? null).toBe(tier);
+  });
+});
+
+describe('prices', () => {
+  it.each([
+    // category, brand, condition, min, target, max
+    ['hoodie', null, 'Bon état', 20, 25, 30],
+    ['hoodie', 'Unknown', 'bon etat', 20, 25, 30],
+    ['t-shirt', null, 'Bon état', 8, 10, 12],
+    ['robe', null, 'Bon état', 16, 20, 24], // no rule: DEFAULT_PRICE
+    ['Jeans', null, 'Satisfaisant', 14, 18, 21], // 25 × 0.7 = 17.5
+    ['hoodie', 'Lacoste', 'Bon état', 50, 56, 63], // ×2.0–2.5
+    ['hoodie', 'Calvin Klein', 'Bon état', 20, 25, 30], // "lv" must not match "calvin"
+    ['veste', 'Louis Vuitton', 'Neuf avec étiquette', 147, 196, 245], // 35 × 1.4 × 3–5
+    ['t-shirt', 'Supreme', 'Très bon état', 28, 33, 39], // 10 × 1.1 × 2.5–3.5
+  ])('%s %s %s', (category, brand, condition, min, target, max) => {
+    const p = computePrice({ category, brand, condition }, s);
+    expect([p.price_min, p.price_target, p.price_max]).toEqual([min, target, max]);
+  });
+
+  it('DEFAULT_PRICE and PRICE_RULES_JSON come from the environment', () => {
+    const s2 = readSettings({ DEFAULT_PRICE: '12', PRICE_RULES_JSON: '{"robe":40}' });
+    expect(computePrice({ category: 'pull' }, s2).price_target).toBe(12);
+    expect(computePrice({ category: 'Robe' }, s2).price_target).toBe(40);
+    expect(() => readSettings({ PRICE_RULES_JSON: '{nope' })).toThrow(/PRICE_RULES_JSON/);
+    expect(() => readSettings({ PRICE_RULES_JSON: '{"robe":-1}' })).toThrow(/positive/);
+  });
+});
+
+describe('conditions', () => {
+  it.each([
+    ['Neuf avec étiquette', 6], ['neuf sans etiquette', 1], ['TRÈS BON ÉTAT', 2], ['Bon état', 3], ['satisfaisant', 4],
+    ['good', 3], ['cassé', null], [null, null],
+  ])('%s → %s', (c, id) => {
+    expect(conditionStatusId(c)).toBe(id);
+  });
+  it('canonical label', () => expect(normalizeCondition('bon etat')).toBe('Bon état'));
+});
+
+const okDesc = 'Hoodie noir. Bon état. Envoi rapide.\nPhotos réelles. #VintedBotStudio #hoodie #noir';
+const base = { title: 'Hoodie noir (bon état)', description: okDesc, condition: 'Bon état', size: 'M', price: 25, category: 'hoodie' };
+
+describe('quality gates', () => {
+  it.each([
+    ['all good', {}, []],
+    ['title of 71 chars', { title: 'x'.repeat(71) }, ['title_too_long']],
+    ['title of 70 chars', { title: 'é'.repeat(70) }, []],
+    ['2 hashtags', { description: 'Bon état. #a #b' }, ['hashtags_invalid']],
+    ['6 hashtags', { description: 'Bon état. #a #b #c #d #e #f' }, ['hashtags_invalid']],
+    ['hashtag not at the end', { description: 'Un #hoodie noir. #a #b #c' }, ['hashtags_invalid']],
+    ['emoji in title', { title: 'Hoodie 🔥' }, ['emoji']],
+    ['emoji in description', { description: 'Bon état ✨ #a #b #c' }, ['emoji']],
+    ['marketing phrase', { description: 'Magnifique hoodie, parfait pour l\'hiver. #a #b #c' }, ['marketing_phrase']],
+    ['"tendance" as a word only', { description: 'Tendances passées. #a #b #c' }, []],
+    ['no condition', { condition: null }, ['condition_missing']],
+    ['no size', { size: null }, ['size_missing']],
+    ['no price', { price: null }, ['price_missing']],
+    ['zero price', { price: 0 }, ['price_missing']],
+    ['no category', { category: null }, ['category_missing']],
+  ] as [string, Partial<typeof base>, string[]][])('%s', (_n, patch, expected) => {
+    const r = runGates({ ...base, ...patch }, s.marketingPhrases);
+    expect(r.missing_fields).toEqual(expected);
+    expect(r.publish_ready).toBe(expected.length === 0);
+  });
+  it('hashtags at the end, across a line break', () => {
+    expect(hashtagsValid('texte\n#a #b\n#c')).toBe(true);
+  });
+});
+
+describe('templates', () => {
+  it('accepts the {Var} shorthand and Nunjucks', () => {
+    expect(renderTemplate('{Category} {Couleur} ({État}) – Taille {Size}', { Category: 'Hoodie', Couleur: 'noir', 'État': 'bon état', Size: 'M' }))
+      .toBe('Hoodie noir (bon état) – Taille M');
+    expect(renderTemplate('{Category} {Couleur} ({État}) – Taille {Size}', { Category: 'Hoodie', Couleur: 'noir', 'État': 'bon état', Size: '' }))
+      .toBe('Hoodie noir (bon état)');
+    expect(renderTemplate('{{ Category | upper }}{% if Size %} {{ Size }}{% endif %}', { Category: 'jupe', Size: null })).toBe('JUPE');
+  });
+  it('refuses templates reaching for the runtime, or that do not compile', () => {
+    expect(() => checkTemplate('{{ range.constructor("return process")() }}')).toThrow(/forbidden/);
+    expect(() => checkTemplate('{% if %}')).toThrow(/compile/);
+    expect(() => checkTemplate('Import du Japon {{ Category }}')).not.toThrow();
+  });
+});
+
+function cluster(id: string, patch: Partial<CatalogCluster> = {}): CatalogCluster {
+  return {
+    id, photos: [`${id}p1`, `${id}p2`], cover: `${id}p1`, category: 'hoodie', category_score: 0.9, colors: ['noir'], score: 0.83, joins: [],
+    brand: null, size: null, condition: null, edited: false, ...patch,
+  };
+}
+
+describe('buildPlan', () => {
+  const catalog: Catalog = {
+    job_id: 'j1', backend: 'classic', files: 4, photos: [], duplicates: [], errors: [], version: 1,
+    clusters: [cluster('c1'), cluster('c2', { category: null, colors: [] }), cluster('c3', { brand: 'Calvin Klein', size: 'L', category: 'jeans', colors: ['bleu'] })],
+  };
+  it('matches the spec example with the default templates', () => {
+    const plan = buildPlan(catalog, s);
+    const [a, b, c] = plan.items;
+    expect(a).toMatchObject({
+      cluster_id: 'c1', title: 'Hoodie noir (bon état)', price: 25, condition: 'Bon état', status_id: 3, brand: 'Unknown',
+      size: 'Taille non visible', publish: false, publish_ready: true, missing_fields: [],
+    });
+    expect(a.description).toBe('Hoodie noir. Bon état. Envoi rapide.\nPhotos réelles. Remise possible sur lot. #VintedBotStudio #hoodie #noir');
+    expect(b.publish_ready).toBe(false);
+    expect(b.missing_fields).toContain('category_missing');
+    expect(b.price).toBe(20);
+    expect(c).toMatchObject({ title: 'Jeans bleu (bon état) – Taille L', brand: 'Calvin Klein', brand_tier: null, price: 25, publish_ready: true });
+    expect(c.description).toContain('#calvinklein');
+  });
+  it('applies defaults, overrides and custom templates', () => {
+    const plan = buildPlan(catalog, { ...s, city: 'Lyon' }, {
+      defaults: { category: 'sweatshirt', condition: 'Très bon état' },
+      templates: { title: '{{ Category }} {{ Brand }} {{ Couleur }}' },
+      overrides: { c1: { brand: 'LV', price: 99, publish: true }, c3: { title: 'Jean magnifique 🔥' } },
+    });
+    const [a, b, c] = plan.items;
+    expect(a).toMatchObject({ title: 'Hoodie LV noir', price: 99, price_target: 110, brand_tier: 'luxury', condition: 'Très bon état', status_id: 2, publish: true });
+    expect(a.description).toContain('depuis Lyon.');
+    expect(b).toMatchObject({ category: 'sweatshirt', publish_ready: true });
+    expect(c.missing_fields).toEqual(['emoji', 'marketing_phrase']);
+  });
+  it('flags a broken template instead of failing the plan', () => {
+    const plan = buildPlan(catalog, s, { templates: { title: '{% if %}' } });
+    expect(plan.items[0].missing_fields).toContain('template_error');
+  });
+});
