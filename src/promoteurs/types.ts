@@ -28,7 +28,10 @@ export interface City {
   departement: string;
   /** department name as written by the state: "Rhône", "Hauts-de-Seine" */
   departementNom: string;
-  zone: ZoneAbc;
+  /** zone of the "zonage ABC"; null when the zone table in use does not know the commune */
+  zone: ZoneAbc | null;
+  /** for a Paris/Lyon/Marseille arrondissement: the whole commune ("paris", INSEE 75056) */
+  commune?: { nom: string; slug: string; codeInsee: string };
 }
 
 /** One lot (apartment, house, …) of a programme. */
@@ -99,6 +102,9 @@ export interface ProgrammeCard {
 export interface ProgrammeDetail {
   /** may refine the card's name */
   name?: string;
+  /** set when the detail page itself tells its id / canonical URL (used when no card is at hand) */
+  idExterne?: string;
+  urlExterne?: string;
   adresse?: string;
   ville?: string;
   codePostal?: string;
