@@ -54,6 +54,10 @@ export interface CliContext {
   open(): Promise<CoreContext & { close(): Promise<void> }>;
   /** true when --json was given: print exactly one JSON object on stdout, logs to stderr */
   json(): boolean;
+  /** Calls the running server's API (ATELIER_URL + ATELIER_TOKEN); throws a clear error when not configured. */
+  api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Waits for a job, drawing a progress bar on stderr in a TTY; returns the finished job. */
+  watch(ctx: CoreContext, jobId: string): Promise<import('./jobs/types.ts').JobRecord>;
 }
 
 export interface AtelierModule {

@@ -1,0 +1,197 @@
+// The `atelier` command: platform commands (serve, worker, migrate, users, tokens, jobs, config)
+// and each module's group (`atelier vinted …`, `atelier promoteurs …`, `atelier releases …`).
+import { Command, CommanderError } from 'commander';
+import { loadConfig, settings } from './core/config.ts';
+import { createLogger } from './core/log.ts';
+import { openPlatform, type Platform } from './core/platform.ts';
+import { DataDirLockedError, readLock } from './core/lock.ts';
+import { CliError, EXIT, callApi, watchJob } from './core/cli-support.ts';
+import type { AtelierModule, CliContext, Role } from './core/module.ts';
+import { ROLES } from './core/auth.ts';
+
+export function buildCli(modules: AtelierModule[]): Command {
+  const program = new Command('atelier');
+  program
+    .description(`atelier — self-hosted automation workshops.\nModules: ${modules.map((m) => `${m.name} (${m.title.en})`).join(', ')}`)
+    .option('--json', 'print exactly one JSON object on stdout (logs go to stderr)')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const isJson = () => !!program.opts().json || process.argv.includes('--json');
+  const config = () => loadConfig();
+  const log = () => createLogger({ level: isJson() ? 'warn' : config().logLevel, file: config().logFile });
+  const opened: Platform[] = [];
+
+  async function open(work = true): Promise<Platform> {
+    const p = await openPlatform({ config: config(), modules, role: 'cli', work, log: log() });
+    opened.push(p);
+    return p;
+  }
+
+  const cliCtx: CliContext = {
+    open: async () => open(true),
+    json: isJson,
+    api: (method, path, body) => callApi(config().serverUrl, config().token, method, path, body),
+    watch: (ctx, jobId) => watchJob(ctx, jobId, isJson()),
+  };
+  (program as any).closeAll = async () => {
+    for (const p of opened.splice(0)) await p.close();
+  };
+
+  program.command('serve')
+    .description('start the web app, the API and (unless ATELIER_WORKERS=false) the job workers')
+    .option('-p, --port <port>', 'port (default PORT or 8080)')
+    .action(async (o) => {
+      const { startServer } = await import('./main.ts');
+      await startServer(modules, { port: o.port ? Number(o.port) : undefined });
+    });
+
+  program.command('worker')
+    .description('run job workers only (for a PostgreSQL deployment with separate worker processes)')
+    .action(async () => {
+      const cfg = config();
+      const p = await openPlatform({ config: cfg, modules, role: 'worker', work: true, schedules: true, log: log() });
+      p.log.info({ kinds: p.jobs.kinds() }, 'worker started');
+      const stop = async () => { await p.close(); process.exit(0); };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      await new Promise(() => {});
+    });
+
+  program.command('migrate')
+    .description('apply pending database migrations and exit')
+    .action(async () => {
+      const p = await open(false);
+      out({ ok: true, database: p.database.kind }, `migrations applied (${p.database.kind})`);
+    });
+
+  program.command('config')
+    .description('list every environment variable with its default and meaning')
+    .option('--markdown', 'as a Markdown table')
+    .action((o) => {
+      const all = [...settings, ...modules.flatMap((m) => ((m as any).settings ?? []) as typeof settings[number][])];
+      if (isJson()) return out({ ok: true, settings: all }, '');
+      if (o.markdown) {
+        console.log('| variable | default | meaning |\n|---|---|---|');
+        for (const s of all) console.log(`| \`${s.env}\` | ${s.default} | ${s.meaning} |`);
+      } else for (const s of all) console.log(`${s.env.padEnd(28)} ${s.default.padEnd(14)} ${s.meaning}`);
+    });
+
+  const users = program.command('users').description('manage users');
+  users.command('create-admin')
+    .description('create an admin user')
+    .requiredOption('--email <email>').requiredOption('--password <password>')
+    .action(async (o) => {
+      const p = await open(false);
+      const user = await p.auth.createUser(o.email, o.password, 'admin').catch((e: Error) => { throw new CliError(e.message, EXIT.usage, 'invalid_user'); });
+      out({ ok: true, user }, `admin ${user.email} created`);
+    });
+  users.command('create')
+    .description('create a user with a role')
+    .requiredOption('--email <email>').requiredOption('--password <password>')
+    .option('--role <role>', `one of ${ROLES.join(', ')}`, 'operator')
+    .action(async (o) => {
+      if (!ROLES.includes(o.role)) throw new CliError(`--role must be one of ${ROLES.join(', ')}`, EXIT.usage, 'usage');
+      const p = await open(false);
+      const user = await p.auth.createUser(o.email, o.password, o.role as Role).catch((e: Error) => { throw new CliError(e.message, EXIT.usage, 'invalid_user'); });
+      out({ ok: true, user }, `${user.role} ${user.email} created`);
+    });
+  users.command('list').description('list users').action(async () => {
+    const p = await open(false);
+    const list = await p.auth.listUsers();
+    out({ ok: true, users: list }, list.map((u) => `${u.email}\t${u.role}`).join('\n'));
+  });
+  users.command('token')
+    .description('create a personal API token for a user (shown once)')
+    .requiredOption('--email <email>').option('--name <name>', 'token name', 'cli')
+    .action(async (o) => {
+      const p = await open(false);
+      const u = await p.auth.findByEmail(o.email);
+      if (!u) throw new CliError(`no user ${o.email}`, EXIT.notFound, 'not_found');
+      const t = await p.auth.createApiToken(u.id, o.name);
+      out({ ok: true, token: t.token, id: t.id }, t.token);
+    });
+
+  const jobs = program.command('jobs').description('list and follow jobs');
+  jobs.command('list')
+    .option('--module <m>').option('--status <s>').option('--limit <n>', 'how many', '20')
+    .action(async (o) => {
+      const list = await withPlatformOrApi(
+        async (p) => p.jobs.list({ module: o.module, status: o.status, limit: Number(o.limit) }),
+        async () => (await cliCtx.api<{ jobs: any[] }>('GET', `/api/jobs?limit=${Number(o.limit)}${o.module ? `&module=${o.module}` : ''}${o.status ? `&status=${o.status}` : ''}`)).jobs,
+      );
+      out({ ok: true, jobs: list }, list.map((j: any) => `${j.id}  ${j.module}.${j.kind}  ${j.status}  ${Math.round(j.progress)}%  ${j.title ?? ''}`).join('\n'));
+    });
+  jobs.command('show <id>').action(async (id) => {
+    const r = await withPlatformOrApi(
+      async (p) => ({ job: await p.jobs.get(id), events: await p.jobs.eventsOf(id), artifacts: await p.jobs.artifacts(id) }),
+      async () => cliCtx.api('GET', `/api/jobs/${id}`),
+    );
+    if (!r.job) throw new CliError(`job ${id} not found`, EXIT.notFound, 'not_found');
+    out({ ok: true, ...r }, [`${r.job.module}.${r.job.kind} ${r.job.status} ${Math.round(r.job.progress)}%${r.job.error ? ` — ${r.job.error}` : ''}`, ...r.events.map((e: any) => `${new Date(e.ts).toISOString()} [${e.level}] ${e.message}`)].join('\n'));
+  });
+  jobs.command('cancel <id>').action(async (id) => {
+    const r = await withPlatformOrApi(async (p) => p.jobs.cancel(id), async () => (await cliCtx.api('POST', `/api/jobs/${id}/cancel`)).job);
+    if (!r) throw new CliError(`job ${id} not found`, EXIT.notFound, 'not_found');
+    out({ ok: true, job: r }, `job ${id}: ${r.status}`);
+  });
+  jobs.command('demo')
+    .description('run a demo job with a progress bar')
+    .option('--steps <n>', 'steps', '10')
+    .action(async (o) => {
+      const p = await open(true);
+      const job = await p.jobs.enqueue('core.demo', { steps: Number(o.steps), stepMs: 200 }, { title: 'Demo job' });
+      const done = await watchJob(p, job.id, isJson());
+      out({ ok: done.status === 'completed', job: done }, `demo job ${done.status}`);
+      if (done.status !== 'completed') process.exitCode = EXIT.failed;
+    });
+
+  for (const m of modules) {
+    if (!m.cli) continue;
+    const group = program.command(m.name).description(m.title.en);
+    m.cli(group, cliCtx);
+  }
+
+  /** runs locally when the data dir is free, or through the server's API when a server owns it */
+  async function withPlatformOrApi<T>(local: (p: Platform) => Promise<T>, remote: () => Promise<T>): Promise<T> {
+    const cfg = config();
+    if (!cfg.databaseUrl && readLock(cfg.dataDir)?.kind === 'server') return remote();
+    return local(await open(false));
+  }
+
+  function out(json: Record<string, unknown>, human: string) {
+    if (isJson()) process.stdout.write(JSON.stringify(json) + '\n');
+    else if (human) console.log(human);
+  }
+
+  return program;
+}
+
+export async function runCli(argv: string[], modules: AtelierModule[]): Promise<number> {
+  const program = buildCli(modules);
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      if (json) process.stdout.write(JSON.stringify({ ok: false, error: { code: 'usage', message: e.message } }) + '\n');
+      return EXIT.usage;
+    }
+    const err = e as Error & { exitCode?: number; code?: string };
+    const code = e instanceof DataDirLockedError ? EXIT.unavailable : (err.exitCode ?? EXIT.failed);
+    const errCode = e instanceof DataDirLockedError ? 'data_dir_locked' : (typeof err.code === 'string' ? err.code : 'failed');
+    if (json) process.stdout.write(JSON.stringify({ ok: false, error: { code: errCode, message: err.message } }) + '\n');
+    process.stderr.write(`atelier: ${err.message}\n`);
+    return code;
+  } finally {
+    await (program as any).closeAll?.();
+  }
+}
+
+if (import.meta.main) {
+  const { modules } = await import('./modules.ts');
+  const code = await runCli(process.argv, modules);
+  if (!process.argv.includes('serve') && !process.argv.includes('worker')) process.exit(code);
+}

@@ -1,0 +1,165 @@
+// Users, passwords (argon2id), access tokens (short-lived JWT), rotating refresh tokens and personal
+// API tokens (only their SHA-256 is stored).
+import crypto from 'node:crypto';
+import { hash, verify, Algorithm } from '@node-rs/argon2';
+import { SignJWT, jwtVerify } from 'jose';
+import type { Kysely } from 'kysely';
+import type { Role } from './module.ts';
+
+export interface User { id: string; email: string; role: Role }
+
+export const ROLE_RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+export const ROLES: Role[] = ['viewer', 'operator', 'admin'];
+
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+
+export function validatePassword(pw: string): string | null {
+  if (typeof pw !== 'string' || pw.length < 10) return 'password must be at least 10 characters';
+  if (pw.length > 256) return 'password too long';
+  return null;
+}
+
+export class AuthService {
+  private db: Kysely<any>;
+  private jwtKey: Uint8Array;
+  private accessTtl: number;
+  private refreshTtl: number;
+
+  constructor(db: Kysely<any>, jwtKey: Uint8Array, accessTtl: number, refreshTtl: number) {
+    this.db = db;
+    this.jwtKey = jwtKey;
+    this.accessTtl = accessTtl;
+    this.refreshTtl = refreshTtl;
+  }
+
+  private users() {
+    return this.db.withSchema('core');
+  }
+
+  async countUsers(): Promise<number> {
+    const r = await this.users().selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async createUser(email: string, password: string, role: Role): Promise<User> {
+    const problem = validatePassword(password);
+    if (problem) throw new Error(problem);
+    const normalized = email.trim().toLowerCase();
+    if (!/^[^@\s]+@[^@\s]+$/.test(normalized)) throw new Error(`invalid email: ${email}`);
+    const existing = await this.findByEmail(normalized);
+    if (existing) throw new Error(`a user with email ${normalized} already exists`);
+    const password_hash = await hash(password, { algorithm: Algorithm.Argon2id });
+    const row = await this.users().insertInto('users').values({ email: normalized, password_hash, role }).returning(['id', 'email', 'role']).executeTakeFirstOrThrow();
+    return row as User;
+  }
+
+  async setPassword(userId: string, password: string): Promise<void> {
+    const problem = validatePassword(password);
+    if (problem) throw new Error(problem);
+    const password_hash = await hash(password, { algorithm: Algorithm.Argon2id });
+    await this.users().updateTable('users').set({ password_hash }).where('id', '=', userId).execute();
+    await this.users().updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  }
+
+  async setRole(userId: string, role: Role): Promise<void> {
+    await this.users().updateTable('users').set({ role }).where('id', '=', userId).execute();
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    await this.users().deleteFrom('users').where('id', '=', userId).execute();
+  }
+
+  async listUsers(): Promise<(User & { created_at: Date })[]> {
+    return (await this.users().selectFrom('users').select(['id', 'email', 'role', 'created_at']).orderBy('created_at').execute()) as any;
+  }
+
+  async findByEmail(email: string) {
+    return this.users().selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  }
+
+  async getUser(id: string): Promise<User | undefined> {
+    return (await this.users().selectFrom('users').select(['id', 'email', 'role']).where('id', '=', id).where('disabled', '=', false).executeTakeFirst()) as User | undefined;
+  }
+
+  /** Checks the password; returns the user or null. Constant work whether or not the user exists. */
+  async checkPassword(email: string, password: string): Promise<User | null> {
+    const row = await this.findByEmail(email);
+    const ok = row ? await verify(row.password_hash, password).catch(() => false) : (await verify(DUMMY_HASH, password).catch(() => false), false);
+    if (!row || !ok || row.disabled) return null;
+    return { id: row.id, email: row.email, role: row.role };
+  }
+
+  async accessToken(user: User): Promise<string> {
+    return new SignJWT({ role: user.role, email: user.email })
+      .setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setIssuedAt()
+      .setExpirationTime(`${this.accessTtl}s`).setIssuer('atelier').sign(this.jwtKey);
+  }
+
+  async verifyAccess(token: string): Promise<User | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'] });
+      if (!payload.sub) return null;
+      // roles can change: trust the database, not the token
+      return (await this.getUser(payload.sub)) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  async issueRefresh(userId: string, family: string = crypto.randomUUID()): Promise<string> {
+    const token = crypto.randomBytes(32).toString('base64url');
+    await this.users().insertInto('refresh_tokens').values({
+      user_id: userId, family, token_hash: sha256(token), expires_at: new Date(Date.now() + this.refreshTtl * 1000),
+    }).execute();
+    return token;
+  }
+
+  /** Rotation: the presented token is used up and a new one issued. Reuse of a used token revokes the family. */
+  async rotateRefresh(token: string): Promise<{ user: User; refresh: string } | null> {
+    const row = await this.users().selectFrom('refresh_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
+    if (!row || row.revoked_at || new Date(row.expires_at) < new Date()) return null;
+    if (row.used_at) {
+      await this.users().updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('family', '=', row.family).execute();
+      return null;
+    }
+    const upd = await this.users().updateTable('refresh_tokens').set({ used_at: new Date() })
+      .where('id', '=', row.id).where('used_at', 'is', null).returning('id').executeTakeFirst();
+    if (!upd) return null;
+    const user = await this.getUser(row.user_id);
+    if (!user) return null;
+    return { user, refresh: await this.issueRefresh(user.id, row.family) };
+  }
+
+  async revokeRefresh(token: string): Promise<void> {
+    const row = await this.users().selectFrom('refresh_tokens').select('family').where('token_hash', '=', sha256(token)).executeTakeFirst();
+    if (row) await this.users().updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('family', '=', row.family).execute();
+  }
+
+  async createApiToken(userId: string, name: string): Promise<{ id: string; token: string; prefix: string; name: string }> {
+    const token = `atl_${crypto.randomBytes(24).toString('base64url')}`;
+    const prefix = token.slice(0, 8);
+    const row = await this.users().insertInto('api_tokens').values({ user_id: userId, name, prefix, token_hash: sha256(token) }).returning('id').executeTakeFirstOrThrow();
+    return { id: row.id, token, prefix, name };
+  }
+
+  async listApiTokens(userId: string) {
+    return this.users().selectFrom('api_tokens').select(['id', 'name', 'prefix', 'created_at', 'last_used_at'])
+      .where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('created_at').execute();
+  }
+
+  async revokeApiToken(userId: string, id: string): Promise<boolean> {
+    const r = await this.users().updateTable('api_tokens').set({ revoked_at: new Date() })
+      .where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
+    return !!r;
+  }
+
+  async verifyApiToken(token: string): Promise<User | null> {
+    const row = await this.users().selectFrom('api_tokens').select(['id', 'user_id']).where('token_hash', '=', sha256(token)).where('revoked_at', 'is', null).executeTakeFirst();
+    if (!row) return null;
+    await this.users().updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
+    return (await this.getUser(row.user_id)) ?? null;
+  }
+}
+
+// a valid argon2id hash of a random string, verified when the email is unknown (same timing)
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0gH4LSKQKSUdKV1pzcEA3Tzl1OAjgsuq8ElYL7b4G2I';

@@ -1,0 +1,434 @@
+// Jobs: pg-boss moves the work (queues, retries, heartbeats, cron); core.jobs is the record users see
+// (status, progress, counters, log, artefacts, checkpoint). A job whose process dies stops sending
+// heartbeats; pg-boss's monitor then retries it, and the handler resumes from its checkpoint.
+import os from 'node:os';
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Readable } from 'node:stream';
+import { PgBoss } from 'pg-boss';
+import { fromPglite } from 'pg-boss/dist/adapters/pglite.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db.ts';
+import type { BlobStore } from '../files.ts';
+import type { Logger } from '../log.ts';
+import { scrub } from '../log.ts';
+import { jobMetrics } from '../metrics.ts';
+import {
+  JobCancelledError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
+} from './types.ts';
+
+export type { JobHandler, JobContext, JobRecord, JobEvent, ArtifactRecord, JobStatus } from './types.ts';
+export { JobCancelledError } from './types.ts';
+
+export interface QueueDefinition {
+  handler: JobHandler;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  expireInSeconds?: number;
+  concurrency?: number;
+}
+
+export interface EnqueueOptions {
+  title?: string;
+  createdBy?: string | null;
+  /** start later (seconds) */
+  delaySeconds?: number;
+}
+
+export interface JobFilter { status?: string; module?: string; kind?: string; limit?: number; offset?: number; createdBy?: string }
+
+const TERMINAL: JobStatus[] = ['completed', 'failed', 'cancelled'];
+export const isTerminal = (s: string) => (TERMINAL as string[]).includes(s);
+
+/** heartbeats: a job silent for this long is considered dead and retried (pg-boss minimum is 10 s) */
+const HEARTBEAT_SECONDS = 10;
+
+function toRecord(row: any): JobRecord {
+  const { checkpoint: _c, boss_id: _b, worker: _w, heartbeat_at: _h, ...rest } = row;
+  return { ...rest, progress: Number(row.progress), attempts: Number(row.attempts) } as JobRecord;
+}
+
+export class JobService {
+  private database: Database;
+  private db: Kysely<any>;
+  private files: BlobStore;
+  private log: Logger;
+  private boss: PgBoss | null = null;
+  private queues = new Map<string, QueueDefinition>();
+  private running = new Map<string, AbortController>();
+  private workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  private working = false;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  readonly events = new EventEmitter();
+
+  constructor(database: Database, files: BlobStore, log: Logger) {
+    this.database = database;
+    this.db = database.db;
+    this.files = files;
+    this.log = log.child({ component: 'jobs' });
+    this.events.setMaxListeners(0);
+  }
+
+  define(kind: string, def: QueueDefinition): void {
+    if (!/^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_.-]*$/.test(kind)) throw new Error(`job kind must be "<module>.<kind>": ${kind}`);
+    this.queues.set(kind, def);
+  }
+
+  kinds(): string[] {
+    return [...this.queues.keys()];
+  }
+
+  async start(opts: { work: boolean; schedules?: { name: string; cron: string; tz?: string; job: string; payload?: Record<string, unknown> }[] }): Promise<void> {
+    const common = {
+      schema: 'pgboss',
+      superviseIntervalSeconds: 5,
+      monitorIntervalSeconds: 5,
+      maintenanceIntervalSeconds: 60,
+      cronWorkerIntervalSeconds: 5,
+    };
+    this.boss = this.database.kind === 'pglite'
+      ? new PgBoss({ ...common, db: fromPglite(this.database.pglite!), backend: 'pglite' } as any)
+      : new PgBoss({ ...common, connectionString: this.database.connectionString!, max: 4 } as any);
+    this.boss.on('error', (e: Error) => this.log.error({ err: e }, 'queue error'));
+    await this.boss.start();
+    for (const [kind, def] of this.queues) {
+      const options = {
+        retryLimit: def.retryLimit ?? 2,
+        retryDelay: def.retryDelaySeconds ?? 10,
+        retryBackoff: true,
+        expireInSeconds: def.expireInSeconds ?? 6 * 3600,
+        heartbeatSeconds: HEARTBEAT_SECONDS,
+      };
+      const existing = await this.boss.getQueue(kind);
+      if (!existing) await this.boss.createQueue(kind, options);
+      else await this.boss.updateQueue(kind, options);
+    }
+    if (opts.schedules) {
+      for (const s of opts.schedules) {
+        if (!this.queues.has(s.job)) throw new Error(`schedule ${s.name}: unknown job kind ${s.job}`);
+        await this.boss.schedule(s.job, s.cron, { schedule: s.name, payload: s.payload ?? {} }, { tz: s.tz ?? 'UTC', key: s.name });
+      }
+    }
+    if (opts.work) {
+      this.working = true;
+      for (const [kind, def] of this.queues) {
+        await this.boss.work(kind, { batchSize: 1, localConcurrency: def.concurrency ?? 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]: any[]) => {
+          return this.run(kind, def, job);
+        });
+      }
+      this.heartbeatTimer = setInterval(() => void this.beat(), 2000);
+      this.heartbeatTimer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    // graceful: let running handlers see the abort, then stop pg-boss (which waits for them)
+    for (const c of this.running.values()) c.abort(new Error('shutdown'));
+    if (this.boss) await this.boss.stop({ graceful: true, timeout: 15000, close: true } as any).catch(() => {});
+    this.boss = null;
+  }
+
+  get isWorking(): boolean {
+    return this.working;
+  }
+
+  async ready(): Promise<boolean> {
+    if (!this.boss) return false;
+    try {
+      await this.boss.getQueues();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // ---------- producing ----------
+
+  async enqueue(kind: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions = {}): Promise<JobRecord> {
+    if (!this.queues.has(kind)) throw new Error(`unknown job kind: ${kind}`);
+    if (!this.boss) throw new Error('job queue not started');
+    const [module, ...rest] = kind.split('.');
+    const row = await this.db.withSchema('core').insertInto('jobs')
+      .values({ module, kind: rest.join('.'), title: opts.title ?? null, payload: JSON.stringify(payload), created_by: opts.createdBy ?? null })
+      .returningAll().executeTakeFirstOrThrow();
+    try {
+      const bossId = await this.boss.send(kind, { jobId: row.id }, opts.delaySeconds ? { startAfter: opts.delaySeconds } : {});
+      await this.db.withSchema('core').updateTable('jobs').set({ boss_id: bossId }).where('id', '=', row.id).execute();
+    } catch (e) {
+      await this.finish(row.id, 'failed', null, `could not be queued: ${(e as Error).message}`);
+      throw e;
+    }
+    jobMetrics.enqueued.inc({ module, kind: rest.join('.') });
+    this.emit(row.id);
+    return toRecord(row);
+  }
+
+  async get(id: string): Promise<JobRecord | undefined> {
+    if (!isUuid(id)) return undefined;
+    const row = await this.db.withSchema('core').selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async list(f: JobFilter = {}): Promise<JobRecord[]> {
+    let q = this.db.withSchema('core').selectFrom('jobs').selectAll().orderBy('created_at', 'desc').limit(Math.min(f.limit ?? 50, 500)).offset(f.offset ?? 0);
+    if (f.status) q = q.where('status', '=', f.status);
+    if (f.module) q = q.where('module', '=', f.module);
+    if (f.kind) q = q.where('kind', '=', f.kind);
+    if (f.createdBy) q = q.where('created_by', '=', f.createdBy);
+    return (await q.execute()).map(toRecord);
+  }
+
+  async eventsOf(id: string, afterSeq = 0, limit = 1000): Promise<JobEvent[]> {
+    const rows = await this.db.withSchema('core').selectFrom('job_events').selectAll()
+      .where('job_id', '=', id).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+    return rows.map((r: any) => ({ ...r, seq: Number(r.seq) }));
+  }
+
+  async artifacts(id: string): Promise<ArtifactRecord[]> {
+    const rows = await this.db.withSchema('core').selectFrom('artifacts').selectAll().where('job_id', '=', id).orderBy('created_at').execute();
+    return rows.map((r: any) => ({ ...r, size: Number(r.size) }));
+  }
+
+  async artifact(jobId: string, artifactId: string): Promise<ArtifactRecord | undefined> {
+    if (!isUuid(artifactId)) return undefined;
+    const r = await this.db.withSchema('core').selectFrom('artifacts').selectAll().where('job_id', '=', jobId).where('id', '=', artifactId).executeTakeFirst();
+    return r ? ({ ...r, size: Number(r.size) } as ArtifactRecord) : undefined;
+  }
+
+  async cancel(id: string): Promise<JobRecord | undefined> {
+    const job = await this.get(id);
+    if (!job) return undefined;
+    if (isTerminal(job.status)) return job;
+    await this.finish(id, 'cancelled', null, null);
+    this.running.get(id)?.abort(new JobCancelledError());
+    const row = await this.db.withSchema('core').selectFrom('jobs').select(['boss_id', 'module', 'kind']).where('id', '=', id).executeTakeFirst();
+    if (row?.boss_id && this.boss) await this.boss.cancel(`${row.module}.${row.kind}`, row.boss_id).catch(() => {});
+    return this.get(id);
+  }
+
+  /** Starts a new run of a finished job with the same payload. */
+  async rerun(id: string, createdBy?: string | null): Promise<JobRecord | undefined> {
+    const job = await this.get(id);
+    if (!job) return undefined;
+    return this.enqueue(`${job.module}.${job.kind}`, job.payload, { title: job.title ?? undefined, createdBy });
+  }
+
+  /** Resolves when the job reaches a terminal state. */
+  async wait(id: string, opts: { signal?: AbortSignal; onChange?: (job: JobRecord) => void; onLog?: (e: JobEvent) => void } = {}): Promise<JobRecord> {
+    let lastSeq = 0;
+    let lastUpdated = '';
+    for (;;) {
+      const job = await this.get(id);
+      if (!job) throw new Error(`job ${id} not found`);
+      if (opts.onLog) {
+        for (const e of await this.eventsOf(id, lastSeq)) {
+          lastSeq = e.seq;
+          if (e.type === 'log') opts.onLog(e);
+        }
+      }
+      const stamp = `${job.updated_at?.toString()}|${job.progress}|${job.status}`;
+      if (stamp !== lastUpdated) {
+        lastUpdated = stamp;
+        opts.onChange?.(job);
+      }
+      if (isTerminal(job.status)) return job;
+      if (opts.signal?.aborted) throw new Error('aborted');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, 500);
+        const onEv = () => done();
+        function done() {
+          clearTimeout(t);
+          this_.events.off(id, onEv);
+          resolve();
+        }
+        const this_ = this;
+        this.events.on(id, onEv);
+      });
+    }
+  }
+
+  /** Deletes finished jobs older than `days`, their events and artefact blobs. */
+  async purge(days: number): Promise<number> {
+    const old = await this.db.withSchema('core').selectFrom('jobs').select('id')
+      .where('finished_at', '<', new Date(Date.now() - days * 86400_000)).execute();
+    for (const { id } of old) {
+      await this.files.deletePrefix(`jobs/${id}/`);
+      await this.db.withSchema('core').deleteFrom('jobs').where('id', '=', id).execute();
+    }
+    return old.length;
+  }
+
+  // ---------- running ----------
+
+  private emit(id: string) {
+    this.events.emit(id);
+    this.events.emit('*', id);
+  }
+
+  private async beat(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (!ids.length) return;
+    try {
+      const rows = await this.db.withSchema('core').updateTable('jobs').set({ heartbeat_at: new Date() })
+        .where('id', 'in', ids).returning(['id', 'status']).execute();
+      // a cancel issued by another process shows up here
+      for (const r of rows) if (r.status === 'cancelled') this.running.get(r.id)?.abort(new JobCancelledError());
+    } catch (e) {
+      this.log.warn({ err: e }, 'heartbeat failed');
+    }
+  }
+
+  private async run(kind: string, def: QueueDefinition, bossJob: any): Promise<unknown> {
+    let jobId: string = bossJob.data?.jobId;
+    if (!jobId) {
+      // a cron tick: the schedule sends its payload; make the visible job record now
+      const [module, ...rest] = kind.split('.');
+      const row = await this.db.withSchema('core').insertInto('jobs')
+        .values({ module, kind: rest.join('.'), title: bossJob.data?.schedule ? `scheduled: ${bossJob.data.schedule}` : null, payload: JSON.stringify(bossJob.data?.payload ?? {}), boss_id: bossJob.id })
+        .returning('id').executeTakeFirstOrThrow();
+      jobId = row.id;
+      await this.boss!.update?.(kind, { ...bossJob.data, jobId } as any).catch?.(() => {});
+    }
+    const claimed = await this.db.withSchema('core').updateTable('jobs')
+      .set({
+        status: 'running', attempts: sql`attempts + 1`, worker: this.workerId, heartbeat_at: new Date(),
+        started_at: sql`coalesce(started_at, now())`, updated_at: new Date(), error: null, boss_id: bossJob.id,
+      })
+      .where('id', '=', jobId).where('status', 'in', ['queued', 'retrying', 'running'])
+      .returningAll().executeTakeFirst();
+    if (!claimed) return { skipped: true }; // cancelled or already finished
+    const record = toRecord(claimed);
+    const controller = new AbortController();
+    this.running.set(jobId, controller);
+    // pg-boss aborts its own signal when the job is cancelled/expired on its side
+    bossJob.signal?.addEventListener?.('abort', () => controller.abort(new JobCancelledError()));
+    const ctx = this.context(record, controller.signal);
+    this.emit(jobId);
+    if (record.attempts > 1) await ctx.log('warn', `resumed (attempt ${record.attempts})`);
+    const timer = jobMetrics.duration.startTimer({ module: record.module, kind: record.kind });
+    jobMetrics.running.inc();
+    try {
+      const result = await def.handler(ctx);
+      await ctx.flush();
+      if (controller.signal.aborted) {
+        await this.finish(jobId, 'cancelled', null, null);
+        return { cancelled: true };
+      }
+      await this.finish(jobId, 'completed', result ?? null, null);
+      return { ok: true };
+    } catch (e) {
+      await ctx.flush().catch(() => {});
+      const err = e as Error;
+      if (controller.signal.aborted && (err instanceof JobCancelledError || controller.signal.reason instanceof JobCancelledError)) {
+        await this.finish(jobId, 'cancelled', null, null);
+        return { cancelled: true };
+      }
+      if (controller.signal.aborted) {
+        // shutting down: leave it for the next process (pg-boss retries it after the heartbeat lapses)
+        throw err;
+      }
+      const message = scrub(err?.message ?? String(e));
+      const willRetry = bossJob.retryCount < bossJob.retryLimit;
+      await ctx.log('error', willRetry ? `attempt ${record.attempts} failed, will retry: ${message}` : `failed: ${message}`);
+      if (willRetry) {
+        await this.db.withSchema('core').updateTable('jobs').set({ status: 'retrying', error: message, updated_at: new Date() }).where('id', '=', jobId).execute();
+        this.emit(jobId);
+      } else await this.finish(jobId, 'failed', null, message);
+      throw err;
+    } finally {
+      timer();
+      jobMetrics.running.dec();
+      this.running.delete(jobId);
+    }
+  }
+
+  private async finish(id: string, status: JobStatus, result: unknown, error: string | null): Promise<void> {
+    const row = await this.db.withSchema('core').updateTable('jobs')
+      .set({
+        status, result: result === null ? null : JSON.stringify(result), error, finished_at: new Date(), updated_at: new Date(),
+        ...(status === 'completed' ? { progress: 100 } : {}),
+      })
+      .where('id', '=', id).where('status', 'not in', TERMINAL).returning(['module', 'kind']).executeTakeFirst();
+    if (row) {
+      await this.addEvent(id, 'status', status === 'failed' ? 'error' : 'info', `job ${status}${error ? `: ${error}` : ''}`, { status });
+      jobMetrics.finished.inc({ module: row.module, kind: row.kind, status });
+    }
+    this.emit(id);
+  }
+
+  private async addEvent(id: string, type: JobEvent['type'], level: string | null, message: string | null, data?: Record<string, unknown>) {
+    await this.db.withSchema('core').insertInto('job_events')
+      .values({ job_id: id, type, level, message: message === null ? null : scrub(message), data: data ? JSON.stringify(data) : null })
+      .execute();
+    this.emit(id);
+  }
+
+  private context(job: JobRecord, signal: AbortSignal): JobContext & { flush(): Promise<void> } {
+    const id = job.id;
+    let counters: Record<string, number> = { ...(job.counters ?? {}) };
+    let pending: { progress: number | null; message?: string } | null = null;
+    let lastWrite = 0;
+    let writing: Promise<void> = Promise.resolve();
+    const write = async () => {
+      if (!pending) return;
+      const p = pending;
+      pending = null;
+      lastWrite = Date.now();
+      await this.db.withSchema('core').updateTable('jobs')
+        .set({ ...(p.progress !== null ? { progress: p.progress } : {}), counters: JSON.stringify(counters), updated_at: new Date() })
+        .where('id', '=', id).execute();
+      this.emit(id);
+    };
+    const self = this;
+    return {
+      id,
+      payload: job.payload,
+      attempt: job.attempts,
+      signal,
+      async progress(percent, more, message) {
+        if (more) counters = { ...counters, ...more };
+        pending = { progress: percent === null ? (pending?.progress ?? null) : Math.max(0, Math.min(100, percent)), message };
+        // at most ~4 writes a second; the last state is always flushed at the end
+        if (Date.now() - lastWrite > 250) {
+          writing = writing.then(write);
+          await writing;
+        }
+        if (message) await self.addEvent(id, 'progress', 'info', message, { percent, counters });
+      },
+      async log(level, message, data) {
+        await self.addEvent(id, 'log', level, message, data);
+      },
+      async artifact(name, data, contentType = 'application/octet-stream') {
+        const key = `jobs/${id}/${name}`;
+        const info = await self.files.put(key, typeof data === 'string' ? Buffer.from(data) : (data as Buffer | Readable));
+        const row = await self.db.withSchema('core').insertInto('artifacts')
+          .values({ job_id: id, name, blob_key: key, size: info.size, content_type: contentType })
+          .onConflict((oc) => oc.columns(['job_id', 'name']).doUpdateSet({ size: info.size, content_type: contentType, blob_key: key }))
+          .returningAll().executeTakeFirstOrThrow();
+        await self.addEvent(id, 'artifact', 'info', `artifact ${name}`, { name, size: info.size });
+        return { ...row, size: Number(row.size) } as ArtifactRecord;
+      },
+      checkpoint: {
+        async get<T>() {
+          const r = await self.db.withSchema('core').selectFrom('jobs').select('checkpoint').where('id', '=', id).executeTakeFirst();
+          return (r?.checkpoint ?? undefined) as T | undefined;
+        },
+        async set(value) {
+          await self.db.withSchema('core').updateTable('jobs').set({ checkpoint: JSON.stringify(value) }).where('id', '=', id).execute();
+        },
+      },
+      throwIfCancelled() {
+        if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new JobCancelledError();
+      },
+      async flush() {
+        await writing;
+        await write();
+      },
+    };
+  }
+}
+
+function isUuid(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+}

@@ -1,0 +1,95 @@
+// Opens the platform: data dir lock → database → migrations → vault → blob store → http → jobs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type Config } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
+import { openDatabase, type Database } from './db.ts';
+import { migrate } from './migrate.ts';
+import { Vault, loadMasterKey } from './vault.ts';
+import { LocalBlobStore, type BlobStore } from './files.ts';
+import { HttpClient } from './http.ts';
+import { JobService } from './jobs/service.ts';
+import { AuthService } from './auth.ts';
+import { acquireLock } from './lock.ts';
+import type { AtelierModule, CoreContext } from './module.ts';
+import { coreJobs } from './jobs/core-jobs.ts';
+
+export interface Platform extends CoreContext {
+  database: Database;
+  auth: AuthService;
+  modules: AtelierModule[];
+  lock: ReturnType<typeof acquireLock> | null;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  config?: Config;
+  modules: AtelierModule[];
+  /** which process this is (for the lock): the embedded DB is single-owner */
+  role: 'server' | 'cli' | 'worker';
+  /** run job workers in this process */
+  work: boolean;
+  /** register cron schedules (server/worker only) */
+  schedules?: boolean;
+  /** PGlite in memory (tests) */
+  memory?: boolean;
+  log?: Logger;
+}
+
+export async function openPlatform(o: OpenOptions): Promise<Platform> {
+  const config = o.config ?? loadConfig();
+  const log = o.log ?? createLogger({ level: config.logLevel, file: config.logFile });
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  // PostgreSQL server: many processes may share it; embedded: one owner only
+  const lock = config.databaseUrl || o.memory ? null : acquireLock(config.dataDir, o.role);
+  let database: Database | null = null;
+  let jobs: JobService | null = null;
+  let http: HttpClient | null = null;
+  try {
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, memory: o.memory });
+    const applied = await migrate(database, [
+      { module: 'core', dir: path.join(import.meta.dirname, 'migrations') },
+      ...o.modules.map((m) => ({ module: m.name, dir: m.migrationsDir })),
+    ]);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+    const vault = new Vault(database.db, loadMasterKey(config.secretKey, config.dataDir), config.secretKeysOld);
+    const files: BlobStore = config.files.kind === 's3'
+      ? await (await import('./files-s3.ts')).createS3BlobStore(config.files.s3)
+      : new LocalBlobStore(path.join(config.dataDir, 'files'));
+    http = new HttpClient({ ...config.http, log: log.child({ component: 'http' }) });
+    jobs = new JobService(database, files, log);
+    const auth = new AuthService(database.db, vault.derive('jwt'), config.accessTtl, config.refreshTtl);
+    const ctx: CoreContext = { config, db: database.db, log, vault, files, http, jobs };
+    for (const [kind, def] of Object.entries(coreJobs(ctx))) jobs.define(`core.${kind}`, def);
+    for (const m of o.modules) for (const [kind, def] of Object.entries(m.jobs ?? {})) jobs.define(`${m.name}.${kind}`, def);
+    const schedules = o.schedules
+      ? [
+          { name: 'core.purge', cron: '17 3 * * *', job: 'core.purge' },
+          ...o.modules.flatMap((m) => (m.schedules?.(config) ?? []).map((s) => ({ ...s, job: `${m.name}.${s.job}` }))),
+        ]
+      : undefined;
+    await jobs.start({ work: o.work, schedules });
+    if (config.adminEmail && config.adminPassword && (await auth.countUsers()) === 0) {
+      await auth.createUser(config.adminEmail, config.adminPassword, 'admin');
+      log.info({ email: config.adminEmail }, 'bootstrap admin created from ATELIER_ADMIN_EMAIL');
+    }
+    const db = database;
+    const j = jobs;
+    const h = http;
+    return {
+      ...ctx, database, auth, modules: o.modules, lock,
+      async close() {
+        await j.stop();
+        await h.close();
+        await db.close();
+        lock?.release();
+      },
+    };
+  } catch (e) {
+    await jobs?.stop().catch(() => {});
+    await http?.close().catch(() => {});
+    await database?.close().catch(() => {});
+    lock?.release();
+    throw e;
+  }
+}
