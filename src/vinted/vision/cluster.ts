@@ -1,0 +1,186 @@
+// Grouping photos into articles.
+//
+// 1. Visual clustering: agglomerative, average linkage on cosine distance, merging while the
+//    average distance between two groups is ≤ eps and the merged group has ≤ maxSize photos.
+// 2. Is the capture order informative? If the visual groups are mostly runs of consecutive photos
+//    (far more than a shuffled order would give), the photos were shot garment by garment: then the
+//    grouping is redone as a segmentation of the capture sequence (dynamic programming over runs of
+//    1..maxSize photos), which keeps close-ups and odd angles with their neighbours and splits two
+//    similar garments shot one after the other. Large EXIF time gaps push toward a cut.
+// 3. Small groups (< minSamples) join their nearest group when it is close enough (1.5 × eps).
+// Each group gets a confidence score (mean silhouette mapped to 0–1) and the MST edges that join it.
+
+export interface ClusterParams {
+  eps: number;
+  minSamples: number;
+  maxSize: number;
+}
+
+export interface ClusterInput extends ClusterParams {
+  n: number;
+  /** symmetric n×n distance matrix, row-major */
+  dist: Float32Array;
+  /** photo indices in capture order */
+  order: number[];
+  /** capture time in ms per photo index (null when unknown) */
+  times: (number | null)[];
+}
+
+export interface Group {
+  members: number[];               // photo indices, capture order
+  score: number;
+  joins: { a: number; b: number; distance: number }[];
+}
+
+export interface ClusterOutput {
+  mode: 'sequence' | 'visual';
+  contiguity: number;
+  groups: Group[];
+}
+
+/** Per-segment bias of the sequence segmentation (in distance units): > 0 favours fewer, longer runs. */
+export const SEGMENT_BIAS = 0.0;
+
+export function agglomerative(n: number, dist: Float32Array, eps: number, maxSize: number): number[][] {
+  const D = new Float64Array(n * n);
+  for (let i = 0; i < n * n; i++) D[i] = dist[i]!;
+  const size = new Int32Array(n).fill(1);
+  const active = new Uint8Array(n).fill(1);
+  const members: number[][] = Array.from({ length: n }, (_, i) => [i]);
+  for (;;) {
+    let best = Infinity, bi = -1, bj = -1;
+    for (let i = 0; i < n; i++) {
+      if (!active[i]) continue;
+      for (let j = i + 1; j < n; j++) {
+        if (!active[j] || size[i]! + size[j]! > maxSize) continue;
+        const d = D[i * n + j]!;
+        if (d < best) { best = d; bi = i; bj = j; }
+      }
+    }
+    if (bi < 0 || best > eps) break;
+    // Lance–Williams update for average linkage
+    const si = size[bi]!, sj = size[bj]!;
+    for (let k = 0; k < n; k++) {
+      if (!active[k] || k === bi || k === bj) continue;
+      const v = (si * D[bi * n + k]! + sj * D[bj * n + k]!) / (si + sj);
+      D[bi * n + k] = v; D[k * n + bi] = v;
+    }
+    size[bi] = si + sj;
+    members[bi] = members[bi]!.concat(members[bj]!);
+    active[bj] = 0;
+  }
+  return members.filter((_, i) => active[i]);
+}
+
+/** Share of within-group links that are consecutive in capture order (1 = every group is a run). */
+export function contiguity(groups: number[][], order: number[]): { value: number; random: number } {
+  const n = order.length;
+  const gid = new Int32Array(n);
+  groups.forEach((g, k) => g.forEach((i) => (gid[i] = k)));
+  let adj = 0;
+  for (let p = 1; p < n; p++) if (gid[order[p]!] === gid[order[p - 1]!]) adj++;
+  let links = 0, expected = 0;
+  for (const g of groups) { links += g.length - 1; expected += (g.length * (g.length - 1)) / Math.max(1, n); }
+  return { value: links ? adj / links : 0, random: links ? expected / links : 0 };
+}
+
+function segmentSequence(inp: ClusterInput): number[][] {
+  const { n, dist, order, eps, maxSize, times } = inp;
+  // big time gaps between consecutive shots (≥ 4× the median gap and ≥ 45 s) count against a run spanning them
+  const gaps: number[] = [];
+  for (let p = 1; p < n; p++) {
+    const a = times[order[p - 1]!], b = times[order[p]!];
+    gaps.push(a != null && b != null ? Math.abs(b - a) : NaN);
+  }
+  const known = gaps.filter((g) => !Number.isNaN(g)).sort((x, y) => x - y);
+  const med = known.length ? known[Math.floor(known.length / 2)]! : NaN;
+  const bigGap = gaps.map((g) => !Number.isNaN(g) && !Number.isNaN(med) && g >= Math.max(4 * med, 45_000));
+  const best = new Float64Array(n + 1).fill(Infinity);
+  const from = new Int32Array(n + 1);
+  best[0] = 0;
+  for (let e = 1; e <= n; e++) {
+    // grow the run backwards from e-1, accumulating pair costs (d - eps)
+    let cost = 0;
+    let gapsInside = 0;
+    for (let len = 1; len <= Math.min(maxSize, e); len++) {
+      const s = e - len;
+      const newcomer = order[s]!;
+      for (let q = s + 1; q < e; q++) cost += dist[newcomer * n + order[q]!]! - eps;
+      if (len > 1 && bigGap[s]) gapsInside++;
+      // pair costs are normalised by run size so long runs are not favoured just for having more pairs
+      const v = best[s]! + (len > 1 ? (2 * cost) / len : 0) + SEGMENT_BIAS + gapsInside * eps;
+      if (v < best[e]!) { best[e] = v; from[e] = s; }
+    }
+  }
+  const runs: number[][] = [];
+  for (let e = n; e > 0; e = from[e]!) runs.push(order.slice(from[e]!, e));
+  return runs.reverse();
+}
+
+function meanDist(dist: Float32Array, n: number, i: number, g: number[]): number {
+  let s = 0, c = 0;
+  for (const j of g) if (j !== i) { s += dist[i * n + j]!; c++; }
+  return c ? s / c : NaN;
+}
+
+function attachSmall(groups: number[][], inp: ClusterInput): number[][] {
+  if (inp.minSamples <= 1) return groups;
+  const gs = groups.map((g) => g.slice());
+  for (let k = 0; k < gs.length; k++) {
+    const g = gs[k]!;
+    if (!g.length || g.length >= inp.minSamples) continue;
+    let best = Infinity, bk = -1;
+    for (let o = 0; o < gs.length; o++) {
+      if (o === k || !gs[o]!.length || gs[o]!.length + g.length > inp.maxSize) continue;
+      let s = 0;
+      for (const i of g) s += meanDist(inp.dist, inp.n, i, gs[o]!);
+      if (s / g.length < best) { best = s / g.length; bk = o; }
+    }
+    if (bk >= 0 && best <= 1.5 * inp.eps) { gs[bk]!.push(...g); gs[k] = []; }
+  }
+  return gs.filter((g) => g.length);
+}
+
+function mst(members: number[], dist: Float32Array, n: number): Group['joins'] {
+  if (members.length < 2) return [];
+  const inTree = [members[0]!];
+  const rest = new Set(members.slice(1));
+  const joins: Group['joins'] = [];
+  while (rest.size) {
+    let best = Infinity, a = -1, b = -1;
+    for (const i of inTree) for (const j of rest) {
+      const d = dist[i * n + j]!;
+      if (d < best) { best = d; a = i; b = j; }
+    }
+    joins.push({ a, b, distance: Math.round(best * 1e4) / 1e4 });
+    inTree.push(b); rest.delete(b);
+  }
+  return joins;
+}
+
+export function clusterPhotos(inp: ClusterInput): ClusterOutput {
+  const { n, dist, order, eps } = inp;
+  if (n === 0) return { mode: 'visual', contiguity: 0, groups: [] };
+  const visual = agglomerative(n, dist, eps, inp.maxSize);
+  const c = contiguity(visual, order);
+  const sequential = n >= 3 && c.value >= 0.6 && c.value >= c.random + 0.3;
+  let groups = sequential ? segmentSequence(inp) : visual;
+  groups = attachSmall(groups, inp);
+  const rank = new Int32Array(n);
+  order.forEach((i, p) => (rank[i] = p));
+  groups = groups.map((g) => g.slice().sort((a, b) => rank[a]! - rank[b]!)).sort((a, b) => rank[a[0]!]! - rank[b[0]!]!);
+  const out: Group[] = groups.map((g, k) => {
+    // silhouette per photo: a = mean distance inside its group (eps for a lone photo), b = nearest other group
+    let sum = 0;
+    for (const i of g) {
+      const a = g.length > 1 ? meanDist(dist, n, i, g) : eps;
+      let b = Infinity;
+      groups.forEach((o, ok) => { if (ok !== k) b = Math.min(b, meanDist(dist, n, i, o)); });
+      if (!Number.isFinite(b)) b = 2 * eps;
+      const s = (b - a) / Math.max(a, b, 1e-9);
+      sum += 0.5 + 0.5 * s;
+    }
+    return { members: g, score: Math.round((sum / g.length) * 100) / 100, joins: mst(g, dist, n) };
+  });
+  return { mode: sequential ? 'sequence' : 'visual', contiguity: Math.round(c.value * 100) / 100, groups: out };
+}

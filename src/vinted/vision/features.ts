@@ -1,0 +1,103 @@
+// The `classic` embedding: handcrafted, offline, computed from the small analysis raster.
+// Blocks (each L2-normalised, then weighted):
+//  - colour: soft Lab histogram (5×7×7 bins), square-rooted (Hellinger), centre-weighted
+//  - layout: 4×4 grid of mean Lab (spatial colour layout)
+//  - texture: gradient-orientation histograms (whole + 2×2) and gradient-magnitude histogram
+import { toLabPlanes } from './color.ts';
+
+export interface Raster { data: Buffer | Uint8Array; width: number; height: number; channels?: number }
+
+const LB = 5, AB = 7, BB = 7;
+export const CLASSIC_WEIGHTS = { colour: 1.0, layout: 0.55, texture: 0.5 };
+
+function l2(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const n = Math.sqrt(s) || 1;
+  for (let i = 0; i < v.length; i++) v[i]! /= n;
+  return v;
+}
+
+function softBin(v: number, lo: number, hi: number, n: number): [number, number, number] {
+  const t = Math.min(Math.max(((v - lo) / (hi - lo)) * n - 0.5, 0), n - 1);
+  const i0 = Math.floor(t);
+  const i1 = Math.min(i0 + 1, n - 1);
+  const w1 = t - i0;
+  return [i0, i1, w1];
+}
+
+export function classicEmbedding(r: Raster, weights = CLASSIC_WEIGHTS): Float32Array {
+  const { width: w, height: h } = r;
+  const ch = r.channels ?? 3;
+  const n = w * h;
+  const { L, A, B } = toLabPlanes(r.data, n, ch);
+  // centre weight: a broad Gaussian, the garment is usually in the middle of the frame
+  const cw = new Float32Array(n);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const dx = (x + 0.5) / w - 0.5, dy = (y + 0.5) / h - 0.5;
+    cw[y * w + x] = 0.35 + Math.exp(-(dx * dx + dy * dy) / (2 * 0.25 * 0.25));
+  }
+  // colour histogram
+  const hist = new Float32Array(LB * AB * BB);
+  for (let i = 0; i < n; i++) {
+    const [l0, l1, lw] = softBin(L[i]!, 0, 100, LB);
+    const [a0, a1, aw] = softBin(A[i]!, -60, 60, AB);
+    const [b0, b1, bw] = softBin(B[i]!, -60, 60, BB);
+    const wgt = cw[i]!;
+    for (const [li, lf] of [[l0, 1 - lw], [l1, lw]] as const) for (const [ai, af] of [[a0, 1 - aw], [a1, aw]] as const) for (const [bi, bf] of [[b0, 1 - bw], [b1, bw]] as const) {
+      hist[(li * AB + ai) * BB + bi]! += wgt * lf * af * bf;
+    }
+  }
+  let hs = 0;
+  for (const v of hist) hs += v;
+  for (let i = 0; i < hist.length; i++) hist[i] = Math.sqrt(hist[i]! / (hs || 1));
+  // layout: 4×4 mean Lab
+  const G = 4;
+  const layout = new Float32Array(G * G * 3);
+  const cnt = new Float32Array(G * G);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const c = Math.min(G - 1, Math.floor((y * G) / h)) * G + Math.min(G - 1, Math.floor((x * G) / w));
+    const i = y * w + x;
+    layout[c * 3]! += L[i]! / 100; layout[c * 3 + 1]! += A[i]! / 60; layout[c * 3 + 2]! += B[i]! / 60;
+    cnt[c]! += 1;
+  }
+  for (let c = 0; c < G * G; c++) for (let k = 0; k < 3; k++) layout[c * 3 + k]! /= cnt[c] || 1;
+  // texture: Sobel on L
+  const O = 8, M = 6;
+  const tex = new Float32Array(O * 5 + M);
+  for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) {
+    const i = y * w + x;
+    const gx = L[i - w + 1]! + 2 * L[i + 1]! + L[i + w + 1]! - L[i - w - 1]! - 2 * L[i - 1]! - L[i + w - 1]!;
+    const gy = L[i + w - 1]! + 2 * L[i + w]! + L[i + w + 1]! - L[i - w - 1]! - 2 * L[i - w]! - L[i - w + 1]!;
+    const mag = Math.hypot(gx, gy);
+    if (mag < 4) { tex[O * 5]! += 1; continue; }
+    let ang = Math.atan2(gy, gx);
+    if (ang < 0) ang += Math.PI;
+    const ob = Math.min(O - 1, Math.floor((ang / Math.PI) * O));
+    const q = (y * 2 >= h ? 2 : 0) + (x * 2 >= w ? 1 : 0);
+    const m = Math.sqrt(mag);
+    tex[ob]! += m;
+    tex[O * (1 + q) + ob]! += m;
+    const mb = Math.min(M - 1, Math.floor(Math.log2(mag / 4) * 1.2));
+    tex[O * 5 + mb]! += 1;
+  }
+  // magnitude histogram as fractions (sqrt), orientation histograms normalised per block
+  const ori = l2(tex.slice(0, O * 5));
+  const mags = tex.slice(O * 5);
+  let ms = 0;
+  for (const v of mags) ms += v;
+  for (let i = 0; i < mags.length; i++) mags[i] = Math.sqrt(mags[i]! / (ms || 1));
+  const texture = l2(Float32Array.from([...ori, ...mags]));
+  l2(hist); l2(layout);
+  const out = new Float32Array(hist.length + layout.length + texture.length);
+  out.set(hist.map((v) => v * weights.colour), 0);
+  out.set(layout.map((v) => v * weights.layout), hist.length);
+  out.set(texture.map((v) => v * weights.texture), hist.length + layout.length);
+  return l2(out);
+}
+
+export function cosineDistance(a: Float32Array, b: Float32Array): number {
+  let s = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) { s += a[i]! * b[i]!; na += a[i]! * a[i]!; nb += b[i]! * b[i]!; }
+  return 1 - s / (Math.sqrt(na * nb) || 1);
+}

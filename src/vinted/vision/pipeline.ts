@@ -1,0 +1,196 @@
+// The photo pipeline: files → decoded, stored copies → duplicates removed → embeddings →
+// articles (clusters) → category and colours. Per-file failures are collected, never thrown.
+import os from 'node:os';
+import type { BlobStore } from '../../core/files.ts';
+import { decodePhoto, PhotoError, readInput, type DecodedPhoto } from '../ingest/decode.ts';
+import { clusterPhotos } from './cluster.ts';
+import { dominantColours, garmentPixels } from './colors.ts';
+import { classicEmbedding, cosineDistance } from './features.ts';
+import { hamming, phash } from './phash.ts';
+import type { Cluster, PipelineHooks, PipelineInput, PipelineOptions, PipelineResult, StoredPhoto } from './types.ts';
+
+export const DEFAULT_CLUSTER_EPS = { classic: 0.2, clip: 0.16 };
+export const DEFAULT_MIN_SAMPLES = 1;
+
+interface Rec {
+  index: number;
+  photo: StoredPhoto;
+  analysis: DecodedPhoto['analysis'];
+  work: Buffer | null;   // kept in memory only for the CLIP backend
+  time: number | null;
+}
+
+/** Natural order of file names: IMG_2.jpg before IMG_10.jpg. */
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      if (signal?.aborted) return;
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function keyFor(prefix: string, id: string, kind: string): string {
+  const sep = prefix === '' || prefix.endsWith('/') ? '' : '/';
+  return `${prefix}${sep}${id}.${kind}.jpg`;
+}
+
+function parseTime(iso: string | null): number | null {
+  if (!iso) return null;
+  const t = Date.parse(/[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`);
+  return Number.isNaN(t) ? null : t;
+}
+
+export function resolveBackend(opts: Pick<PipelineOptions, 'backend' | 'modelsDir'>, clipAvailable: (dir: string) => boolean): 'clip' | 'classic' {
+  if (opts.backend === 'classic') return 'classic';
+  if (opts.backend === 'clip') return 'clip';
+  return clipAvailable(opts.modelsDir) ? 'clip' : 'classic';
+}
+
+export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions, files: BlobStore, hooks: PipelineHooks = {}): Promise<PipelineResult> {
+  const signal = opts.signal;
+  const { clipModelPresent, loadClip } = await import('./clip.ts');
+  const backend = resolveBackend(opts, clipModelPresent);
+  // load the model before decoding: a missing/broken model fails the job early, not after minutes of work
+  const clip = backend === 'clip' ? await loadClip(opts.modelsDir) : null;
+  const total = inputs.length;
+  const errors: PipelineResult['errors'] = [];
+  const duplicates: PipelineResult['duplicates'] = [];
+  const bySha = new Map<string, number>();
+  const recs: (Rec | undefined)[] = new Array(total);
+  let done = 0;
+  const concurrency = Math.max(1, os.availableParallelism());
+
+  await pool(inputs, concurrency, async (input, i) => {
+    try {
+      const buf = await readInput(input);
+      const dec = await decodePhoto(buf, input.name);
+      // exact byte duplicates: only the first copy is stored
+      const first = bySha.get(dec.sha256);
+      if (first !== undefined) {
+        duplicates.push({ file: input.name, of: inputs[first]!.name });
+        return;
+      }
+      bySha.set(dec.sha256, i);
+      const id = `p${String(i + 1).padStart(4, '0')}`;
+      const blobs = { listing: keyFor(opts.blobPrefix, id, 'listing'), work: keyFor(opts.blobPrefix, id, 'work'), thumb: keyFor(opts.blobPrefix, id, 'thumb') };
+      await Promise.all([files.put(blobs.listing, dec.listing), files.put(blobs.work, dec.work), files.put(blobs.thumb, dec.thumb)]);
+      recs[i] = {
+        index: i,
+        photo: {
+          id, file: input.name, sha256: dec.sha256, phash: phash(dec.grey32), width: dec.width, height: dec.height,
+          taken_at: dec.takenAt, format: dec.format, blobs, sharpness: Math.round(dec.sharpness * 10) / 10,
+        },
+        analysis: dec.analysis,
+        work: clip ? dec.work : null,
+        time: parseTime(dec.takenAt),
+      };
+    } catch (e) {
+      const reason = e instanceof PhotoError ? e.message : `unexpected error: ${(e as Error).message ?? e}`;
+      errors.push({ file: input.name, reason });
+      hooks.log?.('warn', `photo rejected: ${input.name}: ${reason}`, { file: input.name });
+    } finally {
+      done++;
+      hooks.progress?.({ stage: 'decode', done, total });
+    }
+  }, signal);
+  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('pipeline aborted');
+
+  // near duplicates: pHash Hamming ≤ dupHamming, union-find; keep the largest, then sharpest copy
+  let kept = recs.filter((r): r is Rec => !!r);
+  hooks.progress?.({ stage: 'dedup', done: 0, total: kept.length });
+  const parent = kept.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  for (let a = 0; a < kept.length; a++) for (let b = a + 1; b < kept.length; b++) {
+    if (hamming(kept[a]!.photo.phash, kept[b]!.photo.phash) <= opts.dupHamming) parent[find(b)] = find(a);
+  }
+  const comps = new Map<number, Rec[]>();
+  kept.forEach((r, i) => { const k = find(i); comps.set(k, [...(comps.get(k) ?? []), r]); });
+  const dropped = new Set<Rec>();
+  for (const group of comps.values()) {
+    if (group.length < 2) continue;
+    const best = group.slice().sort((x, y) => y.photo.width * y.photo.height - x.photo.width * x.photo.height || y.photo.sharpness - x.photo.sharpness || x.index - y.index)[0]!;
+    for (const r of group) {
+      if (r === best) continue;
+      dropped.add(r);
+      duplicates.push({ file: r.photo.file, of: best.photo.file });
+      await Promise.all(Object.values(r.photo.blobs).map((k) => files.delete(k)));
+    }
+  }
+  kept = kept.filter((r) => !dropped.has(r));
+  // exact duplicates may point at a copy that was itself a near duplicate: point them at the keeper
+  const keeperOf = new Map(duplicates.map((d) => [d.file, d.of]));
+  for (const d of duplicates) { let of = d.of; for (let g = 0; g < 10 && keeperOf.has(of); g++) of = keeperOf.get(of)!; d.of = of; }
+  hooks.progress?.({ stage: 'dedup', done: kept.length, total: kept.length });
+
+  // capture order: EXIF time when every photo has one, else the file name sequence
+  const allTimed = kept.length > 0 && kept.every((r) => r.time != null);
+  kept.sort((x, y) => (allTimed ? x.time! - y.time! : 0) || collator.compare(x.photo.file, y.photo.file) || x.index - y.index);
+
+  // embeddings
+  const n = kept.length;
+  let emb: Float32Array[];
+  if (clip) {
+    emb = [];
+    const B = 8;
+    for (let s = 0; s < n; s += B) {
+      if (signal?.aborted) throw new Error('pipeline aborted');
+      emb.push(...(await clip.embedImages(kept.slice(s, s + B).map((r) => r.work!))));
+      hooks.progress?.({ stage: 'embed', done: Math.min(n, s + B), total: n });
+    }
+  } else {
+    emb = kept.map((r, i) => {
+      const v = classicEmbedding(r.analysis);
+      if (i % 25 === 0) hooks.progress?.({ stage: 'embed', done: i, total: n });
+      return v;
+    });
+    hooks.progress?.({ stage: 'embed', done: n, total: n });
+  }
+  const dist = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    const d = cosineDistance(emb[i]!, emb[j]!);
+    dist[i * n + j] = d; dist[j * n + i] = d;
+  }
+  hooks.progress?.({ stage: 'cluster', done: 0, total: n });
+  const eps = opts.clusterEps ?? DEFAULT_CLUSTER_EPS[backend];
+  const cl = clusterPhotos({
+    n, dist, order: kept.map((_, i) => i), times: kept.map((r) => r.time),
+    eps, minSamples: opts.minSamples ?? DEFAULT_MIN_SAMPLES, maxSize: Math.max(1, opts.maxPerArticle || 8),
+  });
+  hooks.log?.('info', `grouped ${n} photos into ${cl.groups.length} articles (${cl.mode} mode, contiguity ${cl.contiguity})`, { mode: cl.mode, eps });
+  hooks.progress?.({ stage: 'cluster', done: n, total: n });
+
+  // recognise
+  const textEmb = clip && opts.categories.length ? await clip.embedLabels(opts.categories) : null;
+  const clusters: Cluster[] = [];
+  for (const [k, g] of cl.groups.entries()) {
+    const photos = g.members.map((i) => kept[i]!);
+    const px = photos.flatMap((r) => garmentPixels(r.analysis, 3));
+    let category: string | null = null, categoryScore: number | null = null;
+    if (clip && textEmb) {
+      const z = clip.zeroShot(g.members.map((i) => emb[i]!), textEmb);
+      category = opts.categories[z.index]!;
+      categoryScore = Math.round(z.score * 1000) / 1000;
+    }
+    clusters.push({
+      id: `c${k + 1}`,
+      photos: photos.map((r) => r.photo.id),
+      cover: photos[0]!.photo.id,
+      category,
+      category_score: categoryScore,
+      colors: dominantColours(px, 2),
+      score: g.score,
+      joins: g.joins.map((j) => ({ a: kept[j.a]!.photo.id, b: kept[j.b]!.photo.id, distance: j.distance })),
+    });
+    hooks.progress?.({ stage: 'recognise', done: k + 1, total: cl.groups.length });
+  }
+  const fileOrder = new Map(inputs.map((inp, i) => [inp.name, i]));
+  errors.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)!);
+  duplicates.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)!);
+  return { backend, photos: kept.map((r) => r.photo), duplicates, errors, clusters };
+}
