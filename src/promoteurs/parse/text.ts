@@ -62,6 +62,8 @@ export function stripTags(s: string): string {
   return clean(
     s
       .replace(/<br\s*\/?>/gi, '\n')
+      // inline tags join their text ("4<sup>e</sup>" → "4e"); others separate words
+      .replace(/<\/?(?:sup|sub|span|strong|b|em|i|u|small|a)\b[^>]*>/gi, '')
       .replace(/<[^>]+>/g, ' ')
       .replace(/&nbsp;/g, ' ')
       .replace(/&amp;/g, '&')
@@ -75,8 +77,7 @@ export function stripTags(s: string): string {
 /** Keeps line breaks (paragraphs) but normalises spaces within lines. */
 export function cleanMultiline(s: string): string {
   return s
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<[^>]+>/g, ' ')
+    .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/li>/gi, '\n')
     .split(/\n+/)
     .map((l) => stripTags(l))
     .filter(Boolean)

@@ -31,3 +31,5 @@ export function resolveSources(spec: string | string[]): Source[] {
   }
   return out;
 }
+
+export { tryParse, type TryContext } from './try.ts';

@@ -1,0 +1,59 @@
+// The promoteurs module: scrapes new-build programmes of French developers (listing per city, then a
+// detail page per programme), keeps them deduplicated in promoteurs.* and optionally in EspoCRM.
+import path from 'node:path';
+import type { AtelierModule, CoreContext } from '../core/module.ts';
+import type { JobContext } from '../core/jobs/types.ts';
+import { promoteursRoutes } from './routes.ts';
+import { promoteursCli } from './cli.ts';
+import { readSettings, settings } from './settings.ts';
+import { runScrape, onScrapeFailure, type ScrapePayload } from './run/scrape.ts';
+
+/** The job handler gets only the JobContext; the platform's CoreContext is captured when routes/CLI open it. */
+let core: CoreContext | null = null;
+export function bindCore(ctx: CoreContext): void {
+  core = ctx;
+}
+
+const SCRAPE_RETRIES = 1;
+
+async function scrapeHandler(job: JobContext<ScrapePayload>): Promise<unknown> {
+  if (!core) throw new Error('promoteurs: platform context not bound (routes not registered)');
+  try {
+    return await runScrape(core, job);
+  } catch (e) {
+    if (job.signal.aborted) throw e;
+    // the final attempt failed: record and alert (earlier attempts are retried by the queue)
+    if (job.attempt > SCRAPE_RETRIES) await onScrapeFailure(core, job.id, e as Error, !!job.payload?.dryRun);
+    throw e;
+  }
+}
+
+const promoteurs: AtelierModule & { settings: typeof settings } = {
+  name: 'promoteurs',
+  title: { fr: 'Programmes neufs', en: 'New-build programmes' },
+  migrationsDir: path.join(import.meta.dirname, 'migrations'),
+  routes: (app, ctx) => {
+    bindCore(ctx);
+    return promoteursRoutes(app, ctx);
+  },
+  jobs: {
+    scrape: {
+      handler: scrapeHandler,
+      retryLimit: SCRAPE_RETRIES,
+      retryDelaySeconds: 60,
+      // a full run of ~20 sites × 380 cities with 10 s / 5 s delays takes hours; heartbeats keep it alive
+      expireInSeconds: 12 * 3600,
+      concurrency: 1,
+    },
+  },
+  schedules: (config) => {
+    const s = readSettings(config);
+    if (!s.schedule) return [];
+    return [{ name: 'promoteurs.scrape', cron: s.cron, job: 'scrape', payload: { promoteurs: 'all', scheduled: true } }];
+  },
+  cli: (group, cliCtx) => promoteursCli(group, cliCtx, bindCore),
+  settings,
+};
+
+export default promoteurs;
+export { settings };

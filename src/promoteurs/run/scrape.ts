@@ -1,0 +1,422 @@
+// One scrape run (job kind promoteurs.scrape): for every selected source, in parallel, listing per
+// city then detail per programme through that site's polite fetcher; each programme goes through
+// the business rules and the DB sink as soon as it is parsed; per city a checkpoint (so a crashed
+// job resumes without refetching), per source a health verdict (complete? parse errors? abnormal
+// drop?) that alone allows marking programmes sold; then the EspoCRM sink and alerts.
+import type { CoreContext } from '../../core/module.ts';
+import type { JobContext } from '../../core/jobs/types.ts';
+import type { City, Programme, ProgrammeCard, Source } from '../types.ts';
+import { SourceParseError } from '../types.ts';
+import { listSources, resolveSources } from '../sources/index.ts';
+import { citiesInScope, createZoneTable, defaultZoneTable, isInScope, resolveCities, type ZoneTable } from '../rules/cities.ts';
+import { deliveryDecision } from '../rules/delivered.ts';
+import { readSettings, type PromoteursSettings } from '../settings.ts';
+import { SiteFetcher, FetchError } from '../crawl/fetcher.ts';
+import { BrowserEngine } from '../crawl/browser.ts';
+import { ProgrammeStore, rowToProgramme } from '../sync/store.ts';
+import { assembleProgramme, cardHash, outOfZone } from '../sync/assemble.ts';
+import { ImageDownloader } from '../sync/images.ts';
+import { EspoCrmSink, EspoError } from '../sinks/espocrm.ts';
+import { sendAlert, type Alert } from '../alerts/index.ts';
+import { espoApiKey } from './espo-key.ts';
+
+export interface ScrapePayload {
+  promoteurs?: string | string[];
+  cities?: string | string[];
+  dryRun?: boolean;
+  skipImages?: boolean;
+  verbose?: boolean;
+  scheduled?: boolean;
+}
+
+export const COUNTER_KEYS = ['found', 'created', 'updated', 'unchanged', 'sold', 'skipped', 'errors'] as const;
+type Counters = Record<(typeof COUNTER_KEYS)[number], number> & {
+  listingPages: number; detailPages: number; notModified: number; retries: number; parseErrors: number;
+};
+const zero = (): Counters => ({ found: 0, created: 0, updated: 0, unchanged: 0, sold: 0, skipped: 0, errors: 0, listingPages: 0, detailPages: 0, notModified: 0, retries: 0, parseErrors: 0 });
+function add(a: Counters, b: Partial<Counters>): void {
+  for (const [k, v] of Object.entries(b)) (a as any)[k] = ((a as any)[k] ?? 0) + (v ?? 0);
+}
+
+interface CityResult { city: string; nom: string; ok: boolean; error?: string; counters: Counters }
+interface SiteCheckpoint { cities: Record<string, CityResult>; done?: boolean }
+interface Checkpoint { sites: Record<string, SiteCheckpoint> }
+
+export interface SourceReport {
+  source: string;
+  name: string;
+  cities: number;
+  complete: boolean;
+  healthy: boolean;
+  reason: string | null;
+  counters: Counters;
+  /** sum of the politeness delays drawn (ms): the site's floor */
+  politenessMs: number;
+  backoffMs: number;
+  wallMs: number;
+  requests: number;
+}
+
+export interface ScrapeResult {
+  dryRun: boolean;
+  skipped?: string;
+  counters: Counters;
+  sources: SourceReport[];
+  crm?: { created: number; updated: number; unchanged: number; errors: number; sold: number; error?: string; dryRun: boolean };
+  images?: { downloaded: number; errors: number; skipped: number };
+  alerts: Alert[];
+  unknownCities: string[];
+  durationMs: number;
+}
+
+export interface ScrapeDeps {
+  /** sources to use instead of the registry (tests, benchmarks) */
+  sources?: Source[];
+  settings?: PromoteursSettings;
+  now?: Date;
+}
+
+/** A source with its base URL replaced (PROMOTEURS_SOURCE_URLS); listingUrl uses this.baseUrl. */
+export function withBaseUrl(s: Source, baseUrl: string | undefined): Source {
+  return baseUrl ? { ...s, baseUrl } : s;
+}
+
+export async function zoneTableFromDb(core: Pick<CoreContext, 'db'>): Promise<ZoneTable> {
+  const rows = await core.db.withSchema('promoteurs').selectFrom('cities').select(['code_insee', 'zone']).execute();
+  if (rows.length === 0) return defaultZoneTable();
+  return createZoneTable(rows.map((r: any) => ({ codeInsee: r.code_insee, zone: r.zone })), 'csv');
+}
+
+function asList(v: string | string[] | undefined): string[] {
+  if (!v) return [];
+  return (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload>, deps: ScrapeDeps = {}): Promise<ScrapeResult> {
+  const started = Date.now();
+  const settings = deps.settings ?? readSettings(core.config);
+  const now = deps.now ?? new Date();
+  const p = job.payload ?? {};
+  const dryRun = !!p.dryRun;
+  const runId = job.id;
+  const db = core.db.withSchema('promoteurs');
+
+  // Fortnightly schedule on a weekly cron: skip a tick too close to the last scheduled run.
+  if (p.scheduled && settings.minIntervalDays > 0 && job.attempt === 1) {
+    const last = await db.selectFrom('runs').select('started_at').where('scheduled', '=', true).where('dry_run', '=', false)
+      .where('id', '!=', runId).orderBy('started_at', 'desc').executeTakeFirst();
+    if (last && now.getTime() - new Date(last.started_at).getTime() < settings.minIntervalDays * 86400_000) {
+      const msg = `scheduled run skipped: the last one started ${new Date(last.started_at).toISOString()} (< ${settings.minIntervalDays} days)`;
+      await job.log('info', msg);
+      return { dryRun, skipped: msg, counters: zero(), sources: [], alerts: [], unknownCities: [], durationMs: 0 };
+    }
+  }
+
+  const registry = deps.sources ?? [...listSources()];
+  const wanted = asList(p.promoteurs);
+  let sources: Source[];
+  if (deps.sources) {
+    sources = wanted.length && !wanted.includes('all') ? registry.filter((s) => wanted.includes(s.key)) : registry;
+  } else {
+    sources = resolveSources(wanted.length ? wanted : 'all');
+  }
+  sources = sources.map((s) => withBaseUrl(s, settings.sourceUrls[s.key]));
+
+  const table = await zoneTableFromDb(core);
+  const citySpec = asList(p.cities);
+  let cities: City[];
+  let unknownCities: string[] = [];
+  if (citySpec.length && !citySpec.includes('all')) {
+    const r = resolveCities(citySpec, table);
+    unknownCities = r.unknown;
+    for (const c of r.cities.filter((c) => !isInScope(c.zone))) await job.log('warn', `${c.nom}: zone ${c.zone ?? 'unknown'} is out of scope (A bis, A, B1 only): skipped`);
+    cities = r.cities.filter((c) => isInScope(c.zone));
+    if (unknownCities.length) await job.log('warn', `unknown cities ignored: ${unknownCities.join(', ')}`);
+  } else {
+    cities = citiesInScope(table);
+  }
+  if (cities.length === 0) throw new Error(`no city to crawl${unknownCities.length ? ` (unknown: ${unknownCities.join(', ')})` : ''}: import the zonage CSV (atelier promoteurs cities import <csv>) or pass --cities`);
+
+  await db.insertInto('runs').values({ id: runId, dry_run: dryRun, scheduled: !!p.scheduled, status: 'running', options: JSON.stringify({ ...p, sources: sources.map((s) => s.key), cities: cities.length }) })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ status: 'running', finished_at: null, error: null })).execute();
+
+  const checkpoint: Checkpoint = (await job.checkpoint.get<Checkpoint>()) ?? { sites: {} };
+  let cpChain: Promise<void> = Promise.resolve();
+  const saveCheckpoint = () => { cpChain = cpChain.then(() => job.checkpoint.set(checkpoint)).catch(() => {}); return cpChain; };
+
+  const store = new ProgrammeStore(core.db, dryRun);
+  const allowPrivate = core.config.http.allowPrivate;
+  let browser: BrowserEngine | null = null;
+  const browserFactory = async () => (browser ??= new BrowserEngine({ executablePath: settings.browserPath, userAgent: core.http.userAgent, proxy: core.config.http.proxy }));
+  const images = !dryRun && !p.skipImages
+    ? new ImageDownloader({ db: core.db, files: core.files, http: core.http, intervalMs: (60_000 / settings.imagesPerMin) * settings.timeScale, allowPrivate, signal: job.signal })
+    : null;
+
+  const alerts: Alert[] = [];
+  const totalCities = sources.length * cities.length;
+  const total = zero();
+  const preview: Programme[] = [];
+  const seenBySource = new Map<string, Set<string>>();
+  let citiesDone = 0;
+  for (const s of sources) for (const r of Object.values(checkpoint.sites[s.key]?.cities ?? {})) { add(total, r.counters); citiesDone++; }
+
+  const progress = async (msg: string) => {
+    await job.progress(totalCities ? (citiesDone / totalCities) * 95 : 0, { ...total }, msg);
+  };
+
+  async function crawlSource(source: Source): Promise<SourceReport> {
+    const t0 = Date.now();
+    const site: SiteCheckpoint = (checkpoint.sites[source.key] ??= { cities: {} });
+    const counters = zero();
+    for (const r of Object.values(site.cities)) add(counters, r.counters);
+    const seen = new Set<string>();
+    seenBySource.set(source.key, seen);
+    const timeout = AbortSignal.timeout(Math.max(1, settings.sourceTimeoutMs));
+    const signal = AbortSignal.any([job.signal, timeout]);
+    const fetcher = new SiteFetcher(source.baseUrl, {
+      http: core.http, db: core.db, files: core.files, readOnlyCache: dryRun, browser: browserFactory,
+      userAgent: core.http.userAgent, timeScale: settings.timeScale, retryDelaysSec: settings.retryDelaysSec.slice(0, source.fetch.maxRetries ?? 3),
+      obeyRobots: settings.robots, allowPrivate, signal,
+      onRetry: (r) => { counters.retries++; total.retries++; if (p.verbose) void job.log('debug', `${source.key}: retry ${r.attempt} of ${r.url} in ${Math.round(r.waitMs)} ms (${r.status ?? r.error})`); },
+    });
+    const fetchOpts = { engine: source.fetch.engine, timeoutMs: source.fetch.timeoutMs, maxRetries: source.fetch.maxRetries, waitForMs: source.fetch.waitForMs, jitter: source.politeness.jitter, cache: true };
+    const cityDelay = source.politeness.delayBetweenCitiesSec * 1000 * settings.timeScale;
+    const detailDelay = source.politeness.delayBetweenDetailsSec * 1000 * settings.timeScale;
+    const maxAgeMs = settings.detailMaxAgeDays * 86400_000;
+    let listingFailures = 0;
+    let timedOut = false;
+    let lastError: string | null = null;
+
+    await db.insertInto('source_runs').values({ run_id: runId, source: source.key }).onConflict((oc) => oc.columns(['run_id', 'source']).doNothing()).execute();
+
+    for (const [ci, city] of cities.entries()) {
+      if (site.cities[city.codeInsee]) continue; // done before a crash: not fetched again
+      if (signal.aborted) { timedOut = timeout.aborted; break; }
+      const c = zero();
+      const result: CityResult = { city: city.codeInsee, nom: city.nom, ok: true, counters: c };
+      const listingUrl = source.listingUrl(city);
+      let cards: ProgrammeCard[] = [];
+      try {
+        const page = await fetcher.fetch(listingUrl, { ...fetchOpts, delayMs: cityDelay });
+        c.listingPages++;
+        if (page.notModified) c.notModified++;
+        try {
+          cards = source.parseListing(page.html, { city, url: page.url, now });
+        } catch (e) {
+          c.parseErrors++; c.errors++; result.ok = false; result.error = (e as Error).message;
+        }
+      } catch (e) {
+        if (job.signal.aborted) throw e;
+        if (signal.aborted) { timedOut = true; break; }
+        c.errors++; result.ok = false; result.error = (e as Error).message;
+        // a 404 listing means "no programme page for this city" on several sites: not a failure
+        if (!(e instanceof FetchError && e.status === 404)) listingFailures++;
+        else result.ok = true;
+      }
+      if (result.error) { lastError = `${city.nom}: ${result.error}`; await job.log(result.ok ? 'info' : 'warn', `${source.key} ${city.nom}: listing ${result.error}`); }
+
+      for (const card of cards) {
+        if (signal.aborted) break;
+        if (seen.has(card.idExterne)) continue; // on two city listings (border): stored once
+        seen.add(card.idExterne);
+        c.found++;
+        const ooz = outOfZone(card.codePostal, city, table);
+        if (ooz !== false) { c.skipped++; if (p.verbose) await job.log('debug', `${source.key} ${card.name}: out of zone (${ooz ?? 'unknown'})`); continue; }
+        if (deliveryDecision(card.dateLivraison, now).delivered) { c.skipped++; continue; }
+        const hash = cardHash(card);
+        const stored = await store.get(source.key, card.idExterne);
+        const fresh = stored && stored.card_hash === hash && stored.statut === 'disponible' && stored.detail_fetched_at
+          && now.getTime() - new Date(stored.detail_fetched_at).getTime() < maxAgeMs;
+        if (fresh) {
+          c.unchanged++;
+          await store.touch(stored.id, runId);
+          if (dryRun) preview.push(rowToProgramme(stored));
+          continue;
+        }
+        let html: string;
+        let url = card.urlExterne;
+        try {
+          const page = await fetcher.fetch(card.urlExterne, { ...fetchOpts, delayMs: detailDelay, referer: listingUrl });
+          c.detailPages++;
+          if (page.notModified) c.notModified++;
+          html = page.html;
+          url = page.url;
+        } catch (e) {
+          if (job.signal.aborted) throw e;
+          if (signal.aborted) { timedOut = true; break; }
+          c.errors++;
+          lastError = `${card.urlExterne}: ${(e as Error).message}`;
+          await job.log('warn', `${source.key} ${card.name}: detail ${(e as Error).message}`);
+          if (stored) await store.touch(stored.id, runId); // still listed: not sold
+          continue;
+        }
+        let programme: Programme;
+        try {
+          const detail = source.parseDetail(html, card, { city, url, now });
+          programme = assembleProgramme(source, card, detail, city, table);
+          if (detail.warnings?.length && p.verbose) await job.log('debug', `${source.key} ${card.name}: ${detail.warnings.join('; ')}`);
+        } catch (e) {
+          c.errors++;
+          if (e instanceof SourceParseError || e instanceof Error) c.parseErrors++;
+          lastError = `${card.urlExterne}: ${(e as Error).message}`;
+          await job.log('warn', `${source.key} ${card.name}: parse ${(e as Error).message}`);
+          if (stored) await store.touch(stored.id, runId);
+          continue;
+        }
+        if (deliveryDecision(programme.dateLivraison, now).delivered || outOfZone(programme.codePostal, city, table) !== false) {
+          c.skipped++;
+          continue;
+        }
+        const res = await store.upsert(programme, { cardHash: hash, runId, listingCity: city.codeInsee, sansImage: programme.images.length === 0 });
+        c[res.action]++;
+        if (p.verbose && res.action !== 'unchanged') await job.log('info', `${source.key} ${programme.name}: ${res.action}${res.action === 'updated' ? ` (${res.fields.join(', ')})` : ''}`);
+        if (dryRun) preview.push(programme);
+        if (images && res.id && programme.images.length) images.add({ programmeId: res.id, sourceApi: source.key, idExterne: programme.idExterne, referer: programme.urlExterne, urls: programme.images });
+      }
+      if (signal.aborted && !job.signal.aborted) { timedOut = timeout.aborted; }
+      if (timedOut) break;
+      site.cities[city.codeInsee] = result;
+      add(counters, c);
+      add(total, c);
+      citiesDone++;
+      await saveCheckpoint();
+      await db.updateTable('source_runs').set({ counters: JSON.stringify(counters), cities: JSON.stringify(site.cities), last_error: lastError })
+        .where('run_id', '=', runId).where('source', '=', source.key).execute();
+      await progress(`${source.name} · ${city.nom} (${ci + 1}/${cities.length}): ${c.found} trouvés`);
+    }
+    if (job.signal.aborted) throw job.signal.reason ?? new Error('cancelled');
+
+    // ---- health verdict: only a complete and healthy run may mark programmes sold
+    const done = Object.values(site.cities);
+    const complete = !timedOut && done.length === cities.length && listingFailures === 0 && done.every((r) => r.ok);
+    let reason: string | null = null;
+    if (timedOut) reason = `timed out after ${settings.sourceTimeoutMs / 60000} min`;
+    else if (!complete) reason = `incomplete: ${done.filter((r) => !r.ok).length} listing page(s) failed`;
+    else if (counters.parseErrors > 0) reason = `${counters.parseErrors} parse error(s)`;
+    if (!reason) {
+      // compare with the last healthy run of this source over the same cities
+      const last = await db.selectFrom('source_runs').innerJoin('runs', 'runs.id', 'source_runs.run_id')
+        .select(['source_runs.cities', 'source_runs.run_id']).where('source_runs.source', '=', source.key).where('source_runs.healthy', '=', true)
+        .where('runs.dry_run', '=', false).where('source_runs.run_id', '!=', runId).orderBy('source_runs.finished_at', 'desc').executeTakeFirst();
+      if (last) {
+        const lastCities = (typeof last.cities === 'string' ? JSON.parse(last.cities) : last.cities) as Record<string, CityResult>;
+        let before = 0;
+        let nowFound = 0;
+        for (const r of done) if (lastCities[r.city]) { before += lastCities[r.city].counters.found; nowFound += r.counters.found; }
+        if (before > 0 && nowFound < before * (1 - settings.dropThreshold)) {
+          reason = `abnormal drop: ${nowFound} programmes found vs ${before} in the last healthy run (> ${Math.round(settings.dropThreshold * 100)} % fewer)`;
+        }
+      }
+    }
+    const healthy = complete && !reason;
+    let sold = 0;
+    if (healthy) {
+      const gone = await store.unseen(source.key, runId, cities.map((c) => c.codeInsee), dryRun ? seen : undefined);
+      await store.markSold(gone.map((g) => g.id));
+      sold = gone.length;
+      counters.sold += sold;
+      total.sold += sold;
+      if (sold) await job.log('info', `${source.key}: ${sold} programme(s) no longer listed → ${dryRun ? 'would be ' : ''}marked sold`);
+    } else {
+      const alert: Alert = { runId, source: source.key, level: 'warning', message: `${source.name}: ${reason} — nothing marked sold`, details: { counters, lastError } };
+      alerts.push(alert);
+      await job.log('warn', alert.message);
+    }
+    const pages = counters.listingPages + counters.detailPages + counters.errors;
+    if (pages > 0 && counters.errors / pages > settings.errorAlertRate) {
+      alerts.push({ runId, source: source.key, level: 'warning', message: `${source.name}: ${counters.errors} errors for ${pages} pages (> ${Math.round(settings.errorAlertRate * 100)} %)`, details: { counters, lastError } });
+    }
+    site.done = true;
+    await saveCheckpoint();
+    await db.updateTable('source_runs').set({
+      finished_at: new Date(), complete, healthy, reason, counters: JSON.stringify(counters), last_error: lastError,
+    }).where('run_id', '=', runId).where('source', '=', source.key).execute();
+    return {
+      source: source.key, name: source.name, cities: cities.length, complete, healthy, reason, counters,
+      politenessMs: Math.round(fetcher.pacer.drawnMs), backoffMs: Math.round(fetcher.pacer.backoffMs), wallMs: Date.now() - t0, requests: fetcher.stats.requests,
+    };
+  }
+
+  let reports: SourceReport[];
+  try {
+    await progress(`${sources.length} source(s) × ${cities.length} ville(s)`);
+    // different sites in parallel; each site strictly serial inside crawlSource
+    const settled = await Promise.allSettled(sources.map((s) => crawlSource(s)));
+    if (job.signal.aborted) throw job.signal.reason ?? new Error('cancelled');
+    reports = settled.map((r, i) => {
+      if (r.status === 'fulfilled') return r.value;
+      const msg = (r.reason as Error)?.message ?? String(r.reason);
+      alerts.push({ runId, source: sources[i].key, level: 'error', message: `${sources[i].name}: crawl failed: ${msg}` });
+      total.errors++;
+      return { source: sources[i].key, name: sources[i].name, cities: cities.length, complete: false, healthy: false, reason: msg, counters: zero(), politenessMs: 0, backoffMs: 0, wallMs: 0, requests: 0 };
+    });
+    await images?.drain();
+  } finally {
+    await (browser as BrowserEngine | null)?.close();
+  }
+
+  // ---- EspoCRM sink (optional)
+  let crm: ScrapeResult['crm'];
+  if (settings.espo.url) {
+    crm = { created: 0, updated: 0, unchanged: 0, errors: 0, sold: 0, dryRun };
+    await progress('EspoCRM');
+    const apiKey = await espoApiKey(core, settings);
+    if (!apiKey) {
+      crm.error = 'PROMOTEURS_ESPOCRM_URL is set but no API key: `atelier promoteurs espocrm set-key`';
+      alerts.push({ runId, source: null, level: 'error', message: `EspoCRM: ${crm.error}` });
+    } else {
+      const sink = new EspoCrmSink({ http: core.http, url: settings.espo.url, apiKey, minIntervalMs: settings.espo.minIntervalMs, dryRun, allowPrivate, signal: job.signal });
+      try {
+        await sink.check();
+        const keys = sources.map((s) => s.key);
+        const todo: { p: Programme; id: number | null; espoId: string | null; hash: string | null; sold: boolean }[] = [];
+        if (dryRun) {
+          for (const prog of preview) todo.push({ p: prog, id: null, espoId: null, hash: null, sold: false });
+        } else {
+          const rows = await db.selectFrom('programmes').selectAll().where('source_api', 'in', keys)
+            .where((eb) => eb.or([eb('espo_hash', 'is', null), eb('espo_hash', '!=', eb.ref('content_hash'))])).execute();
+          for (const r of rows as any[]) todo.push({ p: rowToProgramme(r), id: Number(r.id), espoId: r.espo_id, hash: r.content_hash, sold: r.statut === 'vendu' });
+        }
+        for (const [i, t] of todo.entries()) {
+          if (job.signal.aborted) break;
+          try {
+            const citySlug = cities.find((c) => c.codeInsee === t.p.codeInsee)?.slug ?? null;
+            const r = await sink.push(t.p, t.espoId, citySlug);
+            crm[r.action]++;
+            if (t.sold && r.action !== 'unchanged') crm.sold++;
+            if (t.id !== null && !dryRun) await db.updateTable('programmes').set({ espo_id: r.id, espo_hash: t.hash, espo_synced_at: new Date(), espo_error: null }).where('id', '=', t.id).execute();
+          } catch (e) {
+            if (e instanceof EspoError && e.status === 401) throw e;
+            crm.errors++;
+            if (t.id !== null && !dryRun) await db.updateTable('programmes').set({ espo_error: (e as Error).message }).where('id', '=', t.id).execute();
+            await job.log('warn', `EspoCRM ${t.p.sourceApi}/${t.p.idExterne}: ${(e as Error).message}`);
+          }
+          if (i % 25 === 0) await progress(`EspoCRM ${i + 1}/${todo.length}`);
+        }
+        if (crm.errors > 0 && crm.errors / Math.max(1, todo.length) > settings.errorAlertRate) {
+          alerts.push({ runId, source: null, level: 'warning', message: `EspoCRM: ${crm.errors} of ${todo.length} programmes failed` });
+        }
+      } catch (e) {
+        crm.error = (e as Error).message;
+        alerts.push({ runId, source: null, level: 'error', message: `EspoCRM sink failed: ${crm.error}` });
+        await job.log('error', `EspoCRM: ${crm.error}`);
+      }
+    }
+  }
+
+  if (dryRun) await job.artifact('preview.json', JSON.stringify({ programmes: preview }), 'application/json');
+  const result: ScrapeResult = {
+    dryRun, counters: total, sources: reports, crm, images: images?.stats, alerts, unknownCities, durationMs: Date.now() - started,
+  };
+  if (!dryRun) for (const a of alerts) await sendAlert(core, settings, a).catch((e) => core.log.warn({ err: (e as Error).message }, 'promoteurs: alert failed'));
+  await db.updateTable('runs').set({ status: 'completed', finished_at: new Date(), counters: JSON.stringify(total) }).where('id', '=', runId).execute();
+  await job.progress(100, { ...total }, `terminé: ${total.created} créés, ${total.updated} mis à jour, ${total.unchanged} inchangés, ${total.sold} vendus`);
+  return result;
+}
+
+/** Called when a scrape job fails for good: record it and alert. */
+export async function onScrapeFailure(core: CoreContext, runId: string, error: Error, dryRun: boolean): Promise<void> {
+  const settings = readSettings(core.config);
+  await core.db.withSchema('promoteurs').updateTable('runs').set({ status: 'failed', finished_at: new Date(), error: error.message }).where('id', '=', runId).execute().catch(() => {});
+  if (!dryRun) await sendAlert(core, settings, { runId, source: null, level: 'error', message: `scrape run failed: ${error.message}` }).catch(() => {});
+}
