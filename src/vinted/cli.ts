@@ -1,0 +1,150 @@
+// `atelier vinted …`: ingest photos (a folder, a ZIP or files) embedded, and print the plan.
+// Exit codes: 0 done (per-file errors are listed, not fatal), 1 the job failed, 2 usage (no photos,
+// too many, bad option), 3 the data dir is owned by a running server, 4 a path or job not found.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext, CoreContext } from '../core/module.ts';
+import { CliError, EXIT } from '../core/cli-support.ts';
+import { bindCore, settingsOf } from './catalog/runtime.ts';
+import { createCatalog, loadCatalog, savePlan, getSetting } from './catalog/store.ts';
+import { clusterSummaries } from './catalog/view.ts';
+import { isImageCandidate } from './catalog/names.ts';
+import type { IngestPayload } from './catalog/ingest-job.ts';
+import { buildPlan, type Plan } from './listings/plan.ts';
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+async function walk(dir: string, base: string, out: { name: string; path: string }[]): Promise<void> {
+  const entries = await fsp.readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => collator.compare(a.name, b.name));
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) await walk(full, base, out);
+    else if (e.isFile()) {
+      const name = path.relative(base, full).split(path.sep).join('/');
+      if (isImageCandidate(name)) out.push({ name, path: full });
+    }
+  }
+}
+
+function isZip(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    fs.readSync(fd, b, 0, 4, 0);
+    return b[0] === 0x50 && b[1] === 0x4b && (b[2] === 3 || b[2] === 5) ;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Turns the command's arguments into the job's inputs; names are what the user knows the files by. */
+export async function resolveInputs(args: string[], cwd = process.cwd()): Promise<Pick<IngestPayload, 'inputs' | 'zip'>> {
+  const inputs: { name: string; path: string }[] = [];
+  for (const arg of args) {
+    const abs = path.resolve(cwd, arg);
+    let st: fs.Stats;
+    try {
+      st = await fsp.stat(abs);
+    } catch {
+      throw new CliError(`${arg}: no such file or directory`, EXIT.notFound, 'not_found');
+    }
+    if (st.isDirectory()) {
+      // one folder: names relative to it; several arguments: names keep the folder given
+      const found: { name: string; path: string }[] = [];
+      await walk(abs, args.length === 1 ? abs : cwd, found);
+      inputs.push(...found);
+    } else if (args.length === 1 && st.size > 0 && isZip(abs)) {
+      return { zip: { name: path.basename(abs), path: abs } };
+    } else {
+      const rel = path.relative(cwd, abs);
+      inputs.push({ name: (rel.startsWith('..') || path.isAbsolute(rel) ? arg : rel).split(path.sep).join('/'), path: abs });
+    }
+  }
+  return { inputs };
+}
+
+function bad(message: string): never {
+  throw new CliError(message, EXIT.usage, 'usage');
+}
+
+async function openCtx(cliCtx: CliContext): Promise<CoreContext & { close(): Promise<void> }> {
+  const ctx = await cliCtx.open();
+  bindCore(ctx);
+  return ctx;
+}
+
+export function vintedCli(group: Command, cliCtx: CliContext): void {
+  group.description('Vinted Studio: photos → articles → listings');
+
+  group.command('ingest')
+    .description('analyse photos (a folder, a ZIP, or files): deduplicate, group into articles, recognise; prints the catalog')
+    .argument('<inputs...>', 'a folder, a ZIP, or photo files')
+    .option('--backend <backend>', 'auto | classic | clip (default VISION_BACKEND or auto)')
+    .action(async (args: string[], o: { backend?: string }) => {
+      if (o.backend && !['auto', 'classic', 'clip'].includes(o.backend)) bad(`--backend must be auto, classic or clip (got "${o.backend}")`);
+      const resolved = await resolveInputs(args);
+      if (resolved.inputs && resolved.inputs.length === 0) bad(`no photo found in ${args.join(' ')}`);
+      const ctx = await openCtx(cliCtx);
+      const s = settingsOf(ctx);
+      const n = resolved.inputs?.length ?? 0;
+      if (n > s.maxFiles) bad(`${n} photos: at most ${s.maxFiles} per ingest (BULK_MAX_FILES); split the batch`);
+      const payload: IngestPayload = { source: 'cli', ...resolved, backend: o.backend as IngestPayload['backend'] };
+      const title = resolved.zip ? `CLI: ${resolved.zip.name}` : `CLI: ${n} photos`;
+      const job = await ctx.jobs.enqueue('vinted.ingest', payload as unknown as Record<string, unknown>, { title });
+      await createCatalog(ctx.db, job.id, { source: 'cli', files: n });
+      const done = await cliCtx.watch(ctx, job.id);
+      if (done.status !== 'completed') throw new CliError(`ingest ${done.status}: ${done.error ?? 'see atelier jobs show ' + job.id}`, EXIT.failed, `job_${done.status}`);
+      const c = await loadCatalog(ctx.db, job.id);
+      if (!c) throw new CliError(`catalog of job ${job.id} missing`, EXIT.failed);
+      const clusters = clusterSummaries(c).map((x) => ({ id: x.id, photos: x.photos, category: x.category, color: x.color, score: x.score }));
+      const result = { ok: true, job_id: job.id, files: c.files, errors: c.errors, duplicates: c.duplicates, clusters };
+      if (cliCtx.json()) process.stdout.write(JSON.stringify(result) + '\n');
+      else {
+        console.log(`job ${job.id}: ${c.files} files → ${clusters.length} articles, ${c.duplicates.length} duplicates, ${c.errors.length} errors (backend ${c.backend})`);
+        for (const x of clusters) console.log(`  ${x.id.padEnd(5)} ${(x.category ?? '?').padEnd(14)} ${(x.color ?? '?').padEnd(9)} ${x.score.toFixed(2)}  ${x.photos.join(', ')}`);
+        for (const d of c.duplicates) console.log(`  duplicate ${d.file} of ${d.of}`);
+        for (const e of c.errors) console.log(`  error ${e.file}: ${e.reason}`);
+        console.log(`next: atelier vinted plan ${job.id}`);
+      }
+    });
+
+  group.command('plan')
+    .description('draft the listings of an ingested catalog (templates, prices, quality gates); saves and prints the plan')
+    .argument('<job_id>', 'the ingest job id')
+    .option('--condition <condition>', 'default condition (e.g. "Très bon état")')
+    .option('--size <size>', 'default size')
+    .option('--category <category>', 'default category for articles without one')
+    .option('--city <city>', 'city named in descriptions')
+    .action(async (jobId: string, o: { condition?: string; size?: string; category?: string; city?: string }) => {
+      const defaults = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+      let plan: Plan & { summary?: unknown };
+      let ctx: (CoreContext & { close(): Promise<void> }) | null = null;
+      try {
+        ctx = await openCtx(cliCtx);
+      } catch (e) {
+        if ((e as Error).name !== 'DataDirLockedError') throw e;
+      }
+      if (ctx) {
+        const c = await loadCatalog(ctx.db, jobId).catch(() => null);
+        if (!c) throw new CliError(`no catalog for job ${jobId}`, EXIT.notFound, 'not_found');
+        const stored = await getSetting<{ title?: string; description?: string }>(ctx.db, 'templates');
+        plan = buildPlan(c, settingsOf(ctx), { defaults, templates: { title: stored?.title, description: stored?.description } });
+        await savePlan(ctx.db, plan, { defaults });
+      } else {
+        // a server owns the data dir: ask it
+        plan = await cliCtx.api('POST', '/api/vinted/bulk/listings/plan', { job: jobId, defaults });
+      }
+      const ready = plan.items.filter((i) => i.publish_ready).length;
+      if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, job_id: jobId, items: plan.items, summary: { items: plan.items.length, publish_ready: ready } }) + '\n');
+      else {
+        for (const i of plan.items) {
+          console.log(`${i.cluster_id.padEnd(5)} ${String(i.price ?? '-').padStart(4)} €  ${i.publish_ready ? 'ready  ' : 'blocked'}  ${i.title}${i.missing_fields.length ? `  [${i.missing_fields.join(', ')}]` : ''}`);
+        }
+        console.log(`${ready}/${plan.items.length} listings pass the quality gates`);
+      }
+    });
+}

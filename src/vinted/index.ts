@@ -1,0 +1,27 @@
+// The vinted module (the Studio): photos in → grouped, recognised articles → drafted listings.
+import path from 'node:path';
+import type { AtelierModule } from '../core/module.ts';
+import { vintedRoutes } from './routes.ts';
+import { ingestHandler } from './catalog/ingest-job.ts';
+import { vintedCli } from './cli.ts';
+
+const vinted: AtelierModule = {
+  name: 'vinted',
+  title: { fr: 'Studio Vinted', en: 'Vinted Studio' },
+  migrationsDir: path.join(import.meta.dirname, 'migrations'),
+  routes: vintedRoutes,
+  jobs: {
+    ingest: {
+      handler: (job) => ingestHandler(job),
+      retryLimit: 2,
+      retryDelaySeconds: 5,
+      // a 500-photo HEIC batch on a small machine takes minutes, not hours
+      expireInSeconds: 2 * 3600,
+      concurrency: 1,
+    },
+  },
+  cli: vintedCli,
+};
+
+export default vinted;
+export { settings } from './settings.ts';
