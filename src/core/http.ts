@@ -125,8 +125,9 @@ export class HttpClient {
     if (!st) this.hosts.set(host, (st = { active: 0, nextStart: 0, queue: [] }));
     const policy = this.policyFor(host);
     const state = st;
+    // a released slot is handed straight to the next waiter, so nobody can overtake it
     if (state.active >= policy.concurrency) await new Promise<void>((r) => state.queue.push(r));
-    state.active++;
+    else state.active++;
     const now = Date.now();
     const wait = Math.max(0, state.nextStart - now);
     state.nextStart = Math.max(now, state.nextStart) + policy.minIntervalMs + Math.random() * policy.jitterMs;
@@ -137,8 +138,9 @@ export class HttpClient {
       throw e;
     }
     function release() {
-      state.active--;
-      state.queue.shift()?.();
+      const next = state.queue.shift();
+      if (next) next();
+      else state.active--;
     }
     return release;
   }

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+
+let t: TestPlatform;
+beforeAll(async () => {
+  t = await createTestPlatform({ work: false, env: { ATELIER_LOGIN_RATE: '5' } });
+});
+afterAll(async () => t?.close());
+
+function cookies(res: { headers: Record<string, any> }): Record<string, string> {
+  const raw = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return Object.fromEntries(raw.map((c) => c.split(';')[0].split('=')).map(([k, ...v]) => [k, v.join('=')]));
+}
+
+describe('auth', () => {
+  it('logs in with httpOnly cookies, refreshes with rotation and detects reuse', async () => {
+    const login = await t.request('POST', '/api/auth/login', { body: { email: 'operator@test.local', password: 'operator-password-123' } });
+    expect(login.status).toBe(200);
+    expect(login.body.user.role).toBe('operator');
+    const raw = ([] as string[]).concat(login.headers['set-cookie']);
+    expect(raw.every((c) => /HttpOnly/i.test(c))).toBe(true);
+    const c1 = cookies(login);
+    const me = await t.request('GET', '/api/auth/me', { headers: { cookie: `atelier_access=${c1.atelier_access}` } });
+    expect(me.body.user.email).toBe('operator@test.local');
+
+    const r1 = await t.request('POST', '/api/auth/refresh', { headers: { cookie: `atelier_refresh=${c1.atelier_refresh}` } });
+    expect(r1.status).toBe(200);
+    const c2 = cookies(r1);
+    expect(c2.atelier_refresh).toBeTruthy();
+    expect(c2.atelier_refresh).not.toBe(c1.atelier_refresh);
+    // the first refresh token was used up: presenting it again revokes the whole family
+    const reuse = await t.request('POST', '/api/auth/refresh', { headers: { cookie: `atelier_refresh=${c1.atelier_refresh}` } });
+    expect(reuse.status).toBe(401);
+    const afterReuse = await t.request('POST', '/api/auth/refresh', { headers: { cookie: `atelier_refresh=${c2.atelier_refresh}` } });
+    expect(afterReuse.status).toBe(401);
+  });
+
+  it('refuses wrong passwords and rate limits login', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await t.request('POST', '/api/auth/login', { body: { email: 'admin@test.local', password: 'wrong-password' } })).status);
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(statuses).toContain(429);
+  });
+
+  it('creates, uses and revokes personal API tokens; they are stored hashed', async () => {
+    const created = await t.request('POST', '/api/tokens', { token: t.tokens.viewer, body: { name: 'script' } });
+    expect(created.status).toBe(200);
+    const token = created.body.token as string;
+    expect(token.startsWith('atl_')).toBe(true);
+    const rows = await t.ctx.db.withSchema('core').selectFrom('api_tokens').select('token_hash').execute();
+    expect(rows.some((r: any) => r.token_hash === token)).toBe(false);
+    expect((await t.request('GET', '/api/jobs', { token })).status).toBe(200);
+    expect((await t.request('DELETE', `/api/tokens/${created.body.id}`, { token })).status).toBe(200);
+    expect((await t.request('GET', '/api/jobs', { token })).status).toBe(401);
+  });
+
+  it('first-run setup creates the admin only while no user exists', async () => {
+    const setup = await t.request('GET', '/api/auth/setup');
+    expect(setup.body.needsSetup).toBe(false);
+    const again = await t.request('POST', '/api/auth/setup', { body: { email: 'x@y.z', password: 'long-enough-password' } });
+    expect(again.status).toBe(409);
+  });
+
+  it('returns the JSON error shape for validation errors and unknown routes', async () => {
+    const bad = await t.request('POST', '/api/users', { token: t.tokens.admin, body: { email: 1 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('validation');
+    const missing = await t.request('GET', '/api/nope', { token: t.tokens.admin });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatchObject({ code: 'not_found' });
+  });
+
+  it('rejects oversized bodies with 413 and the limit in the message', async () => {
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    const res = await t.request('POST', '/api/users', { token: t.tokens.admin, body: { email: big, password: 'x', role: 'viewer' } });
+    expect(res.status).toBe(413);
+    expect(res.body.error.message).toMatch(/1048576 bytes/);
+  });
+
+  it('serves health, readiness, metrics and OpenAPI', async () => {
+    expect((await t.request('GET', '/health')).body).toEqual({ ok: true });
+    expect((await t.request('GET', '/ready')).body).toMatchObject({ ok: true, db: true, queue: true });
+    const metrics = await t.request('GET', '/metrics');
+    expect(metrics.text).toContain('atelier_http_requests_total');
+    expect(metrics.text).toContain('atelier_jobs_running');
+    const spec = await t.request('GET', '/api/openapi.json');
+    expect(spec.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(spec.body.paths)).toContain('/api/jobs');
+    expect((await t.request('GET', '/api/docs/')).status).toBe(200);
+  });
+});

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import type { AtelierModule } from '../../src/core/module.ts';
+
+let attempts = 0;
+const mod: AtelierModule = {
+  name: 'probe',
+  title: { fr: 'sonde', en: 'probe' },
+  jobs: {
+    flaky: {
+      retryLimit: 2,
+      retryDelaySeconds: 1,
+      async handler(job) {
+        attempts++;
+        await job.progress(50, { tried: job.attempt });
+        await job.artifact('report.txt', `attempt ${job.attempt}`, 'text/plain');
+        if (job.attempt < 2) throw new Error('transient failure');
+        return { attempt: job.attempt };
+      },
+    },
+    slow: {
+      async handler(job) {
+        for (let i = 0; i < 200; i++) {
+          job.throwIfCancelled();
+          await new Promise((r) => setTimeout(r, 50));
+          await job.progress(i / 2);
+        }
+        return {};
+      },
+    },
+  },
+};
+
+let t: TestPlatform;
+beforeAll(async () => {
+  t = await createTestPlatform({ modules: [mod] });
+});
+afterAll(async () => t?.close());
+
+describe('jobs', () => {
+  it('runs with progress, counters, log, artefacts and retries', async () => {
+    const job = await t.ctx.jobs.enqueue('probe.flaky', { x: 1 }, { title: 'flaky' });
+    const done = await t.ctx.jobs.wait(job.id);
+    expect(done.status).toBe('completed');
+    expect(done.attempts).toBe(2);
+    expect(done.result).toEqual({ attempt: 2 });
+    expect(done.counters).toEqual({ tried: 2 });
+    const res = await t.request('GET', `/api/jobs/${job.id}`, { token: t.tokens.viewer });
+    expect(res.body.events.some((e: any) => /will retry: transient failure/.test(e.message))).toBe(true);
+    expect(res.body.artifacts).toHaveLength(1);
+    const dl = await t.request('GET', `/api/jobs/${job.id}/artifacts/${res.body.artifacts[0].id}`, { token: t.tokens.viewer });
+    expect(dl.text).toBe('attempt 2');
+  });
+
+  it('cancels a running job', async () => {
+    const job = await t.ctx.jobs.enqueue('probe.slow', {});
+    for (let i = 0; i < 100 && (await t.ctx.jobs.get(job.id))!.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+    const res = await t.request('POST', `/api/jobs/${job.id}/cancel`, { token: t.tokens.operator });
+    expect(res.status).toBe(200);
+    const done = await t.ctx.jobs.wait(job.id);
+    expect(done.status).toBe('cancelled');
+    expect(done.progress).toBeLessThan(100);
+  });
+
+  it('streams progress over Server-Sent Events until the job ends', async () => {
+    const base = await t.listen();
+    const created = await t.request('POST', '/api/jobs/demo', { token: t.tokens.operator, body: { steps: 4, stepMs: 100 } });
+    const res = await fetch(`${base}/api/jobs/${created.body.job.id}/events`, { headers: { authorization: `Bearer ${t.tokens.viewer}` } });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const text = await res.text(); // the stream closes when the job is done
+    const jobs = text.split('\n\n').filter((b) => b.startsWith('event: job')).map((b) => JSON.parse(b.split('data: ')[1]));
+    expect(jobs.at(-1).status).toBe('completed');
+    expect(new Set(jobs.map((j) => j.progress)).size).toBeGreaterThan(1);
+    expect(text).toContain('event: log');
+    expect(text).toContain('step 4/4 done');
+  });
+});
