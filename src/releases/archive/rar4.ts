@@ -25,7 +25,8 @@ import { crc32 } from 'node:zlib';
 import { open, stat, unlink, mkdir } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32Combine } from './crc.ts';
+import { spawn } from 'node:child_process';
+import { crc32Combine, crc32File, CRC_BUFFER_SIZE } from './crc.ts';
 import type { ArchiveSource, RarVolumesOptions, RarVolumesResult } from './types.ts';
 
 export const RAR_MARKER = Buffer.from([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x00]);
@@ -179,6 +180,8 @@ export async function writeRarVolumes(
   }));
 
   await mkdir(outDir, { recursive: true });
+  const rarBinary = opts.rarBinary ?? process.env.RAR_BINARY ?? '';
+  if (rarBinary) return writeWithRarBinary(rarBinary, files, outDir, baseName, opts);
   const signal = opts.signal;
   const bufs = [Buffer.allocUnsafe(RAR_CHUNK), Buffer.allocUnsafe(RAR_CHUNK)];
   const volumes: string[] = [];
@@ -290,4 +293,46 @@ export async function writeRarVolumes(
     await Promise.all(volumes.map((p) => unlink(p).catch(() => {})));
     throw err;
   }
+}
+
+/** The real RAR (when configured): RAR4 format, store, old-style names, exact volume size in bytes. */
+async function writeWithRarBinary(
+  bin: string,
+  files: { path: string; name: string; size: number }[],
+  outDir: string,
+  baseName: string,
+  opts: RarVolumesOptions,
+): Promise<RarVolumesResult> {
+  for (const f of files) {
+    if (f.path.split(/[\\/]/).pop() !== f.name) throw new Error(`RAR_BINARY mode stores files under their own name: rename ${f.path} to ${f.name} first`);
+  }
+  const arc = join(outDir, `${baseName}.rar`);
+  const args = ['a', '-ma4', '-m0', '-vn', `-v${opts.volumeSize}b`, '-ep1', '-o+', '-idq', '-y', '--', arc, ...files.map((f) => f.path)];
+  await new Promise<void>((res, rej) => {
+    const p = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], signal: opts.signal });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    p.on('error', rej);
+    p.on('close', (code) => (code === 0 ? res() : rej(new Error(`${bin} exited with ${code}: ${err.trim().slice(0, 500)}`))));
+  });
+  const volumes: string[] = [];
+  const volumeCrcs: number[] = [];
+  let bytes = 0;
+  const buffer = Buffer.allocUnsafe(CRC_BUFFER_SIZE);
+  for (let i = 0; ; i++) {
+    const p = join(outDir, rarVolumeName(baseName, i));
+    try {
+      const { crc, size } = await crc32File(p, { buffer, signal: opts.signal });
+      volumes.push(p);
+      volumeCrcs.push(crc);
+      bytes += size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') break;
+      throw e;
+    }
+  }
+  const fileCrcs: number[] = [];
+  for (const f of files) fileCrcs.push((await crc32File(f.path, { buffer, signal: opts.signal })).crc);
+  opts.onProgress?.(files.reduce((n, f) => n + f.size, 0));
+  return { volumes, bytes, volumeCrcs, fileCrcs };
 }

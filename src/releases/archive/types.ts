@@ -20,6 +20,11 @@ export interface RarVolumesOptions extends ProgressOptions {
   volumeSize: number;
   /** modification time stored in the file header (default: the source's mtime) */
   mtime?: Date;
+  /**
+   * path of the real `rar` binary; when set (default: env RAR_BINARY) it writes the volumes
+   * (`rar a -ma4 -m0 -vn -v<size>b -ep1`) instead of our writer. Empty string forces our writer.
+   */
+  rarBinary?: string;
 }
 
 export interface RarVolumesResult {

@@ -17,11 +17,13 @@ export interface RuleSet {
   year: number;
   title: string;
   naming: {
-    /** full-name grammar (JavaScript regex source, anchored) */
+    /** full-name grammar (JavaScript regex source, anchored, named groups; whitespace ignored, {LANGUAGES} expanded) */
     grammar: string;
     /** human form, e.g. Author.Title.Year[.LANGUAGE].RETAiL|SCAN|HYBRiD[.FORMAT].eBOOK-GROUP */
     pattern: string;
     allowedChars: string; // regex character class source, e.g. "A-Za-z0-9._-"
+    /** language tags ({LANGUAGES} in the grammar) */
+    languages: string[];
     maxLength: number;
     /** regex that must NOT match (repeated punctuation) */
     forbidden: { regex: string; detail: string }[];
@@ -34,8 +36,8 @@ export interface RuleSet {
     volumeNaming: string;
     maxVolumes: number;
     volumeSizes: VolumeSizeRule[];
-    /** multiplier for sizes written in MB in the YAML (default 1 000 000) */
-    unit: number;
+    /** byte values one "MB" of volumeSizes may stand for; the first is what writers use */
+    units: number[];
     /** for zip: files every volume must contain ("*.nfo" glob allowed) */
     insideEachVolume?: string[];
     /** for zip: files that must not be inside a volume */

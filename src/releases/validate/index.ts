@@ -1,5 +1,17 @@
-// Checks a release directory against its rule set and reports EVERY rule checked.
+// Checks a release directory against its rule set and reports EVERY rule checked, each as
+// {rule, ok, detail}. Rules that cannot be evaluated because something they need is missing are
+// reported as failed with the reason, never silently skipped. Streams everything it reads.
+import { readdir, stat, readFile, open } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 import type { RuleSet } from '../rules/types.ts';
+import { grammarRegex, volumeSizeRule, isAllowedVolumeSize } from '../rules/index.ts';
+import { readRarVolume } from '../archive/rar4-read.ts';
+import type { RarVolumeInfo } from '../archive/rar4-read.ts';
+import { verifySfv, parseSfv } from '../archive/sfv.ts';
+import { MHD_VOLUME, MHD_FIRSTVOLUME, MHD_NEWNUMBERING, LHD_SPLIT_BEFORE, LHD_SPLIT_AFTER, LHD_PASSWORD, METHOD_STORE, EARC_NEXT_VOLUME } from '../archive/rar4.ts';
 
 export interface ValidationCheck {
   /** stable rule id, e.g. "naming.characters", "files.nfo", "archive.volume-size", "sfv.crc" */
@@ -15,14 +27,375 @@ export interface ValidationReport {
   checks: ValidationCheck[];
 }
 
-/** `name` defaults to the directory's base name. */
-export async function validateRelease(dir: string, ruleSet: RuleSet, opts: { name?: string; signal?: AbortSignal } = {}): Promise<ValidationReport> {
-  void dir; void ruleSet; void opts;
-  throw new Error('validateRelease: not implemented yet');
+const VIDEO_EXT = /\.(mkv|mp4|avi|m4v|ts)$/i;
+const IMAGE_EXT = /\.(jpe?g|png|gif|webp)$/i;
+
+/** Glob with * ? and [..] classes, case-insensitive, on a single path component. */
+export function globToRegex(glob: string): RegExp {
+  let src = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') src += '[^/]*';
+    else if (c === '?') src += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i);
+      src += glob.slice(i, end + 1);
+      i = end;
+    } else src += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${src}$`, 'i');
+}
+const matchAny = (name: string, globs: string[]) => globs.some((g) => globToRegex(g).test(name));
+
+/** Checks only the release name: characters, punctuation, length, grammar. */
+export function validateName(name: string, rs: RuleSet): ValidationCheck[] {
+  const checks: ValidationCheck[] = [];
+  const bad = [...new Set(name.replace(new RegExp(`[${rs.naming.allowedChars}]`, 'g'), ''))];
+  checks.push({
+    rule: 'naming.characters',
+    ok: bad.length === 0 && name.length > 0,
+    detail: name.length === 0 ? 'empty name' : bad.length === 0 ? `only ${rs.naming.allowedChars}` : `forbidden character(s) ${bad.map((c) => JSON.stringify(c)).join(' ')} (allowed: ${rs.naming.allowedChars})`,
+  });
+  const hits = rs.naming.forbidden.filter((f) => new RegExp(f.regex).test(name));
+  checks.push({ rule: 'naming.punctuation', ok: hits.length === 0, detail: hits.length ? hits.map((h) => `${h.detail}: "${new RegExp(h.regex).exec(name)![0]}"`).join('; ') : 'no repeated or dangling punctuation' });
+  checks.push({ rule: 'naming.length', ok: name.length <= rs.naming.maxLength, detail: `${name.length} characters (max ${rs.naming.maxLength})` });
+  const m = grammarRegex(rs).exec(name);
+  checks.push({
+    rule: 'naming.grammar',
+    ok: !!m,
+    detail: m
+      ? Object.entries(m.groups ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join(' ')
+      : `does not match ${rs.naming.pattern}`,
+  });
+  return checks;
 }
 
-/** Checks only the release name (for the naming editor): grammar, characters, punctuation, length. */
-export function validateName(name: string, ruleSet: RuleSet): ValidationCheck[] {
-  void name; void ruleSet;
-  throw new Error('validateName: not implemented yet');
+// ---------------------------------------------------------------- NFO / DIZ text checks
+
+function textLines(buf: Buffer): string[] {
+  let text = buf.toString('latin1'); // 1 byte = 1 column in CP437
+  if (text.endsWith('\x1a')) text = text.slice(0, -1); // DOS EOF marker
+  return text.split(/\r?\n/).map((l) => l.replace(/\r$/, ''));
+}
+function columns(line: string): number {
+  let col = 0;
+  for (const ch of line) col = ch === '\t' ? col + 8 - (col % 8) : col + 1;
+  return col;
+}
+export function checkEncoding(buf: Buffer): { ok: boolean; detail: string } {
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { ok: false, detail: 'UTF-8 byte order mark: expected CP437 or ASCII' };
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) return { ok: false, detail: 'UTF-16: expected CP437 or ASCII' };
+  const nul = buf.indexOf(0);
+  if (nul >= 0) return { ok: false, detail: `NUL byte at offset ${nul}` };
+  let high = 0;
+  for (const b of buf) if (b >= 0x80) high++;
+  if (high === 0) return { ok: true, detail: 'ASCII' };
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    return { ok: false, detail: `${high} byte(s) ≥ 0x80 form valid UTF-8: looks like UTF-8, expected CP437` };
+  } catch {
+    return { ok: true, detail: `CP437 (${high} byte(s) ≥ 0x80)` };
+  }
+}
+
+function checkNfo(buf: Buffer, rs: RuleSet, label: string): ValidationCheck[] {
+  const lines = textLines(buf);
+  let worst = 0;
+  let worstLine = 0;
+  lines.forEach((l, i) => { const c = columns(l); if (c > worst) { worst = c; worstLine = i + 1; } });
+  const enc = checkEncoding(buf);
+  return [
+    { rule: 'nfo.width', ok: worst <= rs.nfo.maxColumns, detail: `${label}: widest line ${worst} columns${worst > rs.nfo.maxColumns ? ` (line ${worstLine})` : ''}, max ${rs.nfo.maxColumns}` },
+    { rule: 'nfo.encoding', ok: enc.ok, detail: `${label}: ${enc.detail}` },
+  ];
+}
+
+// ---------------------------------------------------------------- ZIP helpers (yauzl)
+
+interface ZipEntryInfo { name: string; size: number; crcOk: boolean; data?: Buffer }
+
+function openZip(path: string): Promise<ZipFile> {
+  return new Promise((res, rej) => yauzl.open(path, { lazyEntries: true, validateEntrySizes: true, autoClose: false }, (err, zf) => (err ? rej(err) : res(zf!))));
+}
+
+/** Reads every entry once (streaming), checking each CRC32; keeps the bytes of small text entries (DIZ/NFO). */
+async function readZip(path: string, keep: (name: string) => boolean, signal?: AbortSignal): Promise<ZipEntryInfo[]> {
+  const zf = await openZip(path);
+  try {
+    const entries: ZipEntryInfo[] = [];
+    await new Promise<void>((res, rej) => {
+      zf.on('error', rej);
+      zf.on('end', () => res());
+      zf.on('entry', (entry: Entry) => {
+        if (signal?.aborted) return rej(signal.reason);
+        if (entry.fileName.endsWith('/')) return zf.readEntry();
+        zf.openReadStream(entry, (err, rs) => {
+          if (err) return rej(err);
+          let c = 0;
+          const chunks: Buffer[] = [];
+          const k = keep(entry.fileName) && entry.uncompressedSize <= 1024 * 1024;
+          rs!.on('data', (d: Buffer) => { c = crc32(d, c); if (k) chunks.push(d); });
+          rs!.on('error', rej);
+          rs!.on('end', () => {
+            entries.push({ name: entry.fileName, size: entry.uncompressedSize, crcOk: c >>> 0 === entry.crc32 >>> 0, ...(k ? { data: Buffer.concat(chunks) } : {}) });
+            zf.readEntry();
+          });
+        });
+      });
+      zf.readEntry();
+    });
+    return entries;
+  } finally {
+    zf.close();
+  }
+}
+
+// ---------------------------------------------------------------- volume ordering
+
+/** RAR old-style volume index: .rar → 0, .r00 → 1 …, .s00 → 101. */
+export function rarVolumeIndex(file: string): number {
+  const m = /\.(rar|([r-z])(\d{2}))$/i.exec(file);
+  if (!m) return -1;
+  if (m[1]!.toLowerCase() === 'rar') return 0;
+  return 1 + (m[2]!.toLowerCase().charCodeAt(0) - 'r'.charCodeAt(0)) * 100 + Number(m[3]);
+}
+
+const fmtMB = (n: number) => `${n} bytes (${(n / 1e6).toFixed(3).replace(/\.?0+$/, '')} MB)`;
+
+// ---------------------------------------------------------------- the validator
+
+/** `name` defaults to the directory's base name. */
+export async function validateRelease(dir: string, rs: RuleSet, opts: { name?: string; signal?: AbortSignal } = {}): Promise<ValidationReport> {
+  const name = opts.name ?? basename(resolve(dir));
+  const checks: ValidationCheck[] = [];
+  const add = (rule: string, ok: boolean, detail: string) => checks.push({ rule, ok, detail });
+
+  checks.push(...validateName(name, rs));
+
+  let dirents;
+  try {
+    dirents = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    add('files.directory', false, `cannot read ${dir}: ${(err as Error).message}`);
+    return { ok: false, ruleSet: rs.id, name, checks };
+  }
+  const files = dirents.filter((d) => d.isFile()).map((d) => d.name).sort();
+  const dirs = dirents.filter((d) => d.isDirectory()).map((d) => d.name).sort();
+
+  // ---- files
+  const nfos = files.filter((f) => /\.nfo$/i.test(f));
+  add('files.nfo', nfos.length >= 1 && nfos.length <= rs.nfo.maxCount,
+    nfos.length === 0 ? 'no .nfo file in the release directory' : nfos.length > rs.nfo.maxCount ? `${nfos.length} NFO files (max ${rs.nfo.maxCount}): ${nfos.join(', ')}` : nfos[0]!);
+  const missing = rs.files.mandatory.filter((g) => !files.some((f) => globToRegex(g).test(f)));
+  add('files.mandatory', missing.length === 0, missing.length ? `missing: ${missing.join(', ')}` : `present: ${rs.files.mandatory.join(', ')}`);
+  const unexpected = [
+    ...files.filter((f) => !matchAny(f, rs.files.allowed)),
+    ...dirs.filter((d) => !(rs.files.optionalDirs ?? []).includes(d)).map((d) => `${d}/`),
+  ];
+  add('files.unexpected', unexpected.length === 0, unexpected.length ? `not allowed here: ${unexpected.join(', ')}` : 'nothing else in the directory');
+  for (const d of dirs.filter((x) => (rs.files.optionalDirs ?? []).includes(x))) {
+    const inner = (await readdir(join(dir, d), { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+    if (d === 'Sample') {
+      const vids = inner.filter((f) => VIDEO_EXT.test(f));
+      const bad = inner.filter((f) => !VIDEO_EXT.test(f));
+      add('files.sample', vids.length === 1 && bad.length === 0, vids.length === 1 && bad.length === 0 ? `Sample/${vids[0]} (not archived)` : `Sample/ must hold exactly one unarchived video (found: ${inner.join(', ') || 'nothing'})`);
+    } else if (d === 'Proof') {
+      const imgs = inner.filter((f) => IMAGE_EXT.test(f));
+      add('files.proof', imgs.length >= 1, imgs.length ? `Proof/: ${imgs.join(', ')}` : 'Proof/ holds no image');
+    }
+  }
+
+  // ---- NFO
+  if (nfos.length >= 1) {
+    const buf = await readFile(join(dir, nfos[0]!));
+    checks.push(...checkNfo(buf, rs, nfos[0]!));
+  } else {
+    add('nfo.width', false, 'cannot check: no NFO');
+    add('nfo.encoding', false, 'cannot check: no NFO');
+  }
+
+  // ---- archive
+  const sizeRule = volumeSizeRule(rs, name);
+  if (rs.archive.format === 'rar4') {
+    const vols = files.filter((f) => rarVolumeIndex(f) >= 0).sort((a, b) => rarVolumeIndex(a) - rarVolumeIndex(b));
+    await checkRar(dir, vols, rs, sizeRule, add);
+    if (rs.sfv) await checkSfv(dir, files, vols, rs, add, opts.signal);
+  } else {
+    const vols = files.filter((f) => /\.zip$/i.test(f)).sort();
+    await checkZips(dir, vols, rs, sizeRule, add, opts.signal);
+    if (rs.sfv) await checkSfv(dir, files, vols, rs, add, opts.signal);
+  }
+
+  return { ok: checks.every((c) => c.ok), ruleSet: rs.id, name, checks };
+}
+
+type Add = (rule: string, ok: boolean, detail: string) => void;
+
+async function sizesOf(dir: string, vols: string[]): Promise<number[]> {
+  return Promise.all(vols.map(async (v) => (await stat(join(dir, v))).size));
+}
+
+function checkVolumeSizes(vols: string[], sizes: number[], rs: RuleSet, sizeRule: ReturnType<typeof volumeSizeRule>, add: Add, equalSized: boolean): void {
+  if (vols.length === 0) return add('archive.volume-size', false, 'cannot check: no volume');
+  if (equalSized) {
+    // RAR: every volume but the last has the same, allowed size; the last may be smaller
+    const first = sizes[0]!;
+    if (vols.length === 1) {
+      const okSingle = sizeRule.sizes.some((mb) => rs.archive.units.some((u) => first <= mb * u)) || sizeRule.multipleOf !== undefined;
+      return add('archive.volume-size', okSingle, `single volume of ${fmtMB(first)} (${sizeRule.label})`);
+    }
+    const odd = vols.slice(0, -1).filter((_, i) => sizes[i] !== first);
+    const last = sizes.at(-1)!;
+    const allowed = isAllowedVolumeSize(rs, sizeRule, first);
+    const ok = allowed && odd.length === 0 && last <= first && last > 0;
+    const why = !allowed ? `${fmtMB(first)} is not an allowed size (${sizeRule.label})`
+      : odd.length ? `volumes differ from ${fmtMB(first)}: ${odd.map((v) => `${v}=${sizes[vols.indexOf(v)]}`).join(', ')}`
+      : last > first ? `last volume (${last} bytes) larger than the others` : last === 0 ? 'last volume is empty' : `${vols.length - 1} × ${fmtMB(first)} + last ${last} bytes (${sizeRule.label})`;
+    return add('archive.volume-size', ok, why);
+  }
+  // ZIP: every volume within one allowed disk size
+  const max = Math.max(...sizes);
+  const disk = sizeRule.sizes.flatMap((mb) => rs.archive.units.map((u) => Math.round(mb * u))).sort((a, b) => a - b).find((s) => s >= max);
+  add('archive.volume-size', disk !== undefined, disk !== undefined ? `largest volume ${fmtMB(max)} fits the ${fmtMB(disk)} disk size (${sizeRule.label})` : `largest volume ${fmtMB(max)} exceeds every allowed size (${sizeRule.label})`);
+}
+
+async function checkRar(dir: string, vols: string[], rs: RuleSet, sizeRule: ReturnType<typeof volumeSizeRule>, add: Add): Promise<void> {
+  // naming: one base, old-style sequence without gaps
+  const re = new RegExp(rs.archive.volumeName);
+  const badNames = vols.filter((v) => !re.test(v));
+  const bases = new Set(vols.map((v) => v.replace(/\.(rar|[r-z]\d{2})$/i, '')));
+  const gaps = vols.map((v, i) => (rarVolumeIndex(v) === i ? null : v)).filter(Boolean);
+  add('archive.volume-naming', vols.length > 0 && badNames.length === 0 && bases.size === 1 && gaps.length === 0,
+    vols.length === 0 ? 'no .rar volume' : badNames.length ? `names not matching ${rs.archive.volumeName}: ${badNames.join(', ')}` : bases.size > 1 ? `several base names: ${[...bases].join(', ')}` : gaps.length ? `sequence broken at ${gaps[0]} (expected .rar, .r00, .r01 …)` : `${vols[0]} … ${vols.at(-1)} (${rs.archive.volumeNaming})`);
+  add('archive.volume-count', vols.length >= 1 && vols.length <= rs.archive.maxVolumes, `${vols.length} volume(s) (max ${rs.archive.maxVolumes})`);
+  const sizes = await sizesOf(dir, vols);
+  checkVolumeSizes(vols, sizes, rs, sizeRule, add, true);
+
+  const infos: RarVolumeInfo[] = [];
+  for (const v of vols) infos.push(await readRarVolume(join(dir, v)));
+  const notRar4 = vols.filter((_, i) => infos[i]!.format !== 'rar4');
+  add('archive.format', vols.length > 0 && notRar4.length === 0, vols.length === 0 ? 'cannot check: no volume' : notRar4.length ? notRar4.map((v) => `${v}: ${infos[vols.indexOf(v)]!.format === 'rar5' ? 'RAR5 (RAR4 required)' : 'not a RAR archive'}`).join('; ') : 'RAR 4.x');
+  const rar4 = infos.filter((i) => i.format === 'rar4');
+  const blocks = rar4.flatMap((i) => i.files);
+  const notStored = blocks.filter((b) => b.method !== METHOD_STORE);
+  add('archive.store', rar4.length > 0 && notStored.length === 0, rar4.length === 0 ? 'cannot check: no RAR4 volume' : notStored.length ? `compressed (method 0x${notStored[0]!.method.toString(16)}): ${notStored[0]!.name}` : 'stored without compression (method 0x30)');
+  const enc = rar4.some((i) => i.mainFlags & 0x0080) || blocks.some((b) => b.flags & LHD_PASSWORD);
+  add('archive.encryption', rar4.length > 0 && !enc, rar4.length === 0 ? 'cannot check: no RAR4 volume' : enc ? 'encrypted' : 'not encrypted');
+  const rr = rar4.some((i) => (i.mainFlags & 0x0040) !== 0 || i.otherBlocks.some((t) => t === 0x78 || t === 0x7a));
+  add('archive.recovery-record', rar4.length > 0 && !rr, rar4.length === 0 ? 'cannot check: no RAR4 volume' : rr ? 'recovery record / protect data present' : 'no recovery record');
+
+  // structure: header CRCs, truncation, volume flags, split chain
+  const problems: string[] = [];
+  infos.forEach((inf, i) => {
+    if (inf.format !== 'rar4') return;
+    const v = vols[i]!;
+    for (const e of inf.errors) problems.push(`${v}: ${e}`);
+    const multi = vols.length > 1;
+    if (multi && !(inf.mainFlags & MHD_VOLUME)) problems.push(`${v}: volume flag (MHD_VOLUME) missing`);
+    if ((i === 0) !== ((inf.mainFlags & MHD_FIRSTVOLUME) !== 0) && (inf.mainFlags & MHD_VOLUME)) problems.push(`${v}: first-volume flag ${i === 0 ? 'missing' : 'set on a later volume'}`);
+    if (inf.mainFlags & MHD_NEWNUMBERING) problems.push(`${v}: new-style numbering flag set but old-style names used`);
+    const last = i === vols.length - 1;
+    if (inf.end && ((inf.end.flags & EARC_NEXT_VOLUME) !== 0) === last) problems.push(`${v}: end block says ${last ? 'more volumes follow' : 'last volume'}`);
+    if (inf.files.length === 0) problems.push(`${v}: no file data`);
+    const firstBlock = inf.files[0];
+    const prevLast = i > 0 ? infos[i - 1]!.files.at(-1) : undefined;
+    const cont = !!prevLast && (prevLast.flags & LHD_SPLIT_AFTER) !== 0;
+    if (firstBlock && cont !== ((firstBlock.flags & LHD_SPLIT_BEFORE) !== 0)) problems.push(`${v}: split-before flag does not match the previous volume`);
+    if (last && inf.files.at(-1) && inf.files.at(-1)!.flags & LHD_SPLIT_AFTER) problems.push(`${v}: last volume says the file continues (missing volumes?)`);
+  });
+  // every file's parts add up to its size
+  const totals = new Map<string, { pack: number; unp: number }>();
+  for (const b of blocks) {
+    const t = totals.get(b.name) ?? { pack: 0, unp: b.unpSize };
+    t.pack += b.packSize;
+    totals.set(b.name, t);
+  }
+  for (const [n, t] of totals) if (t.pack !== t.unp) problems.push(`${n}: parts hold ${t.pack} of ${t.unp} bytes (stored size mismatch)`);
+  add('archive.structure', vols.length > 0 && rar4.length === vols.length && problems.length === 0, vols.length === 0 ? 'cannot check: no volume' : problems.length ? problems.slice(0, 5).join('; ') + (problems.length > 5 ? ` … (+${problems.length - 5})` : '') : `${vols.length} volume(s), headers and split chain consistent`);
+  const names = [...totals.keys()];
+  const videoOk = rs.type !== 'TV' || (names.length === 1 && VIDEO_EXT.test(names[0]!));
+  add('archive.contents', names.length > 0 && videoOk, names.length === 0 ? 'no file inside the archive' : videoOk ? `contains ${names.join(', ')}` : `a TV release holds exactly one video; found ${names.join(', ')}`);
+}
+
+async function checkZips(dir: string, vols: string[], rs: RuleSet, sizeRule: ReturnType<typeof volumeSizeRule>, add: Add, signal?: AbortSignal): Promise<void> {
+  const re = new RegExp(rs.archive.volumeName);
+  const badNames = vols.filter((v) => !re.test(v));
+  // numbering: <stem><n>.zip with n = 1..N, all with the same digit width and stem
+  const parsed = vols.map((v) => /^(.*?)(\d+)\.zip$/i.exec(v));
+  const stems = new Set(parsed.map((m) => (m ? `${m[1]}|${m[2]!.length}` : '?')));
+  const nums = parsed.map((m) => (m ? Number(m[2]) : NaN)).sort((a, b) => a - b);
+  const seqOk = parsed.every(Boolean) && stems.size === 1 && nums.every((n, i) => n === i + 1);
+  add('archive.volume-naming', vols.length > 0 && badNames.length === 0 && (seqOk || vols.length === 1),
+    vols.length === 0 ? 'no .zip volume' : badNames.length ? `not 8.3 (${rs.archive.volumeName}): ${badNames.join(', ')}` : !(seqOk || vols.length === 1) ? `numbering must run 1..${vols.length} on one stem: ${vols.join(', ')}` : `${vols.join(', ')} (${rs.archive.volumeNaming})`);
+  add('archive.volume-count', vols.length >= 1 && vols.length <= rs.archive.maxVolumes, `${vols.length} zip file(s) (max ${rs.archive.maxVolumes})`);
+  const sizes = await sizesOf(dir, vols);
+  checkVolumeSizes(vols, sizes, rs, sizeRule, add, false);
+
+  const formatErr: string[] = [];
+  const integrity: string[] = [];
+  const contents: string[] = [];
+  const dizSize: string[] = [];
+  const dizCount: string[] = [];
+  const dizRe = rs.diz ? new RegExp(rs.diz.diskCount) : null;
+  for (let i = 0; i < vols.length; i++) {
+    const v = vols[i]!;
+    let entries: ZipEntryInfo[];
+    try {
+      const head = Buffer.alloc(4);
+      const fh = await open(join(dir, v), 'r');
+      await fh.read(head, 0, 4, 0);
+      await fh.close();
+      if (head.readUInt32LE(0) !== 0x04034b50) { formatErr.push(`${v}: not a zip (no local header signature)`); continue; }
+      entries = await readZip(join(dir, v), (n) => /^file_id\.diz$/i.test(n) || /\.nfo$/i.test(n), signal);
+    } catch (err) {
+      integrity.push(`${v}: ${(err as Error).message}`);
+      continue;
+    }
+    for (const e of entries) if (!e.crcOk) integrity.push(`${v}: CRC mismatch in ${e.name}`);
+    const names = entries.map((e) => e.name);
+    for (const g of rs.archive.insideEachVolume ?? []) if (!names.some((n) => globToRegex(g).test(n))) contents.push(`${v}: no ${g}`);
+    for (const g of rs.archive.forbiddenInside ?? []) for (const n of names.filter((x) => globToRegex(g).test(x))) contents.push(`${v}: ${n} not allowed inside`);
+    if (entries.some((e) => e.name.includes('/'))) contents.push(`${v}: directories inside the zip`);
+    if (rs.diz) {
+      const diz = entries.find((e) => /^file_id\.diz$/i.test(e.name));
+      if (!diz?.data) { dizSize.push(`${v}: no FILE_ID.DIZ`); dizCount.push(`${v}: no FILE_ID.DIZ`); continue; }
+      const lines = textLines(diz.data);
+      while (lines.length && lines.at(-1) === '') lines.pop();
+      const w = Math.max(0, ...lines.map(columns));
+      if (w > rs.diz.maxColumns || lines.length > rs.diz.maxLines) dizSize.push(`${v}: ${w}×${lines.length} (max ${rs.diz.maxColumns}×${rs.diz.maxLines})`);
+      const m = dizRe!.exec(diz.data.toString('latin1'));
+      const idx = Number(parsed[i]?.[2] ?? i + 1);
+      if (!m) dizCount.push(`${v}: no disk count like [01/${String(vols.length).padStart(2, '0')}]`);
+      else if (Number(m[1]) !== idx || Number(m[2]) !== vols.length) dizCount.push(`${v}: says [${m[1]}/${m[2]}], expected disk ${idx} of ${vols.length}`);
+    }
+  }
+  add('archive.format', vols.length > 0 && formatErr.length === 0, vols.length === 0 ? 'cannot check: no volume' : formatErr.join('; ') || 'ZIP');
+  add('archive.structure', vols.length > 0 && integrity.length === 0 && formatErr.length === 0, vols.length === 0 ? 'cannot check: no volume' : integrity.join('; ') || (formatErr.length ? 'not all volumes are zips' : 'every entry of every zip reads back with its CRC32'));
+  add('archive.contents', vols.length > 0 && contents.length === 0, vols.length === 0 ? 'cannot check: no volume' : contents.join('; ') || `each zip holds ${(rs.archive.insideEachVolume ?? []).join(' + ')}${rs.archive.forbiddenInside?.length ? `, no ${rs.archive.forbiddenInside.join(', ')}` : ''}`);
+  if (rs.diz) {
+    add('diz.size', vols.length > 0 && dizSize.length === 0, vols.length === 0 ? 'cannot check: no volume' : dizSize.join('; ') || `every FILE_ID.DIZ within ${rs.diz.maxColumns}×${rs.diz.maxLines}`);
+    add('diz.disk-count', vols.length > 0 && dizCount.length === 0, vols.length === 0 ? 'cannot check: no volume' : dizCount.join('; ') || `every FILE_ID.DIZ carries its [xx/${String(vols.length).padStart(2, '0')}]`);
+  }
+}
+
+async function checkSfv(dir: string, files: string[], vols: string[], rs: RuleSet, add: Add, signal?: AbortSignal): Promise<void> {
+  const sfvs = files.filter((f) => /\.sfv$/i.test(f));
+  add('sfv.present', rs.sfv!.required ? sfvs.length === 1 : sfvs.length <= 1, sfvs.length === 1 ? sfvs[0]! : sfvs.length === 0 ? 'no .sfv file' : `${sfvs.length} SFV files: ${sfvs.join(', ')}`);
+  if (sfvs.length !== 1) {
+    add('sfv.coverage', false, 'cannot check: no single SFV');
+    add('sfv.crc', false, 'cannot check: no single SFV');
+    return;
+  }
+  const path = join(dir, sfvs[0]!);
+  const parsed = parseSfv(await readFile(path, 'latin1'));
+  const listed = new Set(parsed.entries.map((e) => e.name.toLowerCase()));
+  const notListed = rs.sfv!.coverAllVolumes ? vols.filter((v) => !listed.has(v.toLowerCase())) : [];
+  const ghost = parsed.entries.filter((e) => !files.some((f) => f.toLowerCase() === e.name.toLowerCase())).map((e) => e.name);
+  add('sfv.coverage', notListed.length === 0 && ghost.length === 0 && parsed.errors.length === 0 && vols.length > 0,
+    [notListed.length ? `volumes not listed: ${notListed.join(', ')}` : '', ghost.length ? `listed but missing: ${ghost.join(', ')}` : '', parsed.errors.join('; '), vols.length === 0 ? 'no volume' : '']
+      .filter(Boolean).join('; ') || `all ${vols.length} volume(s) listed`);
+  const res = await verifySfv(path, { signal });
+  const bad = res.entries.filter((e) => !e.ok);
+  add('sfv.crc', bad.length === 0 && res.entries.length > 0,
+    bad.length ? bad.map((e) => `${e.name}: ${e.error}${e.actual !== undefined ? ` (expected ${e.expected.toString(16).padStart(8, '0')}, got ${e.actual.toString(16).padStart(8, '0')})` : ''}`).join('; ') : `${res.entries.length} CRC32 match`);
 }
