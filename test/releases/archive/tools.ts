@@ -1,0 +1,36 @@
+// Helpers for the archive tests: temp dirs, random sources, and the Debian extractors we check
+// our output with (unar, unrar-free, 7zz, unzip, cksfv).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+export async function tempDir(prefix = 'atelier-rel-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** A random (incompressible) file of `size` bytes; returns its contents too. */
+export async function randomFile(path: string, size: number): Promise<Buffer> {
+  const data = randomBytes(size);
+  await writeFile(path, data);
+  return data;
+}
+
+export function run(cmd: string, args: string[], cwd?: string): { code: number; out: string } {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (r.error) return { code: -1, out: String(r.error) };
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+export function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** Debian's 7zip is built "+dfsg" without the RAR codec/handler; only a full 7-Zip can read RAR. */
+export function sevenZipReadsRar(): boolean {
+  if (!has('7zz')) return false;
+  const r = run('7zz', ['i']);
+  return /\bRar\b/.test(r.out);
+}
