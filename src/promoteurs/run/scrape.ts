@@ -5,7 +5,7 @@
 // drop?) that alone allows marking programmes sold; then the EspoCRM sink and alerts.
 import type { CoreContext } from '../../core/module.ts';
 import type { JobContext } from '../../core/jobs/types.ts';
-import type { City, Programme, ProgrammeCard, Source } from '../types.ts';
+import type { City, Programme, ProgrammeCard, ProgrammeDetail, Source } from '../types.ts';
 import { SourceParseError } from '../types.ts';
 import { listSources, resolveSources } from '../sources/index.ts';
 import { citiesInScope, createZoneTable, defaultZoneTable, isInScope, resolveCities, type ZoneTable } from '../rules/cities.ts';
@@ -220,7 +220,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         if (seen.has(card.idExterne)) continue; // on two city listings (border): stored once
         seen.add(card.idExterne);
         c.found++;
-        const ooz = outOfZone(card.codePostal, city, table);
+        const ooz = outOfZone(card, null, city, table);
         if (ooz !== false) { c.skipped++; if (p.verbose) await job.log('debug', `${source.key} ${card.name}: out of zone (${ooz ?? 'unknown'})`); continue; }
         if (deliveryDecision(card.dateLivraison, now).delivered) { c.skipped++; continue; }
         const hash = cardHash(card);
@@ -251,8 +251,9 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
           continue;
         }
         let programme: Programme;
+        let detail: ProgrammeDetail;
         try {
-          const detail = source.parseDetail(html, card, { city, url, now });
+          detail = source.parseDetail(html, card, { city, url, now });
           programme = assembleProgramme(source, card, detail, city, table);
           if (detail.warnings?.length && p.verbose) await job.log('debug', `${source.key} ${card.name}: ${detail.warnings.join('; ')}`);
         } catch (e) {
@@ -263,7 +264,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
           if (stored) await store.touch(stored.id, runId);
           continue;
         }
-        if (deliveryDecision(programme.dateLivraison, now).delivered || outOfZone(programme.codePostal, city, table) !== false) {
+        if (deliveryDecision(programme.dateLivraison, now).delivered || outOfZone(card, detail, city, table) !== false) {
           c.skipped++;
           continue;
         }

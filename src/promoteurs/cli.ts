@@ -1,0 +1,163 @@
+// `atelier promoteurs …`: scrape, fetch (save a page as a fixture), try (selector lab), cities import,
+// runs, stats, espocrm set-key. Human output by default, one JSON object with --json.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext, CoreContext } from '../core/module.ts';
+import { CliError, EXIT } from '../core/cli-support.ts';
+import { getSource, listSources, resolveSources } from './sources/index.ts';
+import { tryParse } from './sources/try.ts';
+import { readSettings } from './settings.ts';
+import { SiteFetcher } from './crawl/fetcher.ts';
+import { BrowserEngine } from './crawl/browser.ts';
+import { importCitiesCsv } from './run/cities.ts';
+import { enqueueScrape } from './routes.ts';
+import { ESPO_KEY_NAME } from './run/espo-key.ts';
+import { cityLookup } from './rules/cities.ts';
+import { zoneTableFromDb, type ScrapeResult } from './run/scrape.ts';
+
+function out(cli: CliContext, json: unknown, human: string): void {
+  if (cli.json()) process.stdout.write(JSON.stringify(json) + '\n');
+  else if (human) console.log(human);
+}
+
+export function formatResult(r: ScrapeResult): string {
+  const lines = [];
+  if (r.skipped) return r.skipped;
+  lines.push(`${r.dryRun ? 'DRY-RUN (nothing written) — ' : ''}${(r.durationMs / 1000).toFixed(1)} s`);
+  lines.push('source        found created updated unchanged sold skipped errors  verdict');
+  for (const s of r.sources) {
+    const c = s.counters;
+    lines.push(`${s.source.padEnd(13)} ${String(c.found).padStart(5)} ${String(c.created).padStart(7)} ${String(c.updated).padStart(7)} ${String(c.unchanged).padStart(9)} ${String(c.sold).padStart(4)} ${String(c.skipped).padStart(7)} ${String(c.errors).padStart(6)}  ${s.healthy ? 'ok' : `NOT HEALTHY: ${s.reason}`}`);
+  }
+  if (r.crm) lines.push(`EspoCRM${r.crm.dryRun ? ' (dry-run)' : ''}: ${r.crm.created} created, ${r.crm.updated} updated, ${r.crm.unchanged} unchanged, ${r.crm.errors} errors${r.crm.error ? ` — ${r.crm.error}` : ''}`);
+  if (r.images) lines.push(`images: ${r.images.downloaded} downloaded, ${r.images.skipped} already stored, ${r.images.errors} errors`);
+  for (const a of r.alerts) lines.push(`ALERT ${a.message}`);
+  if (r.unknownCities.length) lines.push(`unknown cities: ${r.unknownCities.join(', ')}`);
+  return lines.join('\n');
+}
+
+export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreContext) => void): void {
+  const open = async () => {
+    const ctx = await cli.open();
+    bind(ctx);
+    return ctx;
+  };
+
+  group.command('scrape')
+    .description('scrape programmes (a job): listing per city, then detail pages; dry-run writes nothing')
+    .option('--promoteurs <list>', 'source keys, comma-separated, or "all"', 'all')
+    .option('--cities <list>', 'city names / postcodes / INSEE codes, comma-separated (default: every in-scope city)')
+    .option('--dry-run', 'fetch and parse, report what would change, write nothing (no DB, no CRM, no images)')
+    .option('--skip-images', 'do not download images')
+    .option('--verbose', 'log every programme change and retry')
+    .action(async (o) => {
+      try { resolveSources(o.promoteurs); } catch (e) { throw new CliError((e as Error).message, EXIT.usage, 'usage'); }
+      const ctx = await open();
+      const job = await enqueueScrape(ctx, { promoteurs: o.promoteurs, cities: o.cities, dryRun: !!o.dryRun, skipImages: !!o.skipImages, verbose: !!o.verbose }, null);
+      if (!cli.json()) process.stderr.write(`job ${job.id}: ${job.title}\n`);
+      const done = await cli.watch(ctx, job.id);
+      const result = done.result as ScrapeResult | null;
+      out(cli, { ok: done.status === 'completed', job: { id: done.id, status: done.status, error: done.error }, result }, result ? formatResult(result) : `job ${done.status}: ${done.error ?? ''}`);
+      if (done.status !== 'completed') process.exitCode = EXIT.failed;
+    });
+
+  group.command('fetch <source> <url>')
+    .description('fetch one page politely (robots.txt, User-Agent, retries) and save it as a fixture')
+    .requiredOption('--save <file>', 'where to write the HTML')
+    .option('--browser', 'render with chromium (for pages built by JavaScript)')
+    .action(async (key: string, url: string, o) => {
+      const source = getSource(key);
+      if (!source) throw new CliError(`unknown source "${key}" (known: ${listSources().map((s) => s.key).join(', ')})`, EXIT.usage, 'usage');
+      const ctx = await open();
+      const s = readSettings(ctx.config);
+      let browser: BrowserEngine | null = null;
+      const fetcher = new SiteFetcher(new URL(url).origin, {
+        http: ctx.http, userAgent: ctx.http.userAgent, timeScale: s.timeScale, retryDelaysSec: s.retryDelaysSec, obeyRobots: s.robots,
+        allowPrivate: ctx.config.http.allowPrivate, browser: async () => (browser ??= new BrowserEngine({ executablePath: s.browserPath, userAgent: ctx.http.userAgent })),
+      });
+      try {
+        const page = await fetcher.fetch(url, { engine: o.browser ? 'browser' : source.fetch.engine, timeoutMs: source.fetch.timeoutMs, waitForMs: source.fetch.waitForMs });
+        fs.mkdirSync(path.dirname(path.resolve(o.save)), { recursive: true });
+        fs.writeFileSync(o.save, page.html);
+        out(cli, { ok: true, url: page.url, status: page.status, bytes: Buffer.byteLength(page.html), file: path.resolve(o.save) }, `saved ${Buffer.byteLength(page.html)} bytes from ${page.url} → ${o.save}`);
+      } catch (e) {
+        throw new CliError((e as Error).message, EXIT.failed, (e as Error).name === 'RobotsDisallowedError' ? 'robots_disallowed' : 'fetch_failed');
+      } finally {
+        await (browser as BrowserEngine | null)?.close();
+      }
+    });
+
+  group.command('try <source>')
+    .description('selector lab: print what the source\'s parser extracts from a saved page')
+    .requiredOption('--fixture <file>', 'an HTML file (saved with `fetch`)')
+    .option('--level <level>', 'listing | detail', 'listing')
+    .option('--url <url>', 'the URL the page came from (resolves relative links)')
+    .option('--city <city>', 'the listing\'s city (name, postcode or INSEE code)')
+    .action(async (key: string, o) => {
+      const source = getSource(key);
+      if (!source) throw new CliError(`unknown source "${key}" (known: ${listSources().map((s) => s.key).join(', ')})`, EXIT.usage, 'usage');
+      if (!['listing', 'detail'].includes(o.level)) throw new CliError('--level must be listing or detail', EXIT.usage, 'usage');
+      if (!fs.existsSync(o.fixture)) throw new CliError(`no such file: ${o.fixture}`, EXIT.notFound, 'not_found');
+      const html = fs.readFileSync(o.fixture, 'utf8');
+      const city = o.city ? cityLookup(o.city) ?? undefined : undefined;
+      let r;
+      try { r = tryParse(source, html, o.level, { url: o.url, city }); } catch (e) { throw new CliError((e as Error).message, EXIT.failed, 'parse_failed'); }
+      if (cli.json()) return out(cli, r, '');
+      if (o.level === 'listing') {
+        const progs = (r as any).programmes as any[];
+        console.log(`${progs.length} programme(s)`);
+        for (const p of progs) console.log(`- [${p.idExterne}] ${p.name} — ${p.localisation ?? p.ville ?? ''} — ${p.prixTexte ?? ''} — ${p.dateLivraison ?? ''}\n  ${p.urlExterne}`);
+      } else {
+        const { programme, lots } = r as any;
+        console.log(`${programme.name} (${programme.ville ?? '?'} ${programme.codePostal ?? ''}, zone ${programme.zoneFiscale ?? '?'}) — livraison ${programme.dateLivraison ?? '?'}`);
+        console.log(`${lots.length} lot(s), ${programme.prixMin ?? '?'}–${programme.prixMax ?? '?'} €, ${programme.surfaceMin ?? '?'}–${programme.surfaceMax ?? '?'} m², types ${programme.typesLots.join(', ')}`);
+        for (const l of lots) console.log(`  ${l.type.padEnd(6)} ${String(l.surface ?? '?').padStart(6)} m²  ${String(l.etage ?? '').padEnd(6)} ${String(l.prix ?? '?').padStart(8)} €${l.prixTvaReduite ? ` (TVA réduite ${l.prixTvaReduite} €)` : ''}${l.numero ? `  n°${l.numero}` : ''}`);
+      }
+    });
+
+  const cities = group.command('cities').description('cities of the zonage ABC');
+  cities.command('import <csv>')
+    .description('import the national "zonage ABC" CSV of data.gouv.fr (replaces the current list)')
+    .action(async (file: string) => {
+      if (!fs.existsSync(file)) throw new CliError(`no such file: ${file}`, EXIT.notFound, 'not_found');
+      const data = fs.readFileSync(file);
+      const ctx = await open();
+      let r;
+      try { r = await importCitiesCsv(ctx, data); } catch (e) { throw new CliError((e as Error).message, EXIT.usage, 'bad_csv'); }
+      out(cli, { ok: true, ...r }, [
+        `${r.imported} communes imported (${Object.entries(r.byZone).map(([z, n]) => `${z}: ${n}`).join(', ')}); ${r.inScope} in zones A bis/A/B1 will be crawled`,
+        ...(r.errors.length ? [`${r.errors.length} line(s) rejected:`, ...r.errors.slice(0, 10).map((e) => `  ${e}`), ...(r.errors.length > 10 ? [`  … ${r.errors.length - 10} more`] : [])] : []),
+      ].join('\n'));
+    });
+  cities.command('list')
+    .description('cities that a scrape would visit (imported list, or the built-in default)')
+    .action(async () => {
+      const ctx = await open();
+      const table = await zoneTableFromDb(ctx);
+      const { citiesInScope } = await import('./rules/cities.ts');
+      const list = citiesInScope(table);
+      out(cli, { ok: true, source: table.source, cities: list }, [`${list.length} cities (${table.source})`, ...list.map((c) => `${c.codeInsee} ${c.nom} ${c.codePostal} ${c.zone}`)].join('\n'));
+    });
+
+  group.command('stats')
+    .description('per source: success rate, active programmes, last run')
+    .action(async () => {
+      const ctx = await open();
+      const db = ctx.db.withSchema('promoteurs');
+      const rows = await db.selectFrom('programmes').select(['source_api', 'statut']).select((eb) => eb.fn.countAll().as('n')).groupBy(['source_api', 'statut']).execute();
+      out(cli, { ok: true, programmes: rows }, rows.map((r: any) => `${r.source_api}\t${r.statut}\t${r.n}`).join('\n') || 'no programme yet');
+    });
+
+  const espo = group.command('espocrm').description('EspoCRM sink');
+  espo.command('set-key')
+    .description('store the EspoCRM API key in the vault (read from stdin or --key)')
+    .option('--key <key>', 'the API key (prefer stdin: it stays out of the shell history)')
+    .action(async (o) => {
+      const key = (o.key ?? fs.readFileSync(0, 'utf8')).trim();
+      if (!key || /\s/.test(key)) throw new CliError('give the API key with --key or on stdin', EXIT.usage, 'usage');
+      const ctx = await open();
+      await ctx.vault.set(ESPO_KEY_NAME, key);
+      out(cli, { ok: true }, 'EspoCRM API key stored in the vault');
+    });
+}
