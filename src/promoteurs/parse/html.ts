@@ -52,3 +52,19 @@ export function jsonLd($: CheerioAPI): unknown[] {
   });
   return out;
 }
+
+/** Text of an element keeping paragraphs and <br> as line breaks (entities decoded by the DOM). */
+export function multilineText($: CheerioAPI, el: ReturnType<CheerioAPI>): string {
+  if (!el.length) return '';
+  const c = el.first().clone();
+  c.find('br').replaceWith('\n');
+  c.find('p, li, div, h2, h3, h4').each((_i, x) => {
+    $(x).append('\n');
+  });
+  return c
+    .text()
+    .split(/\n+/)
+    .map((l) => clean(l))
+    .filter(Boolean)
+    .join('\n');
+}

@@ -31,17 +31,20 @@ export function fold(s: string): string {
 export function titleCase(s: string): string {
   const c = clean(s);
   if (c !== c.toUpperCase()) return c;
-  const small = new Set(['de', 'du', 'des', 'la', 'le', 'les', 'et', 'sur', 'sous', 'en', 'aux', 'au', 'a']);
+  const small = new Set(['de', 'du', 'des', 'la', 'le', 'les', 'et', 'sur', 'sous', 'en', 'aux', 'au', 'a', 'lès', 'les']);
+  const cap = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
+  const word = (w: string, first: boolean): string => {
+    if (!first && small.has(w)) return w;
+    // d'alice → d'Alice, l'orée → l'Orée
+    const m = /^([dl]['’])(.+)$/.exec(w);
+    if (m) return (first ? cap(m[1]) : m[1]) + cap(m[2]);
+    return cap(w);
+  };
   return c
     .toLowerCase()
     .split(' ')
-    .map((w, i) => {
-      if (i > 0 && small.has(w)) return w;
-      // d'alice → d'Alice, l'orée → l'Orée
-      const m = /^([dl]['’])(.+)$/.exec(w);
-      if (m) return m[1] + m[2].charAt(0).toUpperCase() + m[2].slice(1);
-      return w.replace(/(^|-)(\p{L})/gu, (_x, a: string, b: string) => a + b.toUpperCase());
-    })
+    // "IVRY-SUR-SEINE" → "Ivry-sur-Seine"
+    .map((w, i) => w.split('-').map((p, j) => word(p, i === 0 && j === 0)).join('-'))
     .join(' ');
 }
 

@@ -12,12 +12,12 @@
 // `.neo-product-card` cards also used by the detail page's "similar programmes" carousel.
 import type { Lot, ProgrammeCard, ProgrammeDetail, Source, TypeLot } from '../types.ts';
 import { SourceParseError } from '../types.ts';
-import { loadHtml, textOf, type CheerioAPI } from '../parse/html.ts';
+import { loadHtml, multilineText, textOf, type CheerioAPI } from '../parse/html.ts';
 import { absUrl, clean, cleanMultiline, fold, stripTags, titleCase } from '../parse/text.ts';
 import { parseCount, parseFloor, parsePrice, parsePriceRange, parseSurface, parseTypesRange, parseTypology, typeFromPieces } from '../parse/numbers.ts';
 import { parseDelivery } from '../parse/delivery.ts';
 import { findInlineScript, runInSandbox } from '../parse/sandbox.ts';
-import { isLabel } from '../rules/labels.ts';
+import { readTable } from '../parse/table.ts';
 
 const BASE = 'https://www.nexity.fr';
 const ID_RE = /\/neuf\/(\d{4}__\d+(?:_\d+)?)/;
@@ -46,7 +46,8 @@ function parseListing(html: string): ProgrammeCard[] {
     const prixTexte = clean(card.find('.neo-product-card__details-item__price').first().parent().text());
     const flap = textOf($, '.neo-product-card__flap', card);
     const range = parsePriceRange(prixTexte);
-    const delivery = flap && parseDelivery(flap).date ? flap : undefined;
+    const pd = flap ? parseDelivery(flap) : null;
+    const delivery = pd && (pd.date || pd.delivered) ? flap : undefined;
     const img = card.find('img.neo-product-card__picture').first().attr('src');
     cards.push({
       sourceApi: 'nexity',
@@ -61,7 +62,7 @@ function parseListing(html: string): ProgrammeCard[] {
       typesTexte: typesTexte || undefined,
       typesLots: parseTypesRange(typesTexte.replace(/(\d)\s*à\s*(\d)/, 'du $1 au $2')),
       dateLivraison: delivery,
-      nbLots: flap && !delivery && !isLabel(flap.replace(/biens? restants?/i, '').trim() || flap) ? (parseCount(flap.replace(/biens?/i, 'lots')) ?? undefined) : (parseCount(flap.replace(/biens?/i, 'lots')) ?? undefined),
+      nbLots: delivery ? undefined : (parseCount(flap.replace(/\bbiens?\b/i, 'lots')) ?? undefined),
       image: absUrl(img, BASE) ?? undefined,
     });
   });
@@ -202,21 +203,6 @@ function parseDetailFromState(script: string): ProgrammeDetail {
 // ---------------------------------------------------------------------------------------------
 // Detail, 2022 markup: one table per typology
 
-type Col = 'type' | 'reduite' | 'prix' | 'livraison' | 'surface' | 'etage' | 'orientation' | 'parking' | 'plus' | null;
-function columnOf(header: string): Col {
-  const h = fold(header);
-  if (/^type/.test(h)) return 'type';
-  if (/tva reduite|tva 5|tva 7|prix reduit/.test(h)) return 'reduite';
-  if (/prix|tva 20/.test(h)) return 'prix';
-  if (/livraison/.test(h)) return 'livraison';
-  if (/surface/.test(h)) return 'surface';
-  if (/etage|niveau/.test(h)) return 'etage';
-  if (/orientation|exposition/.test(h)) return 'orientation';
-  if (/parking|stationnement|garage/.test(h)) return 'parking';
-  if (/les \+|atouts|exterieur/.test(h)) return 'plus';
-  return null;
-}
-
 function parseDetailFromTables($: CheerioAPI): ProgrammeDetail {
   const lots: Lot[] = [];
   const warnings: string[] = [];
@@ -224,41 +210,36 @@ function parseDetailFromTables($: CheerioAPI): ProgrammeDetail {
   blocks.each((bi, block) => {
     const b = $(block);
     const typology = parseTypology(textOf($, '.content--header strong', b) || textOf($, '.content--header', b));
-    const cols: Col[] = b.find('.content--details--header').first().children('.cell').map((_i, c) => columnOf($(c).text())).get();
-    let rows = 0;
-    b.find('.content--details--element > .line').each((_r, line) => {
-      rows++;
-      const cells = $(line).children('.cell');
-      const get = (c: Col) => {
-        const i = cols.indexOf(c);
-        return i >= 0 ? cells.eq(i) : null;
-      };
-      const typeCell = get('type') ?? cells.eq(0);
+    const table = readTable($, b, { headerCells: '.content--details--header > .cell', rows: '.content--details--element > .line', cells: '.cell' });
+    for (const r of table.rows) {
+      const typeCell = r.cell('type') ?? r.row.children('.cell').eq(0);
       const kind = fold(typeCell.text());
       const type: TypeLot = kind.includes('studio') ? 'Studio' : /maison|villa/.test(kind) ? 'Maison' : typology.type;
-      const floor = parseFloor(clean(get('etage')?.text()));
-      const reduite = get('reduite');
-      const parkingCell = get('parking');
-      const plus = fold(get('plus')?.text() ?? '');
-      const orient = clean(get('orientation')?.text());
+      const floor = parseFloor(r.text('etage'));
+      const reduite = r.cell('prixReduit');
+      const parkingCell = r.cell('parking');
+      const plus = fold(r.text('plus'));
+      const orient = r.text('orientation');
+      const livraison = r.text('livraison');
       const lot: Lot = {
         type,
         ...(typology.pieces != null ? { pieces: typology.pieces } : type === 'Studio' ? { pieces: 1 } : {}),
-        surface: parseSurface(clean(get('surface')?.text())),
+        surface: parseSurface(r.text('surface')),
         etage: floor.label,
         etageNum: floor.num,
-        prix: parsePrice(clean(get('prix')?.text())),
+        prix: parsePrice(r.text('prix')),
         ...(reduite ? { prixTvaReduite: parsePrice(clean(reduite.text())) } : {}),
         ...(parkingCell ? { parking: !/^(non|-|0|)$/.test(fold(parkingCell.text())) } : {}),
         ...(typeCell.attr('title') ? { numero: clean(typeCell.attr('title')).replace(/^lot\s*/i, '') } : {}),
         ...(orient && orient !== '-' ? { orientation: orient } : {}),
-        ...(get('livraison') ? { livraisonTexte: clean(get('livraison')!.text()) } : {}),
+        ...(livraison ? { livraisonTexte: livraison } : {}),
         ...(plus.includes('balcon') || plus.includes('loggia') ? { balcon: true } : {}),
         ...(plus.includes('terrasse') ? { terrasse: true } : {}),
         ...(plus.includes('jardin') ? { jardin: true } : {}),
       };
       lots.push(lot);
-    });
+    }
+    const rows = table.rows.length;
     const announced = parseCount(textOf($, '.text--dispo', b));
     if (announced != null && announced !== rows) warnings.push(`typology block ${bi + 1}: ${rows} rows but "${announced} lots disponibles" announced`);
   });
@@ -292,7 +273,7 @@ function parseDetailFromTables($: CheerioAPI): ProgrammeDetail {
     urlExterne: id ? `${BASE}/neuf/${id}` : undefined,
     name: titleCase(textOf($, 'h1') || textOf($, 'h2.title')) || undefined,
     ville: villeM ? titleCase(villeM[1]) : undefined,
-    description: desc.length ? cleanMultiline(desc.html() ?? '') || undefined : undefined,
+    description: multilineText($, desc) || undefined,
     dateLivraison: delivery,
     images,
     lots,
