@@ -78,13 +78,14 @@ export class JobService {
     return [...this.queues.keys()];
   }
 
-  async start(opts: { work: boolean; schedules?: { name: string; cron: string; tz?: string; job: string; payload?: Record<string, unknown> }[] }): Promise<void> {
+  async start(opts: { work: boolean; cronIntervalSeconds?: number; schedules?: { name: string; cron: string; tz?: string; job: string; payload?: Record<string, unknown> }[] }): Promise<void> {
     const common = {
       schema: 'pgboss',
       superviseIntervalSeconds: 5,
       monitorIntervalSeconds: 5,
       maintenanceIntervalSeconds: 60,
-      cronWorkerIntervalSeconds: 5,
+      cronWorkerIntervalSeconds: opts.cronIntervalSeconds ?? 5,
+      cronMonitorIntervalSeconds: opts.cronIntervalSeconds ?? 30,
     };
     this.boss = this.database.kind === 'pglite'
       ? new PgBoss({ ...common, db: fromPglite(this.database.pglite!), backend: 'pglite' } as any)
