@@ -5,11 +5,14 @@ import { isImageCandidate } from './names.ts';
 
 export function countZipFiles(zipPath: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    yauzl.open(zipPath, { lazyEntries: true, autoClose: true, strictFileNames: false, validateEntrySizes: false }, (err, zip) => {
+    yauzl.open(zipPath, // decodeStrings false: yauzl would reject the whole archive on one "../" name; the extractor
+    // refuses such entries one by one instead
+    { lazyEntries: true, autoClose: true, decodeStrings: false, validateEntrySizes: false }, (err, zip) => {
       if (err || !zip) return reject(err ?? new Error('cannot open'));
       let n = 0;
       zip.on('entry', (e: yauzl.Entry) => {
-        if (!e.fileName.endsWith('/') && isImageCandidate(e.fileName)) n++;
+        const name = Buffer.isBuffer(e.fileName) ? (e.fileName as Buffer).toString('utf8') : String(e.fileName);
+        if (!name.endsWith('/') && isImageCandidate(name)) n++;
         zip.readEntry();
       });
       zip.on('end', () => resolve(n));
