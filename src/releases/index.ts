@@ -1,0 +1,31 @@
+// The releases module (the Packer): sources → metadata → name → NFO/DIZ → ZIP/RAR volumes + SFV
+// → validated release, as `releases.pack` jobs; retention cleanup as `releases.cleanup`.
+import path from 'node:path';
+import type { AtelierModule } from '../core/module.ts';
+import { releasesRoutes } from './routes.ts';
+import { releasesCli } from './cli.ts';
+import { packHandler, cleanupHandler } from './pack/job.ts';
+import { readSettings } from './settings.ts';
+
+const releases: AtelierModule = {
+  name: 'releases',
+  title: { fr: 'Packer de releases', en: 'Release Packer' },
+  migrationsDir: path.join(import.meta.dirname, 'migrations'),
+  routes: releasesRoutes,
+  jobs: {
+    pack: {
+      handler: (job) => packHandler(job),
+      // bad sources are refused before the job is queued (upload / CLI checks); a retry is for crashes
+      retryLimit: 1,
+      retryDelaySeconds: 5,
+      expireInSeconds: 6 * 3600,
+      concurrency: 1,
+    },
+    cleanup: { handler: (job) => cleanupHandler(job), retryLimit: 1 },
+  },
+  schedules: (config) => [{ name: 'releases.cleanup', cron: readSettings(config.env, config.dataDir).cleanupCron, job: 'cleanup' }],
+  cli: releasesCli,
+};
+
+export default releases;
+export { settings } from './settings.ts';
