@@ -45,7 +45,7 @@ export function parseDelivery(input: string | null | undefined): ParsedDelivery 
   const s = fold(stripTags(String(input))).replace(/\s*\.\s*/g, '. ');
   if (!s) return UNKNOWN;
 
-  if (/\b(disponible|livr\w*|emmenag\w*|habitable)\s+(immediatement|immediate|de suite|tout de suite)\b|\bimmediatement disponible\b|\bcles en main\b|\bdeja livre|\b(programme|residence)\s+livree?\b|^livree?s?$|\blivraison (effectuee|achevee|realisee)\b/.test(s)) {
+  if (/\b(disponible|livr\w*|emmenag\w*|habitable)\s+(immediatement|immediate|immediat|de suite|tout de suite)\b|\bimmediatement disponible\b|\bcles en main\b|\bdeja livre|\b(programme|residence)\s+livree?\b|^livree?s?$|\blivraison (effectuee|achevee|realisee)\b/.test(s)) {
     return { date: null, precision: 'delivered', delivered: true };
   }
 
