@@ -76,9 +76,15 @@ export interface ScrapeDeps {
   now?: Date;
 }
 
-/** A source with its base URL replaced (PROMOTEURS_SOURCE_URLS); listingUrl uses this.baseUrl. */
-export function withBaseUrl(s: Source, baseUrl: string | undefined): Source {
-  return baseUrl ? { ...s, baseUrl } : s;
+/**
+ * PROMOTEURS_SOURCE_URLS mirrors a source on another origin (a local fake, a staging copy): every URL
+ * under the source's real base URL is fetched from the mirror instead, while the stored programmes
+ * keep their real (canonical) URLs.
+ */
+export function mirrorOf(s: Source, mirror: string | undefined): (url: string) => string {
+  if (!mirror) return (u) => u;
+  const real = s.baseUrl.replace(/\/+$/, '');
+  return (u) => (u.startsWith(real) ? mirror + u.slice(real.length) : u);
 }
 
 export async function zoneTableFromDb(core: Pick<CoreContext, 'db'>): Promise<ZoneTable> {
@@ -120,7 +126,6 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   } else {
     sources = resolveSources(wanted.length ? wanted : 'all');
   }
-  sources = sources.map((s) => withBaseUrl(s, settings.sourceUrls[s.key]));
 
   const table = await zoneTableFromDb(core);
   const citySpec = asList(p.cities);
@@ -173,7 +178,8 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     seenBySource.set(source.key, seen);
     const timeout = AbortSignal.timeout(Math.max(1, settings.sourceTimeoutMs));
     const signal = AbortSignal.any([job.signal, timeout]);
-    const fetcher = new SiteFetcher(source.baseUrl, {
+    const map = mirrorOf(source, settings.sourceUrls[source.key]);
+    const fetcher = new SiteFetcher(map(source.baseUrl), {
       http: core.http, db: core.db, files: core.files, readOnlyCache: dryRun, browser: browserFactory,
       userAgent: core.http.userAgent, timeScale: settings.timeScale, retryDelaysSec: settings.retryDelaysSec.slice(0, source.fetch.maxRetries ?? 3),
       obeyRobots: settings.robots, allowPrivate, signal,
@@ -194,14 +200,14 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       if (signal.aborted) { timedOut = timeout.aborted; break; }
       const c = zero();
       const result: CityResult = { city: city.codeInsee, nom: city.nom, ok: true, counters: c };
-      const listingUrl = source.listingUrl(city);
+      const listingUrl = map(source.listingUrl(city));
       let cards: ProgrammeCard[] = [];
       try {
         const page = await fetcher.fetch(listingUrl, { ...fetchOpts, delayMs: cityDelay });
         c.listingPages++;
         if (page.notModified) c.notModified++;
         try {
-          cards = source.parseListing(page.html, { city, url: page.url, now });
+          cards = source.parseListing(page.html, { city, url: source.listingUrl(city), now });
         } catch (e) {
           c.parseErrors++; c.errors++; result.ok = false; result.error = (e as Error).message;
         }
@@ -236,7 +242,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         let html: string;
         let url = card.urlExterne;
         try {
-          const page = await fetcher.fetch(card.urlExterne, { ...fetchOpts, delayMs: detailDelay, referer: listingUrl });
+          const page = await fetcher.fetch(map(card.urlExterne), { ...fetchOpts, delayMs: detailDelay, referer: listingUrl });
           c.detailPages++;
           if (page.notModified) c.notModified++;
           html = page.html;
@@ -253,7 +259,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         let programme: Programme;
         let detail: ProgrammeDetail;
         try {
-          detail = source.parseDetail(html, card, { city, url, now });
+          detail = source.parseDetail(html, card, { city, url: card.urlExterne, now });
           programme = assembleProgramme(source, card, detail, city, table);
           if (detail.warnings?.length && p.verbose) await job.log('debug', `${source.key} ${card.name}: ${detail.warnings.join('; ')}`);
         } catch (e) {
@@ -272,7 +278,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         c[res.action]++;
         if (p.verbose && res.action !== 'unchanged') await job.log('info', `${source.key} ${programme.name}: ${res.action}${res.action === 'updated' ? ` (${res.fields.join(', ')})` : ''}`);
         if (dryRun) preview.push(programme);
-        if (images && res.id && programme.images.length) images.add({ programmeId: res.id, sourceApi: source.key, idExterne: programme.idExterne, referer: programme.urlExterne, urls: programme.images });
+        if (images && res.id && programme.images.length) images.add({ programmeId: res.id, sourceApi: source.key, idExterne: programme.idExterne, referer: map(programme.urlExterne), urls: programme.images.map(map) });
       }
       if (signal.aborted && !job.signal.aborted) { timedOut = timeout.aborted; }
       if (timedOut) break;

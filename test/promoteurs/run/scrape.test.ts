@@ -1,0 +1,179 @@
+// The issue's "Done means", end to end through the platform: import cities, dry-run scrape of fake
+// developer sites, real run into the fake EspoCRM, second run → only unchanged and 0 detail fetches,
+// a price change → one update of the changed fields, a site whose listings lose their programmes →
+// nothing sold + an alert by email (real SMTP server in-process), a removed programme after a healthy
+// run → sold.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+import { createTestPlatform, type TestPlatform } from '../../helpers/platform.ts';
+import promoteurs from '../../../src/promoteurs/index.ts';
+import { startFakeSite, FAKE_CITIES, type FakeSite } from '../../../src/promoteurs/fakes/sites.ts';
+import { startFakeEspoCrm, type FakeEspoCrm } from '../../../src/promoteurs/fakes/espocrm.ts';
+
+const CSV = path.join(import.meta.dirname, '../../fixtures/promoteurs/zonage/zonage-abc-2026-sample.csv');
+
+let t: TestPlatform;
+let bouygues: FakeSite;
+let icade: FakeSite;
+let crm: FakeEspoCrm;
+let smtp: SMTPServer;
+const mails: string[] = [];
+
+async function run(body: Record<string, unknown>) {
+  const res = await t.request('POST', '/api/promoteurs/runs', { token: t.tokens.operator, body: { promoteurs: 'bouygues,icade', cities: 'lyon,bordeaux', skipImages: true, ...body } });
+  expect(res.status).toBe(202);
+  const job = await t.ctx.jobs.wait(res.body.job.id);
+  expect(job.error).toBeNull();
+  expect(job.status).toBe('completed');
+  return job.result as any;
+}
+
+beforeAll(async () => {
+  const cities = FAKE_CITIES.filter((c) => ['lyon', 'bordeaux'].includes(c.slug));
+  bouygues = await startFakeSite({ kind: 'bouygues', cities, perCity: 3, seed: 1 });
+  icade = await startFakeSite({ kind: 'icade', cities, perCity: 2, seed: 2 });
+  crm = await startFakeEspoCrm();
+  crm.seedVille({ name: 'Lyon', codePostal: '69000', slug: 'lyon' });
+  crm.seedVille({ name: 'Bordeaux', codePostal: '33000', slug: 'bordeaux' });
+  smtp = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS'],
+    onData(stream, _s, cb) { let d = ''; stream.on('data', (c) => (d += c)); stream.on('end', () => { mails.push(d); cb(); }); },
+  });
+  await new Promise<void>((ok) => smtp.listen(0, '127.0.0.1', ok));
+  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  t = await createTestPlatform({
+    modules: [promoteurs],
+    env: {
+      PROMOTEURS_SOURCE_URLS: `bouygues=${bouygues.url},icade=${icade.url}`,
+      PROMOTEURS_TIME_SCALE: '0.0005',
+      PROMOTEURS_ESPOCRM_URL: crm.url,
+      PROMOTEURS_ESPOCRM_API_KEY: crm.apiKey,
+      PROMOTEURS_ESPOCRM_MIN_INTERVAL_MS: '0',
+      PROMOTEURS_ALERT_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      PROMOTEURS_ALERT_EMAIL_TO: 'ops@example.test',
+    },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await t?.close();
+  await bouygues?.close();
+  await icade?.close();
+  await crm?.close();
+  await new Promise<void>((ok) => smtp?.close(() => ok()));
+});
+
+describe('promoteurs scrape, end to end', () => {
+  it('imports the zonage CSV', async () => {
+    const res = await t.request('POST', '/api/promoteurs/cities/import', { token: t.tokens.operator, body: { csv: fs.readFileSync(CSV, 'utf8') } });
+    expect(res.status).toBe(200);
+    expect(res.body.imported).toBeGreaterThan(10);
+    expect(res.body.byZone.A).toBeGreaterThan(0);
+    const list = await t.request('GET', '/api/promoteurs/cities?q=lyon', { token: t.tokens.viewer });
+    expect(list.body.cities[0]).toMatchObject({ code_insee: '69123', zone: 'A' });
+  });
+
+  it('dry-run: finds every programme with its lots, writes nothing (DB, CRM)', async () => {
+    const r = await run({ dryRun: true });
+    expect(r.dryRun).toBe(true);
+    expect(r.counters.found).toBe(10);
+    expect(r.counters.created).toBe(10);
+    expect(r.counters.errors).toBe(0);
+    expect(r.sources.every((s: any) => s.healthy)).toBe(true);
+    expect(r.crm).toMatchObject({ dryRun: true, created: 10, errors: 0 });
+    const n = await t.ctx.db.withSchema('promoteurs').selectFrom('programmes').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    expect(Number(n!.n)).toBe(0);
+    expect(crm.records.CJeanbrunProgramme.size).toBe(0);
+    expect(crm.requests.filter((q) => q.method !== 'GET')).toHaveLength(0);
+    // the preview shows programmes with lots
+    const runs = await t.request('GET', '/api/promoteurs/runs', { token: t.tokens.viewer });
+    const detail = await t.request('GET', `/api/promoteurs/runs/${runs.body.runs[0].id}`, { token: t.tokens.viewer });
+    expect(detail.body.preview).toHaveLength(10);
+    expect(detail.body.preview[0].lotsDetails.length).toBeGreaterThan(0);
+    // politeness: one request at a time per site, honest UA
+    expect(bouygues.maxInFlight).toBe(1);
+    expect(icade.maxInFlight).toBe(1);
+    expect(bouygues.requests.every((q) => q.ua.startsWith('atelier/'))).toBe(true);
+    expect(bouygues.requests[0].kind).toBe('robots');
+  });
+
+  it('real run: creates programmes in the DB and in EspoCRM (lotsDetails as a JSON string, villeId linked)', async () => {
+    const r = await run({});
+    expect(r.counters.created).toBe(10);
+    expect(r.crm).toMatchObject({ created: 10, updated: 0, errors: 0 });
+    const recs = [...crm.records.CJeanbrunProgramme.values()];
+    expect(recs).toHaveLength(10);
+    for (const rec of recs) {
+      expect(typeof rec.lotsDetails).toBe('string');
+      expect(Array.isArray(JSON.parse(rec.lotsDetails as string))).toBe(true);
+      expect(rec.villeId).toBeTruthy();
+    }
+    // list and detail API
+    const list = await t.request('GET', '/api/promoteurs/programmes?city=lyon&promoteur=bouygues', { token: t.tokens.viewer });
+    expect(list.body.total).toBe(3);
+    const one = await t.request('GET', `/api/promoteurs/programmes/${list.body.programmes[0].id}`, { token: t.tokens.viewer });
+    expect(one.body.lots.length).toBeGreaterThan(1);
+    expect(one.body.lots[0]).toHaveProperty('prix');
+    expect(one.body.programme.zoneFiscale).toBe('A');
+    const stats = await t.request('GET', '/api/promoteurs/stats', { token: t.tokens.viewer });
+    expect(stats.body.totals.active).toBe(10);
+  });
+
+  it('second run with nothing changed: only unchanged, 0 detail pages, no CRM write', async () => {
+    bouygues.reset();
+    icade.reset();
+    const writesBefore = crm.requests.filter((q) => q.method !== 'GET').length;
+    const r = await run({});
+    expect(r.counters).toMatchObject({ found: 10, unchanged: 10, created: 0, updated: 0, sold: 0, errors: 0 });
+    expect(bouygues.count('detail') + icade.count('detail')).toBe(0);
+    // listings revalidated with If-None-Match: 304
+    expect(bouygues.requests.filter((q) => q.kind === 'listing').every((q) => q.status === 304)).toBe(true);
+    expect(crm.requests.filter((q) => q.method !== 'GET').length).toBe(writesBefore);
+  });
+
+  it('a changed price updates only the changed fields (DB and CRM PUT)', async () => {
+    const p = icade.programmes[0];
+    p.lots[0].prix -= 5000;
+    crm.requests.length = 0;
+    const r = await run({});
+    expect(r.counters).toMatchObject({ updated: 1, unchanged: 9, created: 0 });
+    const puts = crm.requests.filter((q) => q.method === 'PUT');
+    expect(puts).toHaveLength(1);
+    expect(Object.keys(puts[0].body as object)).toEqual(expect.arrayContaining(['lotsDetails', 'prixMin']));
+    expect(Object.keys(puts[0].body as object)).not.toContain('name');
+  });
+
+  it('listings suddenly without programmes: nothing marked sold, an alert by email', async () => {
+    bouygues.setEmpty(true);
+    mails.length = 0;
+    const r = await run({});
+    const b = r.sources.find((s: any) => s.source === 'bouygues');
+    expect(b.healthy).toBe(false);
+    expect(b.reason).toMatch(/abnormal drop/);
+    expect(r.counters.sold).toBe(0);
+    const sold = await t.request('GET', '/api/promoteurs/programmes?statut=vendu', { token: t.tokens.viewer });
+    expect(sold.body.total).toBe(0);
+    expect(r.alerts.some((a: any) => a.source === 'bouygues')).toBe(true);
+    expect(mails.join('\n')).toMatch(/abnormal drop/);
+    const alerts = await t.request('GET', '/api/promoteurs/alerts', { token: t.tokens.viewer });
+    expect(alerts.body.alerts[0].source).toBe('bouygues');
+    bouygues.setEmpty(false);
+  });
+
+  it('a programme gone from a complete healthy run is marked sold (DB and CRM)', async () => {
+    const gone = icade.programmes.pop()!;
+    const r = await run({});
+    expect(r.sources.find((s: any) => s.source === 'icade')).toMatchObject({ healthy: true });
+    expect(r.counters.sold).toBe(1);
+    const rec = [...crm.records.CJeanbrunProgramme.values()].find((x) => x.idExterne === gone.id);
+    expect(rec?.statut).toBe('vendu');
+  });
+
+  it('rejects an unknown source with 400 and a viewer cannot start a run', async () => {
+    expect((await t.request('POST', '/api/promoteurs/runs', { token: t.tokens.operator, body: { promoteurs: 'nope' } })).status).toBe(400);
+    expect((await t.request('POST', '/api/promoteurs/runs', { token: t.tokens.viewer, body: {} })).status).toBe(403);
+  });
+});
