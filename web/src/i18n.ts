@@ -50,6 +50,11 @@ export function registerStrings(prefix: string, strings: Partial<Record<Lang, St
   emit();
 }
 
+/** Every key registered for `lang` (tests check both languages have the same ones). */
+export function registeredKeys(lang: Lang): string[] {
+  return Object.keys(dicts[lang]).sort();
+}
+
 export function getLang(): Lang {
   return current;
 }

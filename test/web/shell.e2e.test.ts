@@ -1,0 +1,191 @@
+// End-to-end: the real server (all modules, real database, real job workers) serving the built web
+// app, driven through Debian's chromium. Signs in, walks the navigation, starts a demo job from the
+// jobs page and watches its progress bar move to done (SSE), reads the job's counters and log,
+// stops a long job, survives an expired access cookie (refresh-on-401), manages API tokens, and
+// switches the language.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { ensureWeb } from '../../scripts/ensure-web.ts';
+import type { AtelierModule } from '../../src/core/module.ts';
+
+// The shell only needs each module's name and title (its pages come from web/src/modules/<name>/);
+// the modules' own server code is tested by their suites, so a half-written module does not
+// break this test.
+const modules: AtelierModule[] = [
+  { name: 'vinted', title: { fr: 'Studio Vinted', en: 'Vinted Studio' } },
+  { name: 'promoteurs', title: { fr: 'Promoteurs', en: 'Developers' } },
+  { name: 'releases', title: { fr: 'Packer', en: 'Packer' } },
+];
+
+let platform: TestPlatform;
+let browser: TestBrowser;
+let baseURL: string;
+let page: Page;
+
+beforeAll(async () => {
+  await ensureWeb({ quiet: true }); // before the server starts: it serves web/dist as found at start
+  platform = await createTestPlatform({ modules });
+  baseURL = await platform.listen();
+  browser = await launchBrowser({ baseURL });
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+});
+
+const progressOf = (row: ReturnType<Page['locator']>) =>
+  row.getByRole('progressbar').first().getAttribute('aria-valuenow').then(Number);
+
+describe('web shell', () => {
+  test('an unknown visitor lands on the sign-in page; a wrong password says so', async () => {
+    await page.goto('/jobs');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/jobs');
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    await page.getByLabel('Adresse e-mail').fill('admin@test.local');
+    await page.getByLabel('Mot de passe').fill('not-the-password');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('alert').filter({ hasText: 'E-mail ou mot de passe incorrect.' }).waitFor();
+  });
+
+  test('signs in and comes back to the page asked for', async () => {
+    await page.getByLabel('Mot de passe').fill('admin-password-123');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: 'Tâches', exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/jobs');
+  });
+
+  test('navigation reaches the three workshops', async () => {
+    const nav = page.getByRole('navigation');
+    for (const m of modules) {
+      await nav.getByRole('link', { name: m.title.fr }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe(`/${m.name}`);
+      await page.locator('main h1').first().waitFor();
+    }
+    await nav.getByRole('link', { name: 'Accueil' }).click();
+    await page.getByRole('heading', { name: /^Bonjour/ }).waitFor();
+  });
+
+  test('a demo job started from the jobs page progresses to done, live', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Tâches' }).click();
+    await page.getByRole('heading', { name: 'Tâches', exact: true }).waitFor();
+    // record every value the progress bars take, in the page itself (independent of test timing)
+    await page.evaluate(() => {
+      const w = window as unknown as { progressSeen: number[] };
+      w.progressSeen = [];
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const v = (r.target as Element).getAttribute('aria-valuenow');
+          if (v !== null && (r.target as Element).closest('tr[data-job-id]')) w.progressSeen.push(Number(v));
+        }
+      }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['aria-valuenow'] });
+    });
+    await page.getByRole('button', { name: 'Lancer une tâche de démonstration' }).first().click();
+
+    const row = page.locator('tr[data-job-id]').first();
+    await row.waitFor();
+    await expect.poll(() => progressOf(row), { timeout: 30_000 }).toBeGreaterThan(0);
+    await browser.screenshot(page, 'jobs-page-running');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
+    await row.getByText('Terminée').waitFor();
+    expect(await progressOf(row)).toBe(100);
+    // the bar moved through intermediate values (SSE), not straight from 0 to 100
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: number[] }).progressSeen);
+    const intermediate = new Set(seen.filter((v) => v > 0 && v < 100));
+    expect(intermediate.size, `progress values seen: ${seen.join(', ')}`).toBeGreaterThanOrEqual(3);
+    await browser.screenshot(page, 'jobs-page');
+  });
+
+  test('the job page shows counters, the log and the final state', async () => {
+    await page.locator('tr[data-job-id]').first().getByRole('link', { name: 'Détails' }).click();
+    await page.getByRole('heading', { name: 'Tâche de démonstration' }).waitFor();
+    await expect.poll(() => page.locator('[data-counter="steps_done"] dd').textContent()).toBe('10');
+    await page.getByText('Étapes faites').waitFor();
+    await page.getByTestId('job-log').getByText('step 10/10 done').waitFor();
+    expect(await page.locator('[data-status]').first().getAttribute('data-status')).toBe('completed');
+    await browser.screenshot(page, 'job-page');
+  });
+
+  test('a long job can be stopped from the jobs page', async () => {
+    const r = await page.request.post('/api/jobs/demo', { data: { steps: 200, stepMs: 200 } });
+    expect(r.status()).toBe(200);
+    const { job } = await r.json();
+    await page.goto('/jobs');
+    const row = page.locator(`tr[data-job-id="${job.id}"]`);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('running');
+    await row.getByRole('button', { name: 'Arrêter' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Oui, arrêter' }).click();
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('cancelled');
+    await row.getByText('Annulée').waitFor();
+    expect((await platform.ctx.jobs.get(job.id))?.status).toBe('cancelled');
+  });
+
+  test('an expired access cookie is refreshed transparently (one retry after POST /api/auth/refresh)', async () => {
+    const refreshes: number[] = [];
+    page.on('response', (res) => {
+      if (res.url().endsWith('/api/auth/refresh')) refreshes.push(res.status());
+    });
+    await browser.context.clearCookies({ name: 'atelier_access' });
+    await page.goto('/jobs');
+    await page.locator('tr[data-job-id]').first().waitFor();
+    expect(new URL(page.url()).pathname).toBe('/jobs');
+    expect(refreshes).toContain(200);
+    const names = (await browser.context.cookies()).map((c) => c.name);
+    expect(names).toContain('atelier_access');
+  });
+
+  test('personal API tokens: created once, usable, deleted', async () => {
+    await page.goto('/account');
+    await page.getByRole('heading', { name: 'Jetons d’accès personnels' }).waitFor();
+    await page.getByLabel('Nom du jeton').fill('ordinateur du bureau');
+    await page.getByRole('button', { name: 'Créer un jeton' }).click();
+    const token = (await page.getByTestId('new-token').locator('code').textContent())!.trim();
+    expect(token).toMatch(/^atl_/);
+    expect((await platform.request('GET', '/api/auth/me', { token })).status).toBe(200);
+
+    const row = page.locator('tr[data-token-id]').filter({ hasText: 'ordinateur du bureau' });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Supprimer' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Supprimer' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect((await platform.request('GET', '/api/auth/me', { token })).status).toBe(401);
+  });
+
+  test('English is one click away and is remembered', async () => {
+    await page.getByRole('banner').getByRole('group', { name: 'Langue' }).getByRole('button', { name: 'en' }).click();
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await page.goto('/jobs');
+    await page.getByRole('heading', { name: 'Jobs', exact: true }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.getByRole('banner').getByRole('group', { name: 'Language' }).getByRole('button', { name: 'fr' }).click();
+    await page.getByRole('heading', { name: 'Tâches', exact: true }).waitFor();
+  });
+
+  test('signing out returns to the sign-in page and the session is gone', async () => {
+    await page.getByRole('button', { name: /admin@test\.local/ }).click();
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    const r = await page.request.get('/api/auth/me');
+    expect(r.status()).toBe(401);
+  });
+
+  test('a viewer sees the jobs but cannot start or stop them', async () => {
+    await page.getByLabel('Adresse e-mail').fill('viewer@test.local');
+    await page.getByLabel('Mot de passe').fill('viewer-password-123');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: /^Bonjour/ }).waitFor();
+    await page.goto('/jobs');
+    await page.locator('tr[data-job-id]').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Lancer une tâche de démonstration' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Arrêter' }).count()).toBe(0);
+  });
+
+  test('no uncaught error in the pages', () => {
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
