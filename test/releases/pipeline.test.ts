@@ -1,0 +1,127 @@
+// The pack pipeline end to end without the platform: real sources in, real release directories
+// out, checked by the validator and by Debian's own tools (unar, unrar-free, cksfv, unzip).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import yauzl from 'yauzl';
+import { packRelease, PackError } from '../../src/releases/pack/pipeline.ts';
+import { loadRuleSet } from '../../src/releases/rules/index.ts';
+import { defaultTemplate, decodeNfo } from '../../src/releases/nfo/index.ts';
+import { FIXTURES, writeDocx, writeEpub, writePdf } from './samples.ts';
+
+let dir: string;
+beforeAll(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rel-pack-')); });
+afterAll(async () => { await fs.rm(dir, { recursive: true, force: true }); });
+
+const run = (cmd: string, args: string[], cwd?: string) => {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+};
+const tpl = (type: 'EBOOK' | 'DOCS' | 'TV') => ({ nfo: defaultTemplate(type, 'nfo')!, diz: defaultTemplate(type, 'diz') });
+
+function zipEntries(file: string): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const out = new Map<string, Buffer>();
+      zip.on('entry', (e: yauzl.Entry) => zip.openReadStream(e, (e2, s) => {
+        if (e2 || !s) return reject(e2);
+        const chunks: Buffer[] = [];
+        s.on('data', (c: Buffer) => chunks.push(c));
+        s.on('end', () => { out.set(e.fileName, Buffer.concat(chunks)); zip.readEntry(); });
+      }));
+      zip.on('end', () => resolve(out));
+      zip.readEntry();
+    });
+  });
+}
+
+describe('pack pipeline', () => {
+  it('EBOOK from an EPUB: NFO + ZIP volume with the NFO and FILE_ID.DIZ inside; passes ebook-2024', async () => {
+    const src = await writeEpub(path.join(dir, 'book.epub'), { title: 'Le Rouge et le Noir', author: 'Stendhal', publisher: 'Folio', date: '2015-01-01', language: 'fr', isbn: '9782070413454' });
+    const logs: string[] = [];
+    const progress: number[] = [];
+    const r = await packRelease({ sourcePath: src, type: 'EBOOK', group: 'ATL', ruleSet: await loadRuleSet('EBOOK'), outDir: path.join(dir, 'out'), templates: tpl('EBOOK'), volumeSize: 5_000_000 },
+      { log: (_l, m) => { logs.push(m); }, progress: (b) => { progress.push(b); } });
+    expect(r.validation.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.release.name).toBe('Stendhal.Le.Rouge.Et.Le.Noir.2015.FRENCH.RETAiL.ePUB.eBOOK-ATL');
+    expect(r.release.files.map((f) => f.name)).toEqual(['atlslr.nfo', 'atlslr1.zip']);
+    const entries = await zipEntries(path.join(r.release.dir, 'atlslr1.zip'));
+    expect([...entries.keys()].sort()).toEqual(['FILE_ID.DIZ', 'Stendhal.Le.Rouge.Et.Le.Noir.2015.FRENCH.RETAiL.ePUB.eBOOK-ATL.epub', 'atlslr.nfo']);
+    expect(entries.get('Stendhal.Le.Rouge.Et.Le.Noir.2015.FRENCH.RETAiL.ePUB.eBOOK-ATL.epub')!.equals(await fs.readFile(src))).toBe(true);
+    expect(decodeNfo(entries.get('FILE_ID.DIZ')!)).toContain('[01/01]');
+    expect(entries.get('atlslr.nfo')!.equals(await fs.readFile(path.join(r.release.dir, 'atlslr.nfo')))).toBe(true);
+    expect(run('unzip', ['-t', path.join(r.release.dir, 'atlslr1.zip')]).code).toBe(0);
+    expect(logs.join('\n')).toMatch(/validation against ebook-2024: passed/);
+    expect(progress.at(-1)).toBe((await fs.stat(src)).size);
+    // no partial directory left behind
+    expect((await fs.readdir(path.join(dir, 'out'))).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('DOCS from a DOCX and from a PDF pass docs-2024', async () => {
+    const rs = await loadRuleSet('DOCS');
+    const docx = await writeDocx(path.join(dir, 'g.docx'), { title: 'Guide Pratique', author: 'Jean Dupont', pages: 12, company: 'ACME', date: '2023-05-06T10:00:00Z', language: 'fr-FR' });
+    const a = await packRelease({ sourcePath: docx, type: 'DOCS', group: 'ATL', ruleSet: rs, outDir: path.join(dir, 'docs'), templates: tpl('DOCS'), volumeSize: 5_000_000 });
+    expect(a.validation.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(a.release.name).toBe('ACME.Guide.Pratique.2023.FRENCH.RETAiL.DOCX.DOCS-ATL');
+    const pdf = await writePdf(path.join(dir, 'r.pdf'), { title: 'Annual Report', author: 'Jane Doe', pages: 2, date: '2021-03-15', language: 'en' });
+    const b = await packRelease({ sourcePath: pdf, type: 'DOCS', group: 'ATL', ruleSet: rs, outDir: path.join(dir, 'docs'), templates: tpl('DOCS'), volumeSize: 5_000_000 });
+    expect(b.ok).toBe(true);
+    expect(b.release.name).toBe('Jane.Doe.Annual.Report.2021.RETAiL.DOCS-ATL');
+  });
+
+  it('TV from an MKV: RAR4 volumes + SFV + NFO; cksfv passes, unar and unrar-free extract it byte for byte', async () => {
+    const src = path.join(FIXTURES, 'Sample.Show.S01E02.Pilot.Episode.mkv');
+    const original = await fs.readFile(src);
+    // small volumes to get a real multi-volume set (the rule set then refuses the size, and says so)
+    const r = await packRelease({ sourcePath: src, type: 'TV', group: 'ATL', ruleSet: await loadRuleSet('TV'), outDir: path.join(dir, 'tv'), templates: tpl('TV'), volumeSize: 20_000 });
+    const files = r.release.files.map((f) => f.name);
+    const base = 'sample.show.s01e02.pilot.episode.multi.720p.web.h264-atl';
+    expect(files).toEqual([`${base}.nfo`, `${base}.r00`, `${base}.r01`, `${base}.r02`, `${base}.rar`, `${base}.sfv`]);
+    expect(r.validation.checks.filter((c) => !c.ok).map((c) => c.rule)).toEqual(['archive.volume-size']);
+    expect(run('cksfv', ['-f', `${base}.sfv`], r.release.dir).code).toBe(0);
+    const x1 = path.join(dir, 'x-unar');
+    expect(run('unar', ['-q', '-f', '-o', x1, path.join(r.release.dir, `${base}.rar`)]).code).toBe(0);
+    expect((await fs.readFile(path.join(x1, 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL.mkv'))).equals(original)).toBe(true);
+    const joined = path.join(dir, 'joined.rar');
+    const order = [`${base}.rar`, `${base}.r00`, `${base}.r01`, `${base}.r02`];
+    await fs.writeFile(joined, Buffer.concat(await Promise.all(order.map((n) => fs.readFile(path.join(r.release.dir, n))))));
+    const x2 = path.join(dir, 'x-unrar') + '/';
+    await fs.mkdir(x2);
+    const u = run('unrar-free', ['-x', '-f', joined, x2]);
+    expect(u.code, u.out).toBe(0);
+    expect((await fs.readFile(path.join(x2, 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL.mkv'))).equals(original)).toBe(true);
+    expect(decodeNfo(await fs.readFile(path.join(r.release.dir, `${base}.nfo`)))).toMatch(/4 x RAR/);
+
+    // with the rule set's own size (50 MB) the same source is one valid volume
+    const ok = await packRelease({ sourcePath: src, type: 'TV', group: 'ATL', ruleSet: await loadRuleSet('TV'), outDir: path.join(dir, 'tv-ok'), templates: tpl('TV'), volumeSize: 50_000_000 });
+    expect(ok.validation.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(run('cksfv', ['-f', `${base}.sfv`], ok.release.dir).code).toBe(0);
+  });
+
+  it('an edited name the rule set refuses stops before writing, with the rules named', async () => {
+    const src = await writeEpub(path.join(dir, 'n.epub'), { title: 'T', author: 'A', date: '2020' });
+    const r = await packRelease({ sourcePath: src, type: 'EBOOK', group: 'ATL', ruleSet: await loadRuleSet('EBOOK'), outDir: path.join(dir, 'bad'), name: 'My Book!.2020.RETAiL.eBOOK-ATL', templates: tpl('EBOOK'), volumeSize: 5_000_000 });
+    expect(r.ok).toBe(false);
+    expect(r.validation.checks.filter((c) => !c.ok).map((c) => c.rule)).toEqual(expect.arrayContaining(['naming.characters']));
+    await expect(fs.access(path.join(dir, 'bad', 'My Book!.2020.RETAiL.eBOOK-ATL'))).rejects.toThrow();
+  });
+
+  it('dry run plans without writing; a source of the wrong kind and an existing release are refused', async () => {
+    const src = await writeEpub(path.join(dir, 'd.epub'), { title: 'Dry Run', author: 'Ann Author', date: '2021' });
+    const rs = await loadRuleSet('EBOOK');
+    const d = await packRelease({ sourcePath: src, type: 'EBOOK', group: 'ATL', ruleSet: rs, outDir: path.join(dir, 'dry'), templates: tpl('EBOOK'), volumeSize: 5_000_000, dryRun: true });
+    expect(d.dryRun).toBe(true);
+    expect(d.release.files.map((f) => f.name)).toEqual(['atlaad.nfo', 'atlaad1.zip']);
+    await expect(fs.access(path.join(dir, 'dry'))).rejects.toThrow();
+    await expect(packRelease({ sourcePath: src, type: 'TV', group: 'ATL', ruleSet: await loadRuleSet('TV'), outDir: dir, templates: tpl('TV'), volumeSize: 50_000_000 })).rejects.toThrow(/EPUB file cannot make a TV release/);
+    const out = path.join(dir, 'twice');
+    await packRelease({ sourcePath: src, type: 'EBOOK', group: 'ATL', ruleSet: rs, outDir: out, templates: tpl('EBOOK'), volumeSize: 5_000_000 });
+    await expect(packRelease({ sourcePath: src, type: 'EBOOK', group: 'ATL', ruleSet: rs, outDir: out, templates: tpl('EBOOK'), volumeSize: 5_000_000 })).rejects.toBeInstanceOf(PackError);
+    const again = await packRelease({ sourcePath: src, type: 'EBOOK', group: 'ATL', ruleSet: rs, outDir: out, templates: tpl('EBOOK'), volumeSize: 5_000_000, force: true });
+    expect(again.ok).toBe(true);
+  });
+});
