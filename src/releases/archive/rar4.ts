@@ -53,7 +53,7 @@ const ATTR_ARCHIVE = 0x20;
 const MAIN_SIZE = 13;
 const END_SIZE = 9; // 7 + VOL_NUMBER(2)
 const FIXED_SIZE = RAR_MARKER.length + MAIN_SIZE;
-export const RAR_CHUNK = 4 * 1024 * 1024;
+export const RAR_CHUNK = 1024 * 1024; // 1 MiB: stays in L2/L3 between the read, the CRC and the write
 
 /** Old-style volume name: index 0 → base.rar, 1 → base.r00 … 100 → base.r99, 101 → base.s00. */
 export function rarVolumeName(baseName: string, index: number): string {
