@@ -280,8 +280,9 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         if (dryRun) preview.push(programme);
         if (images && res.id && programme.images.length) images.add({ programmeId: res.id, sourceApi: source.key, idExterne: programme.idExterne, referer: map(programme.urlExterne), urls: programme.images.map(map) });
       }
-      if (signal.aborted && !job.signal.aborted) { timedOut = timeout.aborted; }
-      if (timedOut) break;
+      // interrupted inside this city: it is not recorded as done (a resumed job redoes it, cheaply)
+      if (job.signal.aborted) throw job.signal.reason ?? new Error('cancelled');
+      if (signal.aborted) { timedOut = true; break; }
       site.cities[city.codeInsee] = result;
       add(counters, c);
       add(total, c);
