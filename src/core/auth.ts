@@ -63,10 +63,12 @@ export class AuthService {
 
   async setRole(userId: string, role: Role): Promise<void> {
     await this.users().updateTable('users').set({ role }).where('id', '=', userId).execute();
+    this.userCache.delete(userId);
   }
 
   async deleteUser(userId: string): Promise<void> {
     await this.users().deleteFrom('users').where('id', '=', userId).execute();
+    this.userCache.delete(userId);
   }
 
   async listUsers(): Promise<(User & { created_at: Date })[]> {
@@ -75,6 +77,18 @@ export class AuthService {
 
   async findByEmail(email: string) {
     return this.users().selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  }
+
+  /** recently verified users: a token check per request must not cost a query per request */
+  private userCache = new Map<string, { user: User | undefined; at: number }>();
+
+  async getUserCached(id: string): Promise<User | undefined> {
+    const hit = this.userCache.get(id);
+    if (hit && Date.now() - hit.at < 5000) return hit.user;
+    const user = await this.getUser(id);
+    if (this.userCache.size > 1000) this.userCache.clear();
+    this.userCache.set(id, { user, at: Date.now() });
+    return user;
   }
 
   async getUser(id: string): Promise<User | undefined> {
@@ -99,8 +113,8 @@ export class AuthService {
     try {
       const { payload } = await jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'] });
       if (!payload.sub) return null;
-      // roles can change: trust the database, not the token
-      return (await this.getUser(payload.sub)) ?? null;
+      // roles can change: trust the database (cached for 5 s), not the token
+      return (await this.getUserCached(payload.sub)) ?? null;
     } catch {
       return null;
     }
@@ -148,17 +162,35 @@ export class AuthService {
   }
 
   async revokeApiToken(userId: string, id: string): Promise<boolean> {
+    for (const [k, v] of this.tokenCache) if (v.id === id) this.tokenCache.delete(k);
     const r = await this.users().updateTable('api_tokens').set({ revoked_at: new Date() })
       .where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null).returning('id').executeTakeFirst();
     return !!r;
   }
 
+  private tokenCache = new Map<string, { id: string; userId: string; at: number; usedAt: number }>();
+
   async verifyApiToken(token: string): Promise<User | null> {
-    const row = await this.users().selectFrom('api_tokens').select(['id', 'user_id']).where('token_hash', '=', sha256(token)).where('revoked_at', 'is', null).executeTakeFirst();
-    if (!row) return null;
-    await this.users().updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
-    return (await this.getUser(row.user_id)) ?? null;
+    const h = sha256(token);
+    let hit = this.tokenCache.get(h);
+    if (!hit || Date.now() - hit.at > 5000) {
+      const row = await this.users().selectFrom('api_tokens').select(['id', 'user_id']).where('token_hash', '=', h).where('revoked_at', 'is', null).executeTakeFirst();
+      if (!row) {
+        this.tokenCache.delete(h);
+        return null;
+      }
+      if (this.tokenCache.size > 1000) this.tokenCache.clear();
+      hit = { id: row.id, userId: row.user_id, at: Date.now(), usedAt: hit?.usedAt ?? 0 };
+      this.tokenCache.set(h, hit);
+    }
+    // last use is recorded at most once a minute: a write per request would cost more than the request
+    if (Date.now() - hit.usedAt > 60_000) {
+      hit.usedAt = Date.now();
+      await this.users().updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', hit.id).execute();
+    }
+    return (await this.getUserCached(hit.userId)) ?? null;
   }
+
 }
 
 // a valid argon2id hash of a random string, verified when the email is unknown (same timing)

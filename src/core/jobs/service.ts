@@ -59,6 +59,8 @@ export class JobService {
   private workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   private working = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** pg-boss worker ids per queue: an in-process enqueue wakes its worker at once instead of waiting for the next poll */
+  private workerIds = new Map<string, string>();
   readonly events = new EventEmitter();
 
   constructor(database: Database, files: BlobStore, log: Logger) {
@@ -113,9 +115,10 @@ export class JobService {
     if (opts.work) {
       this.working = true;
       for (const [kind, def] of this.queues) {
-        await this.boss.work(kind, { batchSize: 1, localConcurrency: def.concurrency ?? 1, pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]: any[]) => {
+        const workerId = await this.boss.work(kind, { batchSize: 1, localConcurrency: def.concurrency ?? 1, pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]: any[]) => {
           return this.run(kind, def, job);
         });
+        this.workerIds.set(kind, workerId);
       }
       this.heartbeatTimer = setInterval(() => void this.beat(), 2000);
       this.heartbeatTimer.unref();
@@ -156,6 +159,8 @@ export class JobService {
     try {
       const bossId = await this.boss.send(kind, { jobId: row.id }, opts.delaySeconds ? { startAfter: opts.delaySeconds } : {});
       await this.db.withSchema('core').updateTable('jobs').set({ boss_id: bossId }).where('id', '=', row.id).execute();
+      const local = this.workerIds.get(kind);
+      if (local && !opts.delaySeconds) this.boss.notifyWorker(local);
     } catch (e) {
       await this.finish(row.id, 'failed', null, `could not be queued: ${(e as Error).message}`);
       throw e;

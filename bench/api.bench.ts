@@ -1,0 +1,53 @@
+// API throughput: GET /api/jobs (auth + database) against GET /health (the server's floor), measured
+// with autocannon on loopback against a real `atelier serve` process, on PGlite and on PostgreSQL.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import type { BenchFn, BenchRow } from './types.ts';
+import { startPostgres } from './pg.ts';
+import { freePort, startServer, stop } from '../test/helpers/server-process.ts';
+
+async function load(url: string, headers: Record<string, string>, seconds: number): Promise<number> {
+  const r = await autocannon({ url, headers, connections: 16, duration: seconds, pipelining: 1 });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return r.requests.average;
+}
+
+const bench: BenchFn = async ({ quick, log }) => {
+  const seconds = quick ? 3 : 10;
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  const pgServer = await startPostgres();
+  if (!pgServer) notes.push('PostgreSQL binaries not found (/usr/lib/postgresql/15/bin): PostgreSQL row skipped');
+  for (const kind of ['pglite', ...(pgServer ? ['postgres'] : [])]) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atelier-bench-api-'));
+    const env: Record<string, string> = {
+      ATELIER_DATA_DIR: dataDir, PORT: String(await freePort()), ATELIER_SECRET_KEY: 'bench-key-0123456789abcdef0123',
+      ATELIER_ADMIN_EMAIL: 'bench@local.test', ATELIER_ADMIN_PASSWORD: 'bench-password-123', LOG_LEVEL: 'warn',
+      ...(kind === 'postgres' ? { DATABASE_URL: pgServer!.url } : {}),
+    };
+    const server = await startServer(env);
+    try {
+      const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@local.test', password: 'bench-password-123' }) });
+      const token = ((await login.json()) as any).access_token;
+      const auth = { authorization: `Bearer ${token}` };
+      // some rows to list: 50 finished demo jobs
+      for (let i = 0; i < 50; i++) await fetch(`${server.url}/api/jobs/demo`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ steps: 1, stepMs: 0 }) });
+      await new Promise((r) => setTimeout(r, quick ? 3000 : 8000));
+      log(`${kind}: warming up`);
+      await load(`${server.url}/health`, {}, 1);
+      const health = await load(`${server.url}/health`, {}, seconds);
+      const jobs = await load(`${server.url}/api/jobs?limit=50`, auth, seconds);
+      log(`${kind}: /health ${health.toFixed(0)} req/s, /api/jobs ${jobs.toFixed(0)} req/s`);
+      rows.push({ metric: `GET /api/jobs (${kind})`, value: jobs, unit: 'req/s', baseline: { label: 'GET /health', value: health, unit: 'req/s' }, ratio: jobs / health });
+    } finally {
+      await stop(server);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  pgServer?.stop();
+  notes.push('16 connections, autocannon in the bench process, server in its own process; ratio = /api/jobs throughput ÷ /health throughput');
+  return { name: 'api', rows, notes };
+};
+export default bench;
