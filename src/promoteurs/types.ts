@@ -219,6 +219,11 @@ export interface Source {
   detail: { urlPattern: string | null };
   fetch: SourceFetchConfig;
   politeness: SourcePoliteness;
+  /**
+   * The CSS selectors the parsers rely on, by level and name (documentation and selector lab:
+   * `probeSelectors` shows what each one matches in a saved page, so a markup change is found fast).
+   */
+  selectors?: { listing?: Record<string, string>; detail?: Record<string, string> };
   /** absolute listing URL for a city */
   listingUrl(city: City): string;
   /** cards of a listing page; [] when the page has none (the caller decides whether that is abnormal) */

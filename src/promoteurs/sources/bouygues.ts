@@ -149,6 +149,29 @@ export const bouygues: Source = {
   detail: { urlPattern: '/programme-neuf-{ville_slug}/ref/{id}' },
   fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3 },
   politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3 },
+  selectors: {
+    listing: {
+      card: '.list-item-wrapper[data-ucci]',
+      link: '.list-item-wrapper a[href*="/ref/"]',
+      title: '.crd-title',
+      location: '.crd-localization',
+      price: '.crd-price',
+      typology: '.crd-typology',
+      delivery: '.crd-delivery',
+    },
+    detail: {
+      title: 'h1.prg-title',
+      address: '.prg-address',
+      delivery: '.prg-key-delivery',
+      typologyBlock: '.typo-block',
+      typologyTitle: '.typo-title',
+      typologyCount: '.typo-count',
+      lotHeader: '.typo-block table thead th',
+      lotRow: '.typo-block table tbody tr',
+      gallery: '.prg-gallery img',
+      description: '.prg-description-text',
+    },
+  },
   listingUrl(city) {
     // department NAME, lowercase ASCII: /rhone/lyon, /hauts-de-seine/bagneux
     return `${BASE}/${slugify(city.departementNom)}/${city.commune?.slug ?? city.slug}`;

@@ -143,6 +143,25 @@ export const icade: Source = {
   detail: { urlPattern: null },
   fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3 },
   politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3 },
+  selectors: {
+    listing: {
+      card: '.block-item',
+      link: '.block-item a[href*=",p"]',
+      title: '.block-item__title',
+      city: '.block-item__city',
+      typology: '.block-item__typology',
+      price: '.block-item__price',
+    },
+    detail: {
+      title: 'h1',
+      address: '.program-header__address',
+      delivery: '.info--delivery .info__value',
+      lotHeader: 'table.lots-table thead th',
+      lotRow: 'table.lots-table tbody tr',
+      gallery: '.program-gallery img',
+      description: '.program-description__text',
+    },
+  },
   listingUrl(city) {
     const slug = city.commune?.slug ?? city.slug;
     // Paris/Lyon/Marseille are listed as a whole under "{dept}000" (lyon-69000)

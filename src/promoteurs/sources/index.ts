@@ -32,4 +32,4 @@ export function resolveSources(spec: string | string[]): Source[] {
   return out;
 }
 
-export { tryParse, type TryContext } from './try.ts';
+export { probeSelectors, tryParse, type SelectorProbe, type TryContext } from './try.ts';

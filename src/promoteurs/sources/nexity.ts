@@ -304,6 +304,28 @@ export const nexity: Source = {
   detail: { urlPattern: null },
   fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3 },
   politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3 },
+  selectors: {
+    listing: {
+      card: '.neo-product-card',
+      link: '.neo-product-card a[href*="/neuf/"]',
+      title: '.neo-product-card__title',
+      location: '.neo-product-card__location',
+      details: '.neo-product-card__details-item',
+      price: '.neo-product-card__details-item__price',
+      flap: '.neo-product-card__flap',
+      image: 'img.neo-product-card__picture',
+    },
+    // 2022 markup; the 2024 markup keeps its lots in the inline window.__NUXT__ state instead
+    detail: {
+      typologyBlock: '.product--lots-details .content',
+      typologyTitle: '.product--lots-details .content--header strong',
+      header: '.product--lots-details .content--details--header > .cell',
+      lotRow: '.product--lots-details .content--details--element > .line',
+      availability: '.product--lots-details .text--dispo',
+      canonical: 'link[rel="canonical"]',
+      description: '.description',
+    },
+  },
   listingUrl(city) {
     // the whole commune for Paris/Lyon/Marseille arrondissements
     const slug = city.commune?.slug ?? city.slug;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getSource, listSources, resolveSources, tryParse } from '../../../src/promoteurs/sources/index.ts';
+import { getSource, listSources, probeSelectors, resolveSources, tryParse } from '../../../src/promoteurs/sources/index.ts';
 import { cityLookup } from '../../../src/promoteurs/rules/cities.ts';
 import { fixture } from './helpers.ts';
 
@@ -38,5 +38,30 @@ describe('source registry', () => {
     expect(round.lots[0]).toHaveProperty('surface');
     expect(round.lots[0]).toHaveProperty('etage');
     expect(round.lots[0]).toHaveProperty('prix');
+  });
+});
+
+describe('selector lab', () => {
+  const FIXTURES: Record<string, { listing: string; detail: string }> = {
+    nexity: { listing: 'nexity/listing-bagneux-92.html', detail: 'nexity/detail-signal-bagneux-2022-09-02.html' },
+    bouygues: { listing: 'bouygues/listing-rhone-lyon.html', detail: 'bouygues/detail-030-269K94-le-parc-des-muses.html' },
+    icade: { listing: 'icade/listing-lyon-69000.html', detail: 'icade/detail-p1842-les-jardins-de-gerland.html' },
+  };
+
+  it.each(Object.keys(FIXTURES))('every declared %s selector matches its fixture', (key) => {
+    const s = getSource(key)!;
+    for (const level of ['listing', 'detail'] as const) {
+      const probes = probeSelectors(s, fixture(FIXTURES[key][level]), level);
+      expect(probes.length, `${key} ${level}`).toBeGreaterThan(0);
+      for (const p of probes) expect(p.count, `${key} ${level} ${p.name} (${p.selector})`).toBeGreaterThan(0);
+    }
+  });
+
+  it('shows samples, and 0 for a selector the page lacks', () => {
+    const probes = probeSelectors(getSource('bouygues')!, fixture('bouygues/listing-rhone-lyon.html'), 'listing');
+    expect(probes.find((p) => p.name === 'location')).toMatchObject({ count: 4, samples: ['Lyon (69007)', 'Lyon (69009)', 'Lyon (69008)'] });
+    expect(probes.find((p) => p.name === 'link')?.samples[0]).toBe('/programme-neuf-lyon/ref/030-269K94');
+    const none = probeSelectors(getSource('bouygues')!, '<html><body></body></html>', 'listing');
+    expect(none.every((p) => p.count === 0)).toBe(true);
   });
 });
