@@ -3,6 +3,7 @@
 // jobs page and watches its progress bar move to done (SSE), reads the job's counters and log,
 // stops a long job, survives an expired access cookie (refresh-on-401), manages API tokens, and
 // switches the language.
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
@@ -17,6 +18,22 @@ const modules: AtelierModule[] = [
   { name: 'vinted', title: { fr: 'Studio Vinted', en: 'Vinted Studio' } },
   { name: 'promoteurs', title: { fr: 'Promoteurs', en: 'Developers' } },
   { name: 'releases', title: { fr: 'Packer', en: 'Packer' } },
+  // a test-only module whose job attaches a file, to exercise artefact downloads (no page: not in the menu)
+  {
+    name: 'e2e',
+    title: { fr: 'E2E', en: 'E2E' },
+    jobs: {
+      report: {
+        async handler(job) {
+          await job.progress(50, { lignes: 3 });
+          await job.artifact('rapport été.txt', 'ligne 1\nligne 2\nligne 3\n', 'text/plain; charset=utf-8');
+          await job.log('warn', 'one line looked odd', { line: 2 });
+          await job.progress(100, { lignes: 3 });
+          return { ok: true };
+        },
+      },
+    },
+  },
 ];
 
 let platform: TestPlatform;
@@ -27,6 +44,8 @@ let page: Page;
 beforeAll(async () => {
   await ensureWeb({ quiet: true }); // before the server starts: it serves web/dist as found at start
   platform = await createTestPlatform({ modules });
+  // start as a fresh install: no user at all (the first-run page creates the admin)
+  await platform.ctx.db.withSchema('core').deleteFrom('users').execute();
   baseURL = await platform.listen();
   browser = await launchBrowser({ baseURL });
   page = await browser.newPage();
@@ -41,6 +60,33 @@ const progressOf = (row: ReturnType<Page['locator']>) =>
   row.getByRole('progressbar').first().getAttribute('aria-valuenow').then(Number);
 
 describe('web shell', () => {
+  test('a fresh install asks to create the administrator, then signs them in', async () => {
+    await page.goto('/');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/setup');
+    await page.getByRole('heading', { name: 'Bienvenue dans atelier' }).waitFor();
+    await browser.screenshot(page, 'setup-page');
+    await page.getByLabel('Adresse e-mail de l’administrateur').fill('owner@test.local');
+    await page.getByLabel('Mot de passe', { exact: true }).fill('owner-password-1');
+    await page.getByLabel('Confirmez le mot de passe').fill('owner-password-2');
+    await page.getByRole('button', { name: 'Créer le compte administrateur' }).click();
+    await page.getByText('Les deux mots de passe ne sont pas identiques.').waitFor();
+    await page.getByLabel('Confirmez le mot de passe').fill('owner-password-1');
+    await page.getByRole('button', { name: 'Créer le compte administrateur' }).click();
+    await page.getByRole('heading', { name: /^Bonjour, owner/ }).waitFor();
+    const users = await platform.ctx.auth.listUsers();
+    expect(users.map((u: { email: string; role: string }) => [u.email, u.role])).toEqual([['owner@test.local', 'admin']]);
+    // the setup page is closed for good once an admin exists
+    await page.goto('/setup');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/');
+    expect((await page.request.post('/api/auth/setup', { data: { email: 'x@test.local', password: 'another-password' } })).status()).toBe(409);
+    await page.getByRole('button', { name: /owner@test\.local/ }).click();
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    // the accounts the rest of the walk uses
+    await platform.ctx.auth.createUser('admin@test.local', 'admin-password-123', 'admin');
+    await platform.ctx.auth.createUser('viewer@test.local', 'viewer-password-123', 'viewer');
+  });
+
   test('an unknown visitor lands on the sign-in page; a wrong password says so', async () => {
     await page.goto('/jobs');
     await expect.poll(() => new URL(page.url()).pathname).toBe('/login');
@@ -50,6 +96,7 @@ describe('web shell', () => {
     await page.getByLabel('Mot de passe').fill('not-the-password');
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('alert').filter({ hasText: 'E-mail ou mot de passe incorrect.' }).waitFor();
+    await browser.screenshot(page, 'login-page');
   });
 
   test('signs in and comes back to the page asked for', async () => {
@@ -61,13 +108,15 @@ describe('web shell', () => {
 
   test('navigation reaches the three workshops', async () => {
     const nav = page.getByRole('navigation');
-    for (const m of modules) {
+    for (const m of modules.filter((x) => x.name !== 'e2e')) {
       await nav.getByRole('link', { name: m.title.fr }).click();
       await expect.poll(() => new URL(page.url()).pathname).toBe(`/${m.name}`);
       await page.locator('main h1').first().waitFor();
     }
+    expect(await nav.getByRole('link', { name: 'E2E' }).count()).toBe(0); // no page for it
     await nav.getByRole('link', { name: 'Accueil' }).click();
     await page.getByRole('heading', { name: /^Bonjour/ }).waitFor();
+    await browser.screenshot(page, 'home-page');
   });
 
   test('a demo job started from the jobs page progresses to done, live', async () => {
@@ -110,6 +159,18 @@ describe('web shell', () => {
     await browser.screenshot(page, 'job-page');
   });
 
+  test('files a job produced download from its page', async () => {
+    const job = await platform.ctx.jobs.enqueue('e2e.report', {}, { title: 'Rapport de test' });
+    await platform.ctx.jobs.wait(job.id, {});
+    await page.goto(`/jobs/${job.id}`);
+    await page.getByRole('heading', { name: 'Rapport de test' }).waitFor();
+    await page.getByText('rapport été.txt', { exact: true }).waitFor();
+    await page.getByTestId('job-log').getByText('one line looked odd').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger' }).click()]);
+    const file = await download.path();
+    expect(fs.readFileSync(file, 'utf8')).toBe('ligne 1\nligne 2\nligne 3\n');
+  });
+
   test('a long job can be stopped from the jobs page', async () => {
     const r = await page.request.post('/api/jobs/demo', { data: { steps: 200, stepMs: 200 } });
     expect(r.status()).toBe(200);
@@ -145,6 +206,7 @@ describe('web shell', () => {
     await page.getByRole('button', { name: 'Créer un jeton' }).click();
     const token = (await page.getByTestId('new-token').locator('code').textContent())!.trim();
     expect(token).toMatch(/^atl_/);
+    await browser.screenshot(page, 'account-page');
     expect((await platform.request('GET', '/api/auth/me', { token })).status).toBe(200);
 
     const row = page.locator('tr[data-token-id]').filter({ hasText: 'ordinateur du bureau' });
