@@ -34,7 +34,7 @@ export async function writeSfv(files: string[], sfvPath: string, opts: SfvWriteO
     entries.push({ name, crc });
   }
   const lines: string[] = [];
-  for (const l of (opts.comment ?? '').split(/\r?\n/)) if (opts.comment !== undefined) lines.push(`; ${l}`.trimEnd());
+  if (opts.comment !== undefined) for (const l of opts.comment.split(/\r?\n/)) lines.push(`; ${l}`.trimEnd());
   for (const e of entries) lines.push(`${e.name} ${crcHex(e.crc)}`);
   await writeFile(sfvPath, lines.join('\r\n') + '\r\n', 'latin1');
   return { entries };
@@ -55,7 +55,7 @@ export function parseSfv(text: string): { entries: SfvEntry[]; errors: string[] 
 }
 
 /** Re-reads every file listed in the SFV (relative to its directory) and compares CRCs. */
-export async function verifySfv(sfvPath: string, opts: { signal?: AbortSignal } = {}): Promise<{ ok: boolean; entries: SfvVerifyEntry[]; errors: string[] }> {
+export async function verifySfv(sfvPath: string, opts: { signal?: AbortSignal } = {}): Promise<{ ok: boolean; entries: SfvVerifyEntry[]; errors: string[]; sfvPath: string }> {
   const { entries, errors } = parseSfv(await readFile(sfvPath, 'latin1'));
   const dir = dirname(sfvPath);
   const buffer = Buffer.allocUnsafe(CRC_BUFFER_SIZE);
@@ -70,5 +70,5 @@ export async function verifySfv(sfvPath: string, opts: { signal?: AbortSignal } 
       else out.push({ name: e.name, expected: e.crc, ok: false, error: (err as Error).message });
     }
   }
-  return { ok: errors.length === 0 && out.length > 0 && out.every((e) => e.ok), entries: out, errors };
+  return { ok: errors.length === 0 && out.length > 0 && out.every((e) => e.ok), entries: out, errors, sfvPath };
 }

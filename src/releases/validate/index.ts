@@ -11,6 +11,7 @@ import { grammarRegex, volumeSizeRule, isAllowedVolumeSize } from '../rules/inde
 import { readRarVolume } from '../archive/rar4-read.ts';
 import type { RarVolumeInfo } from '../archive/rar4-read.ts';
 import { verifySfv, parseSfv } from '../archive/sfv.ts';
+import type { SfvVerifyEntry } from '../archive/sfv.ts';
 import { MHD_VOLUME, MHD_FIRSTVOLUME, MHD_NEWNUMBERING, LHD_SPLIT_BEFORE, LHD_SPLIT_AFTER, LHD_PASSWORD, METHOD_STORE, EARC_NEXT_VOLUME } from '../archive/rar4.ts';
 
 export interface ValidationCheck {
@@ -164,8 +165,18 @@ const fmtMB = (n: number) => `${n} bytes (${(n / 1e6).toFixed(3).replace(/\.?0+$
 
 // ---------------------------------------------------------------- the validator
 
-/** `name` defaults to the directory's base name. */
-export async function validateRelease(dir: string, rs: RuleSet, opts: { name?: string; signal?: AbortSignal } = {}): Promise<ValidationReport> {
+export interface ValidateOptions {
+  /** release name (default: the directory's base name) */
+  name?: string;
+  signal?: AbortSignal;
+  /**
+   * result of verifySfv() on this directory's SFV, just computed by the caller (the pack pipeline
+   * verifies after writing): reused for sfv.crc instead of reading every volume once more.
+   */
+  sfvResult?: { sfvPath: string; ok: boolean; entries: SfvVerifyEntry[] };
+}
+
+export async function validateRelease(dir: string, rs: RuleSet, opts: ValidateOptions = {}): Promise<ValidationReport> {
   const name = opts.name ?? basename(resolve(dir));
   const checks: ValidationCheck[] = [];
   const add = (rule: string, ok: boolean, detail: string) => checks.push({ rule, ok, detail });
@@ -219,11 +230,11 @@ export async function validateRelease(dir: string, rs: RuleSet, opts: { name?: s
   if (rs.archive.format === 'rar4') {
     const vols = files.filter((f) => rarVolumeIndex(f) >= 0).sort((a, b) => rarVolumeIndex(a) - rarVolumeIndex(b));
     await checkRar(dir, vols, rs, sizeRule, add);
-    if (rs.sfv) await checkSfv(dir, files, vols, rs, add, opts.signal);
+    if (rs.sfv) await checkSfv(dir, files, vols, rs, add, opts);
   } else {
     const vols = files.filter((f) => /\.zip$/i.test(f)).sort();
     await checkZips(dir, vols, rs, sizeRule, add, opts.signal);
-    if (rs.sfv) await checkSfv(dir, files, vols, rs, add, opts.signal);
+    if (rs.sfv) await checkSfv(dir, files, vols, rs, add, opts);
   }
 
   return { ok: checks.every((c) => c.ok), ruleSet: rs.id, name, checks };
@@ -337,6 +348,7 @@ async function checkZips(dir: string, vols: string[], rs: RuleSet, sizeRule: Ret
   const dizSize: string[] = [];
   const dizCount: string[] = [];
   const dizRe = rs.diz ? new RegExp(rs.diz.diskCount) : null;
+  const innerParts: (string | null)[] = [];
   for (let i = 0; i < vols.length; i++) {
     const v = vols[i]!;
     let entries: ZipEntryInfo[];
@@ -353,6 +365,9 @@ async function checkZips(dir: string, vols: string[], rs: RuleSet, sizeRule: Ret
     }
     for (const e of entries) if (!e.crcOk) integrity.push(`${v}: CRC mismatch in ${e.name}`);
     const names = entries.map((e) => e.name);
+    const parts = names.filter((n) => rarVolumeIndex(n) >= 0);
+    if (parts.length > 1) integrity.push(`${v}: ${parts.length} RAR parts in one zip (one per zip expected)`);
+    innerParts.push(parts[0] ?? null);
     for (const g of rs.archive.insideEachVolume ?? []) if (!names.some((n) => globToRegex(g).test(n))) contents.push(`${v}: no ${g}`);
     for (const g of rs.archive.forbiddenInside ?? []) for (const n of names.filter((x) => globToRegex(g).test(x))) contents.push(`${v}: ${n} not allowed inside`);
     if (entries.some((e) => e.name.includes('/'))) contents.push(`${v}: directories inside the zip`);
@@ -369,6 +384,12 @@ async function checkZips(dir: string, vols: string[], rs: RuleSet, sizeRule: Ret
       else if (Number(m[1]) !== idx || Number(m[2]) !== vols.length) dizCount.push(`${v}: says [${m[1]}/${m[2]}], expected disk ${idx} of ${vols.length}`);
     }
   }
+  // RAR-in-ZIP layout: zip k carries part k of one RAR set (.rar, .r00 …), same base everywhere
+  if (innerParts.some((p) => p !== null)) {
+    const bases = new Set(innerParts.map((p) => p?.replace(/\.(rar|[r-z]\d{2})$/i, '')));
+    const order = innerParts.findIndex((p, k) => p === null || rarVolumeIndex(p) !== k);
+    if (bases.size !== 1 || order >= 0) integrity.push(`inner RAR parts out of sequence${order >= 0 ? ` at ${vols[order]} (${innerParts[order] ?? 'no part'})` : ''}`);
+  }
   add('archive.format', vols.length > 0 && formatErr.length === 0, vols.length === 0 ? 'cannot check: no volume' : formatErr.join('; ') || 'ZIP');
   add('archive.structure', vols.length > 0 && integrity.length === 0 && formatErr.length === 0, vols.length === 0 ? 'cannot check: no volume' : integrity.join('; ') || (formatErr.length ? 'not all volumes are zips' : 'every entry of every zip reads back with its CRC32'));
   add('archive.contents', vols.length > 0 && contents.length === 0, vols.length === 0 ? 'cannot check: no volume' : contents.join('; ') || `each zip holds ${(rs.archive.insideEachVolume ?? []).join(' + ')}${rs.archive.forbiddenInside?.length ? `, no ${rs.archive.forbiddenInside.join(', ')}` : ''}`);
@@ -378,7 +399,7 @@ async function checkZips(dir: string, vols: string[], rs: RuleSet, sizeRule: Ret
   }
 }
 
-async function checkSfv(dir: string, files: string[], vols: string[], rs: RuleSet, add: Add, signal?: AbortSignal): Promise<void> {
+async function checkSfv(dir: string, files: string[], vols: string[], rs: RuleSet, add: Add, opts: ValidateOptions): Promise<void> {
   const sfvs = files.filter((f) => /\.sfv$/i.test(f));
   add('sfv.present', rs.sfv!.required ? sfvs.length === 1 : sfvs.length <= 1, sfvs.length === 1 ? sfvs[0]! : sfvs.length === 0 ? 'no .sfv file' : `${sfvs.length} SFV files: ${sfvs.join(', ')}`);
   if (sfvs.length !== 1) {
@@ -394,7 +415,8 @@ async function checkSfv(dir: string, files: string[], vols: string[], rs: RuleSe
   add('sfv.coverage', notListed.length === 0 && ghost.length === 0 && parsed.errors.length === 0 && vols.length > 0,
     [notListed.length ? `volumes not listed: ${notListed.join(', ')}` : '', ghost.length ? `listed but missing: ${ghost.join(', ')}` : '', parsed.errors.join('; '), vols.length === 0 ? 'no volume' : '']
       .filter(Boolean).join('; ') || `all ${vols.length} volume(s) listed`);
-  const res = await verifySfv(path, { signal });
+  const reuse = opts.sfvResult && resolve(opts.sfvResult.sfvPath) === resolve(path) ? opts.sfvResult : undefined;
+  const res = reuse ?? (await verifySfv(path, { signal: opts.signal }));
   const bad = res.entries.filter((e) => !e.ok);
   add('sfv.crc', bad.length === 0 && res.entries.length > 0,
     bad.length ? bad.map((e) => `${e.name}: ${e.error}${e.actual !== undefined ? ` (expected ${e.expected.toString(16).padStart(8, '0')}, got ${e.actual.toString(16).padStart(8, '0')})` : ''}`).join('; ') : `${res.entries.length} CRC32 match`);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { writeRarVolumes } from '../../../src/releases/archive/rar4.ts';
 import { writeZipVolumes } from '../../../src/releases/archive/zip.ts';
 import { writeSfv } from '../../../src/releases/archive/sfv.ts';
-import { loadRuleSet } from '../../../src/releases/rules/index.ts';
+import { loadRuleSet, parseRuleSet, RULES_DIR } from '../../../src/releases/rules/index.ts';
+import { verifySfv } from '../../../src/releases/archive/sfv.ts';
 import type { RuleSet } from '../../../src/releases/rules/index.ts';
 import { validateRelease, validateName } from '../../../src/releases/validate/index.ts';
 import type { ValidationReport } from '../../../src/releases/validate/index.ts';
@@ -127,6 +128,16 @@ describe('TV releases (RAR4 + SFV)', () => {
     expect(check(rep2, 'archive.volume-naming').detail).toMatch(/sequence broken/);
   });
 
+  it('reuses the caller\'s fresh verifySfv result for sfv.crc (no third read), only for the same SFV', async () => {
+    const base = SD.toLowerCase();
+    const sfvPath = join(good, `${base}.sfv`);
+    const fresh = await verifySfv(sfvPath);
+    expect(fresh.ok).toBe(true);
+    const forged = { ...fresh, ok: false, entries: fresh.entries.map((e) => ({ ...e, ok: false, error: 'crc mismatch' })) };
+    expect(check(await validateRelease(good, tv, { sfvResult: forged }), 'sfv.crc').ok).toBe(false);
+    expect(check(await validateRelease(good, tv, { sfvResult: { ...forged, sfvPath: '/elsewhere/x.sfv' } }), 'sfv.crc').ok).toBe(true);
+  });
+
   it('RAR5 volumes fail archive.format; a Sample/ dir with one video is accepted', async () => {
     const d = await tvRelease('rar5');
     const p = join(d, `${SD.toLowerCase()}.r00`);
@@ -197,6 +208,22 @@ describe('EBOOK releases (ZIP volumes + DIZ)', () => {
     expect(check(rep, 'archive.structure').detail).toContain('grp-tlb2.zip');
     const dw = await ebookRelease('ebook-wide-diz', { diz: `${'y'.repeat(45)}\r\n[xx/NN]\r\n` });
     expect(check(await validateRelease(dw, ebook), 'diz.size').detail).toMatch(/45×2 \(max 44×30\)/);
+  });
+
+  it('zips larger than every allowed disk size fail archive.volume-size; swapped disks break the inner RAR sequence', async () => {
+    const yaml = await readFile(join(RULES_DIR, 'ebook-2024.yaml'), 'utf8');
+    const tiny = parseRuleSet(yaml.replace('sizes: [5, 10, 50, 100, 150, 200, 250]', 'sizes: [1, 2]'), 'tiny.yaml');
+    const rep = await validateRelease(good, tiny);
+    expect(failed(rep)).toEqual(['archive.volume-size']);
+    expect(check(rep, 'archive.volume-size').detail).toMatch(/exceeds every allowed size/);
+    const d = join(dir, 'ebook-swap', NAME);
+    await cp(good, d, { recursive: true });
+    await rename(join(d, 'grp-tlb1.zip'), join(d, 'tmp.zip'));
+    await rename(join(d, 'grp-tlb2.zip'), join(d, 'grp-tlb1.zip'));
+    await rename(join(d, 'tmp.zip'), join(d, 'grp-tlb2.zip'));
+    const r2 = await validateRelease(d, ebook);
+    expect(check(r2, 'archive.structure').detail).toMatch(/inner RAR parts out of sequence at grp-tlb1\.zip/);
+    expect(check(r2, 'diz.disk-count').ok).toBe(false);
   });
 
   it('the EBOOK grammar: language tag, no format tag for PDF, edition required', () => {
