@@ -96,7 +96,8 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
       await fsp.rm(tmp, { recursive: true, force: true });
     }
     if (!out.length) throw badRequest('no file in the request (multipart field "file")');
-    return reply.code(out.some((u) => u.id) ? 201 : 422).send({ uploads: out });
+    if (!out.some((u) => u.id)) throw new HttpError(422, 'unreadable_source', out.map((u) => u.error).join('; '), { uploads: out });
+    return reply.code(201).send({ uploads: out });
   });
 
   app.get('/uploads/:id', {

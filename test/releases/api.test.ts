@@ -52,7 +52,8 @@ describe('releases API', () => {
     uploadId = good.id;
     const only = await upload([{ name: 'x.exe', data: Buffer.from('MZ') }]);
     expect(only.status).toBe(422);
-    expect(only.body.uploads[0].error).toMatch(/unsupported file type/);
+    expect(only.body.error.message).toMatch(/x\.exe: unsupported file type/);
+    expect(only.body.error.details.uploads[0].error).toMatch(/unsupported file type/);
   });
 
   it('names from metadata + edits and re-validates an edited name', async () => {

@@ -156,6 +156,21 @@ async function writeAll(fh: FileHandle, buf: Buffer, length: number, position: n
 
 interface Segment { crc: number; len: number }
 
+/**
+ * A re-run into the same directory may leave higher-numbered volumes of an earlier, larger set
+ * (base.r07 after a 5-volume run): they would be read as part of this set, so they go.
+ */
+async function removeStaleVolumes(outDir: string, baseName: string, from: number): Promise<void> {
+  for (let i = from; i < 2701; i++) {
+    try {
+      await unlink(join(outDir, rarVolumeName(baseName, i)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+  }
+}
+
 export async function writeRarVolumes(
   source: ArchiveSource | ArchiveSource[],
   outDir: string,
@@ -286,6 +301,7 @@ export async function writeRarVolumes(
       fileCrcs.push(fileCrc);
     }
     await closeVolume(true);
+    await removeStaleVolumes(outDir, baseName, volumes.length);
     return { volumes, bytes: totalBytes, volumeCrcs, fileCrcs };
   } catch (err) {
     await (src as FileHandle | null)?.close().catch(() => {});
@@ -331,6 +347,7 @@ async function writeWithRarBinary(
       throw e;
     }
   }
+  await removeStaleVolumes(outDir, baseName, volumes.length + 1);
   const fileCrcs: number[] = [];
   for (const f of files) fileCrcs.push((await crc32File(f.path, { buffer, signal: opts.signal })).crc);
   opts.onProgress?.(files.reduce((n, f) => n + f.size, 0));
