@@ -161,7 +161,7 @@ interface Segment { crc: number; len: number }
  * (base.r07 after a 5-volume run): they would be read as part of this set, so they go.
  */
 async function removeStaleVolumes(outDir: string, baseName: string, from: number): Promise<void> {
-  for (let i = from; i < 2701; i++) {
+  for (let i = from; i <= 900; i++) { // .rar … .z99
     try {
       await unlink(join(outDir, rarVolumeName(baseName, i)));
     } catch (err) {
@@ -323,6 +323,7 @@ async function writeWithRarBinary(
     if (f.path.split(/[\\/]/).pop() !== f.name) throw new Error(`RAR_BINARY mode stores files under their own name: rename ${f.path} to ${f.name} first`);
   }
   const arc = join(outDir, `${baseName}.rar`);
+  await removeStaleVolumes(outDir, baseName, 0); // rar would append to an existing archive
   const args = ['a', '-ma4', '-m0', '-vn', `-v${opts.volumeSize}b`, '-ep1', '-o+', '-idq', '-y', '--', arc, ...files.map((f) => f.path)];
   await new Promise<void>((res, rej) => {
     const p = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], signal: opts.signal });
@@ -347,7 +348,6 @@ async function writeWithRarBinary(
       throw e;
     }
   }
-  await removeStaleVolumes(outDir, baseName, volumes.length + 1);
   const fileCrcs: number[] = [];
   for (const f of files) fileCrcs.push((await crc32File(f.path, { buffer, signal: opts.signal })).crc);
   opts.onProgress?.(files.reduce((n, f) => n + f.size, 0));

@@ -202,3 +202,34 @@ describe('writeRarVolumes — single volume, several files, errors', () => {
     expect(info.errors.join(' ')).toMatch(/truncated|past the end/);
   });
 });
+
+describe('writeRarVolumes — re-runs and RAR_BINARY', () => {
+  it('a re-run with fewer volumes removes the stale higher-numbered ones', async () => {
+    const srcPath = join(dir, 'rerun.bin');
+    await randomFile(srcPath, 900_000);
+    const out = join(dir, 'rerun');
+    const first = await writeRarVolumes({ path: srcPath, name: 'r.mkv' }, out, 'r', { volumeSize: 100_000 });
+    expect(first.volumes.length).toBe(10);
+    const second = await writeRarVolumes({ path: srcPath, name: 'r.mkv' }, out, 'r', { volumeSize: 400_000 });
+    expect(second.volumes.length).toBe(3);
+    expect((await readdir(out)).sort()).toEqual(['r.r00', 'r.r01', 'r.rar']);
+  });
+
+  it('with rarBinary set, runs it as `rar a -ma4 -m0 -vn -v<size>b -ep1` and streams the CRCs of what it wrote', async () => {
+    // Stand-in for the non-free rar binary (absent here): records its arguments and writes two
+    // "volumes" the way rar names them; checks our side of the contract only.
+    const fake = join(dir, 'fake-rar.sh');
+    await writeFile(fake, '#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/rar-args.txt"\neval arc=\\${$(($#-1))}\nprintf AAAA > "$arc"; printf BB > "${arc%.rar}.r00"\n', { mode: 0o755 });
+    const srcPath = join(dir, 'show.mkv');
+    await randomFile(srcPath, 1000);
+    const out = join(dir, 'rarbin');
+    const r = await writeRarVolumes({ path: srcPath, name: 'show.mkv' }, out, 'show', { volumeSize: 15_000_000, rarBinary: fake });
+    const args = (await readFile(join(dir, 'rar-args.txt'), 'utf8')).trim().split('\n');
+    expect(args.slice(0, 5)).toEqual(['a', '-ma4', '-m0', '-vn', '-v15000000b']);
+    expect(args.slice(-2)).toEqual([join(out, 'show.rar'), srcPath]);
+    expect(r.volumes).toEqual([join(out, 'show.rar'), join(out, 'show.r00')]);
+    expect(r.volumeCrcs).toEqual([crc32(Buffer.from('AAAA')), crc32(Buffer.from('BB'))]);
+    expect(r.bytes).toBe(6);
+    await expect(writeRarVolumes({ path: srcPath, name: 'other.mkv' }, out, 'show', { volumeSize: 15_000_000, rarBinary: fake })).rejects.toThrow(/own name/);
+  });
+});
