@@ -69,7 +69,7 @@ export function buildCli(modules: AtelierModule[]): Command {
     .description('list every environment variable with its default and meaning')
     .option('--markdown', 'as a Markdown table')
     .action((o) => {
-      const all = [...settings, ...modules.flatMap((m) => ((m as any).settings ?? []) as typeof settings[number][])];
+      const all: { env: string; default: string; meaning: string }[] = [...settings, ...modules.flatMap((m) => m.settings ?? [])];
       if (isJson()) return out({ ok: true, settings: all }, '');
       if (o.markdown) {
         console.log('| variable | default | meaning |\n|---|---|---|');

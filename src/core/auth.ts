@@ -1,7 +1,10 @@
 // Users, passwords (argon2id), access tokens (short-lived JWT), rotating refresh tokens and personal
 // API tokens (only their SHA-256 is stored).
 import crypto from 'node:crypto';
-import { hash, verify, Algorithm } from '@node-rs/argon2';
+import { hash, verify } from '@node-rs/argon2';
+
+// @node-rs/argon2's Algorithm is a const enum (not importable under verbatimModuleSyntax): 2 = Argon2id
+const ARGON2ID = 2;
 import { SignJWT, jwtVerify } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Role } from './module.ts';
@@ -48,7 +51,7 @@ export class AuthService {
     if (!/^[^@\s]+@[^@\s]+$/.test(normalized)) throw new Error(`invalid email: ${email}`);
     const existing = await this.findByEmail(normalized);
     if (existing) throw new Error(`a user with email ${normalized} already exists`);
-    const password_hash = await hash(password, { algorithm: Algorithm.Argon2id });
+    const password_hash = await hash(password, { algorithm: ARGON2ID });
     const row = await this.users().insertInto('users').values({ email: normalized, password_hash, role }).returning(['id', 'email', 'role']).executeTakeFirstOrThrow();
     return row as User;
   }
@@ -56,7 +59,7 @@ export class AuthService {
   async setPassword(userId: string, password: string): Promise<void> {
     const problem = validatePassword(password);
     if (problem) throw new Error(problem);
-    const password_hash = await hash(password, { algorithm: Algorithm.Argon2id });
+    const password_hash = await hash(password, { algorithm: ARGON2ID });
     await this.users().updateTable('users').set({ password_hash }).where('id', '=', userId).execute();
     await this.users().updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
   }

@@ -71,6 +71,8 @@ export interface AtelierModule {
   /** job kinds, enqueued with ctx.jobs.enqueue('<name>.<kind>', payload) */
   jobs?: Record<string, JobDefinition>;
   schedules?: (config: Config) => ScheduleDefinition[];
+  /** the module's own environment variables, listed by `atelier config` and in the README */
+  settings?: readonly { env: string; default: string; meaning: string }[];
   /** adds sub-commands to `atelier <name> …` */
   cli?: (group: Command, ctx: CliContext) => void;
 }

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { registerSecret } from './log.ts';
 
 interface Key { id: string; key: Buffer }
+export interface Sealed { key_id: string; iv: string; tag: string; ciphertext: string }
 
 function deriveKey(material: string): Key {
   // 32 bytes base64 is used as is; any other string is stretched with SHA-256.
@@ -47,14 +48,14 @@ export class Vault {
     return Buffer.from(crypto.hkdfSync('sha256', this.current.key, Buffer.alloc(0), purpose, 32));
   }
 
-  seal(plain: string): { key_id: string; iv: string; tag: string; ciphertext: string } {
+  seal(plain: string): Sealed {
     const iv = crypto.randomBytes(12);
     const c = crypto.createCipheriv('aes-256-gcm', this.current.key, iv);
     const ct = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
     return { key_id: this.current.id, iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), ciphertext: ct.toString('base64') };
   }
 
-  open(sealed: { key_id: string; iv: string; tag: string; ciphertext: string }): string {
+  open(sealed: Sealed): string {
     const k = this.keys.get(sealed.key_id);
     if (!k) throw new Error(`vault: secret sealed with unknown key id ${sealed.key_id}; add the old key to ATELIER_SECRET_KEYS_OLD`);
     const d = crypto.createDecipheriv('aes-256-gcm', k.key, Buffer.from(sealed.iv, 'base64'));
@@ -76,7 +77,7 @@ export class Vault {
 
   async get(name: string): Promise<string | undefined> {
     const row = await this.db.withSchema('core').selectFrom('secrets').selectAll().where('name', '=', name).executeTakeFirst();
-    return row ? this.open(row) : undefined;
+    return row ? this.open(row as Sealed) : undefined;
   }
 
   async has(name: string): Promise<boolean> {
@@ -95,7 +96,7 @@ export class Vault {
   /** Re-seals every secret with the current key (after a rotation). */
   async rotate(): Promise<number> {
     const rows = await this.db.withSchema('core').selectFrom('secrets').selectAll().where('key_id', '!=', this.current.id).execute();
-    for (const r of rows) await this.set(r.name, this.open(r));
+    for (const r of rows) await this.set(r.name, this.open(r as Sealed));
     return rows.length;
   }
 }

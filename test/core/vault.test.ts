@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/core/db.ts';
 import { migrate } from '../../src/core/migrate.ts';
-import { Vault, loadMasterKey, mask } from '../../src/core/vault.ts';
+import { Vault, loadMasterKey, mask, type Sealed } from '../../src/core/vault.ts';
 
 describe('vault', () => {
   it('encrypts with AES-256-GCM, tags the key id and supports rotation', async () => {
@@ -12,7 +12,7 @@ describe('vault', () => {
     await migrate(d, [{ module: 'core', dir: path.resolve(import.meta.dirname, '../../src/core/migrations') }]);
     const v1 = new Vault(d.db, 'first key material that is long enough');
     await v1.set('ftp.password', 's3cret-value');
-    const row = await d.db.withSchema('core').selectFrom('secrets').selectAll().executeTakeFirstOrThrow();
+    const row = (await d.db.withSchema('core').selectFrom('secrets').selectAll().executeTakeFirstOrThrow()) as Sealed;
     expect(row.key_id).toBe(v1.keyId);
     expect(Buffer.from(row.ciphertext, 'base64').toString()).not.toContain('s3cret');
     // tampering is detected (GCM tag)
