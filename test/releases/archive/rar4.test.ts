@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { writeRarVolumes, rarVolumeName, fileHeader, rarVolumeCount, LHD_SPLIT_AFTER, LHD_SPLIT_BEFORE, MHD_VOLUME, MHD_FIRSTVOLUME, EARC_NEXT_VOLUME } from '../../../src/releases/archive/rar4.ts';
 import { readRarVolume } from '../../../src/releases/archive/rar4-read.ts';
 import { writeSfv, verifySfv } from '../../../src/releases/archive/sfv.ts';
-import { tempDir, randomFile, run, has, sevenZipReadsRar } from './tools.ts';
+import { tempDir, randomFile, run, has, sevenZipReadsRar, officialUnrar } from './tools.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -87,6 +87,12 @@ describe('writeRarVolumes — multi-volume', () => {
     expect((await readFile(join(x, name))).equals(src)).toBe(true);
   });
 
+  it('extracts byte-for-byte with the official unrar code (RARLAB unrar 6.1.7 as WebAssembly), following the volumes', async () => {
+    const x = join(dir, 'x-official');
+    expect(await officialUnrar(result.volumes[0]!, x)).toEqual([name]);
+    expect((await readFile(join(x, name))).equals(src)).toBe(true);
+  });
+
   it('extracts byte-for-byte with unrar-free (libarchive reads one stream: volumes given joined)', async () => {
     expect(has('unrar-free'), 'Debian package unrar-free must be installed').toBe(true);
     const joined = join(dir, 'joined.rar');
@@ -124,6 +130,7 @@ describe('writeRarVolumes — multi-volume', () => {
     buf[buf.length - 5000] ^= 0xff;
     await writeFile(p, buf);
     expect(run('unar', ['-q', '-f', '-o', join(bad, 'x'), join(bad, 'show.s01e02-grp.rar')]).code).not.toBe(0);
+    await expect(officialUnrar(join(bad, 'show.s01e02-grp.rar'), join(bad, 'x-official'))).rejects.toThrow();
     expect(run('cksfv', ['-q', '-f', join(bad, 'x.sfv')], bad).code).not.toBe(0);
     const v = await verifySfv(join(bad, 'x.sfv'));
     expect(v.ok).toBe(false);
@@ -146,6 +153,8 @@ describe('writeRarVolumes — single volume, several files, errors', () => {
     const x1 = join(dir, 'x-single-unar');
     expect(run('unar', ['-q', '-o', x1, r.volumes[0]!]).code).toBe(0);
     expect((await readFile(join(x1, 'small.mkv'))).equals(src)).toBe(true);
+    expect(await officialUnrar(r.volumes[0]!, join(dir, 'x-single-official'))).toEqual(['small.mkv']);
+    expect((await readFile(join(dir, 'x-single-official', 'small.mkv'))).equals(src)).toBe(true);
     const x2 = join(dir, 'x-single-unrar-free');
     await mkdir(x2);
     expect(run('unrar-free', ['-x', r.volumes[0]!, `${x2}/`]).code).toBe(0);
@@ -165,6 +174,9 @@ describe('writeRarVolumes — single volume, several files, errors', () => {
     expect((await readFile(join(x, 'a.pdf'))).equals(a)).toBe(true);
     expect((await readFile(join(x, 'b.pdf'))).equals(b)).toBe(true);
     expect((await readFile(join(x, 'c.txt'))).equals(c)).toBe(true);
+    const xo = join(dir, 'x-multi-files-official');
+    expect(await officialUnrar(r.volumes[0]!, xo)).toEqual(['a.pdf', 'b.pdf', 'c.txt']);
+    expect((await readFile(join(xo, 'b.pdf'))).equals(b)).toBe(true);
   });
 
   it('encodes LHD_LARGE with HIGH_PACK_SIZE / HIGH_UNP_SIZE above 4 GiB', () => {

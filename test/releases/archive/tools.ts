@@ -1,6 +1,6 @@
 // Helpers for the archive tests: temp dirs, random sources, and the Debian extractors we check
 // our output with (unar, unrar-free, 7zz, unzip, cksfv).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -33,4 +33,18 @@ export function sevenZipReadsRar(): boolean {
   if (!has('7zz')) return false;
   const r = run('7zz', ['i']);
   return /\bRar\b/.test(r.out);
+}
+
+/**
+ * Extracts with RARLAB's own unrar code (node-unrar-js: the official unrar 6.1.7 sources compiled
+ * to WebAssembly). Its file extractor reaches the real file system, so the next volumes
+ * (.r00 …) are opened by unrar itself. Returns the names it extracted; throws on any unrar error
+ * (bad data, CRC mismatch of the unpacked file, missing volume).
+ */
+export async function officialUnrar(firstVolume: string, target: string): Promise<string[]> {
+  const { createExtractorFromFile } = await import('node-unrar-js');
+  await mkdir(target, { recursive: true });
+  const ex = await createExtractorFromFile({ filepath: firstVolume, targetPath: target });
+  const { files } = ex.extract();
+  return [...files].map((f) => f.fileHeader.name);
 }
