@@ -215,9 +215,9 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     config: { role: 'viewer' },
     schema: {
       tags: ['vinted'], summary: 'recent catalogs',
-      response: { 200: z.object({ ok: z.boolean(), catalogs: z.array(z.object({ job_id: z.string(), status: z.string(), files: z.number(), source: z.string(), clusters: z.coerce.number(), created_at: z.coerce.date(), updated_at: z.coerce.date() })) }) },
+      response: { 200: z.object({ ok: z.boolean(), max_files: z.number(), catalogs: z.array(z.object({ job_id: z.string(), status: z.string(), files: z.number(), source: z.string(), clusters: z.coerce.number(), created_at: z.coerce.date(), updated_at: z.coerce.date() })) }) },
     },
-  }, async () => ({ ok: true, catalogs: await listCatalogs(ctx.db) }));
+  }, async () => ({ ok: true, max_files: s().maxFiles, catalogs: await listCatalogs(ctx.db) }));
 
   app.get('/bulk/catalog/:job', {
     config: { role: 'viewer' },
