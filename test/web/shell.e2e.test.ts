@@ -217,7 +217,33 @@ describe('web shell', () => {
     expect((await platform.request('GET', '/api/auth/me', { token })).status).toBe(401);
   });
 
+  test('an admin adds a user, changes their role and removes them', async () => {
+    await page.getByRole('button', { name: /admin@test\.local/ }).click();
+    await page.getByRole('link', { name: 'Utilisateurs' }).click();
+    await page.getByRole('heading', { name: 'Utilisateurs', exact: true }).waitFor();
+    await page.getByLabel('Adresse e-mail').fill('ops@test.local');
+    await page.getByLabel('Mot de passe provisoire').fill('ops-password-123');
+    await page.getByLabel('Rôle').first().selectOption('operator');
+    await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+    const row = page.locator('tr[data-user="ops@test.local"]');
+    await row.waitFor();
+    const find = async () => (await platform.ctx.auth.listUsers()).find((u: { email: string }) => u.email === 'ops@test.local');
+    expect((await find())?.role).toBe('operator');
+    await row.getByLabel('Rôle').selectOption('viewer');
+    await expect.poll(async () => (await find())?.role).toBe('viewer');
+    await browser.screenshot(page, 'users-page');
+    await row.getByRole('button', { name: 'Supprimer' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Supprimer' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect(await find()).toBeUndefined();
+    // one cannot demote or delete oneself from here
+    const self = page.locator('tr[data-user="admin@test.local"]');
+    expect(await self.getByLabel('Rôle').isDisabled()).toBe(true);
+    expect(await self.getByRole('button', { name: 'Supprimer' }).count()).toBe(0);
+  });
+
   test('English is one click away and is remembered', async () => {
+    await page.goto('/account');
     await page.getByRole('banner').getByRole('group', { name: 'Langue' }).getByRole('button', { name: 'en' }).click();
     await page.getByRole('heading', { name: 'My account' }).waitFor();
     await page.goto('/jobs');

@@ -16,6 +16,7 @@ import NotFoundPage from './pages/NotFound.tsx';
 const JobsPage = lazy(() => import('./pages/Jobs.tsx'));
 const JobPage = lazy(() => import('./pages/Job.tsx'));
 const AccountPage = lazy(() => import('./pages/Account.tsx'));
+const UsersPage = lazy(() => import('./pages/Users.tsx'));
 
 import.meta.glob('./modules/*/i18n.ts', { eager: true });
 const modulePages = import.meta.glob<{ default: ComponentType }>('./modules/*/index.tsx');
@@ -90,6 +91,7 @@ function SignedIn() {
             <Route path="/jobs" element={<JobsPage />} />
             <Route path="/jobs/:id" element={<JobPage />} />
             <Route path="/account" element={<AccountPage />} />
+            <Route path="/users" element={<UsersPage />} />
             {moduleRoutes.map(({ name, Page }) => (
               <Route key={name} path={`/${name}/*`} element={<Page />} />
             ))}

@@ -90,6 +90,11 @@ function UserMenu() {
           <Link to="/account" className="block px-4 py-2 text-sm text-slate-700 hover:bg-slate-50">
             {t('nav.account')}
           </Link>
+          {user.role === 'admin' && (
+            <Link to="/users" className="block px-4 py-2 text-sm text-slate-700 hover:bg-slate-50">
+              {t('nav.users')}
+            </Link>
+          )}
           <button type="button" onClick={() => void logout()} className="block w-full px-4 py-2 text-left text-sm text-slate-700 hover:bg-slate-50">
             {t('nav.logout')}
           </button>

@@ -148,7 +148,7 @@ function Tokens() {
                     <td className="py-2 pr-4 whitespace-nowrap text-slate-600">{formatDate(tok.created_at)}</td>
                     <td className="py-2 pr-4 whitespace-nowrap text-slate-600">{tok.last_used_at ? formatDate(tok.last_used_at) : t('tokens.never')}</td>
                     <td className="py-2 text-right">
-                      <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => setToDelete(tok)}>
+                      <Button variant="dangerGhost" size="sm" onClick={() => setToDelete(tok)}>
                         {t('common.delete')}
                       </Button>
                     </td>

@@ -26,12 +26,13 @@ export default function JobsPage() {
   const module = params.get('module') ?? '';
 
   // a single finished status is filtered by the server; "active" groups three statuses, filtered here
+  const [limit, setLimit] = useState(100);
   const query = useMemo(() => {
-    const q = new URLSearchParams({ limit: '100' });
+    const q = new URLSearchParams({ limit: String(limit) });
     if (filter !== 'all' && filter !== 'active') q.set('status', filter);
     if (module) q.set('module', module);
     return q.toString();
-  }, [filter, module]);
+  }, [filter, module, limit]);
   const { jobs, error, reload, update, streaming } = useJobList(query);
   const shown = filter === 'active' ? jobs?.filter((j) => ACTIVE.includes(j.status)) : jobs;
 
@@ -186,6 +187,13 @@ export default function JobsPage() {
               </tbody>
             </table>
           </div>
+          {jobs && jobs.length >= limit && limit < 500 && (
+            <div className="border-t border-slate-100 px-4 py-3 text-center">
+              <Button variant="ghost" size="sm" onClick={() => setLimit((l) => Math.min(500, l + 100))}>
+                {t('jobs.more')}
+              </Button>
+            </div>
+          )}
         </div>
       )}
     </div>
