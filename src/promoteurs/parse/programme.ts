@@ -1,11 +1,11 @@
 // Card (listing) + detail → the stored Programme: city and zone, slug, image alt, parsed delivery,
 // and the fields computed from the lots. Pure: no I/O.
 import type { City, Lot, Programme, ProgrammeCard, ProgrammeDetail, Source } from '../types.ts';
-import { cityLookup, defaultZoneTable, isInScope, type ZoneTable } from '../rules/cities.ts';
+import { cityByInsee, cityLookup, defaultZoneTable, isInScope, type ZoneTable } from '../rules/cities.ts';
 import { stripLabelsFromName } from '../rules/labels.ts';
 import { parseDelivery } from './delivery.ts';
 import { summarizeLots } from './lots.ts';
-import { fold, slugify } from './text.ts';
+import { slugify } from './text.ts';
 import { parsePostcode } from './numbers.ts';
 
 export const MAX_IMAGES = 5;
@@ -33,9 +33,16 @@ export interface BuildOptions {
 export function resolveProgrammeCity(card: ProgrammeCard, detail: ProgrammeDetail | null, opts: BuildOptions = {}): City | null {
   const table = opts.zones ?? defaultZoneTable();
   if (detail?.codeInsee) {
-    const c = cityLookup(detail.codeInsee, { table });
-    // an INSEE code can collide with a postcode (75007): check the name when we have one
-    if (c && (!detail.ville || fold(c.nom).startsWith(fold(detail.ville).split(' ')[0]) || c.codeInsee === detail.codeInsee)) return c;
+    const c = cityByInsee(detail.codeInsee, table);
+    if (c) {
+      // a commune with arrondissements: the postcode names the arrondissement (Lyon 69007 → 69387)
+      const cp = detail.codePostal ?? card.codePostal;
+      if (cp && c.codesPostaux && c.codesPostaux.length > 1) {
+        const arr = cityLookup(`${c.nom} ${cp}`, { table });
+        if (arr?.commune?.codeInsee === c.codeInsee) return arr;
+      }
+      return c;
+    }
   }
   const cp = detail?.codePostal ?? card.codePostal ?? parsePostcode(card.localisation) ?? parsePostcode(detail?.adresse);
   const ville = detail?.ville ?? card.ville;

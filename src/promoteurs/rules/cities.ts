@@ -204,6 +204,12 @@ export function cityLookup(query: string, opts: { table?: ZoneTable; departement
   return hit ? toCity(hit, table) : null;
 }
 
+/** A city by INSEE code only (no postcode interpretation: 13001 is Aix-en-Provence here). */
+export function cityByInsee(codeInsee: string, table: ZoneTable = defaultZoneTable()): City | null {
+  const c = loadGeo().byInsee.get(codeInsee.trim().toUpperCase());
+  return c ? toCity(c, table) : null;
+}
+
 /** Best zone of the communes sharing a postcode (a postcode may span several communes). */
 export function zoneForPostcode(postcode: string, table: ZoneTable = defaultZoneTable()): ZoneAbc | null {
   const cands = loadGeo().byPostcode.get(postcode.trim()) ?? [];

@@ -6,7 +6,7 @@ import { deliveryDecision } from './delivered.ts';
 export { deliveryDecision, isDelivered } from './delivered.ts';
 export { isLabel, mentionsTaxScheme, stripLabelsFromName, withoutLabels } from './labels.ts';
 export {
-  cityLookup, citiesInScope, createZoneTable, defaultZoneTable, departementNom, isInScope, resolveCities, zoneForPostcode,
+  cityByInsee, cityLookup, citiesInScope, createZoneTable, defaultZoneTable, departementNom, isInScope, resolveCities, zoneForPostcode,
   DEFAULT_ZONES, IN_SCOPE_ZONES, type ZoneTable,
 } from './cities.ts';
 export { parseZonageCsv, parseZonageCsvDetailed, normalizeZone, decodeCsv, type ZonageRow } from './zonage.ts';

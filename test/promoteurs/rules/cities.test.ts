@@ -91,3 +91,23 @@ describe('zones', () => {
     expect(decide(lyon)).toMatchObject({ keep: true });
   });
 });
+
+describe('programme city resolution', () => {
+  const src = { key: 'x', name: 'X' };
+  const card = { sourceApi: 'x', idExterne: '1', name: 'P', urlExterne: 'https://x' };
+
+  it('an INSEE code is never read as a postcode (13001 is Aix-en-Provence, not Marseille 1er)', () => {
+    const p = buildProgramme(src, card, { images: [], lots: [], codeInsee: '13001', codePostal: '13100', ville: 'Aix-en-Provence' });
+    expect(p).toMatchObject({ codeInsee: '13001', ville: 'Aix-en-Provence', zoneFiscale: 'A' });
+  });
+
+  it('INSEE of a commune with arrondissements + postcode → the arrondissement', () => {
+    const p = buildProgramme(src, card, { images: [], lots: [], codeInsee: '69123', codePostal: '69007' });
+    expect(p).toMatchObject({ codeInsee: '69387', codePostal: '69007', ville: 'Lyon', zoneFiscale: 'A' });
+  });
+
+  it('falls back to the listing city when the pages say nothing', () => {
+    const p = buildProgramme(src, card, null, { city: cityLookup('Nantes')! });
+    expect(p).toMatchObject({ codeInsee: '44109', ville: 'Nantes', zoneFiscale: 'B1', slug: 'p-nantes' });
+  });
+});
