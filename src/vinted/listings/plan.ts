@@ -105,6 +105,9 @@ export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOpt
     if (!(e instanceof TemplateError)) throw e;
     missing.push('template_error');
   }
+  // a template starting with an empty variable ("{Category}" without category) still reads as a sentence
+  title = capitalize(title);
+  description = description.split('\n').map(capitalize).join('\n');
   const gates = runGates({ title, description, condition, size, price: finalPrice, category }, s.marketingPhrases);
   if (rawCondition && !condition) gates.missing_fields.push('condition_invalid');
   const missing_fields = [...missing, ...gates.missing_fields];

@@ -40,6 +40,11 @@ export interface ClusterOutput {
 
 /** Per-segment bias of the sequence segmentation (in distance units): > 0 favours fewer, longer runs. */
 export const SEGMENT_BIAS = 0.0;
+/**
+ * In sequence mode only neighbours compete, so the threshold can be looser: eps × this factor
+ * (tuned on the benchmark shoots: close-ups and odd angles stay with their garment).
+ */
+export const SEQUENCE_EPS_FACTOR = 1.75;
 
 export function agglomerative(n: number, dist: Float32Array, eps: number, maxSize: number): number[][] {
   const D = new Float64Array(n * n);
@@ -85,7 +90,8 @@ export function contiguity(groups: number[][], order: number[]): { value: number
 }
 
 function segmentSequence(inp: ClusterInput): number[][] {
-  const { n, dist, order, eps, maxSize, times } = inp;
+  const { n, dist, order, maxSize, times } = inp;
+  const eps = inp.eps * SEQUENCE_EPS_FACTOR;
   // big time gaps between consecutive shots (≥ 4× the median gap and ≥ 45 s) count against a run spanning them
   const gaps: number[] = [];
   for (let p = 1; p < n; p++) {

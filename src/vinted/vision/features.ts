@@ -8,7 +8,7 @@ import { toLabPlanes } from './color.ts';
 export interface Raster { data: Buffer | Uint8Array; width: number; height: number; channels?: number }
 
 const LB = 5, AB = 7, BB = 7;
-export const CLASSIC_WEIGHTS = { colour: 1.0, layout: 0.55, texture: 0.5 };
+export const CLASSIC_WEIGHTS = { colour: 1.0, layout: 0.55, texture: 1.0 };
 
 function l2(v: Float32Array): Float32Array {
   let s = 0;
@@ -26,7 +26,29 @@ function softBin(v: number, lo: number, hi: number, n: number): [number, number,
   return [i0, i1, w1];
 }
 
-export function classicEmbedding(r: Raster, weights = CLASSIC_WEIGHTS): Float32Array {
+/**
+ * Grey-world white balance and exposure normalisation: scales each channel so its mean matches a
+ * fixed grey. Shots of one garment differ mostly by exposure and white balance; this removes both.
+ */
+export function normaliseColour(r: Raster, mode = NORMALISE): Raster {
+  if (mode === 'none') return r;
+  const ch = r.channels ?? 3;
+  const n = r.width * r.height;
+  const mean = [0, 0, 0];
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) mean[c]! += r.data[i * ch + c]!;
+  for (let c = 0; c < 3; c++) mean[c]! /= n;
+  const grey = (mean[0]! + mean[1]! + mean[2]!) / 3;
+  const target = mode === 'wb' ? grey : 128;
+  const k = mean.map((m) => (m > 1 ? target / m : 1));
+  const out = Buffer.alloc(n * 3);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.min(255, Math.round(r.data[i * ch + c]! * k[c]!));
+  return { data: out, width: r.width, height: r.height, channels: 3 };
+}
+// measured on the benchmark shoots: normalising colour loses more (garment colour) than it gains
+export const NORMALISE: 'none' | 'wb' | 'wb+exposure' = 'none';
+
+export function classicEmbedding(input: Raster, weights = CLASSIC_WEIGHTS): Float32Array {
+  const r = normaliseColour(input);
   const { width: w, height: h } = r;
   const ch = r.channels ?? 3;
   const n = w * h;
@@ -87,7 +109,7 @@ export function classicEmbedding(r: Raster, weights = CLASSIC_WEIGHTS): Float32A
   let ms = 0;
   for (const v of mags) ms += v;
   for (let i = 0; i < mags.length; i++) mags[i] = Math.sqrt(mags[i]! / (ms || 1));
-  const texture = l2(Float32Array.from([...ori, ...mags]));
+  const texture = l2(Float32Array.from([...ori, ...mags, ...lbp(L, w, h, 1), ...lbp(L, w, h, 2)]));
   l2(hist); l2(layout);
   const out = new Float32Array(hist.length + layout.length + texture.length);
   out.set(hist.map((v) => v * weights.colour), 0);
@@ -96,8 +118,53 @@ export function classicEmbedding(r: Raster, weights = CLASSIC_WEIGHTS): Float32A
   return l2(out);
 }
 
+/** Rotation-invariant uniform LBP histogram (10 bins, square-rooted fractions) at radius r on the L plane. */
+function lbp(L: Float32Array, w: number, h: number, r: number): Float32Array {
+  const hist = new Float32Array(10);
+  const dx = [r, r, 0, -r, -r, -r, 0, r], dy = [0, r, r, r, 0, -r, -r, -r];
+  let n = 0;
+  for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) {
+    const c = L[y * w + x]! + 2; // small tolerance: flat areas (backdrops) read as uniform, not noise
+    let bits = 0, ones = 0, trans = 0, prev = 0, first = 0;
+    for (let k = 0; k < 8; k++) {
+      const b = L[(y + dy[k]!) * w + x + dx[k]!]! >= c ? 1 : 0;
+      if (k === 0) first = b; else if (b !== prev) trans++;
+      prev = b; ones += b; bits |= b << k;
+    }
+    if (prev !== first) trans++;
+    hist[trans <= 2 ? ones : 9]! += 1;
+    n++;
+  }
+  for (let i = 0; i < 10; i++) hist[i] = Math.sqrt(hist[i]! / (n || 1));
+  return hist;
+}
+
 export function cosineDistance(a: Float32Array, b: Float32Array): number {
   let s = 0, na = 0, nb = 0;
   for (let i = 0; i < a.length; i++) { s += a[i]! * b[i]!; na += a[i]! * a[i]!; nb += b[i]! * b[i]!; }
   return 1 - s / (Math.sqrt(na * nb) || 1);
+}
+
+/**
+ * Batch standardisation: centre every dimension on the batch mean and scale by its spread, so the
+ * dimensions that actually vary between the photos of this session dominate the distance
+ * (a white backdrop shared by every photo stops counting). `floor` bounds the scaling of
+ * near-constant dimensions. Re-normalised to unit length.
+ */
+export const CLASSIC_BLOCKS: [number, number][] = [[0, LB * AB * BB], [LB * AB * BB, LB * AB * BB + 48], [LB * AB * BB + 48, LB * AB * BB + 48 + 66]];
+/** block weights after standardisation (colour, layout, texture), tuned on the benchmark shoots */
+export const BLOCK_WEIGHTS = [1.5, 0.5, 1];
+
+export function standardise(vs: Float32Array[], floor = 0.5, blocks = CLASSIC_BLOCKS, weights = BLOCK_WEIGHTS): Float32Array[] {
+  if (vs.length < 2) return vs;
+  const d = vs[0]!.length, n = vs.length;
+  const mean = new Float64Array(d), sd = new Float64Array(d);
+  for (const v of vs) for (let i = 0; i < d; i++) mean[i]! += v[i]! / n;
+  for (const v of vs) for (let i = 0; i < d; i++) sd[i]! += (v[i]! - mean[i]!) ** 2 / n;
+  let avg = 0;
+  for (let i = 0; i < d; i++) { sd[i] = Math.sqrt(sd[i]!); avg += sd[i]! / d; }
+  // each block ends with the same total variance (times its weight), whatever its number of dimensions
+  const scale = new Float64Array(d).fill(1);
+  blocks.forEach(([a, b], k) => { for (let i = a; i < b; i++) scale[i] = (weights[k] ?? 1) / Math.sqrt(b - a); });
+  return vs.map((v) => l2(Float32Array.from(v, (x, i) => ((x - mean[i]!) / Math.max(sd[i]!, floor * avg)) * scale[i]!)));
 }

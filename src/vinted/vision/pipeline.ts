@@ -5,17 +5,26 @@ import type { BlobStore } from '../../core/files.ts';
 import { decodePhoto, PhotoError, readInput, type DecodedPhoto } from '../ingest/decode.ts';
 import { clusterPhotos } from './cluster.ts';
 import { dominantColours, garmentPixels } from './colors.ts';
-import { classicEmbedding, cosineDistance } from './features.ts';
+import { classicEmbedding, cosineDistance, standardise } from './features.ts';
 import { hamming, phash } from './phash.ts';
 import type { Cluster, PipelineHooks, PipelineInput, PipelineOptions, PipelineResult, StoredPhoto } from './types.ts';
 
-export const DEFAULT_CLUSTER_EPS = { classic: 0.2, clip: 0.16 };
+/**
+ * Default cosine-distance thresholds. classic: on batch-standardised features (batches of
+ * STANDARDISE_MIN photos or more); smaller batches use raw features and RAW_EPS_FACTOR × eps.
+ */
+export const DEFAULT_CLUSTER_EPS = { classic: 0.5, clip: 0.16 };
+export const STANDARDISE_MIN = 8;
+export const RAW_EPS_FACTOR = 0.35;
+/** near-duplicate confirmation: raw classic-signature distance under which a pHash match is a duplicate */
+export const DUP_SIGNATURE_MAX = 0.004;
 export const DEFAULT_MIN_SAMPLES = 1;
 
 interface Rec {
   index: number;
   photo: StoredPhoto;
   analysis: DecodedPhoto['analysis'];
+  signature: Float32Array; // raw classic embedding (dedup confirmation, classic clustering)
   work: Buffer | null;   // kept in memory only for the CLIP backend
   time: number | null;
 }
@@ -87,6 +96,7 @@ export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions
           taken_at: dec.takenAt, format: dec.format, blobs, sharpness: Math.round(dec.sharpness * 10) / 10,
         },
         analysis: dec.analysis,
+        signature: classicEmbedding(dec.analysis),
         work: clip ? dec.work : null,
         time: parseTime(dec.takenAt),
       };
@@ -101,13 +111,19 @@ export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions
   }, signal);
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('pipeline aborted');
 
-  // near duplicates: pHash Hamming ≤ dupHamming, union-find; keep the largest, then sharpest copy
+  // near duplicates: pHash Hamming ≤ dupHamming, confirmed by the colour/texture signature (two
+  // distinct shots of a garment on a plain backdrop can share a grey pHash); a signature that is
+  // practically identical tolerates up to 2 × dupHamming (heavy re-compression). Union-find; keep
+  // the largest, then sharpest copy.
   let kept = recs.filter((r): r is Rec => !!r);
   hooks.progress?.({ stage: 'dedup', done: 0, total: kept.length });
   const parent = kept.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
   for (let a = 0; a < kept.length; a++) for (let b = a + 1; b < kept.length; b++) {
-    if (hamming(kept[a]!.photo.phash, kept[b]!.photo.phash) <= opts.dupHamming) parent[find(b)] = find(a);
+    const h = hamming(kept[a]!.photo.phash, kept[b]!.photo.phash);
+    if (h > 2 * opts.dupHamming) continue;
+    const sig = cosineDistance(kept[a]!.signature, kept[b]!.signature);
+    if ((h <= opts.dupHamming && sig <= DUP_SIGNATURE_MAX) || sig <= DUP_SIGNATURE_MAX / 4) parent[find(b)] = find(a);
   }
   const comps = new Map<number, Rec[]>();
   kept.forEach((r, i) => { const k = find(i); comps.set(k, [...(comps.get(k) ?? []), r]); });
@@ -144,11 +160,8 @@ export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions
       hooks.progress?.({ stage: 'embed', done: Math.min(n, s + B), total: n });
     }
   } else {
-    emb = kept.map((r, i) => {
-      const v = classicEmbedding(r.analysis);
-      if (i % 25 === 0) hooks.progress?.({ stage: 'embed', done: i, total: n });
-      return v;
-    });
+    // batch standardisation needs a batch: below STANDARDISE_MIN photos the raw features are used
+    emb = n >= STANDARDISE_MIN ? standardise(kept.map((r) => r.signature)) : kept.map((r) => r.signature);
     hooks.progress?.({ stage: 'embed', done: n, total: n });
   }
   const dist = new Float32Array(n * n);
@@ -157,7 +170,7 @@ export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions
     dist[i * n + j] = d; dist[j * n + i] = d;
   }
   hooks.progress?.({ stage: 'cluster', done: 0, total: n });
-  const eps = opts.clusterEps ?? DEFAULT_CLUSTER_EPS[backend];
+  const eps = (opts.clusterEps ?? DEFAULT_CLUSTER_EPS[backend]) * (backend === 'classic' && n < STANDARDISE_MIN ? RAW_EPS_FACTOR : 1);
   const cl = clusterPhotos({
     n, dist, order: kept.map((_, i) => i), times: kept.map((r) => r.time),
     eps, minSamples: opts.minSamples ?? DEFAULT_MIN_SAMPLES, maxSize: Math.max(1, opts.maxPerArticle || 8),
