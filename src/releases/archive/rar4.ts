@@ -145,6 +145,31 @@ export function rarVolumeCount(size: number, nameLength: number, volumeSize: num
   return Math.max(1, Math.ceil(size / perVol));
 }
 
+/**
+ * Number of volumes writeRarVolumes will produce for these files, without any I/O: the same
+ * placement loop as the writer (a header needs room for itself + one byte, files follow each other).
+ */
+export function planRarVolumes(files: { size: number; nameLength: number }[], volumeSize: number): number {
+  let volumes = 1;
+  let pos = FIXED_SIZE;
+  for (const f of files) {
+    const hdr = fileHeaderSize(f.nameLength, f.size > 0xffffffff);
+    if (volumeSize < FIXED_SIZE + hdr + END_SIZE + 1) throw new Error(`volume size ${volumeSize} too small`);
+    let remaining = f.size;
+    for (;;) {
+      const room = volumeSize - pos - END_SIZE;
+      if (room < hdr + (remaining > 0 ? 1 : 0)) { volumes++; pos = FIXED_SIZE; continue; }
+      const part = Math.min(remaining, room - hdr);
+      pos += hdr + part;
+      remaining -= part;
+      if (remaining === 0) break;
+      volumes++;
+      pos = FIXED_SIZE;
+    }
+  }
+  return volumes;
+}
+
 async function writeAll(fh: FileHandle, buf: Buffer, length: number, position: number): Promise<void> {
   let off = 0;
   while (off < length) {

@@ -13,7 +13,7 @@ import { stat, mkdir, mkdtemp, rm, unlink } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import { writeRarVolumes, rarVolumeName, minRarVolumeSize } from './rar4.ts';
+import { writeRarVolumes, rarVolumeName, minRarVolumeSize, planRarVolumes } from './rar4.ts';
 import type { ArchiveSource, ZipExtra, ZipVolumesOptions, ZipVolumesResult } from './types.ts';
 
 // Formats that are already compressed are stored; deflating them only costs time.
@@ -66,17 +66,50 @@ async function writeOneZip(path: string, entries: Planned[], extras: { name: str
   return (await stat(path)).size;
 }
 
-export async function writeZipVolumes(
-  files: ArchiveSource[],
-  outDir: string,
-  baseName8dot3: string,
-  opts: ZipVolumesOptions,
-): Promise<ZipVolumesResult> {
-  if (files.length === 0) throw new Error('writeZipVolumes: no source file');
-  const volumeSize = opts.volumeSize;
+interface Layout {
+  mode: ZipVolumesResult['mode'];
+  /** direct: the files of each zip */
+  groups?: Planned[][];
+  /** rar: size of each RAR part and the RAR stem */
+  rarSize?: number;
+  stem?: string;
+  count: number;
+}
+
+/** Decides the layout (direct or RAR-in-ZIP) and the number of zips, without writing anything. */
+function layout(planned: Planned[], volumeSize: number, extras: ZipExtra[], baseName8dot3: string): Layout {
   if (!Number.isSafeInteger(volumeSize) || volumeSize <= 0) throw new Error(`writeZipVolumes: invalid volume size ${volumeSize}`);
+  // extras are rendered per volume; their size only depends on the width of the numbers
+  const extrasBound = extras.reduce((n, x) => n + entryOverhead(x.name) + dataBound(renderDiskCount(x.data, 99, 99).length, true), 0);
+  const capacity = volumeSize - ZIP_TAIL - extrasBound;
+  if (capacity <= 0) throw new Error(`writeZipVolumes: volume size ${volumeSize} cannot even hold the NFO/DIZ`);
+  const cost = (p: Planned) => entryOverhead(p.name) + dataBound(p.size, p.compress);
+  if (planned.every((p) => cost(p) <= capacity)) {
+    const groups: Planned[][] = [[]];
+    let used = 0;
+    for (const p of planned) {
+      if (used + cost(p) > capacity && groups.at(-1)!.length > 0) {
+        groups.push([]);
+        used = 0;
+      }
+      groups.at(-1)!.push(p);
+      used += cost(p);
+    }
+    return { mode: 'direct', groups, count: groups.length };
+  }
+  // "rar" layout: RAR4 store volumes sized so that one fits in each zip with the extras.
+  const stem = zipStem(baseName8dot3, 0);
+  const rarEntryName = rarVolumeName(stem, 150); // longest possible name (same length for all)
+  const rarSize = capacity - entryOverhead(rarEntryName);
+  if (rarSize < minRarVolumeSize(Math.max(...planned.map((p) => p.name.length)))) throw new Error(`writeZipVolumes: volume size ${volumeSize} too small`);
+  const count = planRarVolumes(planned.map((p) => ({ size: p.size, nameLength: Buffer.byteLength(p.name, 'latin1') })), rarSize);
+  return { mode: 'rar', rarSize, stem, count };
+}
+
+async function planFiles(files: ArchiveSource[], extras: ZipExtra[]): Promise<Planned[]> {
+  if (files.length === 0) throw new Error('writeZipVolumes: no source file');
   const names = new Set<string>();
-  for (const x of opts.extras) names.add(x.name.toLowerCase());
+  for (const x of extras) names.add(x.name.toLowerCase());
   const planned: Planned[] = [];
   for (const f of files) {
     if (names.has(f.name.toLowerCase())) throw new Error(`writeZipVolumes: duplicate name ${f.name}`);
@@ -85,14 +118,36 @@ export async function writeZipVolumes(
     if (!st.isFile()) throw new Error(`writeZipVolumes: not a regular file: ${f.path}`);
     planned.push({ ...f, size: st.size, compress: !STORED_EXT.has(extname(f.name).toLowerCase()) });
   }
-  // extras are rendered per volume but their size does not depend on the numbers beyond width
-  const extrasBound = opts.extras.reduce((n, x) => n + entryOverhead(x.name) + dataBound(renderDiskCount(x.data, 99, 99).length, true), 0);
-  const capacity = volumeSize - ZIP_TAIL - extrasBound;
-  if (capacity <= 0) throw new Error(`writeZipVolumes: volume size ${volumeSize} cannot even hold the NFO/DIZ`);
+  return planned;
+}
+
+/**
+ * What writeZipVolumes would write — {count, mode, names} — without writing: lets the caller render
+ * the NFO/DIZ with the real disk count before packing. Extras only matter through their size.
+ */
+export async function planZipVolumes(
+  files: ArchiveSource[],
+  baseName8dot3: string,
+  opts: { volumeSize: number; extras: ZipExtra[] },
+): Promise<{ count: number; mode: ZipVolumesResult['mode']; names: string[] }> {
+  const l = layout(await planFiles(files, opts.extras), opts.volumeSize, opts.extras, baseName8dot3);
+  if (l.count > 99) throw new Error(`writeZipVolumes: ${l.count} volumes needed, more than 99; choose a larger volume size`);
+  return { count: l.count, mode: l.mode, names: zipVolumeNames(baseName8dot3, l.count) };
+}
+
+export async function writeZipVolumes(
+  files: ArchiveSource[],
+  outDir: string,
+  baseName8dot3: string,
+  opts: ZipVolumesOptions,
+): Promise<ZipVolumesResult> {
+  const volumeSize = opts.volumeSize;
+  const planned = await planFiles(files, opts.extras);
+  const plan = layout(planned, volumeSize, opts.extras, baseName8dot3);
+  if (plan.count > 99) throw new Error(`writeZipVolumes: ${plan.count} volumes needed, more than 99; choose a larger volume size`);
   const mtime = new Date();
   await mkdir(outDir, { recursive: true });
 
-  const cost = (p: Planned) => entryOverhead(p.name) + dataBound(p.size, p.compress);
   const written: string[] = [];
   let bytes = 0;
   const emit = async (groups: Planned[][], mode: ZipVolumesResult['mode'], onDone?: (i: number) => Promise<void>) => {
@@ -116,34 +171,17 @@ export async function writeZipVolumes(
   };
 
   try {
-    if (planned.every((p) => cost(p) <= capacity)) {
-      const groups: Planned[][] = [[]];
-      let used = 0;
-      for (const p of planned) {
-        if (used + cost(p) > capacity && groups.at(-1)!.length > 0) {
-          groups.push([]);
-          used = 0;
-        }
-        groups.at(-1)!.push(p);
-        used += cost(p);
-      }
-      if (groups.length > 99) throw new Error(`writeZipVolumes: ${groups.length} volumes needed, more than 99; choose a larger volume size`);
-      return await emit(groups, 'direct');
-    }
-
-    // "rar" layout: RAR4 store volumes sized so that one fits in each zip with the extras.
-    const stem = zipStem(baseName8dot3, 0);
-    const rarEntryName = rarVolumeName(stem, 150); // longest possible name (same length for all)
-    const rarSize = capacity - entryOverhead(rarEntryName);
-    if (rarSize < minRarVolumeSize(Math.max(...planned.map((p) => p.name.length)))) throw new Error(`writeZipVolumes: volume size ${volumeSize} too small`);
+    if (plan.mode === 'direct') return await emit(plan.groups!, 'direct');
+    const stem = plan.stem!;
     const tmp = await mkdtemp(join(outDir, '.rarparts-'));
     try {
       const rar = await writeRarVolumes(planned.map((p) => ({ path: p.path, name: p.name })), tmp, stem, {
-        volumeSize: rarSize,
+        volumeSize: plan.rarSize!,
         signal: opts.signal,
         onProgress: opts.onProgress,
+        rarBinary: '', // our writer: the part size must be exact for the zips to fit
       });
-      if (rar.volumes.length > 99) throw new Error(`writeZipVolumes: ${rar.volumes.length} volumes needed, more than 99; choose a larger volume size`);
+      if (rar.volumes.length !== plan.count) throw new Error(`writeZipVolumes: planned ${plan.count} RAR parts, wrote ${rar.volumes.length}`);
       const groups = rar.volumes.map((v, i) => [{ path: v, name: rarVolumeName(stem, i), size: 0, compress: false }]);
       // each RAR part is deleted as soon as it is zipped
       return await emit(groups, 'rar', async (i) => unlink(rar.volumes[i]!));

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFile, writeFile, readdir, stat, mkdir, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { writeRarVolumes, rarVolumeName, fileHeader, rarVolumeCount, LHD_SPLIT_AFTER, LHD_SPLIT_BEFORE, MHD_VOLUME, MHD_FIRSTVOLUME, EARC_NEXT_VOLUME } from '../../../src/releases/archive/rar4.ts';
+import { writeRarVolumes, rarVolumeName, fileHeader, rarVolumeCount, planRarVolumes, LHD_SPLIT_AFTER, LHD_SPLIT_BEFORE, MHD_VOLUME, MHD_FIRSTVOLUME, EARC_NEXT_VOLUME } from '../../../src/releases/archive/rar4.ts';
 import { readRarVolume } from '../../../src/releases/archive/rar4-read.ts';
 import { writeSfv, verifySfv } from '../../../src/releases/archive/sfv.ts';
 import { tempDir, randomFile, run, has, sevenZipReadsRar, officialUnrar } from './tools.ts';
@@ -38,6 +38,7 @@ describe('writeRarVolumes — multi-volume', () => {
 
   it('writes .rar, .r00 … with every volume but the last exactly volumeSize bytes', async () => {
     const n = rarVolumeCount(src.length, name.length, volumeSize);
+    expect(planRarVolumes([{ size: src.length, nameLength: name.length }], volumeSize)).toBe(n);
     expect(result.volumes.map((v) => v.split('/').pop())).toEqual(Array.from({ length: n }, (_, i) => rarVolumeName('show.s01e02-grp', i)));
     expect((await readdir(out)).length).toBe(n);
     const sizes = await Promise.all(result.volumes.map(async (v) => (await stat(v)).size));
@@ -168,6 +169,7 @@ describe('writeRarVolumes — single volume, several files, errors', () => {
     const out = join(dir, 'multi-files');
     const r = await writeRarVolumes([{ path: join(dir, 'a.bin'), name: 'a.pdf' }, { path: join(dir, 'b.bin'), name: 'b.pdf' }, { path: join(dir, 'c.bin'), name: 'c.txt' }], out, 'docs', { volumeSize: 200_000 });
     expect(r.volumes.length).toBe(3);
+    expect(planRarVolumes([{ size: 150_000, nameLength: 5 }, { size: 420_000, nameLength: 5 }, { size: 0, nameLength: 5 }], 200_000)).toBe(3);
     const x = join(dir, 'x-multi-files');
     const res = run('unar', ['-q', '-D', '-o', x, r.volumes[0]!]);
     expect(res.code, res.out).toBe(0);
@@ -177,6 +179,22 @@ describe('writeRarVolumes — single volume, several files, errors', () => {
     const xo = join(dir, 'x-multi-files-official');
     expect(await officialUnrar(r.volumes[0]!, xo)).toEqual(['a.pdf', 'b.pdf', 'c.txt']);
     expect((await readFile(join(xo, 'b.pdf'))).equals(b)).toBe(true);
+  });
+
+  it('planRarVolumes predicts the volume count exactly, including files ending right at a volume boundary', async () => {
+    const vol = 10_000;
+    const per = vol - 20 - 9 - (32 + 5); // data bytes in a full volume for a 5-char name
+    for (const sizes of [[per], [per + 1], [per - 1, 1], [per - 36, 50], [per - 37, 50], [0, 0], [3 * per, per - 40, 7]]) {
+      const files = await Promise.all(sizes.map(async (n, i) => {
+        await writeFile(join(dir, `p${i}.bin`), Buffer.alloc(n, i + 1));
+        return { path: join(dir, `p${i}.bin`), name: `f${i}.ab` };
+      }));
+      const out = join(dir, `plan-${sizes.join('-')}`);
+      const r = await writeRarVolumes(files, out, 'p', { volumeSize: vol });
+      expect(planRarVolumes(sizes.map((n) => ({ size: n, nameLength: 5 })), vol), sizes.join(',')).toBe(r.volumes.length);
+      for (const v of r.volumes) expect((await readRarVolume(v)).errors).toEqual([]);
+      expect(await officialUnrar(r.volumes[0]!, join(out, 'x'))).toEqual(sizes.map((_, i) => `f${i}.ab`));
+    }
   });
 
   it('encodes LHD_LARGE with HIGH_PACK_SIZE / HIGH_UNP_SIZE above 4 GiB', () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFile, stat, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeZipVolumes, zipVolumeNames, renderDiskCount } from '../../../src/releases/archive/zip.ts';
+import { writeZipVolumes, zipVolumeNames, renderDiskCount, planZipVolumes } from '../../../src/releases/archive/zip.ts';
 import { tempDir, randomFile, run, has } from './tools.ts';
 
 let dir: string;
@@ -27,8 +27,11 @@ describe('writeZipVolumes', () => {
     const b = await randomFile(join(dir, 'b.epub'), 400_000);
     const c = await randomFile(join(dir, 'c.pdf'), 100_000);
     const out = join(dir, 'direct');
-    const r = await writeZipVolumes([{ path: join(dir, 'a.pdf'), name: 'Author.Title.pdf' }, { path: join(dir, 'b.epub'), name: 'Author.Title.epub' }, { path: join(dir, 'c.pdf'), name: 'extra.pdf' }], out, 'grp-ttl', { volumeSize: 600_000, extras: extras() });
+    const files = [{ path: join(dir, 'a.pdf'), name: 'Author.Title.pdf' }, { path: join(dir, 'b.epub'), name: 'Author.Title.epub' }, { path: join(dir, 'c.pdf'), name: 'extra.pdf' }];
+    const plan = await planZipVolumes(files, 'grp-ttl', { volumeSize: 600_000, extras: extras() });
+    const r = await writeZipVolumes(files, out, 'grp-ttl', { volumeSize: 600_000, extras: extras() });
     expect(r.mode).toBe('direct');
+    expect(plan).toEqual({ count: 2, mode: 'direct', names: ['grp-ttl1.zip', 'grp-ttl2.zip'] });
     expect(r.volumes.map((v) => v.split('/').pop())).toEqual(['grp-ttl1.zip', 'grp-ttl2.zip']);
     for (const v of r.volumes) expect((await stat(v)).size).toBeLessThanOrEqual(600_000);
     const seen = new Map<string, Buffer>();
@@ -55,6 +58,7 @@ describe('writeZipVolumes', () => {
     const out = join(dir, 'rarzip');
     const r = await writeZipVolumes([{ path: join(dir, 'big.pdf'), name: 'Author.Big.Book.pdf' }], out, 'grp-big', { volumeSize: 500_000, extras: extras() });
     expect(r.mode).toBe('rar');
+    expect(await planZipVolumes([{ path: join(dir, 'big.pdf'), name: 'Author.Big.Book.pdf' }], 'grp-big', { volumeSize: 500_000, extras: extras() })).toEqual({ count: 3, mode: 'rar', names: ['grp-big1.zip', 'grp-big2.zip', 'grp-big3.zip'] });
     expect(r.volumes).toHaveLength(3);
     expect((await readdir(out)).sort()).toEqual(['grp-big1.zip', 'grp-big2.zip', 'grp-big3.zip']);
     const x = join(dir, 'x-rarzip');
