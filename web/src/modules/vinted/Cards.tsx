@@ -22,7 +22,7 @@ function scoreColor(s: number): string {
   return 'bg-red-100 text-red-800';
 }
 
-function Select({ label, value, options, onChange, testId }: { label: string; value: string | null; options: string[]; onChange: (v: string | null) => void; testId: string }) {
+function Select({ label, value, options, onChange, testId, noneLabel }: { label: string; value: string | null; options: string[]; onChange: (v: string | null) => void; testId: string; noneLabel?: string }) {
   const { t } = useI18n();
   const all = value && !options.includes(value) ? [value, ...options] : options;
   return (
@@ -34,7 +34,7 @@ function Select({ label, value, options, onChange, testId }: { label: string; va
         onChange={(e) => onChange(e.target.value || null)}
         className="mt-0.5 block w-full rounded-md border-0 py-1 pr-7 pl-2 text-sm text-slate-900 ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
       >
-        <option value="">{t('vinted.none')}</option>
+        <option value="">{noneLabel ?? t('vinted.none')}</option>
         {all.map((o) => <option key={o} value={o}>{o}</option>)}
       </select>
     </label>
@@ -88,19 +88,22 @@ function Card({ c, catalog, edits, selected, onSelect, canEdit }: { c: ClusterVi
       )}
     >
       <header className="flex items-center justify-between gap-2 px-3 pt-3">
-        <label className="flex items-center gap-2 text-sm font-semibold text-slate-900">
+        <label className="flex min-w-0 items-center gap-2 text-sm font-semibold whitespace-nowrap text-slate-900">
           {canEdit && <input type="checkbox" aria-label={t('vinted.card.select')} checked={selected} onChange={(e) => onSelect(e.target.checked)} className="size-4 rounded border-slate-300 text-indigo-600" />}
           {t('vinted.card.title', { id: c.id })}
         </label>
-        <div className="flex items-center gap-1.5">
-          {c.edited && <span className="rounded-full bg-indigo-50 px-2 py-0.5 text-xs text-indigo-700">{t('vinted.card.edited')}</span>}
-          <span data-testid="card-score" className={cx('rounded-full px-2 py-0.5 text-xs font-medium tabular-nums', scoreColor(c.score))}>
-            {t('vinted.card.score', { score: Math.round(c.score * 100) + ' %' })}
+        <div className="flex shrink-0 items-center gap-1.5">
+          {c.edited && <span className="rounded-full bg-indigo-50 px-1.5 py-0.5 text-[11px] text-indigo-700">{t('vinted.card.edited')}</span>}
+          <span
+            data-testid="card-score" title={t('vinted.card.scoreHelp')}
+            className={cx('rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap tabular-nums', scoreColor(c.score))}
+          >
+            {t('vinted.card.score', { score: Math.round(c.score * 100) })}
           </span>
         </div>
       </header>
       <div className="mt-1 px-3 text-sm text-slate-600" data-testid="card-summary">
-        <span className="font-medium text-slate-800">{c.category ?? '—'}</span>
+        {c.category ? <span className="font-medium text-slate-800">{c.category}</span> : <span className="text-amber-700 italic">{t('vinted.card.noCategory')}</span>}
         {' · '}
         <span>{c.colors.length ? c.colors.join(', ') : '—'}</span>
         {' · '}
@@ -154,7 +157,7 @@ function Card({ c, catalog, edits, selected, onSelect, canEdit }: { c: ClusterVi
         <TextInput testId="field-brand" label={t('vinted.brand')} value={c.brand} onCommit={(v) => edits.fields(c.id, { brand: v })} />
         <TextInput testId="field-size" label={t('vinted.size')} value={c.size} onCommit={(v) => edits.fields(c.id, { size: v })} />
         <div className="col-span-2">
-          <Select testId="field-condition" label={t('vinted.condition')} value={c.condition} options={catalog.conditions.map((k) => k.label)} onChange={(v) => edits.fields(c.id, { condition: v })} />
+          <Select testId="field-condition" label={t('vinted.condition')} value={c.condition} options={catalog.conditions.map((k) => k.label)} onChange={(v) => edits.fields(c.id, { condition: v })} noneLabel={t('vinted.conditionDefault')} />
         </div>
       </div>
     </article>

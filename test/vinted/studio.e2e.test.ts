@@ -1,0 +1,125 @@
+// The Studio in Debian's chromium against the real server (vinted module, PGlite, workers): sign in,
+// drop real photos, watch the progress, check the garment cards and thumbnails, move a photo between
+// cards by drag-and-drop, fix categories, draft the plan (failures highlighted, then all ready), export.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { ensureWeb } from '../../scripts/ensure-web.ts';
+import vinted from '../../src/vinted/index.ts';
+import { FIXTURES } from './helpers.ts';
+
+let platform: TestPlatform;
+let browser: TestBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  await ensureWeb({ quiet: true });
+  platform = await createTestPlatform({ modules: [vinted] });
+  const baseURL = await platform.listen();
+  browser = await launchBrowser({ baseURL, viewport: { width: 1440, height: 1000 } });
+  page = await browser.newPage();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+});
+
+const cards = () => page.getByTestId('garment-card');
+
+async function apiCatalog(job: string) {
+  return (await platform.request('GET', `/api/vinted/bulk/catalog/${job}`, { token: platform.tokens.viewer })).body;
+}
+
+describe('Studio', () => {
+  let job: string;
+
+  test('signs in as operator and opens the Studio', async () => {
+    await page.goto('/vinted');
+    await page.getByLabel('Adresse e-mail').fill('operator@test.local');
+    await page.getByLabel('Mot de passe').fill('operator-password-123');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: 'Studio Vinted' }).waitFor();
+    await page.getByText('Déposez des photos, un dossier ou un ZIP ici').waitFor();
+  }, 60_000);
+
+  test('uploads real photos and shows one card per garment with thumbnails', async () => {
+    const files = fs.readdirSync(FIXTURES).sort().map((n) => path.join(FIXTURES, n));
+    await page.getByTestId('photo-input').setInputFiles(files);
+    await expect.poll(() => new URL(page.url()).searchParams.get('job'), { timeout: 30_000 }).toBeTruthy();
+    job = new URL(page.url()).searchParams.get('job')!;
+    await page.getByRole('progressbar').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await cards().first().waitFor({ timeout: 120_000 });
+    await expect.poll(() => cards().count()).toBe(4);
+    await expect.poll(() => page.getByTestId('catalog-summary').textContent()).toBe('4 articles · 12 photos · 1 doublons · 0 erreurs');
+    // every thumbnail actually loaded (decoded image, not a broken icon)
+    const thumbs = page.getByTestId('thumb');
+    expect(await thumbs.count()).toBe(12);
+    await expect.poll(() => thumbs.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0)), { timeout: 20_000 }).toBe(true);
+    // score and colour per card, the duplicate listed
+    for (let i = 0; i < 4; i++) {
+      await expect(cards().nth(i).getByTestId('card-score').textContent()).resolves.toMatch(/^\d+ %$/);
+      await expect(cards().nth(i).getByTestId('field-color').inputValue()).resolves.not.toBe('');
+    }
+    await page.getByTestId('duplicates').getByText('IMG_0013.jpg').waitFor();
+    await browser.screenshot(page, 'vinted-studio-cards');
+  }, 240_000);
+
+  test('drags a photo from one card to another, then back', async () => {
+    const before = await apiCatalog(job);
+    const photo = before.clusters[0].photo_ids[2];
+    await cards().nth(0).getByTestId('thumb').nth(2).dragTo(cards().nth(1));
+    await expect.poll(async () => (await apiCatalog(job)).clusters[1].photo_ids.includes(photo)).toBe(true);
+    await expect.poll(() => cards().nth(1).getByTestId('thumb').count()).toBe(4);
+    await cards().nth(1).getByTestId('thumb').nth(3).dragTo(cards().nth(0));
+    await expect.poll(async () => (await apiCatalog(job)).clusters[0].photo_ids.length).toBe(3);
+  }, 60_000);
+
+  test('merges two cards and splits them again', async () => {
+    await cards().nth(2).getByRole('checkbox').check();
+    await cards().nth(3).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Fusionner la sélection (2)' }).click();
+    await expect.poll(() => cards().count()).toBe(3);
+    const merged = cards().nth(2);
+    for (const i of [3, 4, 5]) await merged.getByTestId('thumb').nth(i).click();
+    await merged.getByRole('button', { name: 'Séparer 3 photo(s)' }).click();
+    await expect.poll(() => cards().count()).toBe(4);
+  }, 60_000);
+
+  test('drafts the plan: failures highlighted, fixed, then every listing ready; exports', async () => {
+    await page.getByRole('button', { name: 'Rédiger les annonces' }).click();
+    await page.getByTestId('plan-table').waitFor();
+    await expect.poll(() => page.getByTestId('plan-row').count()).toBe(4);
+    // without CLIP no category is recognised: each row says so, in red
+    expect(await page.locator('[data-testid="plan-row"][data-ready="false"]').count()).toBe(4);
+    await page.getByTestId('gate-failure').filter({ hasText: 'catégorie manquante' }).first().waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await browser.screenshot(page, 'vinted-studio-plan-blocked');
+
+    const categories = ['t-shirt', 'jeans', 'robe', 'veste'];
+    for (let i = 0; i < 4; i++) {
+      await cards().nth(i).getByTestId('field-category').selectOption(categories[i]);
+      await expect.poll(async () => (await apiCatalog(job)).clusters[i].category).toBe(categories[i]);
+    }
+    await cards().nth(3).getByTestId('field-brand').fill('Lacoste');
+    await cards().nth(3).getByTestId('field-brand').press('Enter');
+    await expect.poll(async () => (await apiCatalog(job)).clusters[3].brand).toBe('Lacoste');
+    await page.getByLabel('Ville d’envoi').fill('Lyon');
+    await page.getByRole('button', { name: 'Mettre à jour les annonces' }).click();
+    await expect.poll(() => page.getByTestId('plan-summary').textContent()).toBe('4 / 4 annonces prêtes');
+    expect(await page.getByTestId('gate-failure').count()).toBe(0);
+    await page.getByTestId('plan-table').getByText('Robe', { exact: false }).first().waitFor();
+
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter plan.json' }).click()]);
+    const plan = JSON.parse(fs.readFileSync((await dl.path())!, 'utf8'));
+    expect(plan.items).toHaveLength(4);
+    expect(plan.items.every((i: { publish_ready: boolean }) => i.publish_ready)).toBe(true);
+    expect(plan.items[3]).toMatchObject({ brand: 'Lacoste', brand_tier: 'premium', category: 'veste' });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await browser.screenshot(page, 'vinted-studio-plan');
+    expect(browser.pageErrors).toEqual([]);
+  }, 120_000);
+});
