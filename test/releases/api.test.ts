@@ -176,3 +176,13 @@ describe('releases API', () => {
     expect((await t.request('GET', `/api/releases/jobs/${jobId}/metadata`, { token: t.tokens.viewer })).body.ok).toBe(true);
   });
 });
+
+describe('inbox guard', () => {
+  it('a symlink inside the inbox pointing outside is refused', async () => {
+    const inbox = path.join(t.dataDir, 'releases', 'inbox');
+    await fs.mkdir(inbox, { recursive: true });
+    await fs.symlink('/etc/hostname', path.join(inbox, 'escape.txt'));
+    const r = await t.request('POST', '/api/releases/jobs', { token: t.tokens.operator, body: { source: { path: path.join(inbox, 'escape.txt') }, type: 'DOCS', group: 'ATL' } });
+    expect(r.status).toBe(403);
+  });
+});

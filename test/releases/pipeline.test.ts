@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import yauzl from 'yauzl';
 import { packRelease, PackError } from '../../src/releases/pack/pipeline.ts';
 import { loadRuleSet } from '../../src/releases/rules/index.ts';
+import { validateRelease } from '../../src/releases/validate/index.ts';
 import { defaultTemplate, decodeNfo } from '../../src/releases/nfo/index.ts';
 import { FIXTURES, writeDocx, writeEpub, writePdf } from './samples.ts';
 
@@ -95,6 +96,10 @@ describe('pack pipeline', () => {
     expect(u.code, u.out).toBe(0);
     expect((await fs.readFile(path.join(x2, 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL.mkv'))).equals(original)).toBe(true);
     expect(decodeNfo(await fs.readFile(path.join(r.release.dir, `${base}.nfo`)))).toMatch(/4 x RAR/);
+    // a truncated volume fails validation with the rule named
+    await fs.truncate(path.join(r.release.dir, `${base}.r00`), 5000);
+    const broken = await validateRelease(r.release.dir, await loadRuleSet('TV'));
+    expect(broken.checks.filter((c) => !c.ok).map((c) => c.rule).join(' ')).toMatch(/sfv\.|archive\.(structure|volume-size)/);
 
     // with the rule set's own size (50 MB) the same source is one valid volume
     const ok = await packRelease({ sourcePath: src, type: 'TV', group: 'ATL', ruleSet: await loadRuleSet('TV'), outDir: path.join(dir, 'tv-ok'), templates: tpl('TV'), volumeSize: 50_000_000 });

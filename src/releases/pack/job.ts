@@ -54,9 +54,11 @@ export function defaultVolumeSize(type: ReleaseType, s: ReleasesSettings, resolu
   return resolution === '480p' || resolution === '576p' ? s.rarVolumeBytesSd : s.rarVolumeBytes;
 }
 
+/** true when `file` (symlinks resolved, so a link in the inbox cannot point outside it) is under an inbox folder */
 export function insideInbox(file: string, inbox: string[]): boolean {
-  const real = path.resolve(file);
-  return inbox.some((dir) => real === dir || real.startsWith(dir + path.sep));
+  const real = (p: string) => { try { return fs.realpathSync(p); } catch { return path.resolve(p); } };
+  const f = real(file);
+  return inbox.map(real).some((dir) => f === dir || f.startsWith(dir + path.sep));
 }
 
 async function resolveSource(ctx: CoreContext, p: PackPayload, s: ReleasesSettings, tmp: string): Promise<{ file: string; name: string }> {
