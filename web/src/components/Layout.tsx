@@ -131,7 +131,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <Link to="/" className="shrink-0">
             <Logo />
           </Link>
-          <nav aria-label={t('nav.menu')} className="order-last -mx-1 flex w-full gap-1 overflow-x-auto pb-1 md:order-none md:w-auto md:pb-0">
+          <nav aria-label={t('nav.menu')} className="order-last -mx-1 flex w-full flex-wrap gap-1 pb-1 md:order-none md:w-auto md:pb-0">
             <NavLink to="/" end className={link}>
               {t('nav.home')}
             </NavLink>

@@ -43,7 +43,7 @@ export function Card({ children, className, title, actions }: { children: ReactN
   return (
     <section className={cx('rounded-xl bg-white shadow-sm ring-1 ring-slate-200', className)}>
       {(title || actions) && (
-        <header className="flex items-center justify-between gap-4 border-b border-slate-100 px-5 py-3">
+        <header className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 border-b border-slate-100 px-5 py-3">
           <h2 className="text-base font-semibold text-slate-900">{title}</h2>
           {actions}
         </header>

@@ -123,7 +123,34 @@ export default function JobsPage() {
           {error && (
             <div className="border-b border-red-100 bg-red-50 px-4 py-2 text-sm text-red-700">{errorText(error)}</div>
           )}
-          <div className="overflow-x-auto">
+          {/* phones: one card per job */}
+          <ul className="divide-y divide-slate-100 md:hidden">
+            {shown.map((job) => (
+              <li key={job.id} data-job-id={job.id} data-status={job.status} className="space-y-2 px-4 py-3">
+                <div className="flex items-start justify-between gap-3">
+                  <div className="min-w-0">
+                    <Link to={`/jobs/${job.id}`} className="block truncate font-medium text-slate-900">
+                      {jobTitle(t, job)}
+                    </Link>
+                    <p className="truncate text-xs text-slate-500">
+                      {moduleName(job.module)} · {formatDate(job.created_at)}
+                    </p>
+                  </div>
+                  <StatusBadge status={job.status} />
+                </div>
+                <ProgressBar value={job.progress} status={job.status} label={jobTitle(t, job)} />
+                {job.status === 'failed' && job.error && <p className="text-xs text-red-700">{job.error}</p>}
+                <div className="flex justify-end gap-2">
+                  <CancelJobButton job={job} onCancelled={update} />
+                  <Link to={`/jobs/${job.id}`} className="rounded-lg px-2.5 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-50">
+                    {t('jobs.details')}
+                  </Link>
+                </div>
+              </li>
+            ))}
+          </ul>
+          {/* relative: keeps the absolutely positioned screen-reader labels inside the scroll box */}
+          <div className="relative hidden overflow-x-auto md:block">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
                 <tr>
