@@ -45,25 +45,36 @@ export function crc32Combine(crcA: number, crcB: number, lenB: number): number {
   return (multmodp(x2nmodp(lenB, 3), crcA >>> 0) ^ crcB) >>> 0;
 }
 
-export const CRC_BUFFER_SIZE = 4 * 1024 * 1024;
+/** Two buffers of this size are used when streaming (1 MiB: stays in cache between read and CRC). */
+export const CRC_BUFFER_SIZE = 1024 * 1024;
 
-/** Streams a file (or a byte range of it) through node:zlib crc32 with one fixed buffer. */
+/**
+ * Streams a file through node:zlib crc32 with two fixed buffers: the next read is in flight (libuv
+ * threadpool) while the current chunk is CRC'd on the main thread.
+ */
 export async function crc32File(
   path: string,
   opts: { signal?: AbortSignal; buffer?: Buffer; onProgress?: (bytes: number) => void } = {},
 ): Promise<{ crc: number; size: number }> {
-  const buf = opts.buffer ?? Buffer.allocUnsafe(CRC_BUFFER_SIZE);
+  const half = opts.buffer && opts.buffer.length >= 2 * 65536 ? opts.buffer.length >> 1 : CRC_BUFFER_SIZE;
+  const whole = opts.buffer && opts.buffer.length >= 2 * half ? opts.buffer : Buffer.allocUnsafe(2 * half);
+  const bufs = [whole.subarray(0, half), whole.subarray(half, 2 * half)];
   const fh = await open(path, 'r');
   try {
     let crc = 0;
     let size = 0;
+    let i = 0;
+    let pending = fh.read(bufs[0]!, 0, half, 0);
     for (;;) {
       opts.signal?.throwIfAborted();
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      const { bytesRead } = await pending;
       if (bytesRead === 0) break;
-      crc = crc32(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead), crc);
+      const cur = bufs[i & 1]!;
       size += bytesRead;
+      pending = fh.read(bufs[(i + 1) & 1]!, 0, half, size);
+      crc = crc32(bytesRead === half ? cur : cur.subarray(0, bytesRead), crc);
       opts.onProgress?.(size);
+      i++;
     }
     return { crc: crc >>> 0, size };
   } finally {

@@ -360,7 +360,7 @@ async function writeWithRarBinary(
   const volumes: string[] = [];
   const volumeCrcs: number[] = [];
   let bytes = 0;
-  const buffer = Buffer.allocUnsafe(CRC_BUFFER_SIZE);
+  const buffer = Buffer.allocUnsafe(2 * CRC_BUFFER_SIZE);
   for (let i = 0; ; i++) {
     const p = join(outDir, rarVolumeName(baseName, i));
     try {

@@ -25,7 +25,7 @@ export interface SfvWriteOptions {
 
 export async function writeSfv(files: string[], sfvPath: string, opts: SfvWriteOptions = {}): Promise<{ entries: SfvEntry[] }> {
   if (opts.crcs && opts.crcs.length !== files.length) throw new Error('writeSfv: crcs must match files one to one');
-  const buffer = opts.crcs ? undefined : Buffer.allocUnsafe(CRC_BUFFER_SIZE);
+  const buffer = opts.crcs ? undefined : Buffer.allocUnsafe(2 * CRC_BUFFER_SIZE);
   const entries: SfvEntry[] = [];
   for (let i = 0; i < files.length; i++) {
     const name = basename(files[i]!);
@@ -58,7 +58,7 @@ export function parseSfv(text: string): { entries: SfvEntry[]; errors: string[] 
 export async function verifySfv(sfvPath: string, opts: { signal?: AbortSignal } = {}): Promise<{ ok: boolean; entries: SfvVerifyEntry[]; errors: string[]; sfvPath: string }> {
   const { entries, errors } = parseSfv(await readFile(sfvPath, 'latin1'));
   const dir = dirname(sfvPath);
-  const buffer = Buffer.allocUnsafe(CRC_BUFFER_SIZE);
+  const buffer = Buffer.allocUnsafe(2 * CRC_BUFFER_SIZE);
   const out: SfvVerifyEntry[] = [];
   for (const e of entries) {
     try {
