@@ -1,6 +1,6 @@
 // Who is signed in. The session itself lives in httpOnly cookies the page cannot read: we only ask
 // GET /api/auth/me (which refreshes the session once when the access cookie expired).
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactNode } from 'react';
 import { api, ApiError, onUnauthorized } from './api.ts';
 import type { Role, User } from './api.ts';
@@ -61,13 +61,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     void check();
   }, [check]);
 
+  const userRef = useRef<User | null>(null);
+  userRef.current = user;
   useEffect(
     () =>
       onUnauthorized(() => {
-        setUser((u) => {
-          if (u) setExpired(true);
-          return null;
-        });
+        if (userRef.current) setExpired(true); // signed in a moment ago: say why the login page shows
+        setUser(null);
         setStatus('signedOut');
       }),
     [],
