@@ -291,6 +291,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       await db.updateTable('source_runs').set({ counters: JSON.stringify(counters), cities: JSON.stringify(site.cities), last_error: lastError })
         .where('run_id', '=', runId).where('source', '=', source.key).execute();
       await progress(`${source.name} · ${city.nom} (${ci + 1}/${cities.length}): ${c.found} trouvés`);
+      await job.log('info', `${source.key} ${city.nom}: ${c.found} found, ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.errors} errors (${c.detailPages} detail pages)`, { source: source.key, city: city.codeInsee, ...c });
     }
     if (job.signal.aborted) throw job.signal.reason ?? new Error('cancelled');
 

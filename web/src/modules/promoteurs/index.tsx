@@ -289,7 +289,7 @@ function RunPage() {
               <div className="mb-1 flex items-center gap-3">
                 <span className="font-medium">{s.source}</span>
                 {s.finishedAt && <span className={cx('rounded px-2 py-0.5 text-xs', s.healthy ? 'bg-emerald-100 text-emerald-800' : 'bg-red-100 text-red-800')}>{s.healthy ? t('promoteurs.run.healthy') : t('promoteurs.run.unhealthy', { reason: s.reason ?? '' })}</span>}
-                <span className="text-xs text-slate-500">{s.cities.length} {t('promoteurs.run.cities.title').toLowerCase()}</span>
+                <span className="text-xs text-slate-500">{t('promoteurs.run.cities.n', { n: s.cities.length })}</span>
               </div>
               <Counters counters={s.counters} />
               <div className="mt-2 flex flex-wrap gap-1">

@@ -1,0 +1,75 @@
+// End to end in Debian's chromium: the real server with the promoteurs module and the built web app,
+// fake developer sites on loopback. An operator starts a dry-run from the Runs page and watches it
+// finish live (SSE), opens a previewed programme's lots; after a real run, filters the programmes
+// and opens one programme's lots. Screenshots under test-output/.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { ensureWeb } from '../../scripts/ensure-web.ts';
+import promoteurs from '../../src/promoteurs/index.ts';
+import { startFakeSite, FAKE_CITIES, type FakeSite } from '../../src/promoteurs/fakes/sites.ts';
+
+let platform: TestPlatform;
+let browser: TestBrowser;
+let page: Page;
+let sites: FakeSite[] = [];
+
+beforeAll(async () => {
+  await ensureWeb({ quiet: true });
+  const cities = FAKE_CITIES.filter((c) => ['lyon', 'bordeaux'].includes(c.slug));
+  sites = [await startFakeSite({ kind: 'bouygues', cities, perCity: 3, seed: 3 }), await startFakeSite({ kind: 'icade', cities, perCity: 2, seed: 4 })];
+  platform = await createTestPlatform({
+    modules: [promoteurs],
+    env: { PROMOTEURS_SOURCE_URLS: `bouygues=${sites[0].url},icade=${sites[1].url}`, PROMOTEURS_TIME_SCALE: '0.002' },
+  });
+  const baseURL = await platform.listen();
+  browser = await launchBrowser({ baseURL });
+  page = await browser.newPage();
+  const login = await page.request.post('/api/auth/login', { data: { email: 'operator@test.local', password: 'operator-password-123' } });
+  expect(login.status()).toBe(200);
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+  for (const s of sites) await s.close();
+});
+
+describe('promoteurs UI', () => {
+  test('dry-run from the Runs page: live progress, then the preview with lots', async () => {
+    await page.goto('/promoteurs/runs');
+    await page.getByLabel('Promoteurs (clés, ou « all »)').fill('bouygues,icade');
+    await page.getByLabel('Villes (vide = toutes les villes en zone)').fill('lyon,bordeaux');
+    await expect(page.getByLabel('Essai à blanc (n’écrit rien)').isChecked()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Lancer' }).click();
+    await page.waitForURL(/\/promoteurs\/runs\/[0-9a-f-]{36}$/);
+    const preview = page.getByTestId('preview');
+    await preview.waitFor({ timeout: 60_000 });
+    await expect(preview.locator('> div').count()).resolves.toBe(10);
+    await page.getByTestId('sources').getByText('sain').first().waitFor();
+    await preview.locator('button').first().click();
+    await page.getByTestId('lots').first().waitFor();
+    expect(await page.getByTestId('lots').first().locator('tbody tr').count()).toBeGreaterThan(1);
+    await browser.screenshot(page, 'promoteurs-run-dry');
+  });
+
+  test('after a real run: programmes with filters, and a programme\'s lots', async () => {
+    const res = await platform.request('POST', '/api/promoteurs/runs', { token: platform.tokens.operator, body: { promoteurs: 'bouygues,icade', cities: 'lyon,bordeaux', skipImages: true } });
+    await platform.ctx.jobs.wait(res.body.job.id);
+    await page.goto('/promoteurs');
+    const table = page.getByTestId('programmes');
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(10);
+    await page.getByLabel('Ville ou code postal').fill('bordeaux');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(5);
+    await page.getByRole('combobox', { name: 'Promoteur' }).selectOption('icade');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
+    await browser.screenshot(page, 'promoteurs-programmes');
+    await table.locator('tbody tr a').first().click();
+    await page.getByTestId('lots').waitFor();
+    expect(await page.getByTestId('lots').locator('tbody tr').count()).toBeGreaterThan(1);
+    await browser.screenshot(page, 'promoteurs-programme-lots');
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
