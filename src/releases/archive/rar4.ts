@@ -53,6 +53,7 @@ const ATTR_ARCHIVE = 0x20;
 const MAIN_SIZE = 13;
 const END_SIZE = 9; // 7 + VOL_NUMBER(2)
 const FIXED_SIZE = RAR_MARKER.length + MAIN_SIZE;
+const PAGE = 4096;
 export const RAR_CHUNK = 1024 * 1024; // 1 MiB: stays in L2/L3 between the read, the CRC and the write
 
 /** Old-style volume name: index 0 → base.rar, 1 → base.r00 … 100 → base.r99, 101 → base.s00. */
@@ -283,7 +284,10 @@ export async function writeRarVolumes(
         let partCrc = 0;
         let left = partLen;
         let i = 0;
-        let pending = left > 0 ? src.read(bufs[0]!, 0, Math.min(RAR_CHUNK, left), srcPos) : null;
+        // the first chunk ends on a 4 KiB boundary of the volume file, so the following 1 MiB writes
+        // are page-aligned (whole pages into the page cache)
+        const span = (at: number) => Math.min(RAR_CHUNK - (at % PAGE), left);
+        let pending = left > 0 ? src.read(bufs[0]!, 0, span(volPos), srcPos) : null;
         while (left > 0) {
           signal?.throwIfAborted();
           const { bytesRead } = await pending!;
@@ -291,7 +295,7 @@ export async function writeRarVolumes(
           const cur = bufs[i & 1]!;
           left -= bytesRead;
           srcPos += bytesRead;
-          pending = left > 0 ? src.read(bufs[(i + 1) & 1]!, 0, Math.min(RAR_CHUNK, left), srcPos) : null;
+          pending = left > 0 ? src.read(bufs[(i + 1) & 1]!, 0, span(volPos + bytesRead), srcPos) : null;
           const w = writeAll(vol!, cur, bytesRead, volPos);
           partCrc = crc32(bytesRead === cur.length ? cur : cur.subarray(0, bytesRead), partCrc);
           await w;

@@ -371,6 +371,8 @@ async function checkZips(dir: string, vols: string[], rs: RuleSet, sizeRule: Ret
     for (const g of rs.archive.insideEachVolume ?? []) if (!names.some((n) => globToRegex(g).test(n))) contents.push(`${v}: no ${g}`);
     for (const g of rs.archive.forbiddenInside ?? []) for (const n of names.filter((x) => globToRegex(g).test(x))) contents.push(`${v}: ${n} not allowed inside`);
     if (entries.some((e) => e.name.includes('/'))) contents.push(`${v}: directories inside the zip`);
+    const extrasRe = [...(rs.archive.insideEachVolume ?? []), ...(rs.archive.forbiddenInside ?? [])].map(globToRegex);
+    if (!names.some((n) => !extrasRe.some((r) => r.test(n)))) contents.push(`${v}: nothing but ${(rs.archive.insideEachVolume ?? []).join(' + ')}`);
     if (rs.diz) {
       const diz = entries.find((e) => /^file_id\.diz$/i.test(e.name));
       if (!diz?.data) { dizSize.push(`${v}: no FILE_ID.DIZ`); dizCount.push(`${v}: no FILE_ID.DIZ`); continue; }

@@ -199,6 +199,17 @@ describe('EBOOK releases (ZIP volumes + DIZ)', () => {
     expect(check(await validateRelease(d5, ebook), 'archive.contents').detail).toMatch(/grp-tlb\.sfv not allowed inside/);
   });
 
+  it('a zip holding only the NFO and DIZ fails archive.contents', async () => {
+    const d = join(dir, 'ebook-empty', NAME);
+    await mkdir(d, { recursive: true });
+    await writeFile(join(dir, 'only.nfo'), NFO);
+    await writeZipVolumes([{ path: join(dir, 'only.nfo'), name: 'other.nfo' }], d, 'grp-tlb', { volumeSize: 5_000_000, extras: [{ name: 'FILE_ID.DIZ', data: DIZ }] });
+    await writeFile(join(d, 'grp-tlb.nfo'), NFO);
+    const rep = await validateRelease(d, ebook);
+    expect(failed(rep)).toEqual(['archive.contents']);
+    expect(check(rep, 'archive.contents').detail).toBe('grp-tlb1.zip: nothing but FILE_ID.DIZ + *.nfo');
+  });
+
   it('a truncated zip and a too-wide DIZ fail', async () => {
     const d = join(dir, 'ebook-trunc', NAME);
     await cp(good, d, { recursive: true });
