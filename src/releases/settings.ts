@@ -5,14 +5,15 @@ import path from 'node:path';
 export interface ReleasesSetting { env: string; default: string; meaning: string }
 
 export const settings = [
-  { env: 'RELEASES_INBOX', default: '<data>/releases/inbox', meaning: 'comma-separated server-side folders a pack job may read sources from (`source.path` of POST /api/releases/jobs); anything else is refused' },
+  { env: 'RELEASES_INBOX', default: '<data>/releases/inbox', meaning: 'comma-separated server-side folders a pack job may read sources from (`source.path` of POST /api/releases/jobs); anything else is refused (symlinks are resolved)' },
   { env: 'RELEASES_ZIP_VOLUME_MB', default: '5', meaning: 'EBOOK/DOCS ZIP volume size in MB (1 MB = 1 000 000 bytes); the rule set must allow it (5, 10, 50, 100, 150, 200, 250)' },
   { env: 'RELEASES_RAR_VOLUME_MB', default: '50', meaning: 'TV (720p and up) RAR volume size in MB; a multiple of 50' },
   { env: 'RELEASES_RAR_VOLUME_MB_SD', default: '15', meaning: 'TV SD (480p/576p) RAR volume size in MB: 15 or 20' },
   { env: 'RELEASES_NFO_ENCODING', default: 'cp437', meaning: 'NFO/DIZ encoding: `cp437` (box drawing kept) or `ascii` (box drawing mapped to + - | #)' },
   { env: 'RELEASES_TV_SOURCE', default: 'WEB', meaning: 'default TV source tag in names (WEB, HDTV, BluRay, WEBRip …)' },
-  { env: 'RELEASES_RETENTION_DAYS', default: '7', meaning: 'pack jobs\' artefacts (release files in the blob store), their records and unused uploads are deleted after this many days' },
+  { env: 'RELEASES_RETENTION_DAYS', default: '7', meaning: 'release files of older packs (blob store) and older uploads are deleted after this many days; the records and validation reports stay' },
   { env: 'RELEASES_CLEANUP_CRON', default: '40 3 * * *', meaning: 'when the retention cleanup runs (cron, UTC)' },
+  { env: 'RAR_BINARY', default: '(unset)', meaning: 'path of the real (non-free) `rar` binary; when set, TV volumes are written by it instead of the built-in RAR4 store writer' },
   { env: 'RELEASES_MAX_UPLOAD_MB', default: '2048', meaning: 'largest source file accepted by POST /api/releases/uploads (413 above)' },
 ] as const satisfies readonly ReleasesSetting[];
 

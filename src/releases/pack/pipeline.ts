@@ -182,6 +182,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
   await fs.rm(work, { recursive: true, force: true });
   await fs.mkdir(work, { recursive: true });
   let mode: string | undefined;
+  const cleanups: (() => Promise<void>)[] = [];
   try {
     const total = md.size;
     const onProgress = (bytes: number) => void hooks.progress?.(bytes, total, 'archive');
@@ -203,7 +204,15 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
       mode = z.mode;
       await log('info', `archives: ${z.volumes.length} ZIP volume(s) of ≤ ${input.volumeSize} bytes (${z.mode})`);
     } else {
-      const r = await writeRarVolumes({ path: input.sourcePath, name: innerName }, work, name.toLowerCase(), { volumeSize: input.volumeSize, signal, onProgress });
+      let rarSource = input.sourcePath;
+      if (process.env.RAR_BINARY) {
+        // the real `rar` stores a file under its own name: give it a link named like the release
+        const linkDir = await fs.mkdtemp(path.join(input.outDir, `.${name}.src-`));
+        rarSource = path.join(linkDir, innerName);
+        await fs.symlink(path.resolve(input.sourcePath), rarSource);
+        cleanups.push(() => fs.rm(linkDir, { recursive: true, force: true }));
+      }
+      const r = await writeRarVolumes({ path: rarSource, name: innerName }, work, name.toLowerCase(), { volumeSize: input.volumeSize, signal, onProgress });
       if (r.volumes.length !== volumes) {
         volumes = r.volumes.length;
         ({ nfo, diz } = render(volumes));
@@ -226,5 +235,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
   } catch (e) {
     await fs.rm(work, { recursive: true, force: true }).catch(() => {});
     throw e;
+  } finally {
+    for (const c of cleanups) await c().catch(() => {});
   }
 }
