@@ -189,3 +189,28 @@ export async function heicVariant(s: Shoot, count: number, log: (m: string) => v
   });
   return chosen.map((f) => ({ ...f, name: f.name.replace(/\.jpg$/, '.HEIC'), path: path.join(dir, f.name.replace(/\.jpg$/, '.HEIC')) }));
 }
+
+/**
+ * `count` inputs for the memory run built from a shoot without re-rendering 12 MP images (which
+ * takes ~2–30 s each on a shared machine): the originals, then byte variants of them — a JPEG
+ * comment segment inserted after SOI, so every file has its own SHA-256 and is fully decoded,
+ * stored and analysed (they are caught later as near duplicates, after the memory-heavy stages).
+ */
+export async function byteVariants(s: Shoot, count: number): Promise<{ name: string; path: string }[]> {
+  const dir = path.join(s.dir, `variants-${count}`);
+  await fsp.mkdir(dir, { recursive: true });
+  const out: { name: string; path: string }[] = s.files.slice(0, count).map((f) => ({ name: f.name, path: f.path }));
+  for (let k = 0; out.length < count; k++) {
+    const f = s.files[k % s.files.length]!;
+    const name = `VAR_${String(out.length + 1).padStart(4, '0')}.jpg`;
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) {
+      const buf = await fsp.readFile(f.path);
+      const text = Buffer.from(`variant ${out.length + 1} of ${f.name}`);
+      const com = Buffer.alloc(4); com.writeUInt16BE(0xfffe, 0); com.writeUInt16BE(text.length + 2, 2);
+      await fsp.writeFile(file, Buffer.concat([buf.subarray(0, 2), com, text, buf.subarray(2)]));
+    }
+    out.push({ name, path: file });
+  }
+  return out;
+}

@@ -63,7 +63,7 @@ function laplacianVariance(grey: Buffer, w: number, h: number): number {
 }
 
 function reason(e: unknown, format: ImageFormat): string {
-  const msg = String((e as Error)?.message ?? e).trim();
+  const msg = String((e as Error)?.message ?? e).trim().replace(/^Vips\w*:\s*/, '');
   if (e instanceof PixelLimitError || e instanceof PhotoError) return msg;
   const name = format === 'heic' ? 'HEIC' : format.toUpperCase();
   if (/exceeds pixel limit/i.test(msg)) return `image too large (pixel limit exceeded)`;

@@ -1,0 +1,131 @@
+// vinted: the photo pipeline on generated phone "shoots" built from the real CC0 clothing photos
+// in ../shared/data/clothing-validation (see bench/vinted/generate.ts).
+// - grouping: Adjusted Rand Index vs the truth, capture order and shuffled (classic backend),
+//   next to the naive "chunks of 6" baseline of existing bots;
+// - duplicates: precision / recall of {file, of};
+// - speed: files → finished catalog, as a ratio to a bare sharp decode of the same files to the
+//   working size in the same run (JPEG), and to a bare libheif-js decode (HEIC);
+// - memory: peak RSS of a child process running the pipeline on ~500 phone photos.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { LocalBlobStore } from '../src/core/files.ts';
+import { WORK_EDGE } from '../src/vinted/ingest/decode.ts';
+import { decodeHeic } from '../src/vinted/ingest/heic.ts';
+import { runPipeline } from '../src/vinted/vision/pipeline.ts';
+import type { PipelineResult } from '../src/vinted/vision/types.ts';
+import type { BenchFn, BenchRow } from './types.ts';
+import { buildShoot, byteVariants, CACHE_DIR, heicVariant, shuffled, SOURCE_DIR, sourceAvailable, type ShootFile } from './vinted/generate.ts';
+import { adjustedRandIndex, chunkBaseline, duplicateScores } from './vinted/metrics.ts';
+
+const OPTS = { backend: 'classic' as const, dupHamming: 5, maxPerArticle: 8, categories: [], modelsDir: '' };
+
+async function pipelineRun(files: ShootFile[], label: string): Promise<{ r: PipelineResult; ms: number }> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `vinted-bench-${label}-`));
+  try {
+    const t = performance.now();
+    const r = await runPipeline(files.map((f) => ({ name: f.name, path: f.path })), { ...OPTS, blobPrefix: `${label}/` }, new LocalBlobStore(tmp));
+    return { r, ms: performance.now() - t };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function pool<T>(items: T[], fn: (x: T) => Promise<unknown>, limit = os.availableParallelism()): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: limit }, async () => { while (i < items.length) await fn(items[i++]!); }));
+}
+
+/** bare decode baseline: read + decode to the working size, nothing else (same concurrency as the pipeline) */
+async function bareJpeg(files: ShootFile[]): Promise<number> {
+  const t = performance.now();
+  await pool(files, async (f) => sharp(await fs.promises.readFile(f.path)).rotate().resize(WORK_EDGE, WORK_EDGE, { fit: 'inside' }).raw().toBuffer());
+  return performance.now() - t;
+}
+
+async function bareHeic(files: ShootFile[]): Promise<number> {
+  const t = performance.now();
+  await pool(files, async (f) => {
+    const raw = await decodeHeic(await fs.promises.readFile(f.path), 2e8);
+    return sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } }).resize(WORK_EDGE, WORK_EDGE, { fit: 'inside' }).raw().toBuffer();
+  });
+  return performance.now() - t;
+}
+
+function ari(files: ShootFile[], r: PipelineResult): number {
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const idToFile = new Map(r.photos.map((p) => [p.id, p.file]));
+  const truth: number[] = [], pred: string[] = [];
+  for (const c of r.clusters) for (const p of c.photos) { truth.push(byName.get(idToFile.get(p)!)!.garment); pred.push(c.id); }
+  return adjustedRandIndex(truth, pred);
+}
+
+function baselineAri(files: ShootFile[]): number {
+  const kept = files.filter((f) => !f.dupOf);
+  const chunks = chunkBaseline(kept.map((f) => f.name), 6);
+  return adjustedRandIndex(kept.map((f) => f.garment), kept.map((f) => chunks.get(f.name)!));
+}
+
+const bench: BenchFn = async ({ quick, log }) => {
+  if (!sourceAvailable()) {
+    log(`${SOURCE_DIR} is absent: vinted benchmark skipped`);
+    return { name: 'vinted', rows: [], notes: [`source photos absent (${SOURCE_DIR}): skipped`] };
+  }
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  const n = quick ? 60 : 150;
+  const shoot = await buildShoot(n, 1, log);
+  const files = shoot.files;
+  notes.push(`shoot: ${files.length} phone JPEGs 3024×4032 (${shoot.garments} garments, ${files.filter((f) => f.dupOf).length} duplicates), cache ${path.relative(process.cwd(), CACHE_DIR)}; ${os.availableParallelism()} cores, load average at start ${os.loadavg()[0]!.toFixed(1)}`);
+
+  // speed (JPEG): bare decode, pipeline (capture order), bare decode again; ratio to the mean baseline
+  log('JPEG: bare decode baseline');
+  const b1 = await bareJpeg(files);
+  log('JPEG: pipeline, capture order');
+  const cap = await pipelineRun(files, 'capture');
+  const b2 = await bareJpeg(files);
+  const bare = (b1 + b2) / 2;
+  const shuf = shuffled(shoot, 7);
+  log('JPEG: pipeline, shuffled names');
+  const sh = await pipelineRun(shuf, 'shuffled');
+
+  const ariCap = ari(files, cap.r), ariShuf = ari(shuf, sh.r);
+  rows.push({ metric: `grouping ARI, capture order (${files.length} photos)`, value: ariCap, unit: 'ARI', baseline: { label: 'chunks of 6', value: baselineAri(files), unit: 'ARI' }, target: '≥ 0.95', ok: ariCap >= 0.95 });
+  rows.push({ metric: 'grouping ARI, shuffled names', value: ariShuf, unit: 'ARI', baseline: { label: 'chunks of 6', value: baselineAri(shuf), unit: 'ARI' }, target: '≥ 0.85', ok: ariShuf >= 0.85 });
+  const d = duplicateScores(files, cap.r.duplicates);
+  const ds = duplicateScores(shuf, sh.r.duplicates);
+  const prec = Math.min(d.precision, ds.precision), rec = Math.min(d.recall, ds.recall);
+  rows.push({ metric: `duplicates precision (${d.tp}/${d.reported}; shuffled ${ds.tp}/${ds.reported})`, value: prec, unit: '', target: '≥ 0.99', ok: prec >= 0.99 });
+  rows.push({ metric: `duplicates recall (${d.tp}/${d.expected}; shuffled ${ds.tp}/${ds.expected})`, value: rec, unit: '', target: '≥ 0.99', ok: rec >= 0.99 });
+  const ratio = cap.ms / bare;
+  rows.push({ metric: `${files.length} phone JPEGs → catalog`, value: cap.ms / 1000, unit: 's', baseline: { label: `bare sharp decode to ${WORK_EDGE} px`, value: bare / 1000, unit: 's' }, ratio, target: '≤ 1.5×', ok: ratio <= 1.5 });
+  notes.push(`articles found: capture ${cap.r.clusters.length}, shuffled ${sh.r.clusters.length}, truth ${shoot.garments}; bare decode runs ${(b1 / 1000).toFixed(1)} s / ${(b2 / 1000).toFixed(1)} s`);
+
+  // speed (HEIC)
+  const heic = await heicVariant(shoot, quick ? 12 : 60, log);
+  if (!heic) notes.push('heif-enc not installed: HEIC speed skipped');
+  else {
+    log(`HEIC: ${heic.length} files, bare decode / pipeline / bare decode`);
+    const h1 = await bareHeic(heic);
+    const hp = await pipelineRun(heic, 'heic');
+    const h2 = await bareHeic(heic);
+    const hb = (h1 + h2) / 2;
+    rows.push({ metric: `${heic.length} phone HEICs → catalog (${hp.r.errors.length} errors)`, value: hp.ms / 1000, unit: 's', baseline: { label: 'bare libheif-js decode + resize', value: hb / 1000, unit: 's' }, ratio: hp.ms / hb, target: '≤ 2×', ok: hp.ms / hb <= 2 });
+  }
+
+  // memory, in a child process so the figure is the pipeline's own peak
+  const big = await byteVariants(shoot, quick ? 150 : 500);
+  const list = path.join(os.tmpdir(), `vinted-rss-${process.pid}.json`);
+  fs.writeFileSync(list, JSON.stringify(big));
+  log(`memory: pipeline on ${big.length} photos in a child process`);
+  const out = execFileSync(process.execPath, [path.join(import.meta.dirname, 'vinted/rss-child.ts'), list], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  fs.rmSync(list, { force: true });
+  const m = JSON.parse(out.trim().split('\n').pop()!);
+  rows.push({ metric: `peak RSS, ${big.length} phone photos (child process, ${(m.ms / 1000).toFixed(0)} s)`, value: m.maxRssMB, unit: 'MB', target: '≤ 1536 MB', ok: m.maxRssMB <= 1536 });
+  notes.push(`memory run: ${big.length} 12 MP JPEGs = the ${files.length} shoot photos + byte variants (own SHA-256, fully decoded and stored, deduplicated after decoding)`);
+  return { name: 'vinted', rows, notes };
+};
+
+export default bench;

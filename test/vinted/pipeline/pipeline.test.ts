@@ -1,0 +1,128 @@
+// A small shoot of the fixture garments (4 garments × 3 shots, a few hundred px): dedup, grouping
+// in capture order and shuffled, colours, stored blobs, capture order from EXIF time.
+import fsp from 'node:fs/promises';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hamming, phash } from '../../../src/vinted/vision/phash.ts';
+import { runPipeline } from '../../../src/vinted/vision/pipeline.ts';
+import type { PipelineInput } from '../../../src/vinted/vision/types.ts';
+import { dominantColours, garmentPixels, nameColour } from '../../../src/vinted/vision/colors.ts';
+import { rgbToLab } from '../../../src/vinted/vision/color.ts';
+import { ari, GARMENT_COLOUR, GARMENTS, options, shot, store, tempDir, type ShotKind } from './helpers.ts';
+
+let dir: string;
+const KINDS: ShotKind[] = ['front', 'rotate', 'crop'];
+/** capture order: IMG_0001… garment by garment; truth[name] = garment */
+const shoot: { name: string; data: Buffer; garment: string }[] = [];
+
+beforeAll(async () => {
+  dir = await tempDir();
+  let i = 0;
+  for (const g of GARMENTS) for (const k of KINDS) shoot.push({ name: `IMG_${String(++i).padStart(4, '0')}.jpg`, data: await shot(g, k, i % 3), garment: g });
+});
+afterAll(async () => { await fsp.rm(dir, { recursive: true, force: true }); });
+
+function partition(r: Awaited<ReturnType<typeof runPipeline>>): string[][] {
+  const byId = new Map(r.photos.map((p) => [p.id, p.file]));
+  return r.clusters.map((c) => c.photos.map((id) => byId.get(id)!));
+}
+
+describe('pHash', () => {
+  it('is stable under re-encoding and resizing, and far apart for different garments', async () => {
+    const grey = async (b: Buffer) => sharp(b).greyscale().resize(32, 32, { fit: 'fill' }).raw().toBuffer();
+    const a = shoot[0]!.data;
+    const re = await sharp(a).resize(270).jpeg({ quality: 60 }).toBuffer();
+    expect(hamming(phash(await grey(a)), phash(await grey(re)))).toBeLessThanOrEqual(4);
+    expect(hamming(phash(await grey(a)), phash(await grey(shoot[3]!.data)))).toBeGreaterThan(10);
+    expect(phash(await grey(a))).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('runPipeline on a small shoot', () => {
+  it('groups in capture order, drops exact and re-encoded duplicates (keeping the larger copy), names colours', async () => {
+    const reencoded = await sharp(shoot[4]!.data).resize(300).jpeg({ quality: 70 }).toBuffer();
+    const inputs: PipelineInput[] = [
+      ...shoot.map((s) => ({ name: s.name, data: s.data })),
+      { name: 'IMG_0013.jpg', data: shoot[1]!.data },       // exact copy of IMG_0002
+      { name: 'IMG_0014.jpg', data: reencoded },            // smaller re-encode of IMG_0005
+    ];
+    // a smaller re-encode placed first must still lose to the larger original
+    const progress: string[] = [];
+    const files = store(dir);
+    const r = await runPipeline(inputs, options({ blobPrefix: 'shoot/' }), files, { progress: (p) => progress.push(p.stage) });
+    expect(r.backend).toBe('classic');
+    expect(r.errors).toEqual([]);
+    expect(r.duplicates).toEqual([{ file: 'IMG_0013.jpg', of: 'IMG_0002.jpg' }, { file: 'IMG_0014.jpg', of: 'IMG_0005.jpg' }]);
+    expect(partition(r)).toEqual(GARMENTS.map((_, g) => shoot.slice(g * 3, g * 3 + 3).map((s) => s.name)));
+    for (const [k, c] of r.clusters.entries()) {
+      expect(c.id).toBe(`c${k + 1}`);
+      expect(c.colors[0]).toBe(GARMENT_COLOUR[GARMENTS[k]!]);
+      expect(c.category).toBeNull();
+      expect(c.score).toBeGreaterThan(0.5);
+      expect(c.score).toBeLessThanOrEqual(1);
+      expect(c.cover).toBe(c.photos[0]);
+      expect(c.joins).toHaveLength(c.photos.length - 1);
+      for (const j of c.joins) { expect(c.photos).toContain(j.a); expect(c.photos).toContain(j.b); expect(j.distance).toBeGreaterThanOrEqual(0); }
+    }
+    expect(new Set(progress)).toEqual(new Set(['decode', 'dedup', 'embed', 'cluster', 'recognise']));
+    // stored copies exist for kept photos, were removed for near duplicates, and carry no EXIF
+    const p = r.photos[0]!;
+    expect(p).toMatchObject({ id: 'p0001', file: 'IMG_0001.jpg', format: 'jpeg', width: 360, height: 480, taken_at: null });
+    expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
+    for (const key of Object.values(p.blobs)) {
+      expect(key.startsWith('shoot/')).toBe(true);
+      expect((await sharp(await files.get(key)).metadata()).exif).toBeUndefined();
+    }
+    expect((await files.list('shoot/')).length).toBe(3 * r.photos.length);
+  });
+
+  it('still groups correctly when the file names are shuffled', async () => {
+    const order = [7, 2, 11, 0, 5, 9, 3, 10, 1, 6, 8, 4];
+    const inputs = order.map((from, i) => ({ name: `IMG_${String(i + 1).padStart(4, '0')}.jpg`, data: shoot[from]!.data }));
+    const truth = new Map(order.map((from, i) => [inputs[i]!.name, shoot[from]!.garment]));
+    const r = await runPipeline(inputs, options({ blobPrefix: 'shuffled/' }), store(dir));
+    const names = partition(r);
+    const flat = names.flat();
+    expect(flat).toHaveLength(12);
+    const pred = new Map(names.flatMap((g, k) => g.map((n) => [n, String(k)] as const)));
+    expect(ari(flat.map((n) => truth.get(n)!), flat.map((n) => pred.get(n)!))).toBeGreaterThanOrEqual(0.9);
+    // clusters in capture order of their first photo, photos in capture order
+    for (const g of names) expect(g).toEqual(g.slice().sort());
+    expect(names.map((g) => g[0])).toEqual(names.map((g) => g[0]).sort());
+  });
+
+  it('orders by EXIF DateTimeOriginal when every photo has one, and respects maxPerArticle', async () => {
+    const withTime = async (b: Buffer, t: string) => sharp(b).withExif({ IFD2: { DateTimeOriginal: t } }).jpeg().toBuffer();
+    // names in reverse, times forward: capture order must follow the times
+    const inputs = await Promise.all(shoot.slice(0, 6).map(async (s, i) => ({ name: `IMG_${String(60 - i)}.jpg`, data: await withTime(s.data, `2025:03:0${1} 10:0${i}:00`) })));
+    const r = await runPipeline(inputs, options({ blobPrefix: 'timed/', maxPerArticle: 2 }), store(dir));
+    expect(r.photos.map((p) => p.taken_at)).toEqual(inputs.map((_, i) => `2025-03-01T10:0${i}:00`));
+    expect(r.clusters.every((c) => c.photos.length <= 2)).toBe(true);
+    expect(r.clusters[0]!.photos[0]).toBe('p0001');
+  });
+});
+
+describe('colours', () => {
+  it('names Lab colours with the French labels', () => {
+    const name = (hex: string) => nameColour(...rgbToLab(parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)));
+    expect(name('#111111')).toBe('noir');
+    expect(name('#fafafa')).toBe('blanc');
+    expect(name('#808080')).toBe('gris');
+    expect(name('#1b2a4e')).toBe('marine');
+    expect(name('#c8102e')).toBe('rouge');
+    expect(name('#6b1a2b')).toBe('bordeaux');
+    expect(name('#2e8b57')).toBe('vert');
+    expect(name('#d7c4a0')).toBe('beige');
+  });
+
+  it('ignores the background: a black garment on a blue backdrop is "noir", not "bleu"', async () => {
+    const garment = await sharp({ create: { width: 60, height: 90, channels: 3, background: '#151515' } }).png().toBuffer();
+    const stripe = await sharp({ create: { width: 60, height: 25, channels: 3, background: '#f2f2f0' } }).png().toBuffer();
+    const { data, info } = await sharp({ create: { width: 128, height: 128, channels: 3, background: '#3060c0' } })
+      .composite([{ input: garment, left: 34, top: 19 }, { input: stripe, left: 34, top: 60 }]).raw().toBuffer({ resolveWithObject: true });
+    const colours = dominantColours(garmentPixels({ data, width: info.width, height: info.height, channels: info.channels }));
+    expect(colours[0]).toBe('noir');
+    expect(colours).not.toContain('bleu');
+    expect(colours).toEqual(['noir', 'blanc']);
+  });
+});
