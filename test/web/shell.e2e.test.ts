@@ -273,6 +273,17 @@ describe('web shell', () => {
     expect(await page.getByRole('button', { name: 'Arrêter' }).count()).toBe(0);
   });
 
+  test('when the whole session is gone, the sign-in page says it expired and leads back', async () => {
+    await browser.context.clearCookies(); // access and refresh cookies both gone (e.g. refresh token expired)
+    await page.getByRole('navigation').getByRole('link', { name: 'Accueil' }).click();
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    await page.getByText('Votre session a expiré. Reconnectez-vous.').waitFor();
+    await page.getByLabel('Adresse e-mail').fill('viewer@test.local');
+    await page.getByLabel('Mot de passe').fill('viewer-password-123');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: /^Bonjour/ }).waitFor();
+  });
+
   test('no uncaught error in the pages', () => {
     expect(browser.pageErrors).toEqual([]);
   });
