@@ -1,17 +1,20 @@
 // Runs a page's inline state script (e.g. Nuxt's `window.__NUXT__ = (function(a,b,…){…})(…)`) in an
 // isolated V8 context and hands back plain JSON. Never `eval` in the process: the script is
-// third-party code. Safety measures:
-//  - fresh context whose global has a null prototype (the classic
-//    `this.constructor.constructor('return process')()` escape reaches nothing of ours);
-//  - no require/process/timers/fetch in the context; string code generation (eval, new Function)
-//    and WebAssembly disabled inside it;
+// third-party code. Layers:
+//  - a fresh node:vm context whose global has a null prototype (the classic
+//    `this.constructor.constructor('return process')()` escape reaches nothing of ours), with no
+//    require/process/timers/fetch, string code generation (eval, new Function) and WebAssembly
+//    disabled (sandbox-vm.mjs);
 //  - a timeout covering the script, its promise jobs (microtaskMode 'afterEvaluate') and the
 //    extraction;
-//  - the result crosses back as a JSON string parsed in our realm: no object, getter or proxy
-//    from the page ever reaches the caller.
-// Not covered: memory exhaustion within the timeout (V8 contexts share the process heap); the
-// page scripts we run are a few hundred KB of data literals.
-import vm from 'node:vm';
+//  - the result crosses back as a JSON string parsed in our realm: no object, getter or proxy of
+//    the page ever reaches the caller;
+//  - by default the context lives in a worker thread with its own heap limit (resourceLimits), so a
+//    script allocating without end kills the worker — replaced at the next call — not the crawler.
+//    The call stays synchronous (parsers are synchronous): the caller blocks on Atomics.wait until
+//    the worker answers, and reads the answer with receiveMessageOnPort.
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { evaluateInVm, type VmOutcome } from './sandbox-vm.mjs';
 
 export class SandboxError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -28,39 +31,100 @@ export interface SandboxOptions {
    * (JSON-serialised inside the sandbox). Default: `window.__NUXT__`.
    */
   extract?: string;
+  /** 'worker' (default): separate heap with a memory cap; 'vm': in this thread (no memory cap) */
+  isolation?: 'worker' | 'vm';
+  /** heap cap of the worker, MB (default 256) */
+  maxMemoryMb?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the worker, started on first use and replaced when it dies or hangs
+
+interface SandboxWorker {
+  worker: Worker;
+  flag: Int32Array;
+  port: MessagePort;
+  nextId: number;
+  memoryMb: number;
+}
+let current: SandboxWorker | null = null;
+/** extra time granted to the worker beyond the script timeout (startup, message passing) */
+const STARTUP_GRACE_MS = 10_000;
+const REPLY_GRACE_MS = 1_000;
+
+function startWorker(memoryMb: number): SandboxWorker {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(new URL('./sandbox-worker.mjs', import.meta.url), {
+    workerData: { flag, reply: port2 },
+    transferList: [port2],
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+    stdout: true, // the page script cannot print anyway; keep the worker silent
+    stderr: true,
+  });
+  worker.unref(); // never keeps the process alive
+  port1.unref();
+  worker.on('error', () => {
+    /* out of memory or crash: noticed by the waiting caller, replaced at the next call */
+  });
+  worker.on('exit', () => {
+    if (current?.worker === worker) current = null;
+  });
+  return { worker, flag, port: port1, nextId: 1, memoryMb };
+}
+
+function killWorker(w: SandboxWorker): void {
+  if (current === w) current = null;
+  void w.worker.terminate();
+  w.port.close();
+}
+
+function evaluateInWorker(script: string, timeoutMs: number, extract: string, memoryMb: number): VmOutcome {
+  let w = current && current.memoryMb === memoryMb ? current : null;
+  const fresh = !w;
+  if (!w) {
+    if (current) killWorker(current);
+    w = current = startWorker(memoryMb);
+  }
+  const id = w.nextId++;
+  w.worker.postMessage({ id, script, timeoutMs, extract });
+  const deadline = Date.now() + timeoutMs + (fresh ? STARTUP_GRACE_MS : REPLY_GRACE_MS);
+  for (;;) {
+    const msg = receiveMessageOnPort(w.port) as { message: { id: number; outcome: VmOutcome } } | undefined;
+    if (msg) {
+      if (msg.message.id === id) return msg.message.outcome;
+      continue; // a late answer to an abandoned call
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    Atomics.wait(w.flag, 0, Atomics.load(w.flag, 0), Math.min(left, 50));
+  }
+  // no answer: the worker died (out of memory) or hangs beyond the vm timeout
+  killWorker(w);
+  return { ok: false, kind: 'error', message: `sandbox worker gave no answer within ${timeoutMs} ms (killed: out of memory or stuck)` };
 }
 
 /** Evaluates `script` in a sandbox and returns the JSON value of `extract`. Throws SandboxError. */
 export function runInSandbox(script: string, opts: SandboxOptions = {}): unknown {
-  const timeout = opts.timeoutMs ?? 2000;
+  const timeoutMs = opts.timeoutMs ?? 2000;
   const extract = opts.extract ?? 'window.__NUXT__';
-  const global = Object.create(null) as object;
-  const context = vm.createContext(global, {
-    name: 'promoteurs-sandbox',
-    codeGeneration: { strings: false, wasm: false },
-    microtaskMode: 'afterEvaluate',
-  });
-  let json: unknown;
+  const outcome =
+    opts.isolation === 'vm' ? evaluateInVm(script, timeoutMs, extract) : evaluateInWorker(script, timeoutMs, extract, opts.maxMemoryMb ?? 256);
+  if (!outcome.ok) throw new SandboxError(outcome.message);
   try {
-    // `window` and `self` are the context's own global, as in a browser
-    vm.runInContext('var window = globalThis, self = globalThis;', context, { timeout });
-    vm.runInContext(script, context, { timeout, filename: 'page-state.js' });
-    json = vm.runInContext(
-      `(function () { var v = (${extract}); return v === undefined ? 'null' : JSON.stringify(v); })()`,
-      context,
-      { timeout, filename: 'extract.js' },
-    );
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    if (e?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new SandboxError(`page script exceeded ${timeout} ms`, { cause: err });
-    // errors thrown inside the context are objects of the other realm: keep only their message
-    throw new SandboxError(`page script failed: ${String(e?.message ?? err).slice(0, 300)}`);
-  }
-  if (typeof json !== 'string') throw new SandboxError('page state could not be serialised');
-  try {
-    return JSON.parse(json);
+    return JSON.parse(outcome.json);
   } catch {
     throw new SandboxError('page state is not valid JSON');
+  }
+}
+
+/** Stops the sandbox worker (tests, shutdown). The next runInSandbox starts a new one. */
+export async function closeSandbox(): Promise<void> {
+  const w = current;
+  current = null;
+  if (w) {
+    w.port.close();
+    await w.worker.terminate();
   }
 }
 

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { SandboxError, findInlineScript, runInSandbox } from '../../../src/promoteurs/parse/sandbox.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SandboxError, closeSandbox, findInlineScript, runInSandbox } from '../../../src/promoteurs/parse/sandbox.ts';
+
+afterAll(() => closeSandbox());
 
 // Third-party page scripts are evaluated in a node:vm context; hostile ones must fail cleanly.
 describe('page-state sandbox', () => {
@@ -50,6 +52,19 @@ describe('page-state sandbox', () => {
 
   it('a missing state is null', () => {
     expect(runInSandbox('var x = 1')).toBeNull();
+  });
+
+  it('a script exhausting memory kills the sandbox worker, not this process; the next call works', () => {
+    const rssBefore = process.memoryUsage().rss;
+    expect(() => runInSandbox('var a = []; for (;;) a.push(new Array(1e6).fill(1.5))', { timeoutMs: 1500, maxMemoryMb: 48 })).toThrow(SandboxError);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(400e6);
+    expect(runInSandbox('window.__NUXT__ = {after: true}')).toEqual({ after: true });
+  });
+
+  it('in-process isolation ("vm") applies the same rules', () => {
+    expect(runInSandbox('window.__NUXT__ = typeof process', { isolation: 'vm' })).toBe('undefined');
+    expect(() => runInSandbox('while (true) {}', { isolation: 'vm', timeoutMs: 100 })).toThrow(/exceeded 100 ms/);
+    expect(() => runInSandbox('window.__NUXT__ = this.constructor.constructor("return process")()', { isolation: 'vm' })).toThrow(SandboxError);
   });
 
   it('findInlineScript slices the script by string search', () => {

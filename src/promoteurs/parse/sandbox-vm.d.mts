@@ -1,0 +1,2 @@
+export type VmOutcome = { ok: true; json: string } | { ok: false; kind: 'timeout' | 'error'; message: string };
+export function evaluateInVm(script: string, timeoutMs: number, extract: string): VmOutcome;
