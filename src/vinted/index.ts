@@ -4,6 +4,7 @@ import type { AtelierModule } from '../core/module.ts';
 import { vintedRoutes } from './routes.ts';
 import { ingestHandler } from './catalog/ingest-job.ts';
 import { vintedCli } from './cli.ts';
+import { settings } from './settings.ts';
 
 const vinted: AtelierModule = {
   name: 'vinted',
@@ -21,6 +22,7 @@ const vinted: AtelierModule = {
     },
   },
   cli: vintedCli,
+  settings,
 };
 
 export default vinted;

@@ -11,6 +11,7 @@ import { Alert, Button, Card, EmptyState, ErrorBox, Loading, PageHeader, Progres
 import { DropZone } from './DropZone.tsx';
 import { Cards, type Edits } from './Cards.tsx';
 import { PlanTable } from './PlanTable.tsx';
+import { Templates } from './Templates.tsx';
 import type { CatalogRow, CatalogView, PlanView } from './types.ts';
 
 function Home({ onOpen, canEdit }: { onOpen: (job: string) => void; canEdit: boolean }) {
@@ -167,6 +168,7 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
               </div>
             }
           >
+            {canEdit && <Templates onSaved={() => { if (plan) void makePlan(); }} />}
             {plan ? <PlanTable plan={plan} job={jobId} /> : <p className="text-sm text-slate-500">{t('vinted.plan.empty')}</p>}
           </Card>
         </>
