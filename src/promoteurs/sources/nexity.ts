@@ -73,7 +73,7 @@ function parseListing(html: string): ProgrammeCard[] {
 // Detail, 2024+ markup: Nuxt state
 
 interface NexityLot {
-  programme?: { id?: string; libelle?: string; description?: string };
+  programme?: { id?: string; libelle?: string; description?: string; nb_lots?: number | string };
   reference?: string;
   native_id?: string;
   type_bien?: string;
@@ -153,7 +153,7 @@ function lotFromState(l: NexityLot): Lot {
   return lot;
 }
 
-function parseDetailFromState(script: string): ProgrammeDetail {
+function parseDetailFromState(script: string, renderedCards: number | null): ProgrammeDetail {
   // Only what we need leaves the sandbox: the entity (this programme) and the lots list.
   const state = runInSandbox(script, {
     timeoutMs: 2000,
@@ -184,6 +184,12 @@ function parseDetailFromState(script: string): ProgrammeDetail {
   if (!images.length && e.first_photo) images.push(`https://media2-js.nexity.fr/${e.first_photo}`);
   const delivery = e.date_dispo_formatted ? stripTags(e.date_dispo_formatted) : lots.find((l) => l.livraisonTexte)?.livraisonTexte;
   const name = e.programme?.libelle ?? e.libelle;
+  // sanity signals: the programme's own lot count, and the lot cards rendered in the page
+  const warnings: string[] = [];
+  if (lots.length === 0) warnings.push('no lot of this programme in the page state');
+  const announced = Number(e.programme?.nb_lots);
+  if (Number.isFinite(announced) && announced > 0 && announced !== lots.length) warnings.push(`${lots.length} lots in the state, programme announces ${announced}`);
+  if (renderedCards != null && renderedCards > 0 && renderedCards !== lots.length) warnings.push(`${lots.length} lots in the state, ${renderedCards} lot cards rendered`);
   return {
     idExterne: ref,
     urlExterne: `${BASE}/neuf/${ref}`,
@@ -196,7 +202,7 @@ function parseDetailFromState(script: string): ProgrammeDetail {
     dateLivraison: delivery,
     images,
     lots,
-    ...(lots.length === 0 ? { warnings: ['no lot of this programme in the page state'] } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
 }
 
@@ -281,6 +287,12 @@ function parseDetailFromTables($: CheerioAPI): ProgrammeDetail {
   };
 }
 
+function countOccurrences(s: string, needle: string): number {
+  let n = 0;
+  for (let i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
 function parseDetail(html: string, card: ProgrammeCard): ProgrammeDetail {
   // Cheap string checks pick the markup before any parsing: each page is parsed exactly once.
   if (html.includes('class="product--lots-details')) {
@@ -288,7 +300,7 @@ function parseDetail(html: string, card: ProgrammeCard): ProgrammeDetail {
     if (d.lots.length) return d;
   }
   const script = findInlineScript(html, 'window.__NUXT__=') ?? findInlineScript(html, 'window.__NUXT__ =');
-  if (script) return parseDetailFromState(script);
+  if (script) return parseDetailFromState(script, countOccurrences(html, 'class="neo-ppn-lots-remains__card"'));
   throw new SourceParseError('nexity', 'detail', `no lots table and no __NUXT__ state in the page${card.urlExterne ? ` (${card.urlExterne})` : ''}`);
 }
 

@@ -51,6 +51,17 @@ describe('nexity detail, 2024 Nuxt state (real capture)', () => {
     expect(t.lots).toHaveLength(4);
     expect(t.lots.some((l) => l.numero === '9999')).toBe(false);
   });
+
+  it('warns when the state and the rendered lot cards disagree', () => {
+    // drop one lot of this programme from the state: 3 in the state, 4 announced, 4 cards rendered
+    const tampered = html2024.replace(
+      'window.__NUXT__=',
+      'window.__NUXT__=(function(n){ n.state.productDetails.lots.pop(); return n; })(',
+    ).replace(/(window\.__NUXT__=\(function\(n\)[\s\S]*?)<\/script>/, (_m, code: string) => `${code.replace(/;\s*$/, '')});</script>`);
+    const t = nexity.parseDetail(tampered, emptyCard, {});
+    expect(t.lots).toHaveLength(3);
+    expect(t.warnings).toEqual(['3 lots in the state, programme announces 4', '3 lots in the state, 4 lot cards rendered']);
+  });
 });
 
 describe('nexity detail, 2022 typology tables (real capture)', () => {
