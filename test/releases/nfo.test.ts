@@ -57,7 +57,8 @@ describe('NFO / DIZ', () => {
       '{% include "/etc/passwd" %}',
       '{% import "x" as y %}',
     ]) expect(() => checkTemplate(bad), bad).toThrow(TemplateError);
-    expect(() => renderNfo('{{ range.constructor("return process")() }}', {})).toThrow(/not allowed/);
+    expect(() => renderNfo('{{ range.constructor("return process")() }}', {})).toThrow(/attribute "constructor" is not allowed/);
+    expect(() => renderNfo('{{ title.trim() }}', { title: 'x' })).toThrow(/calling methods is not allowed/);
     expect(() => checkTemplate('{% if %}')).toThrow(TemplateError);
     // autoescape is off: NFOs are plain text
     expect(renderNfo('{{ t }}', { t: 'Tom & Jerry <3' }).text).toBe('Tom & Jerry <3');

@@ -29,7 +29,10 @@ function checkAst(node: any): void {
       throw new TemplateError(`attribute "${v.value}" is not allowed`, line);
     }
   }
-  if (type === 'FunCall' && node.name?.typename !== 'Symbol') throw new TemplateError('calling methods is not allowed; use filters (x | upper)', line);
+  if (type === 'FunCall' && node.name?.typename !== 'Symbol') {
+    checkAst(node.name); // a forbidden attribute in the callee is the better message
+    throw new TemplateError('calling methods is not allowed; use filters (x | upper)', line);
+  }
   for (const f of node.fields ?? []) checkAst(node[f]);
 }
 
