@@ -4,6 +4,7 @@
 // nothing sold + an alert by email (real SMTP server in-process), a removed programme after a healthy
 // run → sold.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
@@ -21,6 +22,8 @@ let icade: FakeSite;
 let crm: FakeEspoCrm;
 let smtp: SMTPServer;
 const mails: string[] = [];
+let hook: http.Server;
+const hooks: any[] = [];
 
 async function run(body: Record<string, unknown>) {
   const res = await t.request('POST', '/api/promoteurs/runs', { token: t.tokens.operator, body: { promoteurs: 'bouygues,icade', cities: 'lyon,bordeaux', skipImages: true, ...body } });
@@ -44,6 +47,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((ok) => smtp.listen(0, '127.0.0.1', ok));
   const smtpPort = (smtp.server.address() as AddressInfo).port;
+  hook = http.createServer((req, res) => { let d = ''; req.on('data', (c) => (d += c)); req.on('end', () => { hooks.push(JSON.parse(d)); res.end('ok'); }); });
+  await new Promise<void>((ok) => hook.listen(0, '127.0.0.1', ok));
   t = await createTestPlatform({
     modules: [promoteurs],
     env: {
@@ -54,6 +59,7 @@ beforeAll(async () => {
       PROMOTEURS_ESPOCRM_MIN_INTERVAL_MS: '0',
       PROMOTEURS_ALERT_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       PROMOTEURS_ALERT_EMAIL_TO: 'ops@example.test',
+      PROMOTEURS_ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`,
     },
   });
 }, 60_000);
@@ -64,6 +70,7 @@ afterAll(async () => {
   await icade?.close();
   await crm?.close();
   await new Promise<void>((ok) => smtp?.close(() => ok()));
+  await new Promise<void>((ok) => hook?.close(() => ok()));
 });
 
 describe('promoteurs scrape, end to end', () => {
@@ -160,6 +167,7 @@ describe('promoteurs scrape, end to end', () => {
     expect(mails.join('\n')).toMatch(/abnormal drop/);
     const alerts = await t.request('GET', '/api/promoteurs/alerts', { token: t.tokens.viewer });
     expect(alerts.body.alerts[0].source).toBe('bouygues');
+    expect(hooks.at(-1)).toMatchObject({ module: 'promoteurs', source: 'bouygues', level: 'warning' });
     bouygues.setEmpty(false);
   });
 
@@ -170,6 +178,32 @@ describe('promoteurs scrape, end to end', () => {
     expect(r.counters.sold).toBe(1);
     const rec = [...crm.records.CJeanbrunProgramme.values()].find((x) => x.idExterne === gone.id);
     expect(rec?.statut).toBe('vendu');
+  });
+
+  it('a site answering only 503/429: incomplete, nothing sold, error-rate alert', async () => {
+    icade.setErrorRate(1);
+    const r = await run({});
+    icade.setErrorRate(0);
+    const i = r.sources.find((s: any) => s.source === 'icade');
+    expect(i).toMatchObject({ complete: false, healthy: false });
+    expect(i.counters.sold).toBe(0);
+    expect(i.counters.retries).toBeGreaterThan(0);
+    expect(r.alerts.filter((a: any) => a.source === 'icade').map((a: any) => a.message).join(' ')).toMatch(/incomplete.*errors for/s);
+  });
+
+  it('a scheduled tick less than PROMOTEURS_MIN_INTERVAL_DAYS after the last scheduled run is skipped', async () => {
+    const first = await t.ctx.jobs.enqueue('promoteurs.scrape', { promoteurs: 'icade', cities: 'lyon', skipImages: true, scheduled: true });
+    expect(((await t.ctx.jobs.wait(first.id)).result as any).skipped).toBeUndefined();
+    const second = await t.ctx.jobs.enqueue('promoteurs.scrape', { promoteurs: 'icade', cities: 'lyon', skipImages: true, scheduled: true });
+    expect(((await t.ctx.jobs.wait(second.id)).result as any).skipped).toMatch(/scheduled run skipped/);
+  });
+
+  it('never writes the EspoCRM API key in a log or an API answer', async () => {
+    expect(t.logs.join('\n')).not.toContain(crm.apiKey);
+    const cfg = await t.request('GET', '/api/promoteurs/espocrm', { token: t.tokens.admin });
+    expect(cfg.body.apiKey).toMatch(/^\*{4}/);
+    expect(JSON.stringify(cfg.body)).not.toContain(crm.apiKey);
+    expect((await t.request('GET', '/api/promoteurs/espocrm', { token: t.tokens.operator })).status).toBe(403);
   });
 
   it('rejects an unknown source with 400 and a viewer cannot start a run', async () => {
