@@ -11,6 +11,7 @@ import { loadRuleSet } from '../../src/releases/rules/index.ts';
 import { validateRelease } from '../../src/releases/validate/index.ts';
 import { defaultTemplate, decodeNfo } from '../../src/releases/nfo/index.ts';
 import { FIXTURES, writeDocx, writeEpub, writePdf } from './samples.ts';
+import { officialUnrar } from './archive/tools.ts';
 
 let dir: string;
 beforeAll(async () => { dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rel-pack-')); });
@@ -74,7 +75,7 @@ describe('pack pipeline', () => {
     expect(b.release.name).toBe('Jane.Doe.Annual.Report.2021.RETAiL.DOCS-ATL');
   });
 
-  it('TV from an MKV: RAR4 volumes + SFV + NFO; cksfv passes, unar and unrar-free extract it byte for byte', async () => {
+  it('TV from an MKV: RAR4 volumes + SFV + NFO; cksfv passes, unar, unrar-free and RARLAB unrar (WASM) extract it byte for byte', async () => {
     const src = path.join(FIXTURES, 'Sample.Show.S01E02.Pilot.Episode.mkv');
     const original = await fs.readFile(src);
     // small volumes to get a real multi-volume set (the rule set then refuses the size, and says so)
@@ -95,6 +96,10 @@ describe('pack pipeline', () => {
     const u = run('unrar-free', ['-x', '-f', joined, x2]);
     expect(u.code, u.out).toBe(0);
     expect((await fs.readFile(path.join(x2, 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL.mkv'))).equals(original)).toBe(true);
+    // RARLAB's own unrar code (node-unrar-js, WebAssembly) follows the volumes too
+    const x3 = path.join(dir, 'x-official');
+    expect(await officialUnrar(path.join(r.release.dir, `${base}.rar`), x3)).toEqual(['Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL.mkv']);
+    expect((await fs.readFile(path.join(x3, 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL.mkv'))).equals(original)).toBe(true);
     expect(decodeNfo(await fs.readFile(path.join(r.release.dir, `${base}.nfo`)))).toMatch(/4 x RAR/);
     // a truncated volume fails validation with the rule named
     await fs.truncate(path.join(r.release.dir, `${base}.r00`), 5000);

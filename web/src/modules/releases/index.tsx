@@ -237,7 +237,6 @@ export default function ReleasesPage() {
       .then((r) => { if (!stale) { setNameAnswer(r); setNameError(undefined); if (!nameEdited) setName(r.name); } })
       .catch((e) => { if (!stale) { setNameError(e); setNameAnswer(undefined); } });
     return () => { stale = true; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [namingKey, step]);
 
   // ---- live NFO / DIZ preview
@@ -253,7 +252,6 @@ export default function ReleasesPage() {
       api.post<Rendered>(`/api/releases/templates/${dizId}/render`, common).then((r) => { if (!stale) setPreviewDiz(r); }).catch(() => {});
     }
     return () => { stale = true; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [previewKey, step, nfoId]);
 
   // ---- pack (dry run for the summary, real run for pack)
@@ -291,7 +289,6 @@ export default function ReleasesPage() {
       }
     })();
     return () => { stale = true; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [step]);
 
   const startPack = async () => {
