@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
 import exifr from 'exifr';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { sniffImage, type ImageFormat } from './detect.ts';
 import { decodeHeic, PixelLimitError } from './heic.ts';
 
@@ -90,7 +90,7 @@ export async function decodePhoto(buf: Buffer, name: string, opts: DecodeOptions
   const format = sniff.format;
   const sha256 = crypto.createHash('sha256').update(buf).digest('hex');
   try {
-    let src: sharp.Sharp;
+    let src: Sharp;
     let width: number, height: number;
     if (format === 'heic') {
       const raw = await decodeHeic(buf, maxPixels);
@@ -114,7 +114,7 @@ export async function decodePhoto(buf: Buffer, name: string, opts: DecodeOptions
       .raw()
       .toBuffer({ resolveWithObject: true });
     const rawOpts = { raw: { width: base.info.width, height: base.info.height, channels: base.info.channels } };
-    const from = (): sharp.Sharp => sharp(base.data, rawOpts);
+    const from = (): Sharp => sharp(base.data, rawOpts);
     const edge = (e: number) => ({ width: e, height: e, fit: 'inside' as const, withoutEnlargement: true });
     // sharp writes no metadata unless asked (withMetadata), so EXIF/GPS never reach the stored copies
     const [listing, work, thumb, analysis, grey] = await Promise.all([
