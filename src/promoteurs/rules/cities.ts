@@ -108,18 +108,29 @@ function nameKeys(nom: string): string[] {
 export interface ZoneTable {
   readonly source: 'csv' | 'crm' | 'default' | string;
   readonly size: number;
+  /**
+   * true when a commune absent from the table is out of scope (the national CSV, the CRM's city
+   * list); false for the built-in default, which only lists the largest cities: there, an absent
+   * commune has an unknown zone and its programmes are kept.
+   */
+  readonly complete: boolean;
   /** zone of a commune by INSEE code; arrondissements of Paris/Lyon/Marseille inherit the commune's */
   zoneForInsee(codeInsee: string): ZoneAbc | null;
   /** INSEE codes of the table's communes in the given zones */
   codes(zones?: readonly ZoneAbc[]): string[];
 }
 
-export function createZoneTable(rows: readonly Pick<ZonageRow, 'codeInsee' | 'zone'>[], source: ZoneTable['source'] = 'csv'): ZoneTable {
+export function createZoneTable(
+  rows: readonly Pick<ZonageRow, 'codeInsee' | 'zone'>[],
+  source: ZoneTable['source'] = 'csv',
+  opts: { complete?: boolean } = {},
+): ZoneTable {
   const map = new Map<string, ZoneAbc>();
   for (const r of rows) map.set(r.codeInsee.toUpperCase(), r.zone);
   return {
     source,
     size: map.size,
+    complete: opts.complete ?? source !== 'default',
     zoneForInsee(codeInsee) {
       const code = codeInsee.toUpperCase();
       const direct = map.get(code);
@@ -208,6 +219,18 @@ export function cityLookup(query: string, opts: { table?: ZoneTable; departement
 export function cityByInsee(codeInsee: string, table: ZoneTable = defaultZoneTable()): City | null {
   const c = loadGeo().byInsee.get(codeInsee.trim().toUpperCase());
   return c ? toCity(c, table) : null;
+}
+
+/**
+ * Is a commune in scope? 'in' (A bis/A/B1), 'out' (B2/C, or absent from a complete table), or
+ * 'unknown' (absent from the built-in default, or no commune): callers skip only 'out'.
+ */
+export function zoneStatus(codeInsee: string | null | undefined, table: ZoneTable = defaultZoneTable()): 'in' | 'out' | 'unknown' {
+  if (!codeInsee) return 'unknown';
+  const z = table.zoneForInsee(codeInsee);
+  if (isInScope(z)) return 'in';
+  if (z) return 'out';
+  return table.complete ? 'out' : 'unknown';
 }
 
 /** Best zone of the communes sharing a postcode (a postcode may span several communes). */

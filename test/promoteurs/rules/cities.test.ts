@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { citiesInScope, cityLookup, createZoneTable, defaultZoneTable, departementNom, resolveCities, zoneForPostcode } from '../../../src/promoteurs/rules/cities.ts';
+import { citiesInScope, cityLookup, createZoneTable, defaultZoneTable, departementNom, resolveCities, zoneForPostcode, zoneStatus } from '../../../src/promoteurs/rules/cities.ts';
 import { decide } from '../../../src/promoteurs/rules/index.ts';
 import { buildProgramme } from '../../../src/promoteurs/parse/programme.ts';
 
@@ -81,11 +81,22 @@ describe('zones', () => {
     expect(r.unknown).toEqual(['Trifouilly']);
   });
 
-  it('a programme out of zone is skipped by decide()', () => {
+  it('a programme out of zone is skipped by decide(); unknown to the default table is kept', () => {
     const base = { sourceApi: 'x', idExterne: '1', name: 'Les Hauts', urlExterne: 'https://x' };
     const gueret = buildProgramme({ key: 'x', name: 'X' }, { ...base, codePostal: '23000', ville: 'Guéret' }, null);
     expect(gueret).toMatchObject({ codeInsee: '23096', zoneFiscale: null });
-    expect(decide(gueret)).toMatchObject({ keep: false, skip: 'out_of_zone' });
+    // the built-in default only lists big cities: Guéret's zone is unknown there → kept, flagged
+    expect(decide(gueret)).toMatchObject({ keep: true, reason: expect.stringMatching(/zone unknown/) });
+    // a complete table (national CSV) that says C, or that lacks the commune → skipped
+    const csv = createZoneTable([{ codeInsee: '23096', zone: 'C' }, { codeInsee: '69123', zone: 'A' }], 'csv');
+    expect(decide(gueret, new Date(), csv)).toMatchObject({ keep: false, skip: 'out_of_zone' });
+    const csvWithout = createZoneTable([{ codeInsee: '69123', zone: 'A' }], 'csv');
+    expect(csvWithout.complete).toBe(true);
+    expect(decide(gueret, new Date(), csvWithout)).toMatchObject({ keep: false, skip: 'out_of_zone' });
+    expect(zoneStatus('23096')).toBe('unknown');
+    expect(zoneStatus('23096', csv)).toBe('out');
+    expect(zoneStatus('69387', csv)).toBe('in');
+    expect(zoneStatus(null, csv)).toBe('unknown');
     const lyon = buildProgramme({ key: 'x', name: 'X' }, { ...base, localisation: 'Lyon (69003)', dateLivraison: 'T4 2030' }, null);
     expect(lyon).toMatchObject({ codeInsee: '69383', zoneFiscale: 'A', ville: 'Lyon' });
     expect(decide(lyon)).toMatchObject({ keep: true });
