@@ -96,8 +96,12 @@ function rank(c: EtalabCommune): number {
   return c.type === 'arrondissement-municipal' ? 0 : 1;
 }
 /** "Paris 7e Arrondissement" → ["paris 7e arrondissement", "paris 7e", "paris 7"]; "Saint-Denis" → ["saint denis"]. */
+function nameKey(s: string): string {
+  // "St-Ouen", "Ste Foy" → "saint ouen", "sainte foy"; hyphens and apostrophes as spaces
+  return fold(s).replace(/[-'’]/g, ' ').replace(/\s+/g, ' ').replace(/\bst\b\.?/g, 'saint').replace(/\bste\b\.?/g, 'sainte').trim();
+}
 function nameKeys(nom: string): string[] {
-  const base = fold(nom).replace(/[-'’]/g, ' ').replace(/\s+/g, ' ');
+  const base = nameKey(nom);
   const m = /^(.*) (\d+)(?:er|e) arrondissement$/.exec(base);
   return m ? [base, `${m[1]} ${m[2]}e`, `${m[1]} ${m[2]}`] : [base];
 }
@@ -206,7 +210,7 @@ export function cityLookup(query: string, opts: { table?: ZoneTable; departement
     const hit = cands.find((c) => nameKeys(c.nom).includes(key) || parentKey(c) === key) ?? cands[0];
     if (hit) return toCity(hit, table, withCp[2]);
   }
-  const key = fold(q).replace(/[-'’]/g, ' ').replace(/\s+/g, ' ');
+  const key = nameKey(q);
   let cands = g.byName.get(key) ?? [];
   if (opts.departement) cands = cands.filter((c) => c.departement === opts.departement!.toUpperCase());
   // prefer communes known to the zone table (in scope first), then population

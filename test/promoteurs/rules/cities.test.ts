@@ -25,6 +25,12 @@ describe('city lookup (postcodes and departments from @etalab/decoupage-administ
     expect(cityLookup('Lyon')?.codesPostaux).toHaveLength(9);
   });
 
+  it('abbreviations and spelling variants', () => {
+    expect(cityLookup('St-Ouen-sur-Seine')?.codeInsee).toBe('93070');
+    expect(cityLookup('Ste Foy lès Lyon')?.codeInsee).toBe('69202');
+    expect(cityLookup('ISSY LES MOULINEAUX')?.codeInsee).toBe('92040');
+  });
+
   it('unknown → null', () => {
     expect(cityLookup('Trifouilly-les-Oies')).toBeNull();
     expect(cityLookup('99999')).toBeNull();
