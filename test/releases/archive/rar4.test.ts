@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFile, writeFile, readdir, stat, mkdir, truncate } from 'node:fs/promises';
+import { readFile, writeFile, readdir, stat, mkdir, truncate, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { writeRarVolumes, rarVolumeName, fileHeader, rarVolumeCount, planRarVolumes, LHD_SPLIT_AFTER, LHD_SPLIT_BEFORE, MHD_VOLUME, MHD_FIRSTVOLUME, EARC_NEXT_VOLUME } from '../../../src/releases/archive/rar4.ts';
@@ -261,5 +261,37 @@ describe('writeRarVolumes — re-runs and RAR_BINARY', () => {
     expect(r.volumeCrcs).toEqual([crc32(Buffer.from('AAAA')), crc32(Buffer.from('BB'))]);
     expect(r.bytes).toBe(6);
     await expect(writeRarVolumes({ path: srcPath, name: 'other.mkv' }, out, 'show', { volumeSize: 15_000_000, rarBinary: fake })).rejects.toThrow(/own name/);
+  });
+});
+
+// > 4 GiB (LHD_LARGE + HIGH_PACK_SIZE/HIGH_UNP_SIZE): ~2–3 minutes and 9 GB of temp disk, so only
+// when asked: ATELIER_LARGE_TESTS=1 node_modules/.bin/vitest run test/releases/archive/rar4.test.ts
+describe.runIf(process.env.ATELIER_LARGE_TESTS === '1')('writeRarVolumes — a 4.4 GB source', () => {
+  it('writes LARGE headers that unar and the official unrar extract intact', { timeout: 900_000 }, async () => {
+    const { crc32File } = await import('../../../src/releases/archive/crc.ts');
+    const { open: openFile } = await import('node:fs/promises');
+    const srcPath = join(dir, 'large.bin');
+    const fh = await openFile(srcPath, 'w');
+    await fh.truncate(4_400_000_000); // sparse, with real bytes at both ends
+    await fh.write(Buffer.from('HEAD'), 0, 4, 0);
+    await fh.write(Buffer.from('TAIL'), 0, 4, 4_399_999_990);
+    await fh.close();
+    const out = join(dir, 'large');
+    const r = await writeRarVolumes({ path: srcPath, name: 'large.mkv' }, out, 'large', { volumeSize: 1_000_000_000 });
+    expect(r.volumes).toHaveLength(5);
+    for (const v of r.volumes) {
+      const info = await readRarVolume(v);
+      expect(info.errors).toEqual([]);
+      expect(info.files[0]!.flags & 0x100).toBe(0x100);
+      expect(info.files[0]!.unpSize).toBe(4_400_000_000);
+    }
+    const want = (await crc32File(srcPath)).crc;
+    expect(r.fileCrcs[0]).toBe(want);
+    const x = join(dir, 'x-large');
+    expect(run('unar', ['-q', '-o', x, r.volumes[0]!]).code).toBe(0);
+    expect((await crc32File(join(x, 'large.mkv'))).crc).toBe(want);
+    await rm(x, { recursive: true });
+    await officialUnrar(r.volumes[0]!, x);
+    expect((await crc32File(join(x, 'large.mkv'))).crc).toBe(want);
   });
 });
