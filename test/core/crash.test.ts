@@ -77,5 +77,5 @@ describe('crash and single owner', () => {
     expect(progressAtKill).toBeGreaterThan(0);
     await stop(server);
     server = null;
-  }, 180_000);
+  }, 400_000);
 });

@@ -19,7 +19,7 @@ export async function freePort(): Promise<number> {
 
 export interface ServerProcess { child: ChildProcess; url: string; output: string[] }
 
-export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 150_000): Promise<ServerProcess> {
   const output: string[] = [];
   const child = spawn(NODE, [CLI, 'serve'], { cwd: ROOT, env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => output.push(d.toString()));
