@@ -9,7 +9,8 @@
 //    Étage / Orientation / Parking / Les +); columns differ between blocks, so cells are mapped
 //    through the header of their own block.
 // Listing: `/annonces-immobilieres/achat-vente/appartement/neuf/{ville}+{dept}` with the
-// `.neo-product-card` cards also used by the detail page's "similar programmes" carousel.
+// `.neo-product-card` cards also used by the detail page's "similar programmes" carousel; when no
+// card is rendered, the programme hits (Algolia records) of the Nuxt state are read instead.
 import type { Lot, ProgrammeCard, ProgrammeDetail, Source, TypeLot } from '../types.ts';
 import { SourceParseError } from '../types.ts';
 import { loadHtml, multilineText, textOf, type CheerioAPI } from '../parse/html.ts';
@@ -67,6 +68,74 @@ function parseListing(html: string): ProgrammeCard[] {
     });
   });
   return cards;
+}
+
+/**
+ * Listing from the Nuxt state: Nexity's search results are Algolia hits ({reference, libelle,
+ * codePostal, ville, prix_min, piece_min, piece_max, flap, nb_lots, photo, is_programme}), seen in
+ * the real 2024 capture's `data[].subsidiaryProducts`. Used when the page renders no card (the
+ * results are then built client-side from this state).
+ */
+interface NexityHit {
+  reference?: string;
+  libelle?: string;
+  codePostal?: string;
+  ville?: string;
+  prix?: number;
+  prix_min?: number;
+  piece_min?: number;
+  piece_max?: number;
+  flap?: string;
+  nb_lots?: number;
+  photo?: string;
+}
+// runs inside the sandbox: collects programme hits anywhere in the state (bounded walk)
+const HITS_EXTRACT = `(function (root) {
+  var out = [], seen = 0;
+  (function walk(v, depth) {
+    if (!v || typeof v !== 'object' || depth > 12 || seen++ > 200000) return;
+    if (Array.isArray(v)) { for (var i = 0; i < v.length; i++) walk(v[i], depth + 1); return; }
+    if (v.is_programme === 1 && typeof v.reference === 'string' && typeof v.libelle === 'string') {
+      out.push({ reference: v.reference, libelle: v.libelle, codePostal: v.codePostal, ville: v.ville, prix: v.prix,
+        prix_min: v.prix_min, piece_min: v.piece_min, piece_max: v.piece_max, flap: v.flap, nb_lots: v.nb_lots, photo: v.photo });
+      return;
+    }
+    for (var k in v) walk(v[k], depth + 1);
+  })(root, 0);
+  return out;
+})(window.__NUXT__)`;
+
+export function listingFromState(script: string): ProgrammeCard[] {
+  const hits = runInSandbox(script, { timeoutMs: 2000, extract: HITS_EXTRACT }) as NexityHit[] | null;
+  const out: ProgrammeCard[] = [];
+  const seen = new Set<string>();
+  for (const h of hits ?? []) {
+    const id = h.reference;
+    if (!id || !/^\d{4}__\d+(?:_\d+)?$/.test(id) || seen.has(id)) continue;
+    seen.add(id);
+    const flap = clean(h.flap);
+    const pd = flap ? parseDelivery(flap) : null;
+    const delivery = pd && (pd.date || pd.delivered) ? flap : undefined;
+    const types: TypeLot[] = [];
+    if (typeof h.piece_min === 'number' && typeof h.piece_max === 'number') {
+      for (let n = h.piece_min; n <= Math.min(h.piece_max, 5); n++) types.push(typeFromPieces(n));
+    }
+    out.push({
+      sourceApi: 'nexity',
+      idExterne: id,
+      name: titleCase(h.libelle ?? ''),
+      urlExterne: `${BASE}/neuf/${id}`,
+      ville: h.ville ? titleCase(h.ville) : undefined,
+      codePostal: h.codePostal || undefined,
+      prixMin: parsePrice(h.prix_min ?? h.prix ?? null),
+      prixMax: null,
+      typesLots: [...new Set(types)],
+      dateLivraison: delivery,
+      nbLots: typeof h.nb_lots === 'number' ? h.nb_lots : (delivery ? undefined : (parseCount(flap.replace(/\bbiens?\b/i, 'lots')) ?? undefined)),
+      image: h.photo ? `https://media2-js.nexity.fr/${h.photo}` : undefined,
+    });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,6 +412,12 @@ export const nexity: Source = {
     const slug = city.commune?.slug ?? city.slug;
     return `${BASE}/annonces-immobilieres/achat-vente/appartement/neuf/${slug}+${city.departement.toLowerCase()}`;
   },
-  parseListing: (html) => parseListing(html),
+  parseListing: (html) => {
+    const cards = parseListing(html);
+    if (cards.length) return cards;
+    // no rendered card: the results may only be in the Nuxt state
+    const script = findInlineScript(html, 'window.__NUXT__=') ?? findInlineScript(html, 'window.__NUXT__ =');
+    return script ? listingFromState(script) : [];
+  },
   parseDetail: (html, card) => parseDetail(html, card),
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nexity } from '../../../src/promoteurs/sources/nexity.ts';
+import { listingFromState, nexity } from '../../../src/promoteurs/sources/nexity.ts';
+import { findInlineScript } from '../../../src/promoteurs/parse/sandbox.ts';
 import { tryParse } from '../../../src/promoteurs/sources/index.ts';
 import { cityLookup } from '../../../src/promoteurs/rules/cities.ts';
 import { SourceParseError, type ProgrammeCard } from '../../../src/promoteurs/types.ts';
@@ -143,6 +144,24 @@ describe('nexity listing (hand-made fixture from the real card markup)', () => {
   it('builds the listing URL from city slug and department code', () => {
     expect(nexity.listingUrl(cityLookup('Bagneux', { departement: '92' })!)).toBe('https://www.nexity.fr/annonces-immobilieres/achat-vente/appartement/neuf/bagneux+92');
     expect(nexity.listingUrl(cityLookup('75007')!)).toBe('https://www.nexity.fr/annonces-immobilieres/achat-vente/appartement/neuf/paris+75');
+  });
+});
+
+describe('nexity listing from the Nuxt state (real Algolia hits of the 2024 capture)', () => {
+  it('reads the programme hits carried by the state', () => {
+    const cards = listingFromState(findInlineScript(html2024, 'window.__NUXT__=')!);
+    expect(cards.map((c) => c.idExterne)).toEqual(['0099__98132_02', '0099__98124', '0099__98132', '0099__98075']);
+    expect(cards[1]).toMatchObject({
+      name: 'Signal', ville: 'Bagneux', codePostal: '92220', prixMin: 433000, typesLots: ['T4'], nbLots: 4,
+      urlExterne: 'https://www.nexity.fr/neuf/0099__98124', image: 'https://media2-js.nexity.fr/3_0099_98124_PRG_PHOT_98124.jpg?v=345-13',
+    });
+    expect(cards[0]).toMatchObject({ name: 'Ovation Magellan Ilot 13', dateLivraison: '4e trim. 2027', typesLots: ['T2', 'T3', 'T4'] });
+  });
+
+  it('is the fallback of parseListing when the page renders no card', () => {
+    const script = findInlineScript(html2024, 'window.__NUXT__=')!;
+    const page = `<html><body><div id="__nuxt"><p>Chargement…</p></div><script>${script}</script></body></html>`;
+    expect(nexity.parseListing(page, {}).map((c) => c.idExterne)).toHaveLength(4);
   });
 });
 
