@@ -17,8 +17,9 @@ import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTempl
 import { listRuleSets } from './rules/index.ts';
 import { validateName } from './validate/index.ts';
 import { bindCore, settingsOf } from './pack/runtime.ts';
-import { ruleSetFor, type PackPayload } from './pack/job.ts';
-import { mergeMetadata, SOURCE_FORMATS } from './pack/pipeline.ts';
+import { defaultVolumeSize, ruleSetFor, type PackPayload } from './pack/job.ts';
+import { mergeMetadata, packRelease, PackError, SOURCE_FORMATS } from './pack/pipeline.ts';
+import { resolveTemplate } from './nfo/store.ts';
 
 const Type = z.enum(['EBOOK', 'DOCS', 'TV']);
 const Kind = z.enum(['nfo', 'diz']);
@@ -134,6 +135,47 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
     }
     const checks = validateName(name, ruleSet);
     return { name, warnings, ruleSet: ruleSet.id, ok: checks.every((c) => c.ok), checks };
+  });
+
+  // ---- plan: a dry run computed in the request (nothing written, no job): name, NFO, planned tree
+  app.post('/plan', {
+    config: { role: 'viewer' },
+    schema: {
+      tags: ['releases'], summary: 'dry-run a pack of an upload: the name, NFO/DIZ text, planned files and the name checks, without writing anything',
+      body: z.object({
+        upload: z.uuid(), type: Type, group: Group, ruleSet: z.string().max(40).optional(), name: z.string().trim().min(1).max(255).optional(),
+        metadata: MetadataEdits, naming: Naming, nfoTemplate: z.string().max(64).optional(), dizTemplate: z.string().max(64).optional(),
+        nfoBody: z.string().max(64_000).optional(), volumeMb: z.number().positive().max(10_000).optional(), notes: z.string().max(4000).optional(), sourceUrl: z.string().max(2000).optional(),
+      }),
+    },
+  }, async (req) => {
+    const b = req.body;
+    const ruleSet = await ruleSetFor(b.type, b.ruleSet).catch((e) => { throw badRequest((e as Error).message); });
+    const row = await ctx.db.withSchema('releases').selectFrom('uploads').selectAll().where('id', '=', b.upload).executeTakeFirst();
+    if (!row) throw notFound(`upload ${b.upload}`);
+    const extracted = row.metadata as ReleaseMetadata;
+    let nfo: string | undefined;
+    let diz: string | undefined;
+    try {
+      nfo = b.nfoBody ?? (await resolveTemplate(ctx.db, b.type, 'nfo', b.nfoTemplate))?.body;
+      diz = b.type === 'TV' ? undefined : (await resolveTemplate(ctx.db, b.type, 'diz', b.dizTemplate))?.body;
+    } catch (e) {
+      throw badRequest((e as Error).message);
+    }
+    if (!nfo) throw badRequest(`no NFO template for ${b.type}`);
+    try {
+      const r = await packRelease({
+        sourcePath: row.blob_key, sourceName: row.file_name, type: b.type, group: b.group, ruleSet, outDir: os.tmpdir(), name: b.name,
+        metadata: b.metadata as Partial<ReleaseMetadata>, extracted, naming: { ...(b.type === 'TV' ? { source: s.tvSource } : {}), ...b.naming },
+        templates: { nfo, diz }, encoding: s.nfoEncoding,
+        volumeSize: b.volumeMb ? Math.round(b.volumeMb * 1_000_000) : defaultVolumeSize(b.type, s, extracted.video?.resolution),
+        notes: b.notes, sourceUrl: b.sourceUrl, dryRun: true,
+      });
+      return { ...r, release: { name: r.release.name, files: r.release.files } };
+    } catch (e) {
+      if (e instanceof PackError || e instanceof TemplateError) throw new HttpError(422, e instanceof PackError ? e.code : 'template_invalid', e.message);
+      throw e;
+    }
   });
 
   // ---- pack jobs

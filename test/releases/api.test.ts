@@ -186,3 +186,18 @@ describe('inbox guard', () => {
     expect(r.status).toBe(403);
   });
 });
+
+describe('plan (dry run in the request)', () => {
+  it('returns the name, NFO text and planned tree without a job or a file written', async () => {
+    const up = await upload([{ name: 'plan.epub', data: epub }]);
+    const before = (await t.ctx.jobs.list({ module: 'releases' })).length;
+    const r = await t.request('POST', '/api/releases/plan', { token: t.tokens.viewer, body: { upload: up.body.uploads[0].id, type: 'EBOOK', group: 'ATL', nfoBody: 'NFO of {{ name }}' } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ ok: true, dryRun: true, release: { name: 'Stendhal.Le.Rouge.Et.Le.Noir.2015.FRENCH.RETAiL.ePUB.eBOOK-ATL', files: [{ name: 'atlslr.nfo' }, { name: 'atlslr1.zip' }] } });
+    expect(r.body.nfo.text).toBe('NFO of Stendhal.Le.Rouge.Et.Le.Noir.2015.FRENCH.RETAiL.ePUB.eBOOK-ATL');
+    expect((await t.ctx.jobs.list({ module: 'releases' })).length).toBe(before);
+    const tv = await t.request('POST', '/api/releases/plan', { token: t.tokens.viewer, body: { upload: up.body.uploads[0].id, type: 'TV', group: 'ATL' } });
+    expect(tv.status).toBe(422);
+    expect(tv.body.error.message).toMatch(/EPUB file cannot make a TV release/);
+  });
+});

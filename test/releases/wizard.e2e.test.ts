@@ -85,7 +85,7 @@ describe('Packer wizard', () => {
     await browser.screenshot(page, 'releases-wizard-template');
     await page.getByRole('button', { name: 'Suivant' }).click();
 
-    // summary: the planned tree comes from a dry-run pack
+    // summary: the planned tree comes from a dry run on the server (POST /api/releases/plan, no job)
     const tree = page.getByTestId('release-tree');
     await tree.waitFor({ timeout: 60_000 });
     expect(await tree.textContent()).toBe('Stendhal.Le.Rouge.Et.Le.Noir.2016.FRENCH.RETAiL.ePUB.eBOOK-ATL/\n├── atlslr.nfo\n└── atlslr1.zip');
@@ -103,7 +103,8 @@ describe('Packer wizard', () => {
     await browser.screenshot(page, 'releases-wizard-results');
 
     const jobs = await platform.ctx.jobs.list({ module: 'releases', kind: 'pack' });
-    const real = jobs.find((j) => !(j.payload as { dryRun?: boolean }).dryRun)!;
+    expect(jobs.length).toBe(1);
+    const real = jobs[0];
     expect(real.status).toBe('completed');
     expect((real.result as { release: { name: string } }).release.name).toBe('Stendhal.Le.Rouge.Et.Le.Noir.2016.FRENCH.RETAiL.ePUB.eBOOK-ATL');
     expect(browser.pageErrors).toEqual([]);

@@ -1,6 +1,6 @@
 // The Packer wizard: group → type → rule set → files (drag & drop) → metadata (editable, name
 // re-validated live) → NFO template with live preview → summary with the planned release tree
-// (a dry-run pack) → pack (live job progress) → results with the validation report and downloads.
+// (a dry run on the server) → pack (live job progress) → results with the validation report and downloads.
 import './i18n.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, ReactNode } from 'react';
@@ -255,9 +255,9 @@ export default function ReleasesPage() {
   }, [previewKey, step, nfoId]);
 
   // ---- pack (dry run for the summary, real run for pack)
-  const packBody = async (dryRun: boolean) => {
+  const packBody = async () => {
     let nfoTemplate = nfoId || undefined;
-    if (!dryRun && nfoEdited) {
+    if (nfoEdited) {
       const saved = await api.post<{ template: TemplateInfo }>('/api/releases/templates', { name: `${group} ${type} NFO ${new Date().toISOString().replace(/[:.]/g, '-')}`, type, kind: 'nfo', body: nfoBody });
       nfoTemplate = saved.template.id;
       setNfoId(saved.template.id);
@@ -266,7 +266,7 @@ export default function ReleasesPage() {
     return {
       source: { upload: upload!.id }, type, group, ruleSet, name: nameEdited ? name : undefined, metadata: metadataEdits,
       naming: type === 'TV' ? { source: naming.source || undefined } : { edition: naming.edition || undefined },
-      nfoTemplate: dryRun && nfoEdited ? undefined : nfoTemplate, dizTemplate: type === 'TV' ? undefined : dizId || undefined, notes: notes || undefined, dryRun,
+      nfoTemplate, dizTemplate: type === 'TV' ? undefined : dizId || undefined, notes: notes || undefined,
     };
   };
   useEffect(() => {
@@ -274,27 +274,19 @@ export default function ReleasesPage() {
     let stale = false;
     setPlan(undefined);
     setPlanError(undefined);
-    (async () => {
-      try {
-        const { job } = await api.post<{ job: JobRecord }>('/api/releases/jobs', await packBody(true));
-        for (;;) {
-          const { job: j } = await api.get<{ job: JobRecord }>(`/api/releases/jobs/${job.id}`);
-          if (stale) return;
-          if (j.status === 'completed') { setPlan(j.result as PackResult); return; }
-          if (j.status === 'failed' || j.status === 'cancelled') throw new ApiError(422, 'pack_failed', j.error ?? j.status);
-          await new Promise((r) => setTimeout(r, 400));
-        }
-      } catch (e) {
-        if (!stale) setPlanError(e);
-      }
-    })();
+    // a dry run computed by the server in the request: nothing written, no job
+    api.post<PackResult>('/api/releases/plan', {
+      upload: upload!.id, type, group, ruleSet, name: nameEdited ? name : undefined, metadata: metadataEdits,
+      naming: type === 'TV' ? { source: naming.source || undefined } : { edition: naming.edition || undefined },
+      nfoTemplate: nfoId || undefined, nfoBody: nfoEdited ? nfoBody : undefined, dizTemplate: type === 'TV' ? undefined : dizId || undefined, notes: notes || undefined,
+    }).then((r) => { if (!stale) setPlan(r); }).catch((e) => { if (!stale) setPlanError(e); });
     return () => { stale = true; };
   }, [step]);
 
   const startPack = async () => {
     setPackError(undefined);
     try {
-      const { job } = await api.post<{ job: JobRecord }>('/api/releases/jobs', await packBody(false));
+      const { job } = await api.post<{ job: JobRecord }>('/api/releases/jobs', await packBody());
       setJobId(job.id);
       setStep('pack');
     } catch (e) {
