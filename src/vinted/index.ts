@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AtelierModule } from '../core/module.ts';
 import { vintedRoutes } from './routes.ts';
 import { ingestHandler } from './catalog/ingest-job.ts';
+import { coreReady } from './catalog/runtime.ts';
 import { vintedCli } from './cli.ts';
 import { settings } from './settings.ts';
 
@@ -13,7 +14,7 @@ const vinted: AtelierModule = {
   routes: vintedRoutes,
   jobs: {
     ingest: {
-      handler: (job) => ingestHandler(job),
+      handler: async (job) => ingestHandler(job, await coreReady()),
       retryLimit: 2,
       retryDelaySeconds: 5,
       // a 500-photo HEIC batch on a small machine takes minutes, not hours

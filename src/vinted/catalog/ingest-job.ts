@@ -11,7 +11,7 @@ import type { JobContext } from '../../core/jobs/types.ts';
 import type { CoreContext } from '../../core/module.ts';
 import type { PipelineInput, PipelineOptions, PipelineResult, PipelineHooks } from '../vision/types.ts';
 import type { BlobStore } from '../../core/files.ts';
-import { core, settingsOf } from './runtime.ts';
+import { settingsOf } from './runtime.ts';
 import { createCatalog, saveResult, setCatalogStatus } from './store.ts';
 import { isImageCandidate } from './names.ts';
 
@@ -59,7 +59,7 @@ export function summaryCounters(r: { photos: unknown[]; clusters: unknown[]; dup
   return { scanned: total, total, clusters: r.clusters.length, duplicates: r.duplicates.length, errors: r.errors.length };
 }
 
-export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreContext = core()): Promise<unknown> {
+export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreContext): Promise<unknown> {
   const p = job.payload;
   const s = settingsOf(ctx);
   const tmp = path.join(os.tmpdir(), `atelier-vinted-${job.id}`);

@@ -1,0 +1,63 @@
+// A real server killed with SIGKILL in the middle of an ingest, then restarted: the job is picked up
+// again (attempt 2) and the catalog ends complete — nothing to upload again.
+import { afterAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createDatabase } from '../helpers/platform.ts';
+import { freePort, startServer, stop, type ServerProcess } from '../helpers/server-process.ts';
+import { fixtureFiles } from './helpers.ts';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atelier-vinted-crash-'));
+let server: ServerProcess | null = null;
+afterAll(async () => {
+  if (server) await stop(server, 'SIGKILL');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function login(url: string): Promise<string> {
+  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@vinted.test', password: 'vinted-admin-password' }) });
+  return ((await r.json()) as { access_token: string }).access_token;
+}
+
+describe('ingest survives a crash', () => {
+  it('SIGKILL mid-analysis → restart → the job completes with the whole catalog', async () => {
+    const dbUrl = await createDatabase();
+    const env: Record<string, string> = {
+      ATELIER_DATA_DIR: dataDir, PORT: String(await freePort()), ATELIER_SECRET_KEY: 'vinted-crash-key-0123456789abcdef',
+      ATELIER_ADMIN_EMAIL: 'admin@vinted.test', ATELIER_ADMIN_PASSWORD: 'vinted-admin-password', VISION_BACKEND: 'classic',
+      ...(dbUrl ? { DATABASE_URL: dbUrl } : {}),
+    };
+    server = await startServer(env, 120_000);
+    let token = await login(server.url);
+    const form = new FormData();
+    for (const f of fixtureFiles()) form.append('files', new Blob([new Uint8Array(f.data)]), f.name);
+    const up = await fetch(`${server.url}/api/vinted/bulk/ingest/photos`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    expect(up.status).toBe(202);
+    const { job_id: job } = (await up.json()) as { job_id: string };
+
+    // kill as soon as the analysis has started (before the catalog exists)
+    let status: { status: string; percent: number } = { status: 'queued', percent: 0 };
+    for (let i = 0; i < 600 && !(status.status === 'running' && status.percent > 1); i++) {
+      status = (await (await fetch(`${server.url}/api/vinted/bulk/status?job=${job}`, { headers: { authorization: `Bearer ${token}` } })).json()) as typeof status;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(status.status).toBe('running');
+    await stop(server, 'SIGKILL');
+
+    server = await startServer(env, 120_000);
+    token = await login(server.url);
+    let s: any;
+    for (let i = 0; i < 300; i++) {
+      s = await (await fetch(`${server.url}/api/vinted/bulk/status?job=${job}`, { headers: { authorization: `Bearer ${token}` } })).json();
+      if (['completed', 'failed', 'cancelled'].includes(s.status)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(s.status, JSON.stringify(s)).toBe('completed');
+    expect(s.progress).toEqual({ scanned: 13, total: 13, clusters: 4, duplicates: 1, errors: 0 });
+    const detail: any = await (await fetch(`${server.url}/api/jobs/${job}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(detail.job.attempts).toBeGreaterThanOrEqual(2);
+    await stop(server);
+    server = null;
+  }, 400_000);
+});
