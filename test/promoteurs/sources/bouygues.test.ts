@@ -20,6 +20,15 @@ describe('bouygues listing', () => {
     expect(cards.filter((c) => /Programme neuf|Éligible|Nouveauté/.test(c.name))).toEqual([]);
   });
 
+  it('a card with broken data-prgdata falls back to its title without the prefix; a card without id is skipped', () => {
+    const html = fixture('bouygues/listing-rhone-lyon.html')
+      .replace(/data-prgdata="[^"]*"/, 'data-prgdata="{not json"')
+      .replace('data-ucci="030-271B12"', 'data-ucci=""');
+    const c = bouygues.parseListing(html, {});
+    expect(c.map((x) => x.idExterne)).toEqual(['030-269K94', '030-280C07', '030-262A55']);
+    expect(c[0].name).toBe('Le Parc des Muses');
+  });
+
   it('reads location, price range, typologies and delivery as shown', () => {
     expect(cards[0]).toMatchObject({
       localisation: 'Lyon (69007)', codePostal: '69007', ville: 'Lyon', prixMin: 224900, prixMax: 639900,
