@@ -211,9 +211,10 @@ function lotFromState(l: NexityLot): Lot {
     numero: l.nb_lot != null ? String(l.nb_lot) : undefined,
     orientation: orientation(l),
     livraisonTexte: l.date_dispo_formatted ? stripTags(l.date_dispo_formatted) : undefined,
-    balcon: yes(l.balcon),
-    terrasse: yes(l.terrasse),
-    jardin: yes(l.jardin),
+    // outside spaces only when present, as in the 2022 tables
+    ...(yes(l.balcon) ? { balcon: true } : {}),
+    ...(yes(l.terrasse) ? { terrasse: true } : {}),
+    ...(yes(l.jardin) ? { jardin: true } : {}),
   };
   if (lot.pieces === undefined) delete lot.pieces;
   if (lot.numero === undefined) delete lot.numero;
