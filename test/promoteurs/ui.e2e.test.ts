@@ -28,13 +28,13 @@ beforeAll(async () => {
   page = await browser.newPage();
   const login = await page.request.post('/api/auth/login', { data: { email: 'operator@test.local', password: 'operator-password-123' } });
   expect(login.status()).toBe(200);
-}, 240_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   await platform?.close();
   for (const s of sites) await s.close();
-});
+}, 60_000);
 
 describe('promoteurs UI', () => {
   test('dry-run from the Runs page: live progress, then the preview with lots', async () => {

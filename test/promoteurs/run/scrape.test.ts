@@ -11,6 +11,10 @@ import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { createTestPlatform, type TestPlatform } from '../../helpers/platform.ts';
 import promoteurs from '../../../src/promoteurs/index.ts';
+import { runScrape, type ScrapePayload } from '../../../src/promoteurs/run/scrape.ts';
+import { readSettings } from '../../../src/promoteurs/settings.ts';
+import { getSource } from '../../../src/promoteurs/sources/index.ts';
+import type { JobContext } from '../../../src/core/jobs/types.ts';
 import { startFakeSite, FAKE_CITIES, type FakeSite } from '../../../src/promoteurs/fakes/sites.ts';
 import { startFakeEspoCrm, type FakeEspoCrm } from '../../../src/promoteurs/fakes/espocrm.ts';
 
@@ -62,7 +66,7 @@ beforeAll(async () => {
       PROMOTEURS_ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/alerts`,
     },
   });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await t?.close();
@@ -71,7 +75,7 @@ afterAll(async () => {
   await crm?.close();
   await new Promise<void>((ok) => smtp?.close(() => ok()));
   await new Promise<void>((ok) => hook?.close(() => ok()));
-});
+}, 60_000);
 
 describe('promoteurs scrape, end to end', () => {
   it('imports the zonage CSV', async () => {
@@ -209,5 +213,52 @@ describe('promoteurs scrape, end to end', () => {
   it('rejects an unknown source with 400 and a viewer cannot start a run', async () => {
     expect((await t.request('POST', '/api/promoteurs/runs', { token: t.tokens.operator, body: { promoteurs: 'nope' } })).status).toBe(400);
     expect((await t.request('POST', '/api/promoteurs/runs', { token: t.tokens.viewer, body: {} })).status).toBe(403);
+  });
+});
+
+// Resumable after a crash: a run interrupted in its second city is started again with its checkpoint
+// (attempt 2, as pg-boss does after a dead worker): the finished city's listing and every detail page
+// already stored are not fetched again, and the verdict still covers the whole run. (Same platform as
+// above, under its own source key so that the runs above are not disturbed.)
+describe('resume after a crash', () => {
+  function jobContext(id: string, attempt: number, store: { cp?: unknown }, signal: AbortSignal): JobContext<ScrapePayload> {
+    return {
+      id, attempt, signal, payload: { cities: 'lyon,bordeaux', skipImages: true },
+      progress: async () => {}, log: async () => {}, artifact: async () => ({}) as any,
+      checkpoint: { get: async () => store.cp as any, set: async (v) => { store.cp = JSON.parse(JSON.stringify(v)); } },
+      throwIfCancelled: () => { if (signal.aborted) throw new Error('cancelled'); },
+    };
+  }
+
+  it('does not refetch what the first attempt did', async () => {
+    const site = await startFakeSite({ kind: 'bouygues', cities: FAKE_CITIES.filter((c) => ['lyon', 'bordeaux'].includes(c.slug)), perCity: 3, seed: 5, latencyMs: 10 });
+    try {
+      const source = { ...getSource('bouygues')!, key: 'bouygues-resume' };
+      const settings = { ...readSettings(t.ctx.config), timeScale: 0.01, sourceUrls: { 'bouygues-resume': site.url } };
+      const id = '00000000-0000-4000-8000-000000000001';
+      const store: { cp?: unknown } = {};
+      const ac = new AbortController();
+      // "crash" once the 2nd city's first detail page has been served
+      const timer = setInterval(() => { if (site.count('detail') >= 4) ac.abort(new Error('worker died')); }, 2);
+      await expect(runScrape(t.ctx, jobContext(id, 1, store, ac.signal), { sources: [source], settings })).rejects.toThrow();
+      clearInterval(timer);
+      const first = site.requests.filter((r) => r.status < 400).map((r) => r.path);
+      const detailsBefore = site.count('detail');
+      expect(Object.keys((store.cp as any).sites['bouygues-resume'].cities)).toHaveLength(1);
+      site.reset();
+      const r = await runScrape(t.ctx, jobContext(id, 2, store, new AbortController().signal), { sources: [source], settings });
+      const second = site.requests.map((q) => q.path);
+      // the city done before the crash is not fetched again
+      const doneListing = first.find((p) => p.endsWith('/lyon') || p.endsWith('/bordeaux'))!;
+      expect(second).not.toContain(doneListing);
+      // detail pages stored before the crash are not fetched again: 6 programmes in all
+      expect(detailsBefore + site.count('detail')).toBe(6);
+      expect(r.sources[0]).toMatchObject({ complete: true, healthy: true });
+      expect(r.counters.found).toBe(6);
+      const n = await t.ctx.db.withSchema('promoteurs').selectFrom('programmes').where('source_api', '=', 'bouygues-resume').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      expect(Number(n!.n)).toBe(6);
+    } finally {
+      await site.close();
+    }
   });
 });
