@@ -15,7 +15,7 @@ import { localCopy, type IngestPayload } from './catalog/ingest-job.ts';
 import { buildPlan, type PlanOptions } from './listings/plan.ts';
 import { checkTemplate, TemplateError } from './listings/templates.ts';
 import { CONDITIONS } from './listings/conditions.ts';
-import { saveSession, checkSession, deleteSession, listAccounts } from './session/session.ts';
+import { saveSession, checkSession, deleteSession, listAccounts, activateAccount } from './session/session.ts';
 import os from 'node:os';
 import path from 'node:path';
 import fsp from 'node:fs/promises';
@@ -74,7 +74,7 @@ const AccountName = z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dot, da
 const SessionCheck = z.object({
   ok: z.boolean(), account: z.string(), present: z.boolean(), status: z.enum(['missing', 'valid', 'expired', 'unknown_expiry']),
   expires_at: z.string().nullable(), expiry_source: z.string().nullable(), has_user_agent: z.boolean(), cookie_names: z.array(z.string()),
-  updated_at: z.string().nullable(),
+  updated_at: z.string().nullable(), active: z.boolean(),
 });
 
 function editError(e: unknown): never {
@@ -90,6 +90,8 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
   const catalogOr404 = async (job: string): Promise<Catalog> => {
     const c = await loadCatalog(ctx.db, job);
     if (!c) throw notFound(`catalog of job ${job}`);
+    // version 0: the ingest job has not saved its result yet
+    if (c.version === 0) throw new HttpError(409, 'not_ready', `the photos of job ${job} are still being analysed: follow GET /api/vinted/bulk/status?job=${job}`);
     return c;
   };
 
@@ -122,6 +124,14 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     const inputs: NonNullable<IngestPayload['inputs']> = [];
     const preErrors: { file: string; reason: string }[] = [];
     let count = 0;
+    const seen = new Set<string>();
+    const unique = (name: string) => {
+      // two files of the same name (two folders flattened by the browser): keep both, told apart
+      let n = name;
+      for (let i = 2; seen.has(n); i++) n = name.replace(/(\.[^./]*)?$/, (ext) => ` (${i})${ext}`);
+      seen.add(n);
+      return n;
+    };
     try {
       for await (const part of req.parts({ limits: { files: set.maxFiles + 1, fileSize: set.maxFileBytes }, throwFileSizeLimit: false } as any)) {
         if (part.type !== 'file') continue;
@@ -130,7 +140,7 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
           part.file.resume();
           throw new HttpError(413, 'too_many_files', `too many photos: at most ${set.maxFiles} per ingest (BULK_MAX_FILES); split the batch`);
         }
-        const name = cleanUploadName(part.filename, `photo-${count}`);
+        const name = unique(cleanUploadName(part.filename, `photo-${count}`));
         const key = `${prefix}${String(count).padStart(4, '0')}`;
         const info = await ctx.files.put(key, part.file);
         if (part.file.truncated) {
@@ -375,6 +385,14 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
   }, async (req) => {
     await deleteSession(ctx, req.query.account ?? 'default');
     return { ok: true };
+  });
+
+  app.post('/auth/accounts/:account/activate', {
+    config: { role: 'operator' },
+    schema: { tags: ['vinted'], summary: 'make this Vinted account the active one (one at a time)', params: z.object({ account: AccountName }), response: { 200: SessionCheck } },
+  }, async (req) => {
+    if (!(await activateAccount(ctx, req.params.account))) throw notFound(`Vinted account ${req.params.account}`);
+    return { ok: true, ...(await checkSession(ctx, req.params.account)) };
   });
 
   app.get('/auth/accounts', {

@@ -226,6 +226,16 @@ describe('bad inputs', () => {
     expect(json.status).toBe(400);
   });
 
+  it('two files of the same name are both kept, told apart', async () => {
+    const [a, b] = fixtureFiles();
+    const r = await upload([{ name: 'IMG_0001.jpg', data: a.data }, { name: 'IMG_0001.jpg', data: b.data }]);
+    // the catalog is not there before the analysis ends: a clear 409, not an empty plan
+    const early = await t.request('POST', '/api/vinted/bulk/listings/plan', { token: op, body: { job: r.body.job_id } });
+    if (early.status !== 200) expect(early.body.error.code).toBe('not_ready');
+    const s = await finished(r.body.job_id);
+    expect(s.clusters.flatMap((c: any) => c.photos)).toEqual(['IMG_0001 (2).jpg', 'IMG_0001.jpg']);
+  }, 60_000);
+
   it('roles and unknown jobs', async () => {
     expect((await upload(fixtureFiles().slice(0, 1), viewer)).status).toBe(403);
     expect((await t.request('GET', '/api/vinted/bulk/status?job=00000000-0000-4000-8000-000000000000', { token: viewer })).status).toBe(404);
@@ -269,6 +279,14 @@ describe('Vinted session', () => {
     // and the database holds no copy of it outside the (encrypted) vault
     const rows = await t.ctx.db.withSchema('vinted').selectFrom('accounts').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain('PLANTED');
+
+    // one active account at a time
+    expect(check.body.active).toBe(true);
+    expect(old.body.active).toBe(false);
+    expect((await call('POST', '/api/vinted/auth/accounts/second/activate')).body.active).toBe(true);
+    const accounts = (await call('GET', '/api/vinted/auth/accounts', undefined, viewer)).body.accounts;
+    expect(accounts.map((a: any) => [a.account, a.active])).toEqual([['default', false], ['second', true]]);
+    expect((await call('POST', '/api/vinted/auth/accounts/nobody/activate')).status).toBe(404);
 
     expect((await call('DELETE', '/api/vinted/auth/session?account=second')).body.ok).toBe(true);
     expect((await call('GET', '/api/vinted/auth/check?account=second', undefined, viewer)).body.status).toBe('missing');

@@ -25,11 +25,11 @@ export async function saveSession(ctx: CoreContext, account: string, cookie: str
 
 type Check = {
   account: string; present: boolean; status: 'missing' | 'valid' | 'expired' | 'unknown_expiry'; expires_at: string | null;
-  expiry_source: string | null; has_user_agent: boolean; cookie_names: string[]; updated_at: string | null;
+  expiry_source: string | null; has_user_agent: boolean; cookie_names: string[]; updated_at: string | null; active: boolean;
 };
 
 function toCheck(account: string, present: boolean, row: any, now = Date.now()): Check {
-  if (!present || !row) return { account, present: false, status: 'missing', expires_at: null, expiry_source: null, has_user_agent: false, cookie_names: [], updated_at: null };
+  if (!present || !row) return { account, present: false, status: 'missing', expires_at: null, expiry_source: null, has_user_agent: false, cookie_names: [], updated_at: null, active: false };
   const exp = row.expires_at ? new Date(row.expires_at) : null;
   return {
     account, present: true,
@@ -39,6 +39,7 @@ function toCheck(account: string, present: boolean, row: any, now = Date.now()):
     has_user_agent: !!row.has_user_agent,
     cookie_names: typeof row.cookie_names === 'string' ? JSON.parse(row.cookie_names) : row.cookie_names ?? [],
     updated_at: row.updated_at ? new Date(row.updated_at).toISOString() : null,
+    active: !!row.active,
   };
 }
 
@@ -47,6 +48,17 @@ export async function checkSession(ctx: CoreContext, account: string): Promise<C
   const present = await ctx.vault.has(vaultName(account));
   const row = await ctx.db.withSchema('vinted').selectFrom('accounts').selectAll().where('name', '=', account).executeTakeFirst();
   return toCheck(account, present, row);
+}
+
+/** One active account at a time: the one actions use when none is named. */
+export async function activateAccount(ctx: CoreContext, account: string): Promise<boolean> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await tx.withSchema('vinted').selectFrom('accounts').select('name').where('name', '=', account).executeTakeFirst();
+    if (!row) return false;
+    await tx.withSchema('vinted').updateTable('accounts').set({ active: false }).where('active', '=', true).execute();
+    await tx.withSchema('vinted').updateTable('accounts').set({ active: true }).where('name', '=', account).execute();
+    return true;
+  });
 }
 
 export async function deleteSession(ctx: CoreContext, account: string): Promise<void> {
