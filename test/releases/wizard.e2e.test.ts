@@ -100,7 +100,15 @@ describe('Packer wizard', () => {
     const saved = path.join(platform.dataDir, 'dl.zip');
     await dl.saveAs(saved);
     expect((await fs.readFile(saved)).subarray(0, 2).toString()).toBe('PK');
+    // the recent packs list shows it, and reopens its results
+    const recent = page.getByTestId('recent-packs');
+    await expect.poll(() => recent.textContent()).toContain('Stendhal.Le.Rouge.Et.Le.Noir.2016.FRENCH.RETAiL.ePUB.eBOOK-ATL');
+    expect(await recent.textContent()).toContain('valide');
     await browser.screenshot(page, 'releases-wizard-results');
+    await page.getByRole('button', { name: 'Nouvelle release' }).click();
+    await page.getByTestId('dropzone').waitFor();
+    await recent.getByRole('button', { name: 'Voir' }).first().click();
+    await page.getByText('Release valide : toutes les règles de ebook-2024 sont respectées.').waitFor();
 
     const jobs = await platform.ctx.jobs.list({ module: 'releases', kind: 'pack' });
     expect(jobs.length).toBe(1);

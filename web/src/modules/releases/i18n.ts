@@ -28,6 +28,8 @@ registerStrings('releases', {
     'results.files': 'Fichiers de la release', 'results.download': 'Télécharger', 'results.checks': 'Règles vérifiées', 'results.failed': 'Le packaging a échoué : {error}',
     'counter.bytes': 'octets archivés', 'counter.total': 'octets au total', 'counter.seconds': 'secondes',
     'kind.pack': 'Packaging de release', 'kind.cleanup': 'Nettoyage des releases',
+    recent: 'Packs récents', 'recent.valid': 'valide', 'recent.invalid': 'refusée', 'recent.open': 'Voir',
+    'status.queued': 'en attente', 'status.running': 'en cours', 'status.retrying': 'nouvel essai', 'status.failed': 'échec', 'status.cancelled': 'annulé', 'status.completed': 'terminé',
   },
   en: {
     title: 'Packer',
@@ -55,5 +57,7 @@ registerStrings('releases', {
     'results.files': 'Release files', 'results.download': 'Download', 'results.checks': 'Rules checked', 'results.failed': 'Packing failed: {error}',
     'counter.bytes': 'bytes archived', 'counter.total': 'total bytes', 'counter.seconds': 'seconds',
     'kind.pack': 'Release packing', 'kind.cleanup': 'Release cleanup',
+    recent: 'Recent packs', 'recent.valid': 'valid', 'recent.invalid': 'refused', 'recent.open': 'Open',
+    'status.queued': 'queued', 'status.running': 'running', 'status.retrying': 'retrying', 'status.failed': 'failed', 'status.cancelled': 'cancelled', 'status.completed': 'done',
   },
 });

@@ -132,6 +132,34 @@ function Nfo({ text, testId }: { text: string; testId: string }) {
   );
 }
 
+
+interface PackRow extends JobRecord { pack: { name: string | null; ok: boolean | null; purged_at: string | null } | null }
+
+function RecentPacks({ onOpen, refreshKey }: { onOpen: (job: JobRecord) => void; refreshKey: number }) {
+  const { t } = useI18n();
+  const list = useApi<{ jobs: PackRow[] }>(`/api/releases/jobs?limit=10&r=${refreshKey}`);
+  const jobs = (list.data?.jobs ?? []).filter((j) => !(j.payload as { dryRun?: boolean } | undefined)?.dryRun);
+  if (!jobs.length) return null;
+  return (
+    <Card title={t('releases.recent')} className="mt-8">
+      <ul className="divide-y divide-slate-100 text-sm" data-testid="recent-packs">
+        {jobs.map((j) => (
+          <li key={j.id} className="flex flex-wrap items-center justify-between gap-3 py-2">
+            <span className="min-w-0 font-mono text-xs break-all text-slate-800">{j.pack?.name ?? j.title}</span>
+            <span className="flex items-center gap-3">
+              <span className={cx('text-xs font-medium', j.pack?.ok ? 'text-emerald-700' : j.pack?.ok === false || j.status === 'failed' ? 'text-red-700' : 'text-slate-500')}>
+                {j.status !== 'completed' ? t(`releases.status.${j.status}`) : j.pack?.ok ? t('releases.recent.valid') : t('releases.recent.invalid')}
+              </span>
+              <span className="text-xs text-slate-500 tabular-nums">{new Date(j.created_at).toLocaleString()}</span>
+              {j.status === 'completed' || j.status === 'failed' ? <Button size="sm" variant="secondary" onClick={() => onOpen(j)}>{t('releases.recent.open')}</Button> : null}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
 export default function ReleasesPage() {
   const { t } = useI18n();
   const [step, setStep] = useState<Step>('group');
@@ -164,6 +192,7 @@ export default function ReleasesPage() {
   const [artifacts, setArtifacts] = useState<ArtifactInfo[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
+  const [recentKey, setRecentKey] = useState(0);
 
   const rules = useApi<{ rulesets: RuleSetInfo[] }>('/api/releases/rulesets');
   const templates = useApi<{ templates: TemplateInfo[] }>(`/api/releases/templates?type=${type}`);
@@ -301,6 +330,7 @@ export default function ReleasesPage() {
       setArtifacts(r.artifacts);
     }
     setStep('results');
+    setRecentKey((k) => k + 1);
   }, []);
 
   const restart = () => {
@@ -540,6 +570,8 @@ export default function ReleasesPage() {
           )}
         </Card>
       )}
+
+      {step !== 'pack' && <RecentPacks refreshKey={recentKey} onOpen={(j) => void onFinished(j)} />}
     </div>
   );
 }
