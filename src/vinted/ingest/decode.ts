@@ -114,13 +114,19 @@ export async function decodePhoto(buf: Buffer, name: string, opts: DecodeOptions
       .raw()
       .toBuffer({ resolveWithObject: true });
     const rawOpts = { raw: { width: base.info.width, height: base.info.height, channels: base.info.channels } };
-    const from = (): Sharp => sharp(base.data, rawOpts);
     const edge = (e: number) => ({ width: e, height: e, fit: 'inside' as const, withoutEnlargement: true });
-    // sharp writes no metadata unless asked (withMetadata), so EXIF/GPS never reach the stored copies
-    const [listing, work, thumb, analysis, grey] = await Promise.all([
-      from().jpeg({ quality: 85 }).toBuffer(),
-      from().resize(edge(WORK_EDGE)).jpeg({ quality: 82 }).toBuffer(),
-      from().resize(edge(THUMB_EDGE)).jpeg({ quality: 78 }).toBuffer(),
+    // Huffman optimisation (optimiseCoding) doubles JPEG encoding time for ~5 % smaller files: off.
+    // sharp writes no metadata unless asked (withMetadata), so EXIF/GPS never reach the stored copies.
+    const [listing, workRaw] = await Promise.all([
+      sharp(base.data, rawOpts).jpeg({ quality: 85, optimiseCoding: false }).toBuffer(),
+      sharp(base.data, rawOpts).resize(edge(WORK_EDGE)).raw().toBuffer({ resolveWithObject: true }),
+    ]);
+    // the small copies come from the working raster: resampling 512 px instead of 1600 px
+    const workOpts = { raw: { width: workRaw.info.width, height: workRaw.info.height, channels: workRaw.info.channels } };
+    const from = (): Sharp => sharp(workRaw.data, workOpts);
+    const [work, thumb, analysis, grey] = await Promise.all([
+      from().jpeg({ quality: 82, optimiseCoding: false }).toBuffer(),
+      from().resize(edge(THUMB_EDGE)).jpeg({ quality: 78, optimiseCoding: false }).toBuffer(),
       from().resize(edge(ANALYSIS_EDGE)).removeAlpha().raw().toBuffer({ resolveWithObject: true }),
       from().resize(edge(256)).greyscale().raw().toBuffer({ resolveWithObject: true }),
     ]);
