@@ -10,7 +10,7 @@ import { packRelease, PackError } from '../../src/releases/pack/pipeline.ts';
 import { loadRuleSet } from '../../src/releases/rules/index.ts';
 import { validateRelease } from '../../src/releases/validate/index.ts';
 import { defaultTemplate, decodeNfo } from '../../src/releases/nfo/index.ts';
-import { FIXTURES, writeDocx, writeEpub, writePdf } from './samples.ts';
+import { FIXTURES, writeCbz, writeDocx, writeEpub, writeMobi, writeOdt, writePdf, writeRtf, writeTxt } from './samples.ts';
 import { officialUnrar } from './archive/tools.ts';
 
 let dir: string;
@@ -73,6 +73,22 @@ describe('pack pipeline', () => {
     const b = await packRelease({ sourcePath: pdf, type: 'DOCS', group: 'ATL', ruleSet: rs, outDir: path.join(dir, 'docs'), templates: tpl('DOCS'), volumeSize: 5_000_000 });
     expect(b.ok).toBe(true);
     expect(b.release.name).toBe('Jane.Doe.Annual.Report.2021.RETAiL.DOCS-ATL');
+  });
+
+  it('every other source format makes a valid release of its type', async () => {
+    const cases: [string, 'EBOOK' | 'DOCS', () => Promise<string>, string][] = [
+      ['mobi', 'EBOOK', () => writeMobi(path.join(dir, 'm.mobi'), { title: 'The Hobbit', author: 'Tolkien, J. R. R.', date: '2012-09-21', language: 'en' }), 'J.R.R.Tolkien.The.Hobbit.2012.RETAiL.MOBI.eBOOK-ATL'],
+      ['azw3', 'EBOOK', () => writeMobi(path.join(dir, 'k.azw3'), { title: 'Vol de nuit', author: 'Antoine de Saint-Exupéry', date: '2019', language: 'fr', kf8: true }), 'Antoine.De.Saint.Exupery.Vol.De.Nuit.2019.FRENCH.RETAiL.AZW3.eBOOK-ATL'],
+      ['cbz', 'EBOOK', () => writeCbz(path.join(dir, 'c.cbz'), { pages: 3, comicInfo: '<ComicInfo><Series>Blake et Mortimer</Series><Number>1</Number><Writer>Edgar P. Jacobs</Writer><Year>2010</Year><LanguageISO>fr</LanguageISO></ComicInfo>' }), 'Edgar.P.Jacobs.Blake.Et.Mortimer.1.2010.FRENCH.RETAiL.CBZ.eBOOK-ATL'],
+      ['odt', 'DOCS', () => writeOdt(path.join(dir, 'o.odt'), { title: 'Rapport annuel', author: 'Jean Dupont', pages: 7 }), 'Jean.Dupont.Rapport.Annuel.2022.FRENCH.RETAiL.ODT.DOCS-ATL'],
+      ['rtf', 'DOCS', () => writeRtf(path.join(dir, 'r.rtf'), { title: 'Notes de cours', author: 'Émile Zola', publisher: 'Charpentier', pages: 5, date: '2020-03-02' }), 'Charpentier.Notes.De.Cours.2020.FRENCH.RETAiL.RTF.DOCS-ATL'],
+      ['txt', 'DOCS', () => writeTxt(path.join(dir, 't.txt'), 'Title: Plain Notes\nAuthor: Ann Writer\nRelease Date: 2018\n\nHello.\n', 'utf-8'), 'Ann.Writer.Plain.Notes.2018.RETAiL.TXT.DOCS-ATL'],
+    ];
+    for (const [label, type, make, expected] of cases) {
+      const r = await packRelease({ sourcePath: await make(), type, group: 'ATL', ruleSet: await loadRuleSet(type), outDir: path.join(dir, `fmt-${label}`), templates: tpl(type), volumeSize: 5_000_000 });
+      expect(r.release.name, label).toBe(expected);
+      expect(r.validation.checks.filter((c) => !c.ok), label).toEqual([]);
+    }
   });
 
   it('TV from an MKV: RAR4 volumes + SFV + NFO; cksfv passes, unar, unrar-free and RARLAB unrar (WASM) extract it byte for byte', async () => {
