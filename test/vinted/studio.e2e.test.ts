@@ -122,4 +122,16 @@ describe('Studio', () => {
     await browser.screenshot(page, 'vinted-studio-plan');
     expect(browser.pageErrors).toEqual([]);
   }, 120_000);
+
+  test('the Studio speaks English too', async () => {
+    await page.getByRole('banner').getByRole('group', { name: 'Langue' }).getByRole('button', { name: 'en' }).click();
+    await page.getByRole('heading', { name: 'Vinted Studio' }).waitFor();
+    await page.getByRole('button', { name: 'Update the listings' }).waitFor();
+    await expect.poll(() => page.getByTestId('plan-summary').textContent()).toBe('4 / 4 listings ready');
+    await page.getByRole('button', { name: 'New batch' }).click();
+    await page.getByText('Drop photos, a folder or a ZIP here').waitFor();
+    await page.getByRole('heading', { name: 'Recent batches' }).waitFor();
+    await browser.screenshot(page, 'vinted-studio-home-en');
+    expect(browser.pageErrors).toEqual([]);
+  }, 60_000);
 });
