@@ -128,7 +128,9 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
         console.log(`  ${r.dryRun ? 'would write' : 'written to'} ${r.release.dir}`);
         for (const f of r.release.files) console.log(`    ${f.name}${r.dryRun ? '' : `  ${f.size} bytes`}`);
         for (const w of out.warnings) console.log(`  warning: ${w}`);
-        console.log(`  validation (${r.validation.ruleSet}): ${r.validation.ok ? 'PASSED' : 'FAILED'}`);
+        console.log(r.dryRun
+          ? `  name checks (${r.validation.ruleSet}): ${r.validation.ok ? 'PASSED' : 'FAILED'} — the full validation runs when the release is written`
+          : `  validation (${r.validation.ruleSet}): ${r.validation.ok ? 'PASSED' : 'FAILED'}`);
         printChecks(r.validation.checks);
       }
       if (!r.ok) process.exitCode = EXIT.failed;

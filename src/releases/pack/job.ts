@@ -138,7 +138,9 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
     }).where('job_id', '=', job.id).execute();
     await job.checkpoint.set({ result });
     await job.progress(100, { bytes: r.metadata.size, total: r.metadata.size, seconds: Math.round((Date.now() - started) / 1000) });
-    await job.log(r.ok ? 'info' : 'error', `${r.release.name}: ${r.ok ? 'valid' : 'INVALID'} — ${r.release.files.length} file(s)${store ? ' stored as artefacts' : ''}`);
+    await job.log(r.ok ? 'info' : 'error', p.dryRun
+      ? `${r.release.name}: dry run, ${r.release.files.length} file(s) planned, name ${r.ok ? 'accepted' : 'REFUSED'}`
+      : `${r.release.name}: ${r.ok ? 'valid' : 'INVALID'} — ${r.release.files.length} file(s)${store ? ' stored as artefacts' : ''}`);
     return result;
   } catch (e) {
     if (e instanceof PackError || (e as Error).name === 'MetadataError') {
