@@ -1,8 +1,8 @@
 // Builds the web app (web/dist) when it is missing or older than its sources, so that
 // `npm install && npm start` serves the UI on a fresh clone (run by `prestart`; the e2e test uses it too).
 //
-// The build goes to a temporary folder that then replaces web/dist in two renames, so a server that
-// is reading web/dist never sees a half-written app, and a lock folder keeps two builds from racing.
+// The build goes to a temporary folder and is then put in place so that a server reading web/dist
+// never sees a half-written app (see install()); a lock folder keeps two builds from racing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,37 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Puts a new build in place over an existing web/dist without a moment where pages break: the new
+ * hashed assets are added next to the old ones (a page loaded just before can still fetch its lazy
+ * chunks), then index.html is swapped in one rename, then assets of older builds that are no longer
+ * referenced are removed once they are 10 minutes old.
+ */
+function install(tmp: string): void {
+  const fresh = new Set<string>();
+  const copy = (from: string, rel: string) => {
+    for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (e.isDirectory()) {
+        fs.mkdirSync(path.join(dist, r), { recursive: true });
+        copy(path.join(from, e.name), r);
+      } else if (r !== 'index.html' && r !== '.build-stamp.json') {
+        fs.copyFileSync(path.join(from, e.name), path.join(dist, r));
+        fresh.add(r);
+      }
+    }
+  };
+  copy(tmp, '');
+  fs.renameSync(path.join(tmp, 'index.html'), path.join(dist, 'index.html'));
+  fs.renameSync(path.join(tmp, '.build-stamp.json'), stampFile);
+  const assets = path.join(dist, 'assets');
+  if (!fs.existsSync(assets)) return;
+  for (const name of fs.readdirSync(assets)) {
+    const f = path.join(assets, name);
+    if (!fresh.has(path.join('assets', name)) && Date.now() - fs.statSync(f).mtimeMs > 600_000) fs.rmSync(f, { force: true });
+  }
+}
+
 export interface EnsureResult {
   built: boolean;
   reason: string | null;
@@ -99,7 +130,6 @@ export async function ensureWeb(o: { force?: boolean; quiet?: boolean } = {}): P
     if (!o.quiet) console.error(`[atelier] building the web app (${reason})…`);
     const sources = newestSource();
     const tmp = path.join(web, `.dist-tmp-${process.pid}`);
-    const old = path.join(web, `.dist-old-${process.pid}`);
     fs.rmSync(tmp, { recursive: true, force: true });
     try {
       await vite.build({
@@ -108,11 +138,14 @@ export async function ensureWeb(o: { force?: boolean; quiet?: boolean } = {}): P
         build: { outDir: tmp, emptyOutDir: true },
       });
       fs.writeFileSync(path.join(tmp, '.build-stamp.json'), JSON.stringify(sources));
-      if (fs.existsSync(dist)) fs.renameSync(dist, old);
-      fs.renameSync(tmp, dist);
+      if (!fs.existsSync(path.join(dist, 'index.html'))) {
+        fs.rmSync(dist, { recursive: true, force: true });
+        fs.renameSync(tmp, dist);
+      } else {
+        install(tmp);
+      }
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
-      fs.rmSync(old, { recursive: true, force: true });
     }
     const ms = Date.now() - t0;
     if (!o.quiet) console.error(`[atelier] web app built in ${(ms / 1000).toFixed(1)} s → web/dist`);

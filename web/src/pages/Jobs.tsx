@@ -176,7 +176,7 @@ export default function JobsPage() {
                     }}
                     className="cursor-pointer hover:bg-slate-50"
                   >
-                    <td className="max-w-xs px-4 py-3">
+                    <td className="max-w-xs px-4 py-3 lg:max-w-sm">
                       <Link to={`/jobs/${job.id}`} className="block truncate font-medium text-slate-900 hover:text-indigo-700">
                         {jobTitle(t, job)}
                       </Link>
@@ -184,6 +184,11 @@ export default function JobsPage() {
                         {moduleName(job.module)} · {kindLabel(t, job)}
                         {job.attempts > 1 && ` · ${t('jobs.attempt', { n: job.attempts })}`}
                       </p>
+                      {job.status === 'failed' && job.error && (
+                        <p className="mt-0.5 truncate text-xs text-red-700" title={job.error}>
+                          {job.error}
+                        </p>
+                      )}
                     </td>
                     <td className="px-4 py-3">
                       <div className="flex items-center gap-2">
@@ -193,9 +198,8 @@ export default function JobsPage() {
                         )}
                       </div>
                     </td>
-                    <td className="px-4 py-3">
+                    <td className="w-64 min-w-48 px-4 py-3">
                       <ProgressBar value={job.progress} status={job.status} label={jobTitle(t, job)} />
-                      {job.status === 'failed' && job.error && <p className="mt-1 truncate text-xs text-red-700" title={job.error}>{job.error}</p>}
                     </td>
                     <td className="hidden px-4 py-3 whitespace-nowrap text-slate-600 lg:table-cell">{formatDate(job.created_at)}</td>
                     <td className="hidden px-4 py-3 whitespace-nowrap text-slate-600 md:table-cell">
