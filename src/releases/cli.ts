@@ -36,11 +36,12 @@ function groupOf(v: string | undefined): string {
 interface PackOpts {
   type?: string; group?: string; out?: string; name?: string; dryRun?: boolean; ruleSet?: string; volumeMb?: string;
   edition?: string; source?: string; tag?: string[]; language?: string; nfoTemplate?: string; dizTemplate?: string; force?: boolean;
-  sourceUrl?: string; notes?: string;
+  sourceUrl?: string; notes?: string; sample?: boolean; proof?: string[];
 }
 
 function payloadOf(file: string, o: PackOpts, type: ReleaseType, group: string, outDir: string): PackPayload {
   if (o.edition && !['RETAiL', 'SCAN', 'HYBRiD'].includes(o.edition)) usage('--edition must be RETAiL, SCAN or HYBRiD');
+  if ((o.sample || o.proof) && type !== 'TV') usage('--sample and --proof are for TV releases');
   const volumeMb = o.volumeMb !== undefined ? Number(o.volumeMb) : undefined;
   if (volumeMb !== undefined && !(volumeMb > 0)) usage('--volume-mb must be a positive number');
   return {
@@ -48,6 +49,7 @@ function payloadOf(file: string, o: PackOpts, type: ReleaseType, group: string, 
     naming: { edition: o.edition as 'RETAiL' | undefined, source: o.source, tags: o.tag, language: o.language },
     nfoTemplate: o.nfoTemplate, dizTemplate: o.dizTemplate, volumeMb, dryRun: !!o.dryRun, force: !!o.force,
     sourceUrl: o.sourceUrl, notes: o.notes, outDir, storeArtifacts: false, local: true,
+    sample: !!o.sample, proof: o.proof?.map((f) => path.resolve(f)),
   };
 }
 
@@ -106,7 +108,9 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
     .option('--diz-template <id>', 'DIZ template id')
     .option('--source-url <url>', 'source URL printed in the NFO')
     .option('--notes <text>', 'notes printed in the NFO')
-    .option('--force', 'replace an existing release directory of the same name');
+    .option('--force', 'replace an existing release directory of the same name')
+    .option('--sample', 'TV: cut a 60 s sample from the middle into Sample/ (needs ffmpeg)')
+    .option('--proof <image...>', 'TV: proof images copied into Proof/');
 
   packOptions(group.command('pack'))
     .description('pack one source file into a release directory and validate it')

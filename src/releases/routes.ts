@@ -188,6 +188,7 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
         type: Type, group: Group, ruleSet: z.string().max(40).optional(), name: z.string().trim().min(1).max(255).optional(),
         metadata: MetadataEdits, naming: Naming, nfoTemplate: z.string().max(64).optional(), dizTemplate: z.string().max(64).optional(),
         volumeMb: z.number().positive().max(10_000).optional(), sourceUrl: z.url().max(2000).optional(), notes: z.string().max(4000).optional(), dryRun: z.boolean().optional(),
+        sample: z.boolean().optional(),
       }),
     },
   }, async (req, reply) => {
@@ -213,7 +214,7 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
     const payload: PackPayload = {
       source: { upload: b.source.upload, path: b.source.path, name: sourceName }, type: b.type, group: b.group, ruleSet: b.ruleSet, name: b.name,
       metadata: b.metadata as Partial<ReleaseMetadata>, naming: b.naming, nfoTemplate: b.nfoTemplate, dizTemplate: b.dizTemplate,
-      volumeMb: b.volumeMb, sourceUrl: b.sourceUrl, notes: b.notes, dryRun: b.dryRun,
+      volumeMb: b.volumeMb, sourceUrl: b.sourceUrl, notes: b.notes, dryRun: b.dryRun, sample: b.type === 'TV' ? b.sample : undefined,
     };
     const job = await ctx.jobs.enqueue('releases.pack', payload as unknown as Record<string, unknown>, { title: `${b.type} ${b.group}: ${sourceName}`, createdBy: req.user!.id });
     return reply.code(202).send({ job });

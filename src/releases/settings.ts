@@ -13,6 +13,7 @@ export const settings = [
   { env: 'RELEASES_TV_SOURCE', default: 'WEB', meaning: 'default TV source tag in names (WEB, HDTV, BluRay, WEBRip …)' },
   { env: 'RELEASES_RETENTION_DAYS', default: '7', meaning: 'release files of older packs (blob store) and older uploads are deleted after this many days; the records and validation reports stay' },
   { env: 'RELEASES_CLEANUP_CRON', default: '40 3 * * *', meaning: 'when the retention cleanup runs (cron, UTC)' },
+  { env: 'FFMPEG_BINARY', default: 'ffmpeg', meaning: 'ffmpeg used to cut the TV Sample/ (`--sample`, `"sample": true`); only needed for samples' },
   { env: 'RAR_BINARY', default: '(unset)', meaning: 'path of the real (non-free) `rar` binary; when set, TV volumes are written by it instead of the built-in RAR4 store writer' },
   { env: 'RELEASES_MAX_UPLOAD_MB', default: '2048', meaning: 'largest source file accepted by POST /api/releases/uploads (413 above)' },
 ] as const satisfies readonly ReleasesSetting[];

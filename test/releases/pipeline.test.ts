@@ -10,7 +10,8 @@ import { packRelease, PackError } from '../../src/releases/pack/pipeline.ts';
 import { loadRuleSet } from '../../src/releases/rules/index.ts';
 import { validateRelease } from '../../src/releases/validate/index.ts';
 import { defaultTemplate, decodeNfo } from '../../src/releases/nfo/index.ts';
-import { FIXTURES, writeCbz, writeDocx, writeEpub, writeMobi, writeOdt, writePdf, writeRtf, writeTxt } from './samples.ts';
+import { extractMetadata } from '../../src/releases/metadata/index.ts';
+import { FIXTURES, PNG_1x1, writeCbz, writeDocx, writeEpub, writeMobi, writeOdt, writePdf, writeRtf, writeTxt } from './samples.ts';
 import { officialUnrar } from './archive/tools.ts';
 
 let dir: string;
@@ -126,6 +127,21 @@ describe('pack pipeline', () => {
     const ok = await packRelease({ sourcePath: src, type: 'TV', group: 'ATL', ruleSet: await loadRuleSet('TV'), outDir: path.join(dir, 'tv-ok'), templates: tpl('TV'), volumeSize: 50_000_000 });
     expect(ok.validation.checks.filter((c) => !c.ok)).toEqual([]);
     expect(run('cksfv', ['-f', `${base}.sfv`], ok.release.dir).code).toBe(0);
+  });
+
+  it.skipIf(spawnSync('sh', ['-c', 'command -v ffmpeg']).status !== 0)('TV with --sample and --proof: Sample/ (cut with ffmpeg, not archived) and Proof/ pass the rules', async () => {
+    const proof = path.join(dir, 'proof.png');
+    await fs.writeFile(proof, PNG_1x1);
+    const logs: string[] = [];
+    const r = await packRelease({ sourcePath: path.join(FIXTURES, 'Sample.Show.S01E02.Pilot.Episode.mkv'), type: 'TV', group: 'ATL', ruleSet: await loadRuleSet('TV'), outDir: path.join(dir, 'tv-sample'), templates: tpl('TV'), volumeSize: 50_000_000, sample: true, proof: [proof] },
+      { log: (_l, m) => { logs.push(m); } });
+    const base = 'sample.show.s01e02.pilot.episode.multi.720p.web.h264-atl';
+    expect(r.release.files.map((f) => f.name)).toEqual(expect.arrayContaining([`Proof/${base}-proof.png`, `Sample/${base}-sample.mkv`]));
+    expect(r.validation.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(r.validation.checks.find((c) => c.rule === 'files.sample')?.detail).toMatch(/not archived/);
+    const sample = await extractMetadata(path.join(r.release.dir, 'Sample', `${base}-sample.mkv`));
+    expect(sample.video).toMatchObject({ width: 1280, height: 720, videoCodec: 'AVC' });
+    expect(logs.join('\n')).toMatch(/sample: the source lasts 3 s/);
   });
 
   it('an edited name the rule set refuses stops before writing, with the rules named', async () => {

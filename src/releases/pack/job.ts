@@ -33,6 +33,10 @@ export interface PackPayload {
   notes?: string;
   dryRun?: boolean;
   force?: boolean;
+  /** TV: a 60 s Sample/ cut with ffmpeg */
+  sample?: boolean;
+  /** TV, CLI only (local files): images for Proof/ */
+  proof?: string[];
   /** CLI only: write the release into this folder (and keep it); source.path is then trusted */
   outDir?: string;
   /** default true; the CLI with --out skips the blob store copy */
@@ -114,6 +118,7 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
       metadata: p.metadata, extracted, naming: { source: p.type === 'TV' ? s.tvSource : undefined, ...p.naming },
       templates: { nfo: nfoT.body, diz: dizT?.body }, encoding: s.nfoEncoding, volumeSize,
       sourceUrl: p.sourceUrl, notes: p.notes, dryRun: p.dryRun, force: p.force || !p.outDir,
+      sample: p.sample, proof: p.local ? p.proof : undefined,
     }, {
       signal: job.signal,
       log: (level, message, data) => job.log(level, message, data),

@@ -4,6 +4,7 @@
 // complete, so a crash or a cancel never leaves a half release under its real name.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { extractMetadata } from '../metadata/index.ts';
 import type { ReleaseMetadata, SourceFormat } from '../metadata/types.ts';
 import { buildReleaseName, zipBaseName, type NameOptions } from '../naming/index.ts';
@@ -52,6 +53,27 @@ export interface PackInput {
   dryRun?: boolean;
   /** replace an existing release directory of the same name */
   force?: boolean;
+  /** TV: cut a 60 s sample from the middle into Sample/ (not archived); needs ffmpeg (FFMPEG_BINARY) */
+  sample?: boolean;
+  /** TV: images copied into Proof/ */
+  proof?: string[];
+}
+
+export const SAMPLE_SECONDS = 60;
+
+/** cuts `seconds` from the middle of the video without re-encoding (ffmpeg stream copy) */
+export async function cutSample(src: string, out: string, durationSec: number, signal?: AbortSignal): Promise<{ start: number; seconds: number }> {
+  const seconds = Math.min(SAMPLE_SECONDS, Math.max(1, Math.floor(durationSec)));
+  const start = Math.max(0, Math.floor(durationSec / 2 - seconds / 2));
+  const bin = process.env.FFMPEG_BINARY || 'ffmpeg';
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn(bin, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-ss', String(start), '-i', src, '-t', String(seconds), '-map', '0', '-c', 'copy', '-y', out], { signal, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (c) => (err += c));
+    p.on('error', (e) => reject(new PackError('sample', (e as NodeJS.ErrnoException).code === 'ENOENT' ? `a sample needs ffmpeg: install it (apt-get install ffmpeg) or set FFMPEG_BINARY` : `ffmpeg: ${e.message}`)));
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new PackError('sample', `ffmpeg could not cut the sample (exit ${code}): ${err.trim().slice(0, 500)}`))));
+  });
+  return { start, seconds };
 }
 
 export interface PackHooks {
@@ -223,6 +245,18 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
       const check = await verifySfv(sfvPath, { signal });
       if (!check.ok) throw new PackError('sfv', `SFV verification failed after writing: ${check.errors.join('; ')}`);
       await log('info', `archives: ${r.volumes.length} RAR4 volume(s) of ${input.volumeSize} bytes + SFV (verified)`);
+    }
+    if (input.type === 'TV' && input.sample) {
+      const sampleDir = path.join(work, 'Sample');
+      await fs.mkdir(sampleDir);
+      const cut = await cutSample(input.sourcePath, path.join(sampleDir, `${name.toLowerCase()}-sample${ext}`), md.video?.durationSec ?? 0, signal);
+      if (cut.seconds < 50) await log('warn', `sample: the source lasts ${Math.round(md.video?.durationSec ?? 0)} s, so the sample is ${cut.seconds} s (rules ask 50–70 s)`);
+      else await log('info', `sample: ${cut.seconds} s from ${cut.start} s`);
+    }
+    if (input.type === 'TV' && input.proof?.length) {
+      const proofDir = path.join(work, 'Proof');
+      await fs.mkdir(proofDir);
+      for (const [i, f] of input.proof.entries()) await fs.copyFile(f, path.join(proofDir, `${name.toLowerCase()}-proof${input.proof.length > 1 ? i + 1 : ''}${path.extname(f).toLowerCase()}`));
     }
     await hooks.progress?.(total, total, 'validate');
 
