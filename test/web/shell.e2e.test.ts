@@ -183,6 +183,15 @@ describe('web shell', () => {
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('cancelled');
     await row.getByText('Annulée').waitFor();
     expect((await platform.ctx.jobs.get(job.id))?.status).toBe('cancelled');
+
+    // "Relancer" on the stopped job's page starts a new job with the same input and opens it
+    await row.getByRole('link', { name: 'Détails' }).click();
+    await page.getByRole('button', { name: 'Relancer' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).not.toBe(`/jobs/${job.id}`);
+    const rerunId = new URL(page.url()).pathname.split('/').pop()!;
+    const rerun = await platform.ctx.jobs.get(rerunId);
+    expect(rerun?.payload).toEqual(job.payload);
+    await platform.ctx.jobs.cancel(rerunId); // frees the worker for the rest of the walk
   });
 
   test('an expired access cookie is refreshed transparently (one retry after POST /api/auth/refresh)', async () => {
