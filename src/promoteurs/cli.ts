@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext, CoreContext } from '../core/module.ts';
 import { CliError, EXIT } from '../core/cli-support.ts';
+import { DataDirLockedError } from '../core/lock.ts';
 import { getSource, listSources, resolveSources } from './sources/index.ts';
 import { tryParse } from './sources/try.ts';
 import { readSettings } from './settings.ts';
@@ -53,8 +54,29 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
     .option('--verbose', 'log every programme change and retry')
     .action(async (o) => {
       try { resolveSources(o.promoteurs); } catch (e) { throw new CliError((e as Error).message, EXIT.usage, 'usage'); }
-      const ctx = await open();
-      const job = await enqueueScrape(ctx, { promoteurs: o.promoteurs, cities: o.cities, dryRun: !!o.dryRun, skipImages: !!o.skipImages, verbose: !!o.verbose }, null);
+      const body = { promoteurs: o.promoteurs, cities: o.cities, dryRun: !!o.dryRun, skipImages: !!o.skipImages, verbose: !!o.verbose };
+      let ctx: CoreContext;
+      try {
+        ctx = await open();
+      } catch (e) {
+        if (!(e instanceof DataDirLockedError && e.owner.kind === 'server')) throw e;
+        // a server owns the data dir: start the run through its API and follow it there
+        const { job } = await cli.api<{ job: { id: string; title: string } }>('POST', '/api/promoteurs/runs', body);
+        if (!cli.json()) process.stderr.write(`job ${job.id}: ${job.title} (on the server)\n`);
+        let done: any;
+        for (;;) {
+          done = (await cli.api<{ job: any }>('GET', `/api/jobs/${job.id}`)).job;
+          if (['completed', 'failed', 'cancelled'].includes(done.status)) break;
+          if (!cli.json()) process.stderr.write(`\r${Math.round(done.progress)} % ${Object.entries(done.counters ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')}   `);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+        if (!cli.json()) process.stderr.write('\n');
+        const result = done.result as ScrapeResult | null;
+        out(cli, { ok: done.status === 'completed', job: { id: done.id, status: done.status, error: done.error }, result }, result ? formatResult(result) : `job ${done.status}: ${done.error ?? ''}`);
+        if (done.status !== 'completed') process.exitCode = EXIT.failed;
+        return;
+      }
+      const job = await enqueueScrape(ctx, body, null);
       if (!cli.json()) process.stderr.write(`job ${job.id}: ${job.title}\n`);
       const done = await cli.watch(ctx, job.id);
       const result = done.result as ScrapeResult | null;

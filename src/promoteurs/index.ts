@@ -17,7 +17,9 @@ export function bindCore(ctx: CoreContext): void {
 const SCRAPE_RETRIES = 1;
 
 async function scrapeHandler(job: JobContext<ScrapePayload>): Promise<unknown> {
-  if (!core) throw new Error('promoteurs: platform context not bound (routes not registered)');
+  // workers start inside openPlatform, a moment before routes()/the CLI bind the context
+  for (let i = 0; i < 60 && !core; i++) await new Promise((r) => setTimeout(r, 500));
+  if (!core) throw new Error('promoteurs: platform context not bound (this process registered no routes: a bare `atelier worker` needs core to pass the CoreContext to job handlers)');
   try {
     return await runScrape(core, job);
   } catch (e) {

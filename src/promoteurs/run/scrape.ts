@@ -236,7 +236,10 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         if (fresh) {
           c.unchanged++;
           await store.touch(stored.id, runId);
-          if (dryRun) preview.push(rowToProgramme(stored));
+          const known = rowToProgramme(stored);
+          if (dryRun) preview.push(known);
+          // images skipped or failed earlier are fetched now (the downloader skips those stored)
+          if (images && known.images.length) images.add({ programmeId: Number(stored.id), sourceApi: source.key, idExterne: known.idExterne, referer: map(known.urlExterne), urls: known.images.map(map) });
           continue;
         }
         let html: string;
@@ -385,6 +388,10 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
           const rows = await db.selectFrom('programmes').selectAll().where('source_api', 'in', keys)
             .where((eb) => eb.or([eb('espo_hash', 'is', null), eb('espo_hash', '!=', eb.ref('content_hash'))])).execute();
           for (const r of rows as any[]) todo.push({ p: rowToProgramme(r), id: Number(r.id), espoId: r.espo_id, hash: r.content_hash, sold: r.statut === 'vendu' });
+          // already pushed with this exact content: counted unchanged without a CRM request
+          const inSync = await db.selectFrom('programmes').select((eb) => eb.fn.countAll().as('n')).where('source_api', 'in', keys)
+            .whereRef('espo_hash', '=', 'content_hash').executeTakeFirst();
+          crm.unchanged += Number(inSync?.n ?? 0);
         }
         for (const [i, t] of todo.entries()) {
           if (job.signal.aborted) break;

@@ -143,6 +143,7 @@ describe('promoteurs scrape, end to end', () => {
     // listings revalidated with If-None-Match: 304
     expect(bouygues.requests.filter((q) => q.kind === 'listing').every((q) => q.status === 304)).toBe(true);
     expect(crm.requests.filter((q) => q.method !== 'GET').length).toBe(writesBefore);
+    expect(r.crm).toMatchObject({ created: 0, updated: 0, unchanged: 10, errors: 0 });
   });
 
   it('a changed price updates only the changed fields (DB and CRM PUT)', async () => {
@@ -208,6 +209,23 @@ describe('promoteurs scrape, end to end', () => {
     expect(cfg.body.apiKey).toMatch(/^\*{4}/);
     expect(JSON.stringify(cfg.body)).not.toContain(crm.apiKey);
     expect((await t.request('GET', '/api/promoteurs/espocrm', { token: t.tokens.operator })).status).toBe(403);
+  });
+
+  it('images: ≤ 5 per programme, with the programme page as Referer, into the blob store (also for unchanged programmes)', async () => {
+    icade.reset();
+    const r = await run({ promoteurs: 'icade', cities: 'lyon', skipImages: false });
+    expect(r.images.errors).toBe(0);
+    expect(r.images.downloaded).toBeGreaterThan(0);
+    const imgs = icade.requests.filter((q) => q.kind === 'image');
+    expect(imgs).toHaveLength(r.images.downloaded);
+    for (const q of imgs) expect(q.referer).toMatch(new RegExp(`^${icade.url}/programmes-immobiliers-neufs-lyon/.+,p\\d+$`));
+    const blobs = await t.ctx.files.list('promoteurs/images/icade/');
+    expect(blobs.length).toBe(r.images.downloaded);
+    // a second run does not download them again
+    icade.reset();
+    const again = await run({ promoteurs: 'icade', cities: 'lyon', skipImages: false });
+    expect(again.images.downloaded).toBe(0);
+    expect(icade.requests.filter((q) => q.kind === 'image')).toHaveLength(0);
   });
 
   it('rejects an unknown source with 400 and a viewer cannot start a run', async () => {
