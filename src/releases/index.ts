@@ -5,7 +5,7 @@ import type { AtelierModule } from '../core/module.ts';
 import { releasesRoutes } from './routes.ts';
 import { releasesCli } from './cli.ts';
 import { packHandler, cleanupHandler } from './pack/job.ts';
-import { readSettings } from './settings.ts';
+import { readSettings, settings } from './settings.ts';
 
 const releases: AtelierModule = {
   name: 'releases',
@@ -25,6 +25,7 @@ const releases: AtelierModule = {
   },
   schedules: (config) => [{ name: 'releases.cleanup', cron: readSettings(config.env, config.dataDir).cleanupCron, job: 'cleanup' }],
   cli: releasesCli,
+  settings,
 };
 
 export default releases;
