@@ -66,10 +66,21 @@ function group(s: string, i: number): { body: string; end: number } | undefined 
 }
 
 export async function extractRtf(file: string, label: string): Promise<Partial<ReleaseMetadata>> {
-  const buf = await fs.readFile(file);
+  // the \\info group sits in the header: big documents (embedded pictures) are read in their first 4 MB only
+  const fh = await fs.open(file);
+  let buf: Buffer;
+  let whole: boolean;
+  try {
+    const { size } = await fh.stat();
+    whole = size <= 32 * 1024 * 1024;
+    buf = Buffer.alloc(whole ? size : 4 * 1024 * 1024);
+    await fh.read(buf, 0, buf.length, 0);
+  } finally {
+    await fh.close();
+  }
   const s = buf.toString('latin1');
   if (!s.startsWith('{\\rtf')) throw new MetadataError('corrupt', label, 'not an RTF document: it does not start with {\\rtf');
-  if (!group(s, 0)) throw new MetadataError('corrupt', label, 'truncated RTF: the outer group is never closed');
+  if (whole && !group(s, 0)) throw new MetadataError('corrupt', label, 'truncated RTF: the outer group is never closed');
   const cpNum = /\\ansicpg(\d+)/.exec(s.slice(0, 4096))?.[1] ?? '1252';
   const codepage = iconv.encodingExists(`cp${cpNum}`) ? `cp${cpNum}` : 'cp1252';
   const infoAt = s.indexOf('{\\info');
@@ -77,7 +88,9 @@ export async function extractRtf(file: string, label: string): Promise<Partial<R
   const langNum = /\\(?:deflang|lang)(\d+)/.exec(s.slice(0, 65536))?.[1];
   if (langNum) out.language = lcidToLanguage(Number(langNum) & 0x3ff);
   if (infoAt < 0) return out;
-  const info = group(s, infoAt)!.body;
+  const infoGroup = group(s, infoAt);
+  if (!infoGroup) return out;
+  const info = infoGroup.body;
   const fields: Record<string, string> = {};
   for (let i = 0; i < info.length; i++) {
     if (info[i] !== '{') continue;
