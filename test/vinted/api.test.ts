@@ -35,6 +35,11 @@ async function finished(jobId: string) {
 
 // yazl refuses to write "../" names: write a same-length placeholder, then patch it in the bytes
 // (local header and central directory; names are not covered by the CRC).
+async function sharpTiny(): Promise<Buffer> {
+  const sharp = (await import('sharp')).default;
+  return sharp({ create: { width: 64, height: 64, channels: 3, background: '#2040c0' } }).png().toBuffer();
+}
+
 async function zip(entries: { name: string; data: Buffer; compress?: boolean }[]): Promise<Buffer> {
   const z = new yazl.ZipFile();
   const patches: [string, string][] = [];
@@ -77,6 +82,9 @@ describe('ingest → catalog → plan', () => {
     }
     // the uploaded originals (with their EXIF) are gone once the catalog is saved
     expect(await t.ctx.files.list('vinted/uploads/')).toEqual([]);
+    // the catalog as analysed is attached to the job
+    const arts = await t.ctx.jobs.artifacts(job);
+    expect(arts.map((a) => a.name)).toEqual(['catalog.json']);
   }, 60_000);
 
   it('serves thumbnails and listing copies from the blob store', async () => {
@@ -220,6 +228,19 @@ describe('bad inputs', () => {
     } finally {
       delete t.ctx.config.env.BULK_MAX_FILES;
     }
+    // one photo over BULK_MAX_FILE_MB: a per-file error, the others go through
+    t.ctx.config.env.BULK_MAX_FILE_MB = '0.01';
+    try {
+      const big = fixtureFiles().find((f) => f.data.length > 12_000)!;
+      const small = { name: 'tiny.png', data: await sharpTiny() };
+      const r = await upload([big, small]);
+      expect(r.status).toBe(202);
+      const s = await finished(r.body.job_id);
+      expect(s.errors).toEqual([{ file: big.name, reason: expect.stringMatching(/too large.*BULK_MAX_FILE_MB/) }]);
+      expect(s.clusters.flatMap((c: any) => c.photos)).toEqual(['tiny.png']);
+    } finally {
+      delete t.ctx.config.env.BULK_MAX_FILE_MB;
+    }
     const none = await upload([]);
     expect(none.status).toBe(400);
     const json = await t.request('POST', '/api/vinted/bulk/ingest/photos', { token: op, body: { files: [] } });
@@ -303,7 +324,7 @@ function jobContext(id: string, payload: IngestPayload, attempt: number, store: 
     id, payload, attempt, signal: controller.signal,
     async progress() {},
     async log(_level, message) { store.logs.push(message); },
-    async artifact() { throw new Error('not used'); },
+    async artifact(name) { store.logs.push(`artifact ${name}`); return {} as any; },
     checkpoint: {
       async get<T>() { return store.checkpoint as T; },
       async set(v) {

@@ -12,7 +12,8 @@ import type { CoreContext } from '../../core/module.ts';
 import type { PipelineInput, PipelineOptions, PipelineResult, PipelineHooks } from '../vision/types.ts';
 import type { BlobStore } from '../../core/files.ts';
 import { settingsOf } from './runtime.ts';
-import { createCatalog, saveResult, setCatalogStatus } from './store.ts';
+import { createCatalog, saveResult, setCatalogStatus, loadCatalog } from './store.ts';
+import { catalogExport } from './view.ts';
 import { isImageCandidate } from './names.ts';
 
 export interface IngestPayload {
@@ -141,6 +142,9 @@ export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreCon
     const counters = summaryCounters(result, total);
     await job.progress(100, counters, 'catalog ready');
     await job.log('info', `catalog ready: ${counters.clusters} articles, ${counters.duplicates} duplicates, ${counters.errors} errors`, counters);
+    // the catalog as first analysed, attached to the job (the live, edited one is exported by the API)
+    const saved = await loadCatalog(ctx.db, job.id);
+    if (saved) await job.artifact('catalog.json', JSON.stringify(catalogExport(saved), null, 2), 'application/json');
     if (p.uploadPrefix) await ctx.files.deletePrefix(p.uploadPrefix).catch(() => 0);
     return { ...counters, backend: result.backend, photos: result.photos.length };
   } catch (e) {

@@ -46,6 +46,11 @@ export function DropZone({ maxFiles, onStarted }: { maxFiles: number; onStarted:
   const send = async (picked: Picked[]) => {
     if (picked.length === 0) return;
     setError(undefined);
+    // refuse before sending hundreds of megabytes the server would refuse anyway
+    if (picked.length > maxFiles) {
+      setError(t('vinted.drop.tooMany', { count: picked.length, max: maxFiles }));
+      return;
+    }
     setSending(picked.length);
     try {
       const form = new FormData();
