@@ -23,7 +23,10 @@ async function scrapeHandler(job: JobContext<ScrapePayload>): Promise<unknown> {
   try {
     return await runScrape(core, job);
   } catch (e) {
-    if (job.signal.aborted) throw e;
+    if (job.signal.aborted) {
+      await core.db.withSchema('promoteurs').updateTable('runs').set({ status: 'cancelled', finished_at: new Date() }).where('id', '=', job.id).execute().catch(() => {});
+      throw e;
+    }
     // the final attempt failed: record and alert (earlier attempts are retried by the queue)
     if (job.attempt > SCRAPE_RETRIES) await onScrapeFailure(core, job.id, e as Error, !!job.payload?.dryRun);
     throw e;
