@@ -19,7 +19,7 @@ function atelier(args: string[], env: Record<string, string> = {}) {
   return run(node, ['src/cli.ts', ...args], {
     cwd: root, timeout: 240_000, maxBuffer: 20 * 1024 * 1024,
     env: { ...process.env, ATELIER_DATA_DIR: dataDir, ATELIER_SECRET_KEY: 'cli-test-key-0123456789abcdef0123', LOG_LEVEL: 'warn', ...env },
-  }).catch((e) => e as { stdout: string; stderr: string; code: number });
+  }).then((r) => ({ ...r, code: 0 }), (e) => e as { stdout: string; stderr: string; code: number });
 }
 
 beforeAll(async () => {
