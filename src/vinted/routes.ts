@@ -68,6 +68,7 @@ const PlanItem = z.object({
 const PlanResponse = z.object({
   ok: z.boolean(), job_id: z.string(), created_at: z.string(), templates: z.object({ title: z.string(), description: z.string() }),
   items: z.array(PlanItem), summary: z.object({ items: z.number(), publish_ready: z.number() }),
+  options: z.object({ defaults: z.record(z.string(), z.unknown()), overrides: z.record(z.string(), z.unknown()) }),
 });
 const Templates = z.object({ title: z.string(), description: z.string() });
 const AccountName = z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, dot, dash, underscore (1–64)');
@@ -288,8 +289,9 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     return { title: stored?.title || s().titleTemplate, description: stored?.description || s().descriptionTemplate };
   };
 
-  const planResponse = (plan: ReturnType<typeof buildPlan>) => ({
+  const planResponse = (plan: ReturnType<typeof buildPlan>, options: any) => ({
     ok: true, ...plan, summary: { items: plan.items.length, publish_ready: plan.items.filter((i) => i.publish_ready).length },
+    options: { defaults: options?.defaults ?? {}, overrides: options?.overrides ?? {} },
   });
 
   app.post('/bulk/listings/plan', {
@@ -305,8 +307,9 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     const unknown = Object.keys(req.body.overrides ?? {}).filter((id) => !c.clusters.some((x) => x.id === id));
     if (unknown.length) throw badRequest(`overrides name unknown articles: ${unknown.join(', ')}`);
     const plan = buildPlan(c, s(), opts);
-    await savePlan(ctx.db, plan, { defaults: req.body.defaults ?? {}, overrides: req.body.overrides ?? {} }, (req.user as any)?.id);
-    return planResponse(plan);
+    const options = { defaults: req.body.defaults ?? {}, overrides: req.body.overrides ?? {} };
+    await savePlan(ctx.db, plan, options, (req.user as any)?.id);
+    return planResponse(plan, options);
   });
 
   app.get('/bulk/listings/plan', {
@@ -315,8 +318,8 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
   }, async (req) => {
     const plan = await loadPlan(ctx.db, req.query.job);
     if (!plan) throw notFound(`plan of job ${req.query.job}`);
-    const { options: _o, ...rest } = plan;
-    return planResponse(rest);
+    const { options, ...rest } = plan;
+    return planResponse(rest, options);
   });
 
   app.get('/bulk/export/catalog.json', {

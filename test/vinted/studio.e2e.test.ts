@@ -111,13 +111,25 @@ describe('Studio', () => {
     await page.getByRole('button', { name: 'Mettre à jour les annonces' }).click();
     await expect.poll(() => page.getByTestId('plan-summary').textContent()).toBe('4 / 4 annonces prêtes');
     expect(await page.getByTestId('gate-failure').count()).toBe(0);
-    await page.getByTestId('plan-table').getByText('Robe', { exact: false }).first().waitFor();
+    await expect.poll(() => page.getByTestId('plan-title').nth(2).inputValue()).toBe('Robe bordeaux (bon état)');
+
+    // a per-listing price and title, kept across a reload (saved with the plan)
+    await page.getByTestId('plan-price').first().fill('35');
+    await page.getByTestId('plan-price').first().press('Enter');
+    await page.getByTestId('plan-title').nth(1).fill('Jean droit brut');
+    await page.getByTestId('plan-title').nth(1).press('Enter');
+    await expect.poll(async () => (await platform.request('GET', `/api/vinted/bulk/listings/plan?job=${job}`, { token: platform.tokens.viewer })).body.items.map((i: any) => [i.price, i.title]).slice(0, 2))
+      .toEqual([[35, 'T-shirt moutarde (bon état)'], [20, 'Jean droit brut']]);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('plan-price').first().inputValue()).toBe('35');
+    await expect.poll(() => page.getByLabel('Ville d’envoi').inputValue()).toBe('Lyon');
 
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter plan.json' }).click()]);
     const plan = JSON.parse(fs.readFileSync((await dl.path())!, 'utf8'));
     expect(plan.items).toHaveLength(4);
     expect(plan.items.every((i: { publish_ready: boolean }) => i.publish_ready)).toBe(true);
     expect(plan.items[3]).toMatchObject({ brand: 'Lacoste', brand_tier: 'premium', category: 'veste' });
+    expect(plan.items[0].price).toBe(35);
     await page.evaluate(() => window.scrollTo(0, 0));
     await browser.screenshot(page, 'vinted-studio-plan');
     expect(browser.pageErrors).toEqual([]);

@@ -1,10 +1,29 @@
 // The drafted listings: one row per article, gate failures highlighted, exports.
+import { useState } from 'react';
 import { useI18n } from '../../i18n.ts';
 import { cx } from '../../components/ui.tsx';
-import type { PlanView } from './types.ts';
+import type { Override, PlanView } from './types.ts';
 import { photoUrl } from './types.ts';
 
-export function PlanTable({ plan, job }: { plan: PlanView; job: string }) {
+/** An input that commits on blur / Enter, and follows the value when the plan is redrafted. */
+function Inline({ value, onCommit, label, className, type = 'text', testId }: { value: string; onCommit: (v: string) => void; label: string; className?: string; type?: string; testId: string }) {
+  const [v, setV] = useState(value);
+  const [seen, setSeen] = useState(value);
+  if (seen !== value) {
+    setSeen(value);
+    setV(value);
+  }
+  return (
+    <input
+      aria-label={label} data-testid={testId} type={type} value={v} onChange={(e) => setV(e.target.value)}
+      onBlur={() => { if (v !== value) onCommit(v); }}
+      onKeyDown={(e) => { if (e.key === 'Enter') (e.target as HTMLInputElement).blur(); }}
+      className={cx('rounded-md border-0 px-2 py-1 text-sm ring-1 ring-transparent ring-inset hover:ring-slate-300 focus:ring-2 focus:ring-indigo-600', className)}
+    />
+  );
+}
+
+export function PlanTable({ plan, job, canEdit, onOverride }: { plan: PlanView; job: string; canEdit: boolean; onOverride: (cluster: string, o: Override) => void }) {
   const { t } = useI18n();
   return (
     <div className="overflow-x-auto">
@@ -25,11 +44,19 @@ export function PlanTable({ plan, job }: { plan: PlanView; job: string }) {
                 <img src={photoUrl(job, i.cover)} alt="" className="size-14 rounded-md object-cover" />
               </td>
               <td className="max-w-md px-3 py-2">
-                <p className="font-medium text-slate-900">{i.title || '—'}</p>
+                {canEdit ? (
+                  <Inline testId="plan-title" label={t('vinted.plan.col.title')} value={i.title} className="-ml-2 w-full font-medium text-slate-900"
+                    onCommit={(v) => onOverride(i.cluster_id, { title: v.trim() || undefined })} />
+                ) : <p className="font-medium text-slate-900">{i.title || '—'}</p>}
                 <p className="mt-0.5 line-clamp-2 text-xs whitespace-pre-line text-slate-500">{i.description}</p>
               </td>
               <td className="px-3 py-2 whitespace-nowrap">
-                <p className="font-semibold text-slate-900 tabular-nums">{i.price ?? '—'} €</p>
+                {canEdit ? (
+                  <span className="flex items-center gap-1 font-semibold text-slate-900">
+                    <Inline testId="plan-price" type="number" label={t('vinted.plan.col.price')} value={String(i.price ?? '')} className="w-16 px-1 text-right tabular-nums"
+                      onCommit={(v) => onOverride(i.cluster_id, { price: Number(v) > 0 ? Number(v) : undefined })} /> €
+                  </span>
+                ) : <p className="font-semibold text-slate-900 tabular-nums">{i.price ?? '—'} €</p>}
                 {i.price_min !== null && <p className="text-xs text-slate-500">{t('vinted.plan.col.range', { min: i.price_min, max: i.price_max ?? '' })}</p>}
               </td>
               <td className="px-3 py-2 text-xs text-slate-600">

@@ -12,7 +12,7 @@ import { DropZone } from './DropZone.tsx';
 import { Cards, type Edits } from './Cards.tsx';
 import { PlanTable } from './PlanTable.tsx';
 import { Templates } from './Templates.tsx';
-import type { CatalogRow, CatalogView, PlanView } from './types.ts';
+import type { CatalogRow, CatalogView, Override, PlanView } from './types.ts';
 
 function Home({ onOpen, canEdit }: { onOpen: (job: string) => void; canEdit: boolean }) {
   const { t, formatDate } = useI18n();
@@ -46,12 +46,18 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [city, setCity] = useState('');
+  const [overrides, setOverrides] = useState<Record<string, Override>>({});
   const done = job && isFinished(job.status);
 
   const load = useCallback(async () => {
     try {
       setCatalog(await api.get<CatalogView>(`/api/vinted/bulk/catalog/${jobId}`));
-      setPlan(await api.get<PlanView>(`/api/vinted/bulk/listings/plan?job=${jobId}`).catch(() => undefined));
+      const p = await api.get<PlanView>(`/api/vinted/bulk/listings/plan?job=${jobId}`).catch(() => undefined);
+      setPlan(p);
+      if (p) {
+        setOverrides(p.options.overrides ?? {});
+        setCity(p.options.defaults.city ?? '');
+      }
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
@@ -83,11 +89,13 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
     fields: (cluster, patch) => void run('fields', { cluster, ...patch }),
   };
 
-  const makePlan = async () => {
+  const makePlan = async (next = overrides) => {
     setBusy(true);
     setError(undefined);
     try {
-      setPlan(await api.post<PlanView>('/api/vinted/bulk/listings/plan', { job: jobId, defaults: city ? { city } : {} }));
+      // overrides of articles merged away since are dropped
+      const live = Object.fromEntries(Object.entries(next).filter(([id, o]) => catalog?.clusters.some((c) => c.id === id) && (o.title || o.price)));
+      setPlan(await api.post<PlanView>('/api/vinted/bulk/listings/plan', { job: jobId, defaults: city ? { city } : {}, overrides: live }));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     } finally {
@@ -169,7 +177,16 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
             }
           >
             {canEdit && <Templates onSaved={() => { if (plan) void makePlan(); }} />}
-            {plan ? <PlanTable plan={plan} job={jobId} /> : <p className="text-sm text-slate-500">{t('vinted.plan.empty')}</p>}
+            {plan ? (
+              <PlanTable
+                plan={plan} job={jobId} canEdit={canEdit}
+                onOverride={(cluster, o) => {
+                  const next = { ...overrides, [cluster]: { ...overrides[cluster], ...o } };
+                  setOverrides(next);
+                  void makePlan(next);
+                }}
+              />
+            ) : <p className="text-sm text-slate-500">{t('vinted.plan.empty')}</p>}
           </Card>
         </>
       )}

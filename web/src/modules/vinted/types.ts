@@ -52,7 +52,11 @@ export interface PlanItem {
   missing_fields: string[];
 }
 
-export interface PlanView { ok: boolean; job_id: string; created_at: string; items: PlanItem[]; summary: { items: number; publish_ready: number } }
+export interface Override { title?: string; price?: number }
+export interface PlanView {
+  ok: boolean; job_id: string; created_at: string; items: PlanItem[]; summary: { items: number; publish_ready: number };
+  options: { defaults: { city?: string }; overrides: Record<string, Override> };
+}
 
 export interface CatalogRow { job_id: string; status: string; files: number; source: string; clusters: number; created_at: string }
 
