@@ -5,6 +5,7 @@
 import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { RAR_MARKER, HEAD_MAIN, HEAD_FILE, HEAD_ENDARC, LONG_BLOCK, LHD_LARGE } from './rar4.ts';
+import { crc32Combine } from './crc.ts';
 
 export const RAR5_MARKER = Buffer.from([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00]);
 
@@ -95,4 +96,49 @@ export async function readRarVolume(path: string): Promise<RarVolumeInfo> {
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * One sequential pass over a volume: the CRC32 of the whole file (what an SFV lists) and of each
+ * file block's stored data (what FILE_CRC holds), computed per segment and joined with
+ * crc32Combine so no byte is hashed twice. A part cut short by truncation gets `null`.
+ */
+export async function crcRarVolume(path: string, info: RarVolumeInfo, buffer?: Buffer): Promise<{ volumeCrc: number; partCrcs: (number | null)[] }> {
+  const cuts = new Set<number>([0, info.size]);
+  for (const f of info.files) {
+    cuts.add(Math.min(f.dataOffset, info.size));
+    cuts.add(Math.min(f.dataOffset + f.packSize, info.size));
+  }
+  const bounds = [...cuts].sort((a, b) => a - b);
+  const segCrc = new Map<number, number>(); // segment start → crc
+  const buf = buffer ?? Buffer.allocUnsafe(1024 * 1024);
+  const fh = await open(path, 'r');
+  try {
+    let pos = 0;
+    let seg = 0; // index into bounds of the current segment start
+    let crc = 0;
+    while (pos < info.size) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, info.size - pos), pos);
+      if (bytesRead === 0) break;
+      let off = 0;
+      while (off < bytesRead) {
+        const end = bounds[seg + 1]!;
+        const take = Math.min(bytesRead - off, end - (pos + off));
+        crc = crc32(buf.subarray(off, off + take), crc);
+        off += take;
+        if (pos + off === end) {
+          segCrc.set(bounds[seg]!, crc >>> 0);
+          crc = 0;
+          seg++;
+        }
+      }
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  let volumeCrc = 0;
+  for (let i = 0; i + 1 < bounds.length; i++) volumeCrc = crc32Combine(volumeCrc, segCrc.get(bounds[i]!) ?? 0, bounds[i + 1]! - bounds[i]!);
+  const partCrcs = info.files.map((f) => (f.dataOffset + f.packSize > info.size ? null : f.packSize === 0 ? 0 : segCrc.get(f.dataOffset) ?? null));
+  return { volumeCrc, partCrcs };
 }

@@ -8,9 +8,10 @@ import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import type { RuleSet } from '../rules/types.ts';
 import { grammarRegex, volumeSizeRule, isAllowedVolumeSize } from '../rules/index.ts';
-import { readRarVolume } from '../archive/rar4-read.ts';
+import { readRarVolume, crcRarVolume } from '../archive/rar4-read.ts';
+import { crc32Combine, crc32File } from '../archive/crc.ts';
 import type { RarVolumeInfo } from '../archive/rar4-read.ts';
-import { verifySfv, parseSfv } from '../archive/sfv.ts';
+import { parseSfv } from '../archive/sfv.ts';
 import type { SfvVerifyEntry } from '../archive/sfv.ts';
 import { MHD_VOLUME, MHD_FIRSTVOLUME, MHD_NEWNUMBERING, LHD_SPLIT_BEFORE, LHD_SPLIT_AFTER, LHD_PASSWORD, METHOD_STORE, EARC_NEXT_VOLUME } from '../archive/rar4.ts';
 
@@ -229,8 +230,8 @@ export async function validateRelease(dir: string, rs: RuleSet, opts: ValidateOp
   const sizeRule = volumeSizeRule(rs, name);
   if (rs.archive.format === 'rar4') {
     const vols = files.filter((f) => rarVolumeIndex(f) >= 0).sort((a, b) => rarVolumeIndex(a) - rarVolumeIndex(b));
-    await checkRar(dir, vols, rs, sizeRule, add);
-    if (rs.sfv) await checkSfv(dir, files, vols, rs, add, opts);
+    const known = await checkRar(dir, vols, rs, sizeRule, add, opts.signal);
+    if (rs.sfv) await checkSfv(dir, files, vols, rs, add, opts, known);
   } else {
     const vols = files.filter((f) => /\.zip$/i.test(f)).sort();
     await checkZips(dir, vols, rs, sizeRule, add, opts.signal);
@@ -270,7 +271,8 @@ function checkVolumeSizes(vols: string[], sizes: number[], rs: RuleSet, sizeRule
   add('archive.volume-size', disk !== undefined, disk !== undefined ? `largest volume ${fmtMB(max)} fits the ${fmtMB(disk)} disk size (${sizeRule.label})` : `largest volume ${fmtMB(max)} exceeds every allowed size (${sizeRule.label})`);
 }
 
-async function checkRar(dir: string, vols: string[], rs: RuleSet, sizeRule: ReturnType<typeof volumeSizeRule>, add: Add): Promise<void> {
+/** Returns the CRC32 of every RAR4 volume it read (lowercase name → crc), for the SFV check. */
+async function checkRar(dir: string, vols: string[], rs: RuleSet, sizeRule: ReturnType<typeof volumeSizeRule>, add: Add, signal?: AbortSignal): Promise<Map<string, number>> {
   // naming: one base, old-style sequence without gaps
   const re = new RegExp(rs.archive.volumeName);
   const badNames = vols.filter((v) => !re.test(v));
@@ -326,6 +328,33 @@ async function checkRar(dir: string, vols: string[], rs: RuleSet, sizeRule: Retu
   const names = [...totals.keys()];
   const videoOk = rs.type !== 'TV' || (names.length === 1 && VIDEO_EXT.test(names[0]!));
   add('archive.contents', names.length > 0 && videoOk, names.length === 0 ? 'no file inside the archive' : videoOk ? `contains ${names.join(', ')}` : `a TV release holds exactly one video; found ${names.join(', ')}`);
+
+  // data: one read of every volume gives the whole-volume CRC (SFV) and each part's CRC, checked
+  // like `rar t` / unrar do: FILE_CRC of a SPLIT_AFTER part = CRC of that part; last part = whole file
+  const volumeCrcs = new Map<string, number>();
+  const crcProblems: string[] = [];
+  const running = new Map<string, number>();
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  let checkedParts = 0;
+  for (let i = 0; i < vols.length; i++) {
+    const inf = infos[i]!;
+    if (inf.format !== 'rar4') continue;
+    signal?.throwIfAborted();
+    const { volumeCrc, partCrcs } = await crcRarVolume(join(dir, vols[i]!), inf, buffer);
+    volumeCrcs.set(vols[i]!.toLowerCase(), volumeCrc);
+    inf.files.forEach((b, k) => {
+      const part = partCrcs[k];
+      if (part === null || part === undefined) { crcProblems.push(`${vols[i]}: ${b.name} data cut short`); return; }
+      checkedParts++;
+      const whole = crc32Combine((b.flags & LHD_SPLIT_BEFORE) ? running.get(b.name) ?? 0 : 0, part, b.packSize);
+      running.set(b.name, whole);
+      const expected = b.flags & LHD_SPLIT_AFTER ? part : whole;
+      if (expected !== b.fileCrc >>> 0) crcProblems.push(`${vols[i]}: ${b.flags & LHD_SPLIT_AFTER ? 'part' : 'file'} CRC of ${b.name} is ${expected.toString(16).padStart(8, '0')}, header says ${(b.fileCrc >>> 0).toString(16).padStart(8, '0')}`);
+    });
+  }
+  add('archive.crc', vols.length > 0 && rar4.length === vols.length && crcProblems.length === 0 && checkedParts > 0,
+    rar4.length === 0 ? 'cannot check: no RAR4 volume' : crcProblems.length ? crcProblems.slice(0, 5).join('; ') + (crcProblems.length > 5 ? ` … (+${crcProblems.length - 5})` : '') : `${checkedParts} stored part(s) match their FILE_CRC`);
+  return volumeCrcs;
 }
 
 async function checkZips(dir: string, vols: string[], rs: RuleSet, sizeRule: ReturnType<typeof volumeSizeRule>, add: Add, signal?: AbortSignal): Promise<void> {
@@ -401,7 +430,7 @@ async function checkZips(dir: string, vols: string[], rs: RuleSet, sizeRule: Ret
   }
 }
 
-async function checkSfv(dir: string, files: string[], vols: string[], rs: RuleSet, add: Add, opts: ValidateOptions): Promise<void> {
+async function checkSfv(dir: string, files: string[], vols: string[], rs: RuleSet, add: Add, opts: ValidateOptions, known = new Map<string, number>()): Promise<void> {
   const sfvs = files.filter((f) => /\.sfv$/i.test(f));
   add('sfv.present', rs.sfv!.required ? sfvs.length === 1 : sfvs.length <= 1, sfvs.length === 1 ? sfvs[0]! : sfvs.length === 0 ? 'no .sfv file' : `${sfvs.length} SFV files: ${sfvs.join(', ')}`);
   if (sfvs.length !== 1) {
@@ -418,7 +447,24 @@ async function checkSfv(dir: string, files: string[], vols: string[], rs: RuleSe
     [notListed.length ? `volumes not listed: ${notListed.join(', ')}` : '', ghost.length ? `listed but missing: ${ghost.join(', ')}` : '', parsed.errors.join('; '), vols.length === 0 ? 'no volume' : '']
       .filter(Boolean).join('; ') || `all ${vols.length} volume(s) listed`);
   const reuse = opts.sfvResult && resolve(opts.sfvResult.sfvPath) === resolve(path) ? opts.sfvResult : undefined;
-  const res = reuse ?? (await verifySfv(path, { signal: opts.signal }));
+  // CRCs already computed by the archive pass are used; anything else is streamed now
+  const entries: SfvVerifyEntry[] = reuse ? reuse.entries : [];
+  if (!reuse) {
+    for (const e of parsed.entries) {
+      let actual = known.get(e.name.toLowerCase());
+      if (actual === undefined) {
+        try {
+          actual = (await crc32File(join(dir, e.name), { signal: opts.signal })).crc;
+        } catch (err) {
+          if ((err as Error).name === 'AbortError') throw err;
+          entries.push({ name: e.name, expected: e.crc, ok: false, error: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (err as Error).message });
+          continue;
+        }
+      }
+      entries.push({ name: e.name, expected: e.crc, actual, ok: actual === e.crc, ...(actual === e.crc ? {} : { error: 'crc mismatch' }) });
+    }
+  }
+  const res = { entries };
   const bad = res.entries.filter((e) => !e.ok);
   add('sfv.crc', bad.length === 0 && res.entries.length > 0,
     bad.length ? bad.map((e) => `${e.name}: ${e.error}${e.actual !== undefined ? ` (expected ${e.expected.toString(16).padStart(8, '0')}, got ${e.actual.toString(16).padStart(8, '0')})` : ''}`).join('; ') : `${res.entries.length} CRC32 match`);

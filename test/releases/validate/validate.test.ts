@@ -65,7 +65,7 @@ describe('TV releases (RAR4 + SFV)', () => {
       'naming.characters', 'naming.punctuation', 'naming.length', 'naming.grammar',
       'files.nfo', 'files.mandatory', 'files.unexpected', 'nfo.width', 'nfo.encoding',
       'archive.volume-naming', 'archive.volume-count', 'archive.volume-size', 'archive.format', 'archive.store',
-      'archive.encryption', 'archive.recovery-record', 'archive.structure', 'archive.contents',
+      'archive.encryption', 'archive.recovery-record', 'archive.structure', 'archive.contents', 'archive.crc',
       'sfv.present', 'sfv.coverage', 'sfv.crc',
     ]);
     expect(check(rep, 'archive.volume-size').detail).toMatch(/15000000 bytes/);
@@ -113,6 +113,25 @@ describe('TV releases (RAR4 + SFV)', () => {
     expect(check(rep, 'sfv.crc').detail).toMatch(new RegExp(`${SD.toLowerCase()}\\.rar: crc mismatch`));
     expect(check(rep, 'archive.structure').ok).toBe(false);
     expect(check(rep, 'archive.volume-size').ok).toBe(false);
+  });
+
+  it('corrupted data under a regenerated (matching) SFV still fails archive.crc, naming the volume', async () => {
+    const d = await tvRelease('bitrot');
+    const base = SD.toLowerCase();
+    const p = join(d, `${base}.r00`);
+    const buf = await readFile(p);
+    buf[200_000] ^= 0x01;
+    await writeFile(p, buf);
+    await writeSfv([join(d, `${base}.rar`), p], join(d, `${base}.sfv`)); // SFV made after the damage
+    const rep = await validateRelease(d, tv);
+    expect(failed(rep)).toEqual(['archive.crc']);
+    expect(check(rep, 'archive.crc').detail).toMatch(new RegExp(`^${base}\\.r00: file CRC of ${base}\\.mkv is [0-9a-f]{8}, header says [0-9a-f]{8}$`));
+    const p0 = join(d, `${base}.rar`);
+    const b0 = await readFile(p0);
+    b0[100_000] ^= 0x01;
+    await writeFile(p0, b0);
+    await writeSfv([p0, p], join(d, `${base}.sfv`));
+    expect(check(await validateRelease(d, tv), 'archive.crc').detail).toMatch(new RegExp(`^${base}\\.rar: part CRC of`));
   });
 
   it('a volume missing from the SFV, an unexpected file and a gap in the sequence are each named', async () => {
