@@ -3,7 +3,7 @@ import { readFile, writeFile, readdir, stat, mkdir, truncate, rm } from 'node:fs
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { writeRarVolumes, rarVolumeName, fileHeader, rarVolumeCount, planRarVolumes, LHD_SPLIT_AFTER, LHD_SPLIT_BEFORE, MHD_VOLUME, MHD_FIRSTVOLUME, EARC_NEXT_VOLUME } from '../../../src/releases/archive/rar4.ts';
-import { readRarVolume } from '../../../src/releases/archive/rar4-read.ts';
+import { readRarVolume, crcRarVolume } from '../../../src/releases/archive/rar4-read.ts';
 import { writeSfv, verifySfv } from '../../../src/releases/archive/sfv.ts';
 import { tempDir, randomFile, run, has, sevenZipReadsRar, officialUnrar } from './tools.ts';
 
@@ -176,6 +176,15 @@ describe('writeRarVolumes — single volume, several files, errors', () => {
     expect((await readFile(join(x, 'a.pdf'))).equals(a)).toBe(true);
     expect((await readFile(join(x, 'b.pdf'))).equals(b)).toBe(true);
     expect((await readFile(join(x, 'c.txt'))).equals(c)).toBe(true);
+    // one pass per volume gives the volume CRC and each block's data CRC
+    for (const [i, v] of r.volumes.entries()) {
+      const info = await readRarVolume(v);
+      const vol = await readFile(v);
+      const { volumeCrc, partCrcs } = await crcRarVolume(v, info, Buffer.allocUnsafe(4096));
+      expect(volumeCrc).toBe(r.volumeCrcs[i]);
+      expect(volumeCrc).toBe(crc32(vol));
+      expect(partCrcs).toEqual(info.files.map((f) => crc32(vol.subarray(f.dataOffset, f.dataOffset + f.packSize))));
+    }
     const xo = join(dir, 'x-multi-files-official');
     expect(await officialUnrar(r.volumes[0]!, xo)).toEqual(['a.pdf', 'b.pdf', 'c.txt']);
     expect((await readFile(join(xo, 'b.pdf'))).equals(b)).toBe(true);
