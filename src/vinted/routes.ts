@@ -92,7 +92,11 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     const c = await loadCatalog(ctx.db, job);
     if (!c) throw notFound(`catalog of job ${job}`);
     // version 0: the ingest job has not saved its result yet
-    if (c.version === 0) throw new HttpError(409, 'not_ready', `the photos of job ${job} are still being analysed: follow GET /api/vinted/bulk/status?job=${job}`);
+    if (c.version === 0) {
+      const j = await ctx.jobs.get(job);
+      if (j && ['failed', 'cancelled'].includes(j.status)) throw new HttpError(409, 'not_ready', `the analysis of job ${job} ${j.status === 'failed' ? `failed: ${j.error ?? 'see its log'}` : 'was cancelled'}; start a new ingest`);
+      throw new HttpError(409, 'not_ready', `the photos of job ${job} are still being analysed: follow GET /api/vinted/bulk/status?job=${job}`);
+    }
     return c;
   };
 
