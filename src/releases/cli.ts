@@ -1,9 +1,13 @@
 // `atelier releases …`: pack (one source → a release directory), validate (a release directory
 // against its rule set), batch (every source of a folder), jobs, logs, templates.
 // Exit codes: 0 ok; 1 the release fails validation or the pack failed; 2 usage; 3 a server owns the
-// data dir (pack/batch); 4 a path or job not found.
+// data dir (batch; pack then goes through the server's API with ATELIER_TOKEN); 4 a path or job not found.
+import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { loadConfig } from '../core/config.ts';
 import type { Command } from 'commander';
 import type { CliContext, CoreContext } from '../core/module.ts';
 import { CliError, EXIT } from '../core/cli-support.ts';
@@ -89,6 +93,57 @@ async function checkSource(file: string): Promise<void> {
   }
 }
 
+/**
+ * `pack` while a server owns the data dir: upload the source to the server, start the pack job
+ * there, wait for it, and download the release files into --out — the same result as embedded.
+ */
+export async function remotePack(server: { url: string; token?: string }, payload: PackPayload, outDir: string): Promise<StoredPackResult & { job_id: string }> {
+  if (!server.token) throw new CliError('a server owns the data dir and ATELIER_TOKEN is not set: create a personal API token (web app → Account → API tokens) and export ATELIER_TOKEN, or stop the server', EXIT.unavailable, 'no_token');
+  const call = async (method: string, url: string, body?: BodyInit, json = true): Promise<Response> => {
+    let res: Response;
+    try {
+      res = await fetch(new URL(url, server.url), { method, body, headers: { authorization: `Bearer ${server.token}`, ...(json && body ? { 'content-type': 'application/json' } : {}) } });
+    } catch (e) {
+      throw new CliError(`cannot reach the server at ${server.url} (${(e as Error).message}); set ATELIER_URL`, EXIT.unavailable, 'unreachable');
+    }
+    if (!res.ok) {
+      const err = (await res.json().catch(() => ({}))) as { error?: { message?: string; code?: string } };
+      throw new CliError(`server answered ${res.status}: ${err.error?.message ?? res.statusText}`, res.status === 404 ? EXIT.notFound : EXIT.failed, err.error?.code ?? 'http_error');
+    }
+    return res;
+  };
+  if (payload.proof?.length) usage('--proof needs local access to the data dir (stop the server, or add the images later)');
+  const file = payload.source.path!;
+  const form = new FormData();
+  form.append('file', await fs.openAsBlob(file), path.basename(file));
+  const up = (await (await call('POST', '/api/releases/uploads', form, false)).json()) as { uploads: { id: string }[] };
+  const { source: _s, outDir: _o, storeArtifacts: _a, local: _l, proof: _p, force: _f, ...rest } = payload;
+  const started = (await (await call('POST', '/api/releases/jobs', JSON.stringify({ ...rest, source: { upload: up.uploads[0]!.id } }))).json()) as { job: { id: string } };
+  const id = started.job.id;
+  let job: { status: string; error: string | null; result: StoredPackResult };
+  for (;;) {
+    job = ((await (await call('GET', `/api/releases/jobs/${id}`)).json()) as { job: typeof job }).job;
+    if (['completed', 'failed', 'cancelled'].includes(job.status)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (job.status !== 'completed') throw new CliError(`pack ${job.status}: ${job.error ?? `see atelier releases logs ${id}`}`, EXIT.failed, `job_${job.status}`);
+  const r = job.result;
+  const dir = path.join(outDir, r.release.name);
+  if (!r.dryRun) {
+    if (fs.existsSync(dir) && !payload.force) throw new CliError(`${dir} already exists: remove it or pack with --force`, EXIT.failed, 'exists');
+    const { artifacts } = (await (await call('GET', `/api/releases/jobs/${id}/artifacts`)).json()) as { artifacts: { name: string; url: string }[] };
+    for (const a of artifacts) {
+      const rel = a.name.slice(r.release.name.length + 1);
+      const target = path.join(dir, rel);
+      if (!target.startsWith(dir + path.sep)) continue;
+      await fsp.mkdir(path.dirname(target), { recursive: true });
+      const res = await call('GET', a.url);
+      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), fs.createWriteStream(target));
+    }
+  }
+  return { ...r, release: { ...r.release, dir }, job_id: id };
+}
+
 export function releasesCli(group: Command, cliCtx: CliContext): void {
   group.description('release Packer: sources → validated releases (NFO, DIZ, SFV, ZIP/RAR volumes)');
 
@@ -122,9 +177,22 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
       await checkSource(abs);
       const outDir = path.resolve(o.out ?? '.');
       await fsp.mkdir(outDir, { recursive: true });
-      const ctx = await cliCtx.open();
-      bindCore(ctx);
-      const r = await runPack(ctx, cliCtx, payloadOf(abs, o, type, grp, outDir));
+      const payload = payloadOf(abs, o, type, grp, outDir);
+      let ctx: CoreContext | undefined;
+      try {
+        ctx = await cliCtx.open();
+      } catch (e) {
+        if ((e as Error).name !== 'DataDirLockedError') throw e;
+      }
+      let r: StoredPackResult & { job_id: string };
+      if (ctx) {
+        bindCore(ctx);
+        r = await runPack(ctx, cliCtx, payload);
+      } else {
+        // a server owns the data dir: the same pack, done by the server
+        const cfg = loadConfig();
+        r = await remotePack({ url: cfg.serverUrl, token: cfg.token }, payload, outDir);
+      }
       const out = packJson(r);
       if (cliCtx.json()) process.stdout.write(JSON.stringify(out) + '\n');
       else {

@@ -201,3 +201,23 @@ describe('plan (dry run in the request)', () => {
     expect(tv.body.error.message).toMatch(/EPUB file cannot make a TV release/);
   });
 });
+
+describe('CLI pack through a running server (remotePack)', () => {
+  it('uploads, packs on the server and downloads the release files into --out', async () => {
+    const { remotePack } = await import('../../src/releases/cli.ts');
+    const url = await t.listen();
+    const src = path.join(t.dataDir, 'remote', 'rouge.epub');
+    await fs.mkdir(path.dirname(src), { recursive: true });
+    await fs.writeFile(src, epub);
+    const out = path.join(t.dataDir, 'remote-out');
+    const r = await remotePack({ url, token: t.tokens.operator }, { source: { path: src, name: 'rouge.epub' }, type: 'EBOOK', group: 'ATL', outDir: out, local: true }, out);
+    expect(r.ok).toBe(true);
+    expect(r.release.dir).toBe(path.join(out, 'Stendhal.Le.Rouge.Et.Le.Noir.2015.FRENCH.RETAiL.ePUB.eBOOK-ATL'));
+    expect((await fs.readdir(r.release.dir)).sort()).toEqual(['atlslr.nfo', 'atlslr1.zip']);
+    const { validateRelease } = await import('../../src/releases/validate/index.ts');
+    const { loadRuleSet } = await import('../../src/releases/rules/index.ts');
+    expect((await validateRelease(r.release.dir, await loadRuleSet('EBOOK'))).ok).toBe(true);
+    await expect(remotePack({ url, token: t.tokens.viewer }, { source: { path: src }, type: 'EBOOK', group: 'ATL' }, out)).rejects.toThrow(/server answered 403/);
+    await expect(remotePack({ url, token: undefined }, { source: { path: src }, type: 'EBOOK', group: 'ATL' }, out)).rejects.toThrow(/ATELIER_TOKEN is not set/);
+  });
+});
