@@ -236,6 +236,11 @@ describe('web shell', () => {
     await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
     const row = page.locator('tr[data-user="ops@test.local"]');
     await row.waitFor();
+    // the same address twice is refused with a sentence, not a code
+    await page.getByLabel('Adresse e-mail').fill('ops@test.local');
+    await page.getByLabel('Mot de passe provisoire').fill('ops-password-456');
+    await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'Un compte existe déjà avec cette adresse e-mail.' }).waitFor();
     const find = async () => (await platform.ctx.auth.listUsers()).find((u: { email: string }) => u.email === 'ops@test.local');
     expect((await find())?.role).toBe('operator');
     await row.getByLabel('Rôle').selectOption('viewer');

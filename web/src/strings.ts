@@ -53,6 +53,8 @@ registerStrings('', {
     'setup.tooShort': 'Le mot de passe doit contenir au moins {min} caractères.',
     'setup.mismatch': 'Les deux mots de passe ne sont pas identiques.',
     'setup.done': 'Un administrateur existe déjà. Connectez-vous.',
+    'user.invalidEmail': 'Cette adresse e-mail n’est pas valide.',
+    'user.exists': 'Un compte existe déjà avec cette adresse e-mail.',
 
     'home.title': 'Bonjour',
     'home.subtitle': 'Choisissez un atelier ou suivez vos tâches en cours.',
@@ -215,6 +217,8 @@ registerStrings('', {
     'setup.tooShort': 'The password needs at least {min} characters.',
     'setup.mismatch': 'The two passwords differ.',
     'setup.done': 'An administrator already exists. Please sign in.',
+    'user.invalidEmail': 'This email address is not valid.',
+    'user.exists': 'An account with this email address already exists.',
 
     'home.title': 'Hello',
     'home.subtitle': 'Pick a workshop or follow your running jobs.',

@@ -101,14 +101,21 @@ export function Alert({ kind = 'error', children }: { kind?: 'error' | 'info' | 
   );
 }
 
-/** Turns any error into a sentence for the user (server message when it gave one). */
+/**
+ * Turns any error into a sentence for the user: a translated one for the errors the shell knows,
+ * otherwise the server's own message (precise, but in English).
+ */
 export function useErrorText(): (err: unknown) => string {
   const { t } = useI18n();
   return (err) => {
     if (err instanceof ApiError) {
       if (err.status === 0) return t('common.network');
+      if (err.code === 'weak_password') return t('setup.tooShort', { min: 10 });
+      if (err.code === 'invalid_user') return /already exists/.test(err.message) ? t('user.exists') : /invalid email/.test(err.message) ? t('user.invalidEmail') : err.message;
+      if (err.status === 429) return t('login.rateLimited');
       return err.message || t('common.error');
     }
+    if (err instanceof Error && err.message) return err.message;
     return t('common.error');
   };
 }

@@ -77,7 +77,7 @@ export default function UsersPage() {
     }
   };
 
-  const formMessage = formError instanceof Error && !('status' in formError) ? formError.message : formError !== undefined ? errorText(formError) : undefined;
+  const formMessage = formError !== undefined ? errorText(formError) : undefined;
 
   return (
     <div className="space-y-6">
