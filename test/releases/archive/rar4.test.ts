@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { writeRarVolumes, rarVolumeName, fileHeader, rarVolumeCount, planRarVolumes, LHD_SPLIT_AFTER, LHD_SPLIT_BEFORE, MHD_VOLUME, MHD_FIRSTVOLUME, EARC_NEXT_VOLUME } from '../../../src/releases/archive/rar4.ts';
 import { readRarVolume, crcRarVolume } from '../../../src/releases/archive/rar4-read.ts';
 import { writeSfv, verifySfv } from '../../../src/releases/archive/sfv.ts';
-import { tempDir, randomFile, run, has, sevenZipReadsRar, officialUnrar } from './tools.ts';
+import { tempDir, randomFile, run, has, sevenZipReadsRar, officialUnrar, sevenZipWasm } from './tools.ts';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -105,7 +105,16 @@ describe('writeRarVolumes — multi-volume', () => {
     expect((await readFile(join(x, name))).equals(src)).toBe(true);
   });
 
-  it.skipIf(!sevenZipReadsRar())('extracts byte-for-byte with 7-Zip (when built with RAR support)', async () => {
+  it('extracts byte-for-byte with 7-Zip 24.09 (full 7zz as WebAssembly: its Rar handler checks every part CRC)', async () => {
+    const r = await sevenZipWasm(['x', '-y', '-ox-7zwasm', `multi/${rarVolumeName('show.s01e02-grp', 0)}`], dir);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/Type = Rar/);
+    expect(r.out).toMatch(new RegExp(`Volumes = ${result.volumes.length}`));
+    expect(r.out).toContain('Everything is Ok');
+    expect((await readFile(join(dir, 'x-7zwasm', name))).equals(src)).toBe(true);
+  });
+
+  it.skipIf(!sevenZipReadsRar())('extracts byte-for-byte with the system 7zz (only where it is built with RAR support)', async () => {
     const x = join(dir, 'x-7z');
     const r = run('7zz', ['x', '-y', `-o${x}`, result.volumes[0]!]);
     expect(r.code, r.out).toBe(0);
@@ -132,6 +141,9 @@ describe('writeRarVolumes — multi-volume', () => {
     await writeFile(p, buf);
     expect(run('unar', ['-q', '-f', '-o', join(bad, 'x'), join(bad, 'show.s01e02-grp.rar')]).code).not.toBe(0);
     await expect(officialUnrar(join(bad, 'show.s01e02-grp.rar'), join(bad, 'x-official'))).rejects.toThrow();
+    const t = await sevenZipWasm(['t', 'bad/show.s01e02-grp.rar'], dir);
+    expect(t.code).not.toBe(0);
+    expect(t.out).toContain('CRC Failed');
     expect(run('cksfv', ['-q', '-f', join(bad, 'x.sfv')], bad).code).not.toBe(0);
     const v = await verifySfv(join(bad, 'x.sfv'));
     expect(v.ok).toBe(false);
@@ -155,6 +167,9 @@ describe('writeRarVolumes — single volume, several files, errors', () => {
     expect(run('unar', ['-q', '-o', x1, r.volumes[0]!]).code).toBe(0);
     expect((await readFile(join(x1, 'small.mkv'))).equals(src)).toBe(true);
     expect(await officialUnrar(r.volumes[0]!, join(dir, 'x-single-official'))).toEqual(['small.mkv']);
+    const sz = await sevenZipWasm(['x', '-y', '-ox-single-7z', 'single/small.rar'], dir);
+    expect(sz.code, sz.out).toBe(0);
+    expect((await readFile(join(dir, 'x-single-7z', 'small.mkv'))).equals(src)).toBe(true);
     expect((await readFile(join(dir, 'x-single-official', 'small.mkv'))).equals(src)).toBe(true);
     const x2 = join(dir, 'x-single-unrar-free');
     await mkdir(x2);
@@ -185,6 +200,10 @@ describe('writeRarVolumes — single volume, several files, errors', () => {
       expect(volumeCrc).toBe(crc32(vol));
       expect(partCrcs).toEqual(info.files.map((f) => crc32(vol.subarray(f.dataOffset, f.dataOffset + f.packSize))));
     }
+    const sz = await sevenZipWasm(['x', '-y', '-ox-multi-files-7z', 'multi-files/docs.rar'], dir);
+    expect(sz.code, sz.out).toBe(0);
+    expect((await readFile(join(dir, 'x-multi-files-7z', 'a.pdf'))).equals(a)).toBe(true);
+    expect((await readFile(join(dir, 'x-multi-files-7z', 'b.pdf'))).equals(b)).toBe(true);
     const xo = join(dir, 'x-multi-files-official');
     expect(await officialUnrar(r.volumes[0]!, xo)).toEqual(['a.pdf', 'b.pdf', 'c.txt']);
     expect((await readFile(join(xo, 'b.pdf'))).equals(b)).toBe(true);

@@ -48,3 +48,29 @@ export async function officialUnrar(firstVolume: string, target: string): Promis
   const { files } = ex.extract();
   return [...files].map((f) => f.fileHeader.name);
 }
+
+/**
+ * Runs 7-Zip 24.09 — the full 7zz, RAR handler included (npm `7z-wasm`, compiled to WebAssembly) —
+ * with `root` mounted as its working directory. Debian's 7zz is built without RAR, so this is the
+ * 7-Zip that reads our RAR volumes in the tests. Returns 7-Zip's exit code and output.
+ */
+export async function sevenZipWasm(args: string[], root: string): Promise<{ code: number; out: string }> {
+  const SevenZip = (await import('7z-wasm')).default as unknown as (opts: object) => Promise<{
+    FS: { mkdir(p: string): void; mount(fs: unknown, opts: object, p: string): void; chdir(p: string): void };
+    NODEFS: unknown;
+    callMain(args: string[]): number | undefined;
+  }>;
+  const lines: string[] = [];
+  const sz = await SevenZip({ print: (l: string) => lines.push(l), printErr: (l: string) => lines.push(l) });
+  sz.FS.mkdir('/work');
+  sz.FS.mount(sz.NODEFS, { root }, '/work');
+  sz.FS.chdir('/work');
+  let code: number;
+  try {
+    code = sz.callMain(args) ?? 0; // emscripten's callMain returns main()'s exit code
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    code = typeof status === 'number' ? status : 255;
+  }
+  return { code, out: lines.join('\n') };
+}
