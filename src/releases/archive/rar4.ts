@@ -377,6 +377,12 @@ async function writeWithRarBinary(
       throw e;
     }
   }
+  if (volumes.length === 0) throw new Error(`${bin} wrote no ${baseName}.rar`);
+  // RAR 7 can no longer create RAR 4.x archives (-ma4 dropped): refuse a RAR5 result clearly
+  const head = Buffer.alloc(8);
+  const fh = await open(volumes[0]!, 'r');
+  try { await fh.read(head, 0, 8, 0); } finally { await fh.close(); }
+  if (!head.subarray(0, 7).equals(RAR_MARKER)) throw new Error(`${bin} did not write a RAR 4.x archive (RAR 7 and later cannot; use RAR ≤ 6.x or leave RAR_BINARY unset)`);
   const fileCrcs: number[] = [];
   for (const f of files) fileCrcs.push((await crc32File(f.path, { buffer, signal: opts.signal })).crc);
   opts.onProgress?.(files.reduce((n, f) => n + f.size, 0));

@@ -277,7 +277,7 @@ describe('writeRarVolumes — re-runs and RAR_BINARY', () => {
     // Stand-in for the non-free rar binary (absent here): records its arguments and writes two
     // "volumes" the way rar names them; checks our side of the contract only.
     const fake = join(dir, 'fake-rar.sh');
-    await writeFile(fake, '#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/rar-args.txt"\neval arc=\\${$(($#-1))}\nprintf AAAA > "$arc"; printf BB > "${arc%.rar}.r00"\n', { mode: 0o755 });
+    await writeFile(fake, '#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/rar-args.txt"\neval arc=\\${$(($#-1))}\nprintf "Rar!\\032\\007\\000A" > "$arc"; printf BB > "${arc%.rar}.r00"\n', { mode: 0o755 });
     const srcPath = join(dir, 'show.mkv');
     await randomFile(srcPath, 1000);
     const out = join(dir, 'rarbin');
@@ -286,9 +286,13 @@ describe('writeRarVolumes — re-runs and RAR_BINARY', () => {
     expect(args.slice(0, 5)).toEqual(['a', '-ma4', '-m0', '-vn', '-v15000000b']);
     expect(args.slice(-2)).toEqual([join(out, 'show.rar'), srcPath]);
     expect(r.volumes).toEqual([join(out, 'show.rar'), join(out, 'show.r00')]);
-    expect(r.volumeCrcs).toEqual([crc32(Buffer.from('AAAA')), crc32(Buffer.from('BB'))]);
-    expect(r.bytes).toBe(6);
+    expect(r.volumeCrcs).toEqual([crc32(Buffer.from('Rar!\x1a\x07\x00A', 'latin1')), crc32(Buffer.from('BB'))]);
+    expect(r.bytes).toBe(10);
     await expect(writeRarVolumes({ path: srcPath, name: 'other.mkv' }, out, 'show', { volumeSize: 15_000_000, rarBinary: fake })).rejects.toThrow(/own name/);
+    // a RAR 7 (no -ma4 any more) writing RAR5 is refused with the reason
+    const rar7 = join(dir, 'fake-rar7.sh');
+    await writeFile(rar7, '#!/bin/sh\neval arc=\\${$(($#-1))}\nprintf "Rar!\\032\\007\\001\\000" > "$arc"\n', { mode: 0o755 });
+    await expect(writeRarVolumes({ path: srcPath, name: 'show.mkv' }, join(dir, 'rarbin7'), 'show', { volumeSize: 15_000_000, rarBinary: rar7 })).rejects.toThrow(/RAR 4\.x/);
   });
 });
 
