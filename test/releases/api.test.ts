@@ -170,7 +170,7 @@ describe('releases API', () => {
     await t.ctx.db.withSchema('releases').updateTable('packs').set({ created_at: new Date(Date.now() - 10 * 86400_000) }).where('job_id', '=', jobId).execute();
     const job = await t.ctx.jobs.enqueue('releases.cleanup', {});
     const done = await waitJob(job.id);
-    expect(done.result).toMatchObject({ packs: 1, days: 7 });
+    expect(done.result).toMatchObject({ packs: 1, days: 7, orphans: 0 });
     expect((await t.request('GET', `/api/releases/jobs/${jobId}/artifacts`, { token: t.tokens.viewer })).body.artifacts).toEqual([]);
     expect(await t.ctx.files.list(`jobs/${jobId}/`)).toEqual([]);
     expect((await t.request('GET', `/api/releases/jobs/${jobId}/metadata`, { token: t.tokens.viewer })).body.ok).toBe(true);

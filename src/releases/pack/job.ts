@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import type { CoreContext } from '../../core/module.ts';
 import type { JobContext } from '../../core/jobs/types.ts';
 import type { ReleaseMetadata } from '../metadata/types.ts';
+import { extractMetadata } from '../metadata/index.ts';
 import type { ReleaseType } from '../nfo/index.ts';
 import { resolveTemplate } from '../nfo/store.ts';
 import { loadRuleSet, type RuleSet } from '../rules/index.ts';
@@ -109,7 +110,6 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
     let volumeSize = p.volumeMb ? Math.round(p.volumeMb * 1_000_000) : 0;
     const outDir = p.outDir ? path.resolve(p.outDir) : path.join(tmp, 'out');
     await fsp.mkdir(outDir, { recursive: true });
-    const { extractMetadata } = await import('../metadata/index.ts');
     const extracted = await extractMetadata(src.file, src.name);
     if (!volumeSize) volumeSize = defaultVolumeSize(p.type, s, extracted.video?.resolution);
     let lastPct = -1;
@@ -159,7 +159,7 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
 }
 
 /** Deletes pack artefacts and uploads older than RELEASES_RETENTION_DAYS (the records stay, marked purged). */
-export async function cleanupHandler(job: JobContext<{ days?: number }>, ctx: CoreContext = core()): Promise<{ packs: number; uploads: number; days: number }> {
+export async function cleanupHandler(job: JobContext<{ days?: number }>, ctx: CoreContext = core()): Promise<{ packs: number; uploads: number; orphans: number; days: number }> {
   const s = settingsOf(ctx);
   const days = job.payload?.days ?? s.retentionDays;
   const cutoff = new Date(Date.now() - days * 86400_000);
@@ -174,6 +174,9 @@ export async function cleanupHandler(job: JobContext<{ days?: number }>, ctx: Co
     await ctx.files.delete(u.blob_key);
     await ctx.db.withSchema('releases').deleteFrom('uploads').where('id', '=', u.id).execute();
   }
-  await job.log('info', `retention ${days} d: purged ${old.length} pack(s) and ${uploads.length} upload(s) older than ${cutoff.toISOString()}`);
-  return { packs: old.length, uploads: uploads.length, days };
+  // records of jobs the platform's own purge (ATELIER_JOB_RETENTION_DAYS) already removed
+  const orphans = await ctx.db.withSchema('releases').deleteFrom('packs')
+    .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM core.jobs j WHERE j.id = packs.job_id)`).executeTakeFirst();
+  await job.log('info', `retention ${days} d: purged ${old.length} pack(s) and ${uploads.length} upload(s) older than ${cutoff.toISOString()}; ${Number(orphans.numDeletedRows)} orphan record(s) removed`);
+  return { packs: old.length, uploads: uploads.length, orphans: Number(orphans.numDeletedRows), days };
 }
