@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext, CoreContext } from '../core/module.ts';
 import { CliError, EXIT } from '../core/cli-support.ts';
+import { loadConfig } from '../core/config.ts';
+import { DataDirLockedError } from '../core/lock.ts';
 import { bindCore, settingsOf } from './catalog/runtime.ts';
 import { createCatalog, loadCatalog, savePlan, getSetting } from './catalog/store.ts';
 import { clusterSummaries } from './catalog/view.ts';
@@ -71,6 +73,50 @@ function bad(message: string): never {
   throw new CliError(message, EXIT.usage, 'usage');
 }
 
+type IngestResult = { ok: boolean; job_id: string; files: number; errors: { file: string; reason: string }[]; duplicates: { file: string; of: string }[]; clusters: { id: string; photos: string[]; category: string | null; color: string | null; score: number }[] };
+
+/**
+ * A server owns the data dir: upload to it (ATELIER_URL + ATELIER_TOKEN) and follow the job through
+ * GET /bulk/status — same output as the embedded run. Files are streamed (fs.openAsBlob), not loaded.
+ */
+async function ingestViaServer(resolved: Pick<IngestPayload, 'inputs' | 'zip'>, backend: string | undefined, json: boolean): Promise<IngestResult> {
+  const cfg = loadConfig();
+  if (!cfg.token) throw new CliError('a server owns the data dir and ATELIER_TOKEN is not set: create a personal API token (web app → Account → API tokens) and export ATELIER_TOKEN, or stop the server', EXIT.unavailable, 'no_token');
+  const form = new FormData();
+  let route = '/api/vinted/bulk/ingest/photos';
+  if (resolved.zip) {
+    route = '/api/vinted/bulk/ingest/zip';
+    form.append('file', await fs.openAsBlob(resolved.zip.path!), resolved.zip.name);
+  } else for (const i of resolved.inputs ?? []) form.append('files', await fs.openAsBlob(i.path!), i.name);
+  const headers = { authorization: `Bearer ${cfg.token}` };
+  const call = async (url: string, init: RequestInit = {}) => {
+    let res: Response;
+    try {
+      res = await fetch(new URL(url, cfg.serverUrl), { ...init, headers });
+    } catch (e) {
+      throw new CliError(`cannot reach the server at ${cfg.serverUrl} (${(e as Error).message}); set ATELIER_URL`, EXIT.unavailable, 'unreachable');
+    }
+    const body = (await res.json().catch(() => ({}))) as any;
+    if (!res.ok) throw new CliError(`server answered ${res.status}: ${body?.error?.message ?? res.statusText}`, res.status === 404 ? EXIT.notFound : res.status === 413 || res.status === 400 ? EXIT.usage : EXIT.failed, body?.error?.code ?? 'http_error');
+    return body;
+  };
+  const started = await call(`${route}${backend ? `?backend=${backend}` : ''}`, { method: 'POST', body: form });
+  const tty = process.stderr.isTTY && !json;
+  for (;;) {
+    const st = await call(`/api/vinted/bulk/status?job=${started.job_id}`);
+    if (tty) process.stderr.write(`\r ${Math.round(st.percent)}% ${st.status} — ${st.progress.scanned}/${st.progress.total} photos   `);
+    if (['completed', 'failed', 'cancelled'].includes(st.status)) {
+      if (tty) process.stderr.write('\n');
+      if (st.status !== 'completed') throw new CliError(`ingest ${st.status}: ${st.message ?? 'see atelier jobs show ' + started.job_id}`, EXIT.failed, `job_${st.status}`);
+      return {
+        ok: true, job_id: started.job_id, files: st.progress.total, errors: st.errors, duplicates: st.duplicates,
+        clusters: st.clusters.map((x: any) => ({ id: x.id, photos: x.photos, category: x.category, color: x.color, score: x.score })),
+      };
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 async function openCtx(cliCtx: CliContext): Promise<CoreContext & { close(): Promise<void> }> {
   const ctx = await cliCtx.open();
   bindCore(ctx);
@@ -88,27 +134,38 @@ export function vintedCli(group: Command, cliCtx: CliContext): void {
       if (o.backend && !['auto', 'classic', 'clip'].includes(o.backend)) bad(`--backend must be auto, classic or clip (got "${o.backend}")`);
       const resolved = await resolveInputs(args);
       if (resolved.inputs && resolved.inputs.length === 0) bad(`no photo found in ${args.join(' ')}`);
-      const ctx = await openCtx(cliCtx);
-      const s = settingsOf(ctx);
-      const n = resolved.inputs?.length ?? 0;
-      if (n > s.maxFiles) bad(`${n} photos: at most ${s.maxFiles} per ingest (BULK_MAX_FILES); split the batch`);
-      const payload: IngestPayload = { source: 'cli', ...resolved, backend: o.backend as IngestPayload['backend'] };
-      const title = resolved.zip ? `CLI: ${resolved.zip.name}` : `CLI: ${n} photos`;
-      const job = await ctx.jobs.enqueue('vinted.ingest', payload as unknown as Record<string, unknown>, { title });
-      await createCatalog(ctx.db, job.id, { source: 'cli', files: n });
-      const done = await cliCtx.watch(ctx, job.id);
-      if (done.status !== 'completed') throw new CliError(`ingest ${done.status}: ${done.error ?? 'see atelier jobs show ' + job.id}`, EXIT.failed, `job_${done.status}`);
-      const c = await loadCatalog(ctx.db, job.id);
-      if (!c) throw new CliError(`catalog of job ${job.id} missing`, EXIT.failed);
-      const clusters = clusterSummaries(c).map((x) => ({ id: x.id, photos: x.photos, category: x.category, color: x.color, score: x.score }));
-      const result = { ok: true, job_id: job.id, files: c.files, errors: c.errors, duplicates: c.duplicates, clusters };
+      let result: IngestResult;
+      let backendUsed: string | null = null;
+      let ctx: (CoreContext & { close(): Promise<void> }) | null = null;
+      try {
+        ctx = await openCtx(cliCtx);
+      } catch (e) {
+        if (!(e instanceof DataDirLockedError) || !loadConfig().token) throw e;
+      }
+      if (!ctx) result = await ingestViaServer(resolved, o.backend, cliCtx.json());
+      else {
+        const s = settingsOf(ctx);
+        const n = resolved.inputs?.length ?? 0;
+        if (n > s.maxFiles) bad(`${n} photos: at most ${s.maxFiles} per ingest (BULK_MAX_FILES); split the batch`);
+        const payload: IngestPayload = { source: 'cli', ...resolved, backend: o.backend as IngestPayload['backend'] };
+        const title = resolved.zip ? `CLI: ${resolved.zip.name}` : `CLI: ${n} photos`;
+        const job = await ctx.jobs.enqueue('vinted.ingest', payload as unknown as Record<string, unknown>, { title });
+        await createCatalog(ctx.db, job.id, { source: 'cli', files: n });
+        const done = await cliCtx.watch(ctx, job.id);
+        if (done.status !== 'completed') throw new CliError(`ingest ${done.status}: ${done.error ?? 'see atelier jobs show ' + job.id}`, EXIT.failed, `job_${done.status}`);
+        const c = await loadCatalog(ctx.db, job.id);
+        if (!c) throw new CliError(`catalog of job ${job.id} missing`, EXIT.failed);
+        backendUsed = c.backend;
+        const clusters = clusterSummaries(c).map((x) => ({ id: x.id, photos: x.photos, category: x.category, color: x.color, score: x.score }));
+        result = { ok: true, job_id: job.id, files: c.files, errors: c.errors, duplicates: c.duplicates, clusters };
+      }
       if (cliCtx.json()) process.stdout.write(JSON.stringify(result) + '\n');
       else {
-        console.log(`job ${job.id}: ${c.files} files → ${clusters.length} articles, ${c.duplicates.length} duplicates, ${c.errors.length} errors (backend ${c.backend})`);
-        for (const x of clusters) console.log(`  ${x.id.padEnd(5)} ${(x.category ?? '?').padEnd(14)} ${(x.color ?? '?').padEnd(9)} ${x.score.toFixed(2)}  ${x.photos.join(', ')}`);
-        for (const d of c.duplicates) console.log(`  duplicate ${d.file} of ${d.of}`);
-        for (const e of c.errors) console.log(`  error ${e.file}: ${e.reason}`);
-        console.log(`next: atelier vinted plan ${job.id}`);
+        console.log(`job ${result.job_id}: ${result.files} files → ${result.clusters.length} articles, ${result.duplicates.length} duplicates, ${result.errors.length} errors${backendUsed ? ` (backend ${backendUsed})` : ''}`);
+        for (const x of result.clusters) console.log(`  ${x.id.padEnd(5)} ${(x.category ?? '?').padEnd(14)} ${(x.color ?? '?').padEnd(9)} ${x.score.toFixed(2)}  ${x.photos.join(', ')}`);
+        for (const d of result.duplicates) console.log(`  duplicate ${d.file} of ${d.of}`);
+        for (const e of result.errors) console.log(`  error ${e.file}: ${e.reason}`);
+        console.log(`next: atelier vinted plan ${result.job_id}`);
       }
     });
 
@@ -126,7 +183,7 @@ export function vintedCli(group: Command, cliCtx: CliContext): void {
       try {
         ctx = await openCtx(cliCtx);
       } catch (e) {
-        if ((e as Error).name !== 'DataDirLockedError') throw e;
+        if (!(e instanceof DataDirLockedError)) throw e;
       }
       if (ctx) {
         const c = await loadCatalog(ctx.db, jobId).catch(() => null);

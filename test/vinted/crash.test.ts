@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../helpers/platform.ts';
-import { freePort, startServer, stop, type ServerProcess } from '../helpers/server-process.ts';
-import { fixtureFiles } from './helpers.ts';
+import { freePort, runCli, startServer, stop, type ServerProcess } from '../helpers/server-process.ts';
+import { fixtureFiles, FIXTURES } from './helpers.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'atelier-vinted-crash-'));
 let server: ServerProcess | null = null;
@@ -20,7 +20,7 @@ async function login(url: string): Promise<string> {
   return ((await r.json()) as { access_token: string }).access_token;
 }
 
-describe('ingest survives a crash', () => {
+describe('ingest survives a crash; the CLI uses the running server', () => {
   it('SIGKILL mid-analysis → restart → the job completes with the whole catalog', async () => {
     const dbUrl = await createDatabase();
     const env: Record<string, string> = {
@@ -57,6 +57,22 @@ describe('ingest survives a crash', () => {
     expect(s.progress).toEqual({ scanned: 13, total: 13, clusters: 4, duplicates: 1, errors: 0 });
     const detail: any = await (await fetch(`${server.url}/api/jobs/${job}`, { headers: { authorization: `Bearer ${token}` } })).json();
     expect(detail.job.attempts).toBeGreaterThanOrEqual(2);
+
+    // while this server owns the data dir, the CLI goes through its API (with a personal token)
+    const tok = (await (await fetch(`${server.url}/api/tokens`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'cli' }) })).json()) as { token: string };
+    const shoot = fs.mkdtempSync(path.join(os.tmpdir(), 'atelier-vinted-shoot-'));
+    for (const n of ['IMG_0001.jpg', 'IMG_0002.jpg', 'IMG_0003.jpg']) fs.copyFileSync(path.join(FIXTURES, n), path.join(shoot, n));
+    const noToken = runCli(['vinted', 'ingest', shoot, '--json'], env);
+    expect(noToken.code).toBe(3);
+    const viaServer = runCli(['vinted', 'ingest', shoot, '--json'], { ...env, ATELIER_TOKEN: tok.token, ATELIER_URL: server.url });
+    expect(viaServer.code, viaServer.stderr).toBe(0);
+    const out = JSON.parse(viaServer.stdout);
+    expect(out).toMatchObject({ ok: true, files: 3, errors: [], duplicates: [] });
+    expect(out.clusters.flatMap((c: any) => c.photos)).toEqual(['IMG_0001.jpg', 'IMG_0002.jpg', 'IMG_0003.jpg']);
+    const plan = runCli(['vinted', 'plan', out.job_id, '--category', 'robe', '--json'], { ...env, ATELIER_TOKEN: tok.token, ATELIER_URL: server.url });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout).items[0]).toMatchObject({ category: 'robe', publish_ready: true });
+    fs.rmSync(shoot, { recursive: true, force: true });
     await stop(server);
     server = null;
   }, 400_000);
