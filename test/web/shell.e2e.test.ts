@@ -104,6 +104,7 @@ describe('web shell', () => {
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('heading', { name: 'Tâches', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/jobs');
+    expect(await page.title()).toBe('Tâches · atelier');
   });
 
   test('navigation reaches the three workshops', async () => {

@@ -53,7 +53,20 @@ export function Card({ children, className, title, actions }: { children: ReactN
   );
 }
 
+/** Sets the browser tab's title ("Tâches · atelier") while the page is shown. */
+export function useDocumentTitle(title: string | undefined): void {
+  useEffect(() => {
+    if (!title) return;
+    const before = document.title;
+    document.title = `${title} · atelier`;
+    return () => {
+      document.title = before;
+    };
+  }, [title]);
+}
+
 export function PageHeader({ title, subtitle, actions }: { title: ReactNode; subtitle?: ReactNode; actions?: ReactNode }) {
+  useDocumentTitle(typeof title === 'string' ? title : undefined);
   return (
     <div className="mb-6 flex flex-wrap items-end justify-between gap-4">
       <div className="min-w-0">

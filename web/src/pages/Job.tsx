@@ -6,13 +6,14 @@ import { download } from '../api.ts';
 import type { JobEvent } from '../api.ts';
 import { useI18n } from '../i18n.ts';
 import { useJob } from '../jobs.ts';
-import { Alert, Button, Card, ErrorBox, Loading, ProgressBar, StatusBadge, cx, useErrorText } from '../components/ui.tsx';
+import { Alert, Button, Card, ErrorBox, useDocumentTitle, Loading, ProgressBar, StatusBadge, cx, useErrorText } from '../components/ui.tsx';
 import { CancelJobButton, RerunJobButton, Duration, counterLabel, jobTitle, kindLabel } from '../components/jobs.tsx';
 
 export default function JobPage() {
   const { id } = useParams();
   const { t, formatDate, formatNumber } = useI18n();
   const { job, events, artifacts, error, live, setJob } = useJob(id);
+  useDocumentTitle(job ? jobTitle(t, job) : undefined);
 
   if (error && !job) {
     return (

@@ -5,11 +5,12 @@ import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { ApiError } from '../api.ts';
 import { useAuth } from '../auth.tsx';
 import { useI18n } from '../i18n.ts';
-import { Alert, Button, Field, Spinner, useErrorText } from '../components/ui.tsx';
+import { Alert, Button, Field, Spinner, useDocumentTitle, useErrorText } from '../components/ui.tsx';
 import { LanguageSwitch, Logo } from '../components/Layout.tsx';
 
 /** Centered card used by the sign-in and first-run pages. */
-export function AuthFrame({ title, subtitle, children }: { title: ReactNode; subtitle: ReactNode; children: ReactNode }) {
+export function AuthFrame({ title, subtitle, children }: { title: string; subtitle: ReactNode; children: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <div className="flex min-h-screen flex-col bg-gradient-to-b from-indigo-50 to-slate-50">
       <div className="flex items-center justify-between px-6 py-4">

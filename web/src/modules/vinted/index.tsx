@@ -2,7 +2,7 @@
 // correct → drafted listings with quality checks → exports. ?job=<id> selects a batch.
 import './i18n.ts';
 import { useCallback, useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError, download, isFinished, useApi } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useAuth, hasRole } from '../../auth.tsx';
@@ -110,7 +110,10 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
   return (
     <div className="space-y-6">
       {!done || job.status !== 'completed' ? (
-        <Card title={t('vinted.analysing')} actions={<StatusBadge status={job.status} />}>
+        <Card
+          title={job.status === 'failed' ? t('vinted.analysisFailed') : job.status === 'cancelled' ? t('vinted.analysisCancelled') : t('vinted.analysing')}
+          actions={<div className="flex items-center gap-3"><Link to={`/jobs/${job.id}`} className="text-sm text-indigo-700 hover:underline">{t('vinted.jobLog')}</Link><StatusBadge status={job.status} /></div>}
+        >
           <ProgressBar value={job.progress} status={job.status} label={t('vinted.analysing')} />
           <dl className="mt-3 flex flex-wrap gap-x-6 gap-y-1 text-sm" data-testid="live-counters">
             {['scanned', 'total', 'clusters', 'duplicates', 'errors'].filter((k) => k in counters).map((k) => (
