@@ -16,11 +16,11 @@
 //               + 2-byte volume number; 0x4000 (skip if unknown) as rar writes it.
 // HEAD_CRC of every header = low 16 bits of CRC32 of the header bytes after the HEAD_CRC field.
 //
-// Streaming: the source is read with positional reads into two fixed buffers (the next read is in
-// flight while the current chunk is written and CRC'd), volumes are written with positional writes,
+// Streaming: the source is read with positional reads into a ring of fixed buffers (reads run ahead,
+// writes are awaited only when their buffer comes round), volumes are written with positional writes,
 // and a file header is patched in place once its part CRC is known. One CRC pass per chunk: part,
 // file and whole-volume CRCs (the latter for the SFV) are derived with crc32Combine. Memory stays at
-// 2 × CHUNK whatever the size.
+// RING × CHUNK whatever the size.
 import { crc32 } from 'node:zlib';
 import { open, stat, unlink, mkdir } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -54,6 +54,7 @@ const MAIN_SIZE = 13;
 const END_SIZE = 9; // 7 + VOL_NUMBER(2)
 const FIXED_SIZE = RAR_MARKER.length + MAIN_SIZE;
 const PAGE = 4096;
+const RING = 4; // buffers in flight: 4 × 1 MiB
 export const RAR_CHUNK = 1024 * 1024; // 1 MiB: stays in L2/L3 between the read, the CRC and the write
 
 /** Old-style volume name: index 0 → base.rar, 1 → base.r00 … 100 → base.r99, 101 → base.s00. */
@@ -182,6 +183,72 @@ async function writeAll(fh: FileHandle, buf: Buffer, length: number, position: n
 
 interface Segment { crc: number; len: number }
 
+const noop = () => {};
+
+/**
+ * Copies `len` bytes from src@srcPos to dst@dstPos and returns their CRC32, with a ring of RING
+ * buffers: up to RING-1 reads run ahead and writes are not awaited until their buffer comes round
+ * again, so the threadpool keeps reading and writing while the main thread CRCs (and while it
+ * waits to be scheduled on a busy machine). The first chunk ends on a 4 KiB boundary of the
+ * destination so the following 1 MiB writes are page-aligned.
+ */
+async function copyRange(
+  src: FileHandle,
+  srcPos: number,
+  dst: FileHandle,
+  dstPos: number,
+  len: number,
+  bufs: Buffer[],
+  o: { signal?: AbortSignal; onChunk: (n: number) => void; what: string },
+): Promise<number> {
+  const n = bufs.length;
+  const reads: Promise<{ len: number; at: number }>[] = new Array(n);
+  const writes: (Promise<void> | undefined)[] = new Array(n);
+  let rPos = srcPos;
+  let rLeft = len;
+  let at = dstPos;
+  let issued = 0;
+  const issue = () => {
+    if (rLeft <= 0) return;
+    const slot = issued % n;
+    const want = Math.min(RAR_CHUNK - (at % PAGE), rLeft);
+    const pos = rPos;
+    const where = at;
+    // the buffer is free once the write that last used it is done
+    const p = (writes[slot] ?? Promise.resolve()).then(() => src.read(bufs[slot]!, 0, want, pos)).then(({ bytesRead }) => {
+      if (bytesRead !== want) throw new Error(`writeRarVolumes: ${o.what} shrank while being archived`);
+      return { len: want, at: where };
+    });
+    p.catch(noop); // awaited below; this only keeps an early failure from being "unhandled"
+    reads[slot] = p;
+    rPos += want;
+    rLeft -= want;
+    at += want;
+    issued++;
+  };
+  for (let k = 0; k < n - 1; k++) issue();
+  let crc = 0;
+  try {
+    for (let done = 0; done < issued; done++) {
+      o.signal?.throwIfAborted();
+      const slot = done % n;
+      const chunk = await reads[slot]!;
+      const buf = bufs[slot]!;
+      const w = writeAll(dst, buf, chunk.len, chunk.at);
+      w.catch(noop);
+      writes[slot] = w;
+      crc = crc32(chunk.len === buf.length ? buf : buf.subarray(0, chunk.len), crc);
+      o.onChunk(chunk.len);
+      issue();
+    }
+  } finally {
+    // never leave a write behind (the volume is closed or patched next)
+    await Promise.allSettled(writes.filter(Boolean));
+  }
+  for (const w of writes) if (w) await w; // surface a failed write
+  return crc;
+}
+
 /**
  * A re-run into the same directory may leave higher-numbered volumes of an earlier, larger set
  * (base.r07 after a 5-volume run): they would be read as part of this set, so they go.
@@ -224,7 +291,7 @@ export async function writeRarVolumes(
   const rarBinary = opts.rarBinary ?? process.env.RAR_BINARY ?? '';
   if (rarBinary) return writeWithRarBinary(rarBinary, files, outDir, baseName, opts);
   const signal = opts.signal;
-  const bufs = [Buffer.allocUnsafe(RAR_CHUNK), Buffer.allocUnsafe(RAR_CHUNK)];
+  const bufs = Array.from({ length: RING }, () => Buffer.allocUnsafe(RAR_CHUNK));
   const volumes: string[] = [];
   const volumeCrcs: number[] = [];
   const fileCrcs: number[] = [];
@@ -280,30 +347,13 @@ export async function writeRarVolumes(
         const partLen = Math.min(remaining, room - hdrLen);
         const headerPos = volPos;
         volPos += hdrLen;
-        // stream partLen bytes: read of chunk i+1 in flight while chunk i is written and CRC'd
-        let partCrc = 0;
-        let left = partLen;
-        let i = 0;
-        // the first chunk ends on a 4 KiB boundary of the volume file, so the following 1 MiB writes
-        // are page-aligned (whole pages into the page cache)
-        const span = (at: number) => Math.min(RAR_CHUNK - (at % PAGE), left);
-        let pending = left > 0 ? src.read(bufs[0]!, 0, span(volPos), srcPos) : null;
-        while (left > 0) {
-          signal?.throwIfAborted();
-          const { bytesRead } = await pending!;
-          if (bytesRead === 0) throw new Error(`writeRarVolumes: ${f.path} shrank while being archived`);
-          const cur = bufs[i & 1]!;
-          left -= bytesRead;
-          srcPos += bytesRead;
-          pending = left > 0 ? src.read(bufs[(i + 1) & 1]!, 0, span(volPos + bytesRead), srcPos) : null;
-          const w = writeAll(vol!, cur, bytesRead, volPos);
-          partCrc = crc32(bytesRead === cur.length ? cur : cur.subarray(0, bytesRead), partCrc);
-          await w;
-          volPos += bytesRead;
-          consumed += bytesRead;
-          opts.onProgress?.(consumed);
-          i++;
-        }
+        const partCrc = await copyRange(src, srcPos, vol!, volPos, partLen, bufs, {
+          signal,
+          onChunk: (n) => { consumed += n; opts.onProgress?.(consumed); },
+          what: f.path,
+        });
+        srcPos += partLen;
+        volPos += partLen;
         remaining -= partLen;
         fileCrc = crc32Combine(fileCrc, partCrc, partLen);
         const splitAfter = remaining > 0;
