@@ -1,5 +1,5 @@
-// The `atelier releases` CLI as a user runs it, on a temp data dir with real files: the EPUB (batch)
-// and MKV packs run as child processes (`node src/cli.ts …`); the other commands go through the same
+// The `atelier releases` CLI as a user runs it, on a temp data dir with real files: the MKV pack runs
+// as a child process (`node src/cli.ts …`, all modules); the other commands go through the same
 // runCli() in-process to keep the suite short (each embedded start costs seconds). The multi-volume
 // RAR set is checked through the pipeline in pipeline.test.ts.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -66,9 +66,34 @@ describe('atelier releases (CLI)', () => {
   const epubRelease = 'Stendhal.Le.Rouge.Et.Le.Noir.2015.FRENCH.RETAiL.ePUB.eBOOK-ATL';
   const tvBase = 'sample.show.s01e02.pilot.episode.multi.720p.web.h264-atl';
 
+  // first: the child process initialises the data dir (all modules' migrations) for the in-process runs
+  it('packs an MKV: RAR4 + SFV + NFO, valid; cksfv -f passes; unar and unrar-free extract it byte for byte', async () => {
+    const r = await atelier(['releases', 'pack', path.join(FIXTURES, 'Sample.Show.S01E02.Pilot.Episode.mkv'), '--type', 'TV', '--group', 'ATL', '--out', 'tv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, release: { name: 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL', files: [`${tvBase}.nfo`, `${tvBase}.rar`, `${tvBase}.sfv`] }, validation: { ok: true, ruleSet: 'tv-2024' } });
+    const rel = r.json.release.dir;
+    expect(run('cksfv', ['-f', `${tvBase}.sfv`], rel).code).toBe(0);
+    const original = await fs.readFile(path.join(FIXTURES, 'Sample.Show.S01E02.Pilot.Episode.mkv'));
+    const x1 = path.join(dir, 'x-unar');
+    expect(run('unar', ['-q', '-o', x1, path.join(rel, `${tvBase}.rar`)]).code).toBe(0);
+    expect((await fs.readFile(path.join(x1, 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL.mkv'))).equals(original)).toBe(true);
+    const x2 = path.join(dir, 'x-unrar') + '/';
+    await fs.mkdir(x2);
+    expect(run('unrar-free', ['-x', path.join(rel, `${tvBase}.rar`), x2]).code).toBe(0);
+    expect((await fs.readFile(path.join(x2, 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL.mkv'))).equals(original)).toBe(true);
+    const v = await inProcess(['releases', 'validate', rel, '--type', 'TV']);
+    expect(v.code).toBe(0);
+    // a truncated volume: cksfv and validate both notice, validate names the rule
+    await fs.truncate(path.join(rel, `${tvBase}.rar`), 1000);
+    expect(run('cksfv', ['-f', `${tvBase}.sfv`], rel).code).not.toBe(0);
+    const bad = await inProcess(['releases', 'validate', rel, '--type', 'TV']);
+    expect(bad.code).toBe(1);
+    expect(bad.json.validation.checks.filter((c: any) => !c.ok).map((c: any) => c.rule).join(' ')).toMatch(/sfv|archive/);
+  }, 120_000);
+
   it('batch packs a folder of EPUBs: the good one is valid, the corrupt one fails clearly, the batch goes on', async () => {
-    const r = await atelier(['releases', 'batch', 'books', '--type', 'EBOOK', '--group', 'ATL', '--out', 'out']);
-    expect(r.code, r.stderr).toBe(1);
+    const r = await inProcess(['releases', 'batch', path.join(dir, 'books'), '--type', 'EBOOK', '--group', 'ATL', '--out', path.join(dir, 'out')]);
+    expect(r.code).toBe(1);
     expect(r.json).toMatchObject({ ok: false, count: 2, failed: 1 });
     const [broken, rouge] = r.json.results;
     expect(broken).toMatchObject({ source: 'broken.epub', ok: false });
@@ -96,30 +121,6 @@ describe('atelier releases (CLI)', () => {
     expect(r.json.ok).toBe(false);
     expect(r.json.validation.checks.filter((c: any) => !c.ok).map((c: any) => c.rule)).toContain('naming.characters');
     await expect(fs.readdir(path.join(dir, 'named'))).resolves.toEqual([]);
-  }, 120_000);
-
-  it('packs an MKV: RAR4 + SFV + NFO, valid; cksfv -f passes; unar and unrar-free extract it byte for byte', async () => {
-    const r = await atelier(['releases', 'pack', path.join(FIXTURES, 'Sample.Show.S01E02.Pilot.Episode.mkv'), '--type', 'TV', '--group', 'ATL', '--out', 'tv']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.json).toMatchObject({ ok: true, release: { name: 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL', files: [`${tvBase}.nfo`, `${tvBase}.rar`, `${tvBase}.sfv`] }, validation: { ok: true, ruleSet: 'tv-2024' } });
-    const rel = r.json.release.dir;
-    expect(run('cksfv', ['-f', `${tvBase}.sfv`], rel).code).toBe(0);
-    const original = await fs.readFile(path.join(FIXTURES, 'Sample.Show.S01E02.Pilot.Episode.mkv'));
-    const x1 = path.join(dir, 'x-unar');
-    expect(run('unar', ['-q', '-o', x1, path.join(rel, `${tvBase}.rar`)]).code).toBe(0);
-    expect((await fs.readFile(path.join(x1, 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL.mkv'))).equals(original)).toBe(true);
-    const x2 = path.join(dir, 'x-unrar') + '/';
-    await fs.mkdir(x2);
-    expect(run('unrar-free', ['-x', path.join(rel, `${tvBase}.rar`), x2]).code).toBe(0);
-    expect((await fs.readFile(path.join(x2, 'Sample.Show.S01E02.Pilot.Episode.MULTi.720p.WEB.H264-ATL.mkv'))).equals(original)).toBe(true);
-    const v = await inProcess(['releases', 'validate', rel, '--type', 'TV']);
-    expect(v.code).toBe(0);
-    // a truncated volume: cksfv and validate both notice, validate names the rule
-    await fs.truncate(path.join(rel, `${tvBase}.rar`), 1000);
-    expect(run('cksfv', ['-f', `${tvBase}.sfv`], rel).code).not.toBe(0);
-    const bad = await inProcess(['releases', 'validate', rel, '--type', 'TV']);
-    expect(bad.code).toBe(1);
-    expect(bad.json.validation.checks.filter((c: any) => !c.ok).map((c: any) => c.rule).join(' ')).toMatch(/sfv|archive/);
   }, 120_000);
 
   it('jobs lists the packs; logs shows one', async () => {
