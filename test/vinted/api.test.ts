@@ -18,7 +18,7 @@ beforeAll(async () => {
   t = await createTestPlatform({ modules: [vinted] });
   op = t.tokens.operator;
   viewer = t.tokens.viewer;
-}, 60_000);
+}, 240_000); // starting the platform is slow on a loaded 2-core machine
 afterAll(async () => t?.close());
 
 async function upload(files: { name: string; data: Buffer }[], token = op, url = '/api/vinted/bulk/ingest/photos') {

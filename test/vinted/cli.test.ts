@@ -61,7 +61,7 @@ describe('atelier vinted ingest / plan', () => {
     for (const c of out.clusters) expect(c.photos).toEqual([...c.photos].sort());
     expect(out.clusters[0].photos).toEqual(['1-morning/IMG_0001.jpg', '1-morning/IMG_0002.jpg', '1-morning/IMG_0003.jpg']);
     for (const c of out.clusters) expect(Object.keys(c).sort()).toEqual(['category', 'color', 'id', 'photos', 'score']);
-  }, 120_000);
+  }, 300_000);
 
   it('plan <job_id> --json prints the plan', async () => {
     const r = await run(['vinted', 'plan', jobId, '--category', 'jeans', '--json']);
@@ -70,7 +70,7 @@ describe('atelier vinted ingest / plan', () => {
     expect(out.items.length).toBeGreaterThanOrEqual(4);
     expect(out.items[0]).toMatchObject({ cluster_id: 'c1', category: 'jeans', price: 20, condition: 'Bon état', status_id: 3, publish: false });
     expect(out.summary.items).toBe(out.items.length);
-  }, 120_000);
+  }, 300_000);
 
   it('exit codes: 4 for a missing path, 2 for bad usage', async () => {
     const missing = await run(['vinted', 'ingest', path.join(work, 'nope'), '--json']);
@@ -81,5 +81,5 @@ describe('atelier vinted ingest / plan', () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'atelier-vinted-empty-'));
     expect((await run(['vinted', 'ingest', empty, '--json'])).code).toBe(2);
     fs.rmSync(empty, { recursive: true });
-  }, 120_000);
+  }, 300_000);
 });
