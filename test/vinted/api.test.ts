@@ -85,7 +85,7 @@ describe('ingest → catalog → plan', () => {
     // the catalog as analysed is attached to the job
     const arts = await t.ctx.jobs.artifacts(job);
     expect(arts.map((a) => a.name)).toEqual(['catalog.json']);
-  }, 60_000);
+  }, 180_000);
 
   it('serves thumbnails and listing copies from the blob store', async () => {
     const photo = status.clusters[0].photo_ids[0];
@@ -189,7 +189,7 @@ describe('bad inputs', () => {
     for (const e of s.errors) expect(e.reason.length).toBeGreaterThan(5);
     expect(s.errors.find((e: any) => e.file === 'empty.jpg').reason).toMatch(/empty/);
     expect(s.clusters.flatMap((c: any) => c.photos)).toEqual(good.map((g) => g.name));
-  }, 60_000);
+  }, 180_000);
 
   it('a ZIP with "../" entries: those are refused, the rest is ingested', async () => {
     const [a, b] = fixtureFiles();
@@ -200,7 +200,7 @@ describe('bad inputs', () => {
     expect(s.errors).toHaveLength(1);
     expect(s.errors[0].file).toContain('evil.jpg');
     expect(s.clusters.flatMap((c: any) => c.photos)).toEqual(['shoot/IMG_0001.jpg', 'shoot/IMG_0002.jpg']);
-  }, 60_000);
+  }, 180_000);
 
   it('a ZIP bomb is refused with a clear error and the job completes', async () => {
     const data = await zip([{ name: 'bomb.jpg', data: Buffer.alloc(50 * 1024 * 1024) }]);
@@ -210,7 +210,7 @@ describe('bad inputs', () => {
     expect(s.errors).toHaveLength(1);
     expect(s.errors[0].reason).toMatch(/ratio|bomb|compress/i);
     expect(s.clusters).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('not a ZIP at all → 400; too many photos → 413 naming the limit; nothing → 400', async () => {
     const notZip = await upload([{ name: 'x.zip', data: Buffer.from('hello') }], op, '/api/vinted/bulk/ingest/zip');
@@ -255,7 +255,7 @@ describe('bad inputs', () => {
     if (early.status !== 200) expect(early.body.error.code).toBe('not_ready');
     const s = await finished(r.body.job_id);
     expect(s.clusters.flatMap((c: any) => c.photos)).toEqual(['IMG_0001 (2).jpg', 'IMG_0001.jpg']);
-  }, 60_000);
+  }, 180_000);
 
   it('roles and unknown jobs', async () => {
     expect((await upload(fixtureFiles().slice(0, 1), viewer)).status).toBe(403);
