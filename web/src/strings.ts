@@ -95,6 +95,7 @@ registerStrings('', {
     'jobs.cancelKeep': 'Non, continuer',
     'jobs.live': 'En direct',
     'jobs.untitled': 'Tâche {kind}',
+    'jobs.scheduled': '{kind} (planifiée)',
     'jobs.attempt': 'essai {n}',
 
     'status.queued': 'En attente',
@@ -259,6 +260,7 @@ registerStrings('', {
     'jobs.cancelKeep': 'No, keep going',
     'jobs.live': 'Live',
     'jobs.untitled': '{kind} job',
+    'jobs.scheduled': '{kind} (scheduled)',
     'jobs.attempt': 'attempt {n}',
 
     'status.queued': 'Waiting',
@@ -339,6 +341,7 @@ registerStrings('core', {
     'kind.demo': 'Démonstration',
     'title.demo': 'Tâche de démonstration',
     'kind.purge': 'Nettoyage des anciennes tâches',
+    'title.purge': 'Nettoyage des anciennes tâches',
     'counter.steps_done': 'Étapes faites',
     'counter.steps_total': 'Étapes prévues',
   },
@@ -347,6 +350,7 @@ registerStrings('core', {
     'kind.demo': 'Demo',
     'title.demo': 'Demo job',
     'kind.purge': 'Old jobs clean-up',
+    'title.purge': 'Old jobs clean-up',
     'counter.steps_done': 'Steps done',
     'counter.steps_total': 'Steps planned',
   },

@@ -35,6 +35,8 @@ export function jobTitle(t: T, job: JobRecord): string {
   const short = job.kind.startsWith(`${job.module}.`) ? job.kind.slice(job.module.length + 1) : job.kind;
   const fixed = t(`${job.module}.title.${short}`);
   if (fixed !== `${job.module}.title.${short}`) return fixed;
+  // jobs enqueued by a cron schedule are titled "scheduled: <schedule>" by the server
+  if (job.title?.startsWith('scheduled: ')) return t('jobs.scheduled', { kind: kindLabel(t, job) });
   return job.title || t('jobs.untitled', { kind: kindLabel(t, job) });
 }
 

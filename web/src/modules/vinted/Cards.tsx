@@ -22,7 +22,7 @@ function scoreColor(s: number): string {
   return 'bg-red-100 text-red-800';
 }
 
-function Select({ label, value, options, onChange, testId, noneLabel }: { label: string; value: string | null; options: string[]; onChange: (v: string | null) => void; testId: string; noneLabel?: string }) {
+function Select({ label, value, options, onChange, testId, noneLabel, disabled }: { label: string; value: string | null; options: string[]; onChange: (v: string | null) => void; testId: string; noneLabel?: string; disabled?: boolean }) {
   const { t } = useI18n();
   const all = value && !options.includes(value) ? [value, ...options] : options;
   return (
@@ -30,6 +30,7 @@ function Select({ label, value, options, onChange, testId, noneLabel }: { label:
       <span className="text-xs font-medium text-slate-500">{label}</span>
       <select
         data-testid={testId}
+        disabled={disabled}
         value={value ?? ''}
         onChange={(e) => onChange(e.target.value || null)}
         className="mt-0.5 block w-full rounded-md border-0 py-1 pr-7 pl-2 text-sm text-slate-900 ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
@@ -41,7 +42,7 @@ function Select({ label, value, options, onChange, testId, noneLabel }: { label:
   );
 }
 
-function TextInput({ label, value, onCommit, testId }: { label: string; value: string | null; onCommit: (v: string | null) => void; testId: string }) {
+function TextInput({ label, value, onCommit, testId, disabled }: { label: string; value: string | null; onCommit: (v: string | null) => void; testId: string; disabled?: boolean }) {
   const [v, setV] = useState(value ?? '');
   const [seen, setSeen] = useState(value);
   if (seen !== value) {
@@ -53,6 +54,7 @@ function TextInput({ label, value, onCommit, testId }: { label: string; value: s
       <span className="text-xs font-medium text-slate-500">{label}</span>
       <input
         data-testid={testId}
+        disabled={disabled}
         value={v}
         onChange={(e) => setV(e.target.value)}
         onBlur={() => { if ((v || null) !== value) onCommit(v.trim() || null); }}
@@ -152,12 +154,12 @@ function Card({ c, catalog, edits, selected, onSelect, canEdit }: { c: ClusterVi
         </div>
       )}
       <div className="mt-auto grid grid-cols-2 gap-2 border-t border-slate-100 p-3">
-        <Select testId="field-category" label={t('vinted.category')} value={c.category} options={catalog.categories} onChange={(v) => edits.fields(c.id, { category: v })} />
-        <Select testId="field-color" label={t('vinted.color')} value={c.color} options={COLORS} onChange={(v) => edits.fields(c.id, { color: v })} />
-        <TextInput testId="field-brand" label={t('vinted.brand')} value={c.brand} onCommit={(v) => edits.fields(c.id, { brand: v })} />
-        <TextInput testId="field-size" label={t('vinted.size')} value={c.size} onCommit={(v) => edits.fields(c.id, { size: v })} />
+        <Select testId="field-category" disabled={!canEdit} label={t('vinted.category')} value={c.category} options={catalog.categories} onChange={(v) => edits.fields(c.id, { category: v })} />
+        <Select testId="field-color" disabled={!canEdit} label={t('vinted.color')} value={c.color} options={COLORS} onChange={(v) => edits.fields(c.id, { color: v })} />
+        <TextInput testId="field-brand" disabled={!canEdit} label={t('vinted.brand')} value={c.brand} onCommit={(v) => edits.fields(c.id, { brand: v })} />
+        <TextInput testId="field-size" disabled={!canEdit} label={t('vinted.size')} value={c.size} onCommit={(v) => edits.fields(c.id, { size: v })} />
         <div className="col-span-2">
-          <Select testId="field-condition" label={t('vinted.condition')} value={c.condition} options={catalog.conditions.map((k) => k.label)} onChange={(v) => edits.fields(c.id, { condition: v })} noneLabel={t('vinted.conditionDefault')} />
+          <Select testId="field-condition" disabled={!canEdit} label={t('vinted.condition')} value={c.condition} options={catalog.conditions.map((k) => k.label)} onChange={(v) => edits.fields(c.id, { condition: v })} noneLabel={t('vinted.conditionDefault')} />
         </div>
       </div>
     </article>
