@@ -104,7 +104,7 @@ function spawn(): Slot {
   worker.on('error', (e) => {
     // a crashed worker (e.g. WASM out of memory) fails its job only; a fresh one replaces it
     slots.splice(slots.indexOf(slot), 1);
-    slot.busy?.reject(new Error(`truncated or corrupt HEIC: decoder crashed (${e.message})`));
+    slot.busy?.reject(new Error(`truncated or corrupt HEIC: decoder crashed (${(e as Error).message})`));
     pump();
   });
   slots.push(slot);
