@@ -114,10 +114,10 @@ export async function buildServer(p: Platform, _opts: Record<string, never> = {}
   });
 
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || req.method !== 'GET' || !fs.existsSync(path.join(WEB_DIST, 'index.html'))) {
-      return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
-    }
-    return reply.type('text/html').sendFile('index.html'); // SPA fallback
+    const spa = req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/')
+      && typeof (reply as any).sendFile === 'function' && fs.existsSync(path.join(WEB_DIST, 'index.html'));
+    if (!spa) return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    return reply.header('cache-control', 'no-cache').type('text/html').sendFile('index.html'); // SPA fallback
   });
 
   // ---- health, readiness, metrics, docs
@@ -145,7 +145,12 @@ export async function buildServer(p: Platform, _opts: Record<string, never> = {}
   }
 
   if (fs.existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: ['index.html'] });
+    // wildcard: files are looked up per request, so a rebuilt web app is served without a restart;
+    // hashed asset names can be cached for good, index.html never
+    await app.register(fastifyStatic, {
+      root: WEB_DIST, wildcard: true, index: ['index.html'],
+      setHeaders: (res, file) => res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
   }
   return app;
 }

@@ -81,6 +81,16 @@ export async function authRoutes(app: App, p: Platform): Promise<void> {
     schema: { tags: ['auth'], response: { 200: z.object({ user: UserOut }) } },
   }, async (req) => ({ user: req.user! }));
 
+  app.post('/api/auth/password', {
+    config: { role: 'viewer', rateLimit: { max: p.config.loginRate, timeWindow: '1 minute' } },
+    schema: { tags: ['auth'], summary: 'change your own password (other sessions are signed out)', body: z.object({ current: z.string().min(1).max(256), password: z.string().min(1).max(256) }), response: { 200: Ok } },
+  }, async (req) => {
+    const ok = await p.auth.checkPassword(req.user!.email, req.body.current);
+    if (!ok) throw new HttpError(400, 'wrong_password', 'the current password is wrong');
+    await p.auth.setPassword(req.user!.id, req.body.password).catch((e: Error) => { throw new HttpError(400, 'weak_password', e.message); });
+    return { ok: true };
+  });
+
   // ---- personal API tokens (for the CLI and scripts); the token is shown once, stored hashed
   const TokenOut = z.object({ id: z.string(), name: z.string(), prefix: z.string(), created_at: z.coerce.date(), last_used_at: z.coerce.date().nullable() });
   app.get('/api/tokens', {
