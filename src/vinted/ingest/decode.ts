@@ -71,7 +71,7 @@ function reason(e: unknown, format: ImageFormat): string {
   return `corrupt ${name}: ${msg.split('\n')[0]}`;
 }
 
-export interface DecodeOptions { maxPixels?: number }
+export interface DecodeOptions { maxPixels?: number; /** when the caller already hashed the bytes */ sha256?: string }
 
 export async function readInput(input: { name: string; path?: string; data?: Buffer }): Promise<Buffer> {
   if (input.data) return input.data;
@@ -88,7 +88,7 @@ export async function decodePhoto(buf: Buffer, name: string, opts: DecodeOptions
   const sniff = sniffImage(buf, name);
   if (!sniff.ok) throw new PhotoError(sniff.reason);
   const format = sniff.format;
-  const sha256 = crypto.createHash('sha256').update(buf).digest('hex');
+  const sha256 = opts.sha256 ?? crypto.createHash('sha256').update(buf).digest('hex');
   try {
     let src: Sharp;
     let width: number, height: number;

@@ -1,5 +1,6 @@
 // The photo pipeline: files → decoded, stored copies → duplicates removed → embeddings →
 // articles (clusters) → category and colours. Per-file failures are collected, never thrown.
+import crypto from 'node:crypto';
 import os from 'node:os';
 import type { BlobStore } from '../../core/files.ts';
 import { decodePhoto, PhotoError, readInput, type DecodedPhoto } from '../ingest/decode.ts';
@@ -78,14 +79,15 @@ export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions
   await pool(inputs, concurrency, async (input, i) => {
     try {
       const buf = await readInput(input);
-      const dec = await decodePhoto(buf, input.name);
-      // exact byte duplicates: only the first copy is stored
-      const first = bySha.get(dec.sha256);
+      // exact byte duplicates: claimed by SHA-256 before decoding, so a copy costs a hash, not a decode
+      const sha = crypto.createHash('sha256').update(buf).digest('hex');
+      const first = bySha.get(sha);
       if (first !== undefined) {
         duplicates.push({ file: input.name, of: inputs[first]!.name });
         return;
       }
-      bySha.set(dec.sha256, i);
+      bySha.set(sha, i);
+      const dec = await decodePhoto(buf, input.name, { sha256: sha });
       const id = `p${String(i + 1).padStart(4, '0')}`;
       const blobs = { listing: keyFor(opts.blobPrefix, id, 'listing'), work: keyFor(opts.blobPrefix, id, 'work'), thumb: keyFor(opts.blobPrefix, id, 'thumb') };
       await Promise.all([files.put(blobs.listing, dec.listing), files.put(blobs.work, dec.work), files.put(blobs.thumb, dec.thumb)]);
@@ -110,6 +112,12 @@ export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions
     }
   }, signal);
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('pipeline aborted');
+  // an exact copy of a file that failed to decode fails the same way
+  const failed = new Map(errors.map((e) => [e.file, e.reason]));
+  for (let k = duplicates.length - 1; k >= 0; k--) {
+    const reason = failed.get(duplicates[k]!.of);
+    if (reason !== undefined) { errors.push({ file: duplicates[k]!.file, reason }); duplicates.splice(k, 1); }
+  }
 
   // near duplicates: pHash Hamming ≤ dupHamming, confirmed by the colour/texture signature (two
   // distinct shots of a garment on a plain backdrop can share a grey pHash); a signature that is

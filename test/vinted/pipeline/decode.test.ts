@@ -92,9 +92,11 @@ describe('bad inputs: each gets a clear per-file error and the batch completes',
   it('corrupt JPEG, truncated HEIC, 0-byte file, PDF named .jpg, 20000×20000 PNG, GIF, missing file', async () => {
     const jpg = fixture('dress-rose.jpg');
     const heic = fixture('dress-rose.heic');
+    const corrupt = Buffer.concat([jpg.subarray(0, 700), Buffer.alloc(3000, 0x55)]);
     const inputs = [
       { name: 'good-1.jpg', data: jpg },
-      { name: 'corrupt.jpg', data: Buffer.concat([jpg.subarray(0, 700), Buffer.alloc(3000, 0x55)]) },
+      { name: 'corrupt.jpg', data: corrupt },
+      { name: 'corrupt-copy.jpg', data: Buffer.from(corrupt) }, // an exact copy of a bad file fails the same way
       { name: 'truncated.heic', data: heic.subarray(0, Math.floor(heic.length * 0.4)) },
       { name: 'empty.jpg', data: Buffer.alloc(0) },
       { name: 'invoice.jpg', data: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n') },
@@ -105,7 +107,9 @@ describe('bad inputs: each gets a clear per-file error and the batch completes',
     ];
     const r = await runPipeline(inputs, options({ blobPrefix: 'bad/' }), store(dir));
     const reasons = Object.fromEntries(r.errors.map((e) => [e.file, e.reason]));
-    expect(Object.keys(reasons).sort()).toEqual(['anim.gif', 'corrupt.jpg', 'empty.jpg', 'gone.jpg', 'huge.png', 'invoice.jpg', 'truncated.heic']);
+    expect(Object.keys(reasons).sort()).toEqual(['anim.gif', 'corrupt-copy.jpg', 'corrupt.jpg', 'empty.jpg', 'gone.jpg', 'huge.png', 'invoice.jpg', 'truncated.heic']);
+    expect(reasons['corrupt-copy.jpg']).toBe(reasons['corrupt.jpg']);
+    expect(r.duplicates).toEqual([]);
     expect(reasons['corrupt.jpg']).toMatch(/^truncated or corrupt JPEG: premature end of JPEG image/);
     expect(reasons['truncated.heic']).toMatch(/HEIC/);
     expect(reasons['empty.jpg']).toBe('empty file (0 bytes)');
