@@ -165,7 +165,7 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
     if (!nfo) throw badRequest(`no NFO template for ${b.type}`);
     try {
       const r = await packRelease({
-        sourcePath: row.blob_key, sourceName: row.file_name, type: b.type, group: b.group, ruleSet, outDir: os.tmpdir(), name: b.name,
+        sourcePath: ctx.files.localPath?.(row.blob_key) ?? row.blob_key, sourceName: row.file_name, type: b.type, group: b.group, ruleSet, outDir: os.tmpdir(), name: b.name,
         metadata: b.metadata as Partial<ReleaseMetadata>, extracted, naming: { ...(b.type === 'TV' ? { source: s.tvSource } : {}), ...b.naming },
         templates: { nfo, diz }, encoding: s.nfoEncoding,
         volumeSize: b.volumeMb ? Math.round(b.volumeMb * 1_000_000) : defaultVolumeSize(b.type, s, extracted.video?.resolution),

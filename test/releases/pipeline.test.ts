@@ -167,3 +167,25 @@ describe('pack pipeline', () => {
     expect(again.ok).toBe(true);
   });
 });
+
+describe('volume count in the NFO', () => {
+  it('is exact before writing: a 3-volume TV set and a multi-disk EBOOK say so in NFO and DIZ', async () => {
+    const d = await fs.mkdtemp(path.join(os.tmpdir(), 'rel-vol-'));
+    try {
+      const tv = await packRelease({ sourcePath: path.join(FIXTURES, 'Sample.Show.S01E02.Pilot.Episode.mkv'), type: 'TV', group: 'ATL', ruleSet: await loadRuleSet('TV'), outDir: d, templates: tpl('TV'), volumeSize: 30_000, dryRun: true });
+      expect(tv.archive.volumes).toBe(3);
+      expect(tv.nfo.text).toMatch(/3 x RAR/);
+      // a 12 kB random "PDF" in 5 kB zips: the archive layer plans the multi-disk layout
+      const pdf = path.join(d, 'big.pdf');
+      const good = await fs.readFile(await writePdf(path.join(d, 'g.pdf'), { title: 'Big Scan', author: 'Ann Author', pages: 1, date: '2020' }));
+      await fs.writeFile(pdf, Buffer.concat([good.subarray(0, good.length - 6), Buffer.from(crypto.getRandomValues(new Uint8Array(12_000))), Buffer.from('\n%%EOF\n')]));
+      const r = await packRelease({ sourcePath: pdf, type: 'EBOOK', group: 'ATL', ruleSet: await loadRuleSet('EBOOK'), outDir: d, templates: tpl('EBOOK'), volumeSize: 5_000 });
+      const zips = r.release.files.filter((f) => f.name.endsWith('.zip'));
+      expect(zips.length).toBeGreaterThan(1);
+      expect(r.nfo.text).toContain(`${zips.length} x ZIP`);
+      expect(r.archive.volumes).toBe(zips.length);
+    } finally {
+      await fs.rm(d, { recursive: true, force: true });
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { extractMetadata } from '../metadata/index.ts';
 import type { ReleaseMetadata, SourceFormat } from '../metadata/types.ts';
 import { buildReleaseName, zipBaseName, type NameOptions } from '../naming/index.ts';
 import { renderDiz, renderNfo, templateContext, type ReleaseType } from '../nfo/index.ts';
-import { writeRarVolumes, writeSfv, verifySfv, writeZipVolumes } from '../archive/index.ts';
+import { planRarVolumes, planZipVolumes, writeRarVolumes, writeSfv, verifySfv, writeZipVolumes } from '../archive/index.ts';
 import type { RuleSet } from '../rules/index.ts';
 import { validateName, validateRelease, type ValidationCheck, type ValidationReport } from '../validate/index.ts';
 
@@ -163,12 +163,24 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
     const diz = isZip && input.templates.diz ? renderDiz(input.templates.diz, ctx, input.encoding) : undefined;
     return { nfo, diz };
   };
-  let volumes = estimateVolumes(md.size, input.volumeSize, isZip ? 4096 : 256);
-  let { nfo, diz } = render(volumes);
-  for (const w of [...nfo.warnings, ...(diz?.warnings ?? [])]) await log('warn', `nfo: ${w}`);
-
   const ext = path.extname(label).toLowerCase() || `.${md.format.toLowerCase()}`;
   const innerName = `${name}${ext}`;
+  const extrasOf = (n: { data: Buffer }, d?: { data: Buffer }) => [...(d ? [{ name: 'FILE_ID.DIZ', data: d.data }] : []), { name: nfoName, data: n.data }];
+  let volumes = estimateVolumes(md.size, input.volumeSize, isZip ? 4096 : 256);
+  let { nfo, diz } = render(volumes);
+  // the exact volume count (the archive layer plans it without writing) goes into the NFO/DIZ text
+  try {
+    const planned = isZip
+      ? (await planZipVolumes([{ path: input.sourcePath, name: innerName }], zipBase, { volumeSize: input.volumeSize, extras: extrasOf(nfo, diz) })).count
+      : planRarVolumes([{ size: md.size, nameLength: Buffer.byteLength(innerName) }], input.volumeSize);
+    if (planned !== volumes) {
+      volumes = planned;
+      ({ nfo, diz } = render(volumes));
+    }
+  } catch {
+    // no local source (a dry run of a remote blob) or a size the writer refuses: keep the estimate
+  }
+  for (const w of [...nfo.warnings, ...(diz?.warnings ?? [])]) await log('warn', `nfo: ${w}`);
   const finalDir = path.join(input.outDir, name);
   const result = (files: { name: string; size: number }[], validation: PackResult['validation'], mode?: string): PackResult => ({
     ok: validation.ok,
@@ -211,8 +223,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
     await fs.writeFile(path.join(work, nfoName), nfo.data);
     if (isZip) {
       const write = () => writeZipVolumes([{ path: input.sourcePath, name: innerName }], work, zipBase, {
-        volumeSize: input.volumeSize, signal, onProgress,
-        extras: [...(diz ? [{ name: 'FILE_ID.DIZ', data: diz.data }] : []), { name: nfoName, data: nfo.data }],
+        volumeSize: input.volumeSize, signal, onProgress, extras: extrasOf(nfo, diz),
       });
       let z = await write();
       if (z.volumes.length !== volumes) {
