@@ -129,6 +129,15 @@ describe('promoteurs scrape, end to end', () => {
     expect(one.body.lots.length).toBeGreaterThan(1);
     expect(one.body.lots[0]).toHaveProperty('prix');
     expect(one.body.programme.zoneFiscale).toBe('A');
+    const t3 = await t.request('GET', '/api/promoteurs/programmes?type=T3&zone=A&prixMax=400000&surfaceMin=60', { token: t.tokens.viewer });
+    expect(t3.status).toBe(200);
+    for (const p of t3.body.programmes) {
+      expect(p.typesLots).toContain('T3');
+      expect(p.zoneFiscale).toBe('A');
+      expect(p.prixMin).toBeLessThanOrEqual(400000);
+      expect(p.surfaceMax).toBeGreaterThanOrEqual(60);
+    }
+    expect((await t.request('GET', '/api/promoteurs/programmes?type=T9', { token: t.tokens.viewer })).status).toBe(400);
     const stats = await t.request('GET', '/api/promoteurs/stats', { token: t.tokens.viewer });
     expect(stats.body.totals.active).toBe(10);
   });
@@ -261,16 +270,20 @@ describe('resume after a crash', () => {
       await expect(runScrape(t.ctx, jobContext(id, 1, store, ac.signal), { sources: [source], settings })).rejects.toThrow();
       clearInterval(timer);
       const first = site.requests.filter((r) => r.status < 400).map((r) => r.path);
-      const detailsBefore = site.count('detail');
       expect(Object.keys((store.cp as any).sites['bouygues-resume'].cities)).toHaveLength(1);
+      const storedBefore = (await t.ctx.db.withSchema('promoteurs').selectFrom('programmes').select('id_externe').where('source_api', '=', 'bouygues-resume').execute()).map((r: any) => r.id_externe as string);
+      expect(storedBefore.length).toBeGreaterThanOrEqual(3);
       site.reset();
       const r = await runScrape(t.ctx, jobContext(id, 2, store, new AbortController().signal), { sources: [source], settings });
       const second = site.requests.map((q) => q.path);
       // the city done before the crash is not fetched again
       const doneListing = first.find((p) => p.endsWith('/lyon') || p.endsWith('/bordeaux'))!;
       expect(second).not.toContain(doneListing);
-      // detail pages stored before the crash are not fetched again: 6 programmes in all
-      expect(detailsBefore + site.count('detail')).toBe(6);
+      // programmes stored before the crash: their detail pages are not fetched again (a page in flight
+      // at the crash, fetched but not stored, is fetched again)
+      const detailPaths = site.requests.filter((q) => q.kind === 'detail').map((q) => q.path);
+      for (const id of storedBefore) expect(detailPaths.some((p) => p.endsWith(`/ref/${id}`))).toBe(false);
+      expect(site.count('detail')).toBe(6 - storedBefore.length);
       expect(r.sources[0]).toMatchObject({ complete: true, healthy: true });
       expect(r.counters.found).toBe(6);
       const n = await t.ctx.db.withSchema('promoteurs').selectFrom('programmes').where('source_api', '=', 'bouygues-resume').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
