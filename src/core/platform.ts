@@ -60,6 +60,7 @@ export async function openPlatform(o: OpenOptions): Promise<Platform> {
     jobs = new JobService(database, files, log);
     const auth = new AuthService(database.db, vault.derive('jwt'), config.accessTtl, config.refreshTtl);
     const ctx: CoreContext = { config, db: database.db, log, vault, files, http, jobs };
+    jobs.attach(ctx);
     for (const [kind, def] of Object.entries(coreJobs(ctx))) jobs.define(`core.${kind}`, def);
     for (const m of o.modules) for (const [kind, def] of Object.entries(m.jobs ?? {})) jobs.define(`${m.name}.${kind}`, def);
     const schedules = o.schedules

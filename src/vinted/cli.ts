@@ -9,7 +9,7 @@ import type { CliContext, CoreContext } from '../core/module.ts';
 import { CliError, EXIT } from '../core/cli-support.ts';
 import { loadConfig } from '../core/config.ts';
 import { DataDirLockedError } from '../core/lock.ts';
-import { bindCore, settingsOf } from './catalog/runtime.ts';
+import { settingsOf } from './catalog/runtime.ts';
 import { createCatalog, loadCatalog, savePlan, getSetting } from './catalog/store.ts';
 import { clusterSummaries } from './catalog/view.ts';
 import { isImageCandidate } from './catalog/names.ts';
@@ -119,7 +119,6 @@ async function ingestViaServer(resolved: Pick<IngestPayload, 'inputs' | 'zip'>, 
 
 async function openCtx(cliCtx: CliContext): Promise<CoreContext & { close(): Promise<void> }> {
   const ctx = await cliCtx.open();
-  bindCore(ctx);
   return ctx;
 }
 

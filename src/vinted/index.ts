@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { AtelierModule } from '../core/module.ts';
 import { vintedRoutes } from './routes.ts';
 import { ingestHandler } from './catalog/ingest-job.ts';
-import { coreReady } from './catalog/runtime.ts';
 import { vintedCli } from './cli.ts';
 import { settings } from './settings.ts';
 
@@ -14,7 +13,7 @@ const vinted: AtelierModule = {
   routes: vintedRoutes,
   jobs: {
     ingest: {
-      handler: async (job) => ingestHandler(job, await coreReady()),
+      handler: (job, core) => ingestHandler(job, core),
       retryLimit: 2,
       retryDelaySeconds: 5,
       // a 500-photo HEIC batch on a small machine takes minutes, not hours

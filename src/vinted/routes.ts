@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { App, CoreContext } from '../core/module.ts';
 import { HttpError, notFound, badRequest } from '../core/errors.ts';
-import { bindCore, settingsOf } from './catalog/runtime.ts';
+import { settingsOf } from './catalog/runtime.ts';
 import { createCatalog, loadCatalog, saveClusters, savePlan, loadPlan, listCatalogs, getSetting, putSetting, VersionConflict } from './catalog/store.ts';
 import { merge, split, movePhoto, reorder, setCover, setFields, EditError } from './catalog/edit.ts';
 import type { Catalog } from './catalog/types.ts';
@@ -85,7 +85,6 @@ function editError(e: unknown): never {
 }
 
 export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
-  bindCore(ctx);
   const s = () => settingsOf(ctx);
 
   const catalogOr404 = async (job: string): Promise<Catalog> => {

@@ -11,6 +11,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db.ts';
 import type { BlobStore } from '../files.ts';
 import type { Logger } from '../log.ts';
+import type { CoreContext } from '../module.ts';
 import { scrub } from '../log.ts';
 import { jobMetrics } from '../metrics.ts';
 import {
@@ -62,6 +63,7 @@ export class JobService {
   /** pg-boss worker ids per queue: an in-process enqueue wakes its worker at once instead of waiting for the next poll */
   private workerIds = new Map<string, string>();
   readonly events = new EventEmitter();
+  private core: CoreContext | null = null;
 
   constructor(database: Database, files: BlobStore, log: Logger) {
     this.database = database;
@@ -69,6 +71,11 @@ export class JobService {
     this.files = files;
     this.log = log.child({ component: 'jobs' });
     this.events.setMaxListeners(0);
+  }
+
+  /** the platform handed to every handler as its second argument (set by openPlatform before start) */
+  attach(core: CoreContext): void {
+    this.core = core;
   }
 
   define(kind: string, def: QueueDefinition): void {
@@ -315,7 +322,7 @@ export class JobService {
     const timer = jobMetrics.duration.startTimer({ module: record.module, kind: record.kind });
     jobMetrics.running.inc();
     try {
-      const result = await def.handler(ctx);
+      const result = await def.handler(ctx, this.core!);
       await ctx.flush();
       if (controller.signal.aborted) {
         await this.finish(jobId, 'cancelled', null, null);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { CoreContext } from '../module.ts';
 
 export type JobStatus = 'queued' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
 
@@ -63,7 +64,8 @@ export interface JobContext<P = Record<string, unknown>> {
   throwIfCancelled(): void;
 }
 
-export type JobHandler = (ctx: JobContext<any>) => Promise<unknown>;
+/** a job handler: the job's own context, and the platform (db, files, vault, http…) it runs in */
+export type JobHandler = (job: JobContext<any>, core: CoreContext) => Promise<unknown>;
 
 export class JobCancelledError extends Error {
   constructor() {
