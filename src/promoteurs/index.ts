@@ -16,8 +16,10 @@ export function bindCore(ctx: CoreContext): void {
 
 const SCRAPE_RETRIES = 1;
 
-async function scrapeHandler(job: JobContext<ScrapePayload>): Promise<unknown> {
-  // workers start inside openPlatform, a moment before routes()/the CLI bind the context
+async function scrapeHandler(job: JobContext<ScrapePayload>, given?: CoreContext): Promise<unknown> {
+  // the platform passes its context to handlers (newer core); otherwise the one bound by routes()/the CLI,
+  // which workers may see a moment after they start inside openPlatform
+  if (given) core = given;
   for (let i = 0; i < 60 && !core; i++) await new Promise((r) => setTimeout(r, 500));
   if (!core) throw new Error('promoteurs: platform context not bound (this process registered no routes: a bare `atelier worker` needs core to pass the CoreContext to job handlers)');
   try {

@@ -39,6 +39,10 @@ afterAll(async () => {
 describe('promoteurs UI', () => {
   test('dry-run from the Runs page: live progress, then the preview with lots', async () => {
     await page.goto('/promoteurs/runs');
+    await page.getByText('Nouvelle collecte').waitFor({ timeout: 30_000 }).catch(async (e) => {
+      await browser.screenshot(page, 'promoteurs-run-failed');
+      throw new Error(`${(e as Error).message}\npage errors: ${browser.pageErrors.join(' | ')}\nbody: ${(await page.locator('body').innerText()).slice(0, 500)}`);
+    });
     await page.getByLabel('Promoteurs (clés, ou « all »)').fill('bouygues,icade');
     await page.getByLabel('Villes (vide = toutes les villes en zone)').fill('lyon,bordeaux');
     await expect(page.getByLabel('Essai à blanc (n’écrit rien)').isChecked()).resolves.toBe(true);
