@@ -149,7 +149,7 @@ export async function buildServer(p: Platform, _opts: Record<string, never> = {}
     // hashed asset names can be cached for good, index.html never
     await app.register(fastifyStatic, {
       root: WEB_DIST, wildcard: true, index: ['index.html'],
-      setHeaders: (res, file) => res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      setHeaders: (reply, file) => reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
     });
   }
   return app;
