@@ -14,7 +14,6 @@ import { CliError, EXIT } from '../core/cli-support.ts';
 import { extractMetadata, formatOf, MetadataError } from './metadata/index.ts';
 import { listRuleSets } from './rules/index.ts';
 import { validateRelease } from './validate/index.ts';
-import { bindCore } from './pack/runtime.ts';
 import { ruleSetFor, type PackPayload, type StoredPackResult } from './pack/job.ts';
 import { SOURCE_FORMATS } from './pack/pipeline.ts';
 import { listTemplates } from './nfo/store.ts';
@@ -186,7 +185,6 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
       }
       let r: StoredPackResult & { job_id: string };
       if (ctx) {
-        bindCore(ctx);
         r = await runPack(ctx, cliCtx, payload);
       } else {
         // a server owns the data dir: the same pack, done by the server
@@ -248,7 +246,6 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
       const outDir = path.resolve(o.out ?? '.');
       await fsp.mkdir(outDir, { recursive: true });
       const ctx = await cliCtx.open();
-      bindCore(ctx);
       const results: Record<string, unknown>[] = [];
       for (const name of sources) {
         const file = path.join(abs, name);
@@ -277,7 +274,6 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
       if ((e as Error).name === 'DataDirLockedError') return remote();
       throw e;
     }
-    bindCore(ctx);
     return fn(ctx);
   }
 

@@ -14,14 +14,14 @@ const releases: AtelierModule = {
   routes: releasesRoutes,
   jobs: {
     pack: {
-      handler: (job) => packHandler(job),
+      handler: (job, core) => packHandler(job, core),
       // bad sources are refused before the job is queued (upload / CLI checks); a retry is for crashes
       retryLimit: 1,
       retryDelaySeconds: 5,
       expireInSeconds: 6 * 3600,
       concurrency: 1,
     },
-    cleanup: { handler: (job) => cleanupHandler(job), retryLimit: 1 },
+    cleanup: { handler: (job, core) => cleanupHandler(job, core), retryLimit: 1 },
   },
   schedules: (config) => [{ name: 'releases.cleanup', cron: readSettings(config.env, config.dataDir).cleanupCron, job: 'cleanup' }],
   cli: releasesCli,

@@ -16,7 +16,7 @@ import { renderDiz, renderNfo, templateContext, SAMPLE_METADATA, TemplateError, 
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from './nfo/store.ts';
 import { listRuleSets } from './rules/index.ts';
 import { validateName } from './validate/index.ts';
-import { bindCore, settingsOf } from './pack/runtime.ts';
+import { settingsOf } from './pack/runtime.ts';
 import { defaultVolumeSize, ruleSetFor, type PackPayload } from './pack/job.ts';
 import { mergeMetadata, packRelease, PackError, SOURCE_FORMATS } from './pack/pipeline.ts';
 import { resolveTemplate } from './nfo/store.ts';
@@ -55,7 +55,6 @@ async function uploadMetadata(ctx: CoreContext, id: string): Promise<ReleaseMeta
 }
 
 export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> {
-  bindCore(ctx);
   const s = settingsOf(ctx);
 
   app.get('/rulesets', {

@@ -16,7 +16,7 @@ import type { ReleaseType } from '../nfo/index.ts';
 import { resolveTemplate } from '../nfo/store.ts';
 import { loadRuleSet, type RuleSet } from '../rules/index.ts';
 import { packRelease, PackError, type PackResult } from './pipeline.ts';
-import { core, settingsOf } from './runtime.ts';
+import { settingsOf } from './runtime.ts';
 import type { ReleasesSettings } from '../settings.ts';
 
 export interface PackPayload {
@@ -90,7 +90,7 @@ const CONTENT_TYPES: Record<string, string> = { '.nfo': 'text/plain; charset=IBM
 
 export type StoredPackResult = Omit<PackResult, 'release'> & { release: PackResult['release'] & { artifacts: boolean } };
 
-export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext = core()): Promise<StoredPackResult> {
+export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext): Promise<StoredPackResult> {
   const p = job.payload;
   const done = await job.checkpoint.get<{ result: StoredPackResult }>();
   if (done?.result) return done.result;
@@ -159,7 +159,7 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
 }
 
 /** Deletes pack artefacts and uploads older than RELEASES_RETENTION_DAYS (the records stay, marked purged). */
-export async function cleanupHandler(job: JobContext<{ days?: number }>, ctx: CoreContext = core()): Promise<{ packs: number; uploads: number; orphans: number; days: number }> {
+export async function cleanupHandler(job: JobContext<{ days?: number }>, ctx: CoreContext): Promise<{ packs: number; uploads: number; orphans: number; days: number }> {
   const s = settingsOf(ctx);
   const days = job.payload?.days ?? s.retentionDays;
   const cutoff = new Date(Date.now() - days * 86400_000);
