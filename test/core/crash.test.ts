@@ -30,28 +30,12 @@ describe('crash and single owner', () => {
     server = await startServer(env);
     const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@crash.test', password: 'crash-admin-password' }) });
     const token = ((await login.json()) as any).access_token as string;
-    const { job } = await api(server.url, token, 'POST', '/api/jobs/demo', { steps: 30, stepMs: 200 });
-
-    if (!dbUrl) {
-      // single owner: a second process cannot open the embedded data dir
-      const refused = runCli(['users', 'list', '--json'], env);
-      expect(refused.code).toBe(3);
-      expect(JSON.parse(refused.stdout).error.code).toBe('data_dir_locked');
-      expect(refused.stderr).toMatch(/in use by the atelier server/);
-      const noToken = runCli(['jobs', 'list', '--json'], env);
-      expect(noToken.code).toBe(3);
-      expect(noToken.stderr).toMatch(/ATELIER_TOKEN/);
-    }
-    // …and with a token it goes through the server's API
-    const api1 = await api(server.url, token, 'POST', '/api/tokens', { name: 'cli' });
-    const viaApi = runCli(['jobs', 'list', '--json'], { ...env, ATELIER_TOKEN: api1.token, ATELIER_URL: server.url });
-    expect(viaApi.code).toBe(0);
-    expect(JSON.parse(viaApi.stdout).jobs.some((j: any) => j.id === job.id)).toBe(true);
+    const { job } = await api(server.url, token, 'POST', '/api/jobs/demo', { steps: 30, stepMs: 300 });
 
     let cur: any;
-    for (let i = 0; i < 150; i++) {
+    for (let i = 0; i < 600; i++) {
       cur = (await api(server.url, token, 'GET', `/api/jobs/${job.id}`)).job;
-      if (cur.progress >= 25) break;
+      if (cur.progress >= 20 || cur.status === 'completed') break;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(cur.status).toBe('running');
@@ -75,6 +59,23 @@ describe('crash and single owner', () => {
     // resumed from the checkpoint: the steps done before the kill were not done again
     expect(messages.filter((m) => m === 'step 1/30 done')).toHaveLength(1);
     expect(progressAtKill).toBeGreaterThan(0);
+
+    if (!dbUrl) {
+      // single owner: a second process cannot open the embedded data dir
+      const refused = runCli(['users', 'list', '--json'], env);
+      expect(refused.code).toBe(3);
+      expect(JSON.parse(refused.stdout).error.code).toBe('data_dir_locked');
+      expect(refused.stderr).toMatch(/in use by the atelier server/);
+      const noToken = runCli(['jobs', 'list', '--json'], env);
+      expect(noToken.code).toBe(3);
+      expect(noToken.stderr).toMatch(/ATELIER_TOKEN/);
+    }
+    // …and with a token it goes through the server's API
+    const api1 = await api(server.url, token2, 'POST', '/api/tokens', { name: 'cli' });
+    const viaApi = runCli(['jobs', 'list', '--json'], { ...env, ATELIER_TOKEN: api1.token, ATELIER_URL: server.url });
+    expect(viaApi.code).toBe(0);
+    expect(JSON.parse(viaApi.stdout).jobs.some((j: any) => j.id === job.id)).toBe(true);
+
     await stop(server);
     server = null;
   }, 400_000);
