@@ -7,7 +7,7 @@ import type { CliContext, CoreContext } from '../core/module.ts';
 import { CliError, EXIT } from '../core/cli-support.ts';
 import { DataDirLockedError } from '../core/lock.ts';
 import { getSource, listSources, resolveSources } from './sources/index.ts';
-import { tryParse } from './sources/try.ts';
+import { probeSelectors, tryParse } from './sources/try.ts';
 import { readSettings } from './settings.ts';
 import { SiteFetcher } from './crawl/fetcher.ts';
 import { BrowserEngine } from './crawl/browser.ts';
@@ -116,6 +116,7 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
     .option('--level <level>', 'listing | detail', 'listing')
     .option('--url <url>', 'the URL the page came from (resolves relative links)')
     .option('--city <city>', 'the listing\'s city (name, postcode or INSEE code)')
+    .option('--selectors', 'also show what each of the source\'s declared selectors matches (count and samples)')
     .action(async (key: string, o) => {
       const source = getSource(key);
       if (!source) throw new CliError(`unknown source "${key}" (known: ${listSources().map((s) => s.key).join(', ')})`, EXIT.usage, 'usage');
@@ -125,7 +126,9 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
       const city = o.city ? cityLookup(o.city) ?? undefined : undefined;
       let r;
       try { r = tryParse(source, html, o.level, { url: o.url, city }); } catch (e) { throw new CliError((e as Error).message, EXIT.failed, 'parse_failed'); }
-      if (cli.json()) return out(cli, r, '');
+      const selectors = o.selectors ? probeSelectors(source, html, o.level) : undefined;
+      if (cli.json()) return out(cli, selectors ? { ...r, selectors } : r, '');
+      for (const p of selectors ?? []) console.log(`${p.count < 1 ? '✗' : '✓'} ${p.name.padEnd(16)} ${String(p.count).padStart(4)}  ${p.selector}${p.samples.length ? `\n    ${p.samples.join('\n    ')}` : ''}`);
       if (o.level === 'listing') {
         const progs = (r as any).programmes as any[];
         console.log(`${progs.length} programme(s)`);

@@ -2,7 +2,7 @@
 // and the zone check (a programme whose own commune is out of zones A bis/A/B1 is skipped, even
 // when it was listed on an in-zone city's page). Building the Programme itself is parse/programme.ts.
 import type { City, Programme, ProgrammeCard, ProgrammeDetail, Source } from '../types.ts';
-import { isInScope, type ZoneTable } from '../rules/cities.ts';
+import { zoneStatus, type ZoneTable } from '../rules/cities.ts';
 import { buildProgramme, resolveProgrammeCity } from '../parse/programme.ts';
 import { hashOf } from './store.ts';
 
@@ -11,11 +11,15 @@ export function cardHash(card: ProgrammeCard): string {
   return hashOf(card);
 }
 
-/** false when in zone; otherwise the zone found (null: unknown commune outside the zone table). */
+/**
+ * false when the programme is to be kept; otherwise the zone found (null: a commune absent from a
+ * complete zone table). A commune the built-in default list does not know (e.g. Vénissieux on
+ * Lyon's page) is kept: only a commune known to be out of zone is skipped.
+ */
 export function outOfZone(card: ProgrammeCard, detail: ProgrammeDetail | null, city: City, table: ZoneTable): string | null | false {
   const c = resolveProgrammeCity(card, detail, { city, zones: table });
   if (!c) return false; // nothing says where it is: it was on this in-zone city's listing
-  return isInScope(c.zone) ? false : c.zone ?? null;
+  return zoneStatus(c.codeInsee, table) === 'out' ? c.zone ?? null : false;
 }
 
 export function assembleProgramme(source: Pick<Source, 'key' | 'name'>, card: ProgrammeCard, detail: ProgrammeDetail, city: City, table: ZoneTable): Programme {
