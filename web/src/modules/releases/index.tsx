@@ -174,6 +174,9 @@ export default function ReleasesPage() {
   const [naming, setNaming] = useState<{ edition?: string; source?: string }>({});
   const [name, setName] = useState('');
   const [nameEdited, setNameEdited] = useState(false);
+  // read by late naming answers: a name the user typed meanwhile must never be overwritten
+  const nameEditedRef = useRef(nameEdited);
+  nameEditedRef.current = nameEdited;
   const [nameAnswer, setNameAnswer] = useState<NamingAnswer>();
   const [nameError, setNameError] = useState<unknown>();
   const [nfoId, setNfoId] = useState('');
@@ -263,7 +266,13 @@ export default function ReleasesPage() {
     if (!upload?.id || !groupOk || !ruleSet || (step !== 'metadata' && step !== 'template' && step !== 'summary')) return;
     let stale = false;
     api.post<NamingAnswer>('/api/releases/naming', { type, group, ruleSet, upload: upload.id, metadata: metadataEdits, naming: type === 'TV' ? { source: naming.source || undefined } : { edition: naming.edition || undefined }, name: nameEdited ? name : undefined })
-      .then((r) => { if (!stale) { setNameAnswer(r); setNameError(undefined); if (!nameEdited) setName(r.name); } })
+      .then((r) => {
+        if (stale) return;
+        // an answer about the computed name arriving after the user started typing is outdated
+        if (!nameEdited && nameEditedRef.current) return;
+        setNameAnswer(r); setNameError(undefined);
+        if (!nameEdited) setName(r.name);
+      })
       .catch((e) => { if (!stale) { setNameError(e); setNameAnswer(undefined); } });
     return () => { stale = true; };
   }, [namingKey, step]);
