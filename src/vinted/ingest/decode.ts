@@ -67,8 +67,9 @@ function reason(e: unknown, format: ImageFormat): string {
   if (e instanceof PixelLimitError || e instanceof PhotoError) return msg;
   const name = format === 'heic' ? 'HEIC' : format.toUpperCase();
   if (/exceeds pixel limit/i.test(msg)) return `image too large (pixel limit exceeded)`;
-  if (/premature end|truncated|unexpected end|short read|end of (file|stream)/i.test(msg)) return `truncated or corrupt ${name}: ${msg.split('\n')[0]}`;
-  return `corrupt ${name}: ${msg.split('\n')[0]}`;
+  // libvips' own text is kept when it says something; under concurrency it is sometimes only "Unknown error"
+  const detail = msg.split('\n')[0];
+  return `truncated or corrupt ${name}${detail && !/^unknown error$/i.test(detail) ? `: ${detail}` : ' (the decoder could not read it)'}`;
 }
 
 export interface DecodeOptions { maxPixels?: number; /** when the caller already hashed the bytes */ sha256?: string }
