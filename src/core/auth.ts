@@ -6,13 +6,16 @@ import { hash, verify } from '@node-rs/argon2';
 // @node-rs/argon2's Algorithm is a const enum (not importable under verbatimModuleSyntax): 2 = Argon2id
 const ARGON2ID = 2;
 import { SignJWT, jwtVerify } from 'jose';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Role } from './module.ts';
 
 export interface User { id: string; email: string; role: Role }
 
 export const ROLE_RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 export const ROLES: Role[] = ['viewer', 'operator', 'admin'];
+
+/** How long a just-rotated refresh token may still be presented without revoking its family. */
+export const REFRESH_REUSE_GRACE_MS = 30_000;
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
@@ -131,17 +134,22 @@ export class AuthService {
     return token;
   }
 
-  /** Rotation: the presented token is used up and a new one issued. Reuse of a used token revokes the family. */
+  /**
+   * Rotation: the presented token is used up and a new one issued. Reuse of a used token revokes the
+   * family — except within REFRESH_REUSE_GRACE_MS of its first use, where it is answered with another
+   * token of the same family (two tabs refreshing together, a page unloaded before the answer's
+   * Set-Cookie was stored): the same leeway as Auth0's "reuse interval" or Okta's grace period.
+   */
   async rotateRefresh(token: string): Promise<{ user: User; refresh: string } | null> {
     const row = await this.users().selectFrom('refresh_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
     if (!row || row.revoked_at || new Date(row.expires_at) < new Date()) return null;
-    if (row.used_at) {
+    const upd = await this.users().updateTable('refresh_tokens').set({ used_at: sql`coalesce(used_at, now())` })
+      .where('id', '=', row.id).returning('used_at').executeTakeFirst();
+    if (!upd) return null;
+    if (Date.now() - new Date(upd.used_at).getTime() > REFRESH_REUSE_GRACE_MS) {
       await this.users().updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('family', '=', row.family).execute();
       return null;
     }
-    const upd = await this.users().updateTable('refresh_tokens').set({ used_at: new Date() })
-      .where('id', '=', row.id).where('used_at', 'is', null).returning('id').executeTakeFirst();
-    if (!upd) return null;
     const user = await this.getUser(row.user_id);
     if (!user) return null;
     return { user, refresh: await this.issueRefresh(user.id, row.family) };

@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REFRESH_REUSE_GRACE_MS } from '../../src/core/auth.ts';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
 let t: TestPlatform;
@@ -13,7 +15,7 @@ function cookies(res: { headers: Record<string, any> }): Record<string, string> 
 }
 
 describe('auth', () => {
-  it('logs in with httpOnly cookies, refreshes with rotation and detects reuse', async () => {
+  it('logs in with httpOnly cookies, refreshes with rotation and detects reuse after a grace period', async () => {
     const login = await t.request('POST', '/api/auth/login', { body: { email: 'operator@test.local', password: 'operator-password-123' } });
     expect(login.status).toBe(200);
     expect(login.body.user.role).toBe('operator');
@@ -28,11 +30,21 @@ describe('auth', () => {
     const c2 = cookies(r1);
     expect(c2.atelier_refresh).toBeTruthy();
     expect(c2.atelier_refresh).not.toBe(c1.atelier_refresh);
-    // the first refresh token was used up: presenting it again revokes the whole family
+    // within the grace period a used token still answers (two tabs, a page unloaded mid-refresh)…
+    const twin = await t.request('POST', '/api/auth/refresh', { headers: { cookie: `atelier_refresh=${c1.atelier_refresh}` } });
+    expect(twin.status).toBe(200);
+    const c3 = cookies(twin);
+    expect(c3.atelier_refresh).not.toBe(c2.atelier_refresh);
+    // …after it, presenting it again is theft: the whole family is revoked
+    const sha = crypto.createHash('sha256').update(c1.atelier_refresh).digest('hex');
+    await t.ctx.db.withSchema('core').updateTable('refresh_tokens')
+      .set({ used_at: new Date(Date.now() - REFRESH_REUSE_GRACE_MS - 1000) }).where('token_hash', '=', sha).execute();
     const reuse = await t.request('POST', '/api/auth/refresh', { headers: { cookie: `atelier_refresh=${c1.atelier_refresh}` } });
     expect(reuse.status).toBe(401);
-    const afterReuse = await t.request('POST', '/api/auth/refresh', { headers: { cookie: `atelier_refresh=${c2.atelier_refresh}` } });
-    expect(afterReuse.status).toBe(401);
+    for (const c of [c2, c3]) {
+      const afterReuse = await t.request('POST', '/api/auth/refresh', { headers: { cookie: `atelier_refresh=${c.atelier_refresh}` } });
+      expect(afterReuse.status).toBe(401);
+    }
   });
 
   it('refuses wrong passwords and rate limits login', async () => {

@@ -196,11 +196,14 @@ describe('web shell', () => {
   });
 
   test('an expired access cookie is refreshed transparently (one retry after POST /api/auth/refresh)', async () => {
+    // leave the live job page first: its SSE stream would otherwise notice the missing cookie and
+    // refresh on its own while the next page loads, making the count below depend on timing
+    await page.goto('about:blank');
+    await browser.context.clearCookies({ name: 'atelier_access' });
     const refreshes: number[] = [];
     page.on('response', (res) => {
       if (res.url().endsWith('/api/auth/refresh')) refreshes.push(res.status());
     });
-    await browser.context.clearCookies({ name: 'atelier_access' });
     await page.goto('/jobs');
     await page.locator('tr[data-job-id]').first().waitFor();
     expect(new URL(page.url()).pathname).toBe('/jobs');
