@@ -1,6 +1,7 @@
 // The Studio through its HTTP API on the real platform (PGlite, pg-boss workers, blob store):
 // upload → job → status → edits → plan → exports; bad inputs; roles; limits.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import sharp from 'sharp';
 import yazl from 'yazl';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import vinted from '../../src/vinted/index.ts';
@@ -95,6 +96,16 @@ describe('ingest → catalog → plan', () => {
     expect(res.rawPayload.length).toBeGreaterThan(500);
     expect((await t.request('GET', `/api/vinted/bulk/photos/${job}/nope/thumb`, { token: viewer })).status).toBe(404);
     expect((await t.request('GET', `/api/vinted/bulk/photos/${job}/${photo}/original`, { token: viewer })).status).toBe(400);
+    // the listing copy is made from the kept original on first request, then served from the store
+    const key = `vinted/${job}/${photo}.listing.jpg`;
+    expect(await t.ctx.files.stat(key)).toBeFalsy();
+    const listing = await t.app.inject({ method: 'GET', url: `/api/vinted/bulk/photos/${job}/${photo}/listing`, headers: { authorization: `Bearer ${viewer}` } });
+    expect(listing.statusCode).toBe(200);
+    expect(listing.headers['content-type']).toBe('image/jpeg');
+    const meta = await sharp(listing.rawPayload).metadata();
+    expect(meta.exif).toBeUndefined();
+    expect(Math.max(meta.width!, meta.height!)).toBeLessThanOrEqual(1600);
+    expect(await t.ctx.files.stat(key)).toBeTruthy();
   });
 
   it('edits: move, merge, split, reorder, cover, fields — with clear refusals', async () => {

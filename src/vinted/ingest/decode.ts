@@ -1,16 +1,21 @@
-// One photo in → the stored copies (listing 1600 px, working copy, thumbnail; EXIF/GPS stripped)
-// and the small rasters the analysis needs. Decodes each file once, at the listing size, using
-// libjpeg shrink-on-load, and derives everything else from that raster.
+// One photo in → the stored copies (working copy, thumbnail; EXIF/GPS stripped) and the small
+// rasters the analysis needs. JPEGs — nearly every phone photo — are decoded once, straight to the
+// working size with libjpeg's shrink-on-load (the cost of a bare decode), and their original bytes
+// are kept with the metadata removed losslessly: the 1600 px listing copy is made from them only when
+// it is needed (listing.ts). HEIC, PNG and WebP have to be decoded whole anyway, so their listing copy
+// is made right away from that decode.
 import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
 import exifr from 'exifr';
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { sniffImage, type ImageFormat } from './detect.ts';
 import { decodeHeic, PixelLimitError } from './heic.ts';
+import { JpegStructureError, stripJpegMetadata } from './strip.ts';
 
 export const LISTING_EDGE = 1600;
 export const WORK_EDGE = 512;
 export const THUMB_EDGE = 320;
+export const LISTING_QUALITY = 85;
 /** analysis raster (features, colours): long edge in px */
 export const ANALYSIS_EDGE = 128;
 /** decoding refuses images above this many pixels (a 200 MP phone sensor still passes) */
@@ -22,7 +27,10 @@ export interface DecodedPhoto {
   width: number;      // after orientation, original resolution
   height: number;
   takenAt: string | null;
-  listing: Buffer;    // JPEG, long edge ≤ 1600, no metadata
+  /** JPEG input: the file's own bytes without metadata (orientation kept); the listing copy is made from it later */
+  original: Buffer | null;
+  /** other inputs: the listing copy (JPEG, long edge ≤ 1600, no metadata), made from the full decode */
+  listing: Buffer | null;
   work: Buffer;       // JPEG, long edge ≤ 512
   thumb: Buffer;      // JPEG, long edge ≤ 320
   /** RGB raster, long edge ANALYSIS_EDGE, aspect kept */
@@ -93,6 +101,7 @@ export async function decodePhoto(buf: Buffer, name: string, opts: DecodeOptions
   try {
     let src: Sharp;
     let width: number, height: number;
+    let orientation = 1;
     if (format === 'heic') {
       const raw = await decodeHeic(buf, maxPixels);
       width = raw.width; height = raw.height;
@@ -102,27 +111,44 @@ export async function decodePhoto(buf: Buffer, name: string, opts: DecodeOptions
       const meta = await sharp(buf, { limitInputPixels: false }).metadata();
       if (!meta.width || !meta.height) throw new PhotoError(`corrupt ${format.toUpperCase()}: no image size in header`);
       if (meta.width * meta.height > maxPixels) throw new PixelLimitError(meta.width, meta.height, maxPixels);
-      const swap = (meta.orientation ?? 1) >= 5;
+      orientation = meta.orientation ?? 1;
+      const swap = orientation >= 5;
       width = swap ? meta.height : meta.width;
       height = swap ? meta.width : meta.height;
       // failOn 'error' also refuses truncated data; sequentialRead keeps memory flat on big PNGs
       src = sharp(buf, { failOn: 'error', limitInputPixels: maxPixels, sequentialRead: true }).rotate();
     }
+    const edge = (e: number) => ({ width: e, height: e, fit: 'inside' as const, withoutEnlargement: true });
+    // JPEG: decoded once, at the working size (shrink-on-load); others: at the listing size
+    const lazyListing = format === 'jpeg';
     const base = await src
-      .resize({ width: LISTING_EDGE, height: LISTING_EDGE, fit: 'inside', withoutEnlargement: true })
+      .resize(edge(lazyListing ? WORK_EDGE : LISTING_EDGE))
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
     const rawOpts = { raw: { width: base.info.width, height: base.info.height, channels: base.info.channels } };
-    const edge = (e: number) => ({ width: e, height: e, fit: 'inside' as const, withoutEnlargement: true });
     // Huffman optimisation (optimiseCoding) doubles JPEG encoding time for ~5 % smaller files: off.
     // sharp writes no metadata unless asked (withMetadata), so EXIF/GPS never reach the stored copies.
-    const [listing, workRaw] = await Promise.all([
-      sharp(base.data, rawOpts).jpeg({ quality: 85, optimiseCoding: false }).toBuffer(),
-      sharp(base.data, rawOpts).resize(edge(WORK_EDGE)).raw().toBuffer({ resolveWithObject: true }),
-    ]);
-    // the small copies come from the working raster: resampling 512 px instead of 1600 px
+    let listing: Buffer | null = null, original: Buffer | null = null;
+    let workRaw: { data: Buffer; info: OutputInfo };
+    if (lazyListing) {
+      workRaw = base;
+      try {
+        original = stripJpegMetadata(buf, orientation);
+      } catch (e) {
+        if (!(e instanceof JpegStructureError)) throw e;
+        // decodable but oddly built: make the listing copy now instead
+        listing = await sharp(buf, { failOn: 'none', limitInputPixels: maxPixels }).rotate().resize(edge(LISTING_EDGE))
+          .flatten({ background: '#ffffff' }).toColourspace('srgb').jpeg({ quality: LISTING_QUALITY, optimiseCoding: false }).toBuffer();
+      }
+    } else {
+      [listing, workRaw] = await Promise.all([
+        sharp(base.data, rawOpts).jpeg({ quality: LISTING_QUALITY, optimiseCoding: false }).toBuffer(),
+        sharp(base.data, rawOpts).resize(edge(WORK_EDGE)).raw().toBuffer({ resolveWithObject: true }),
+      ]);
+    }
+    // the small copies come from the working raster
     const workOpts = { raw: { width: workRaw.info.width, height: workRaw.info.height, channels: workRaw.info.channels } };
     const from = (): Sharp => sharp(workRaw.data, workOpts);
     const [work, thumb, analysis, grey] = await Promise.all([
@@ -136,7 +162,7 @@ export async function decodePhoto(buf: Buffer, name: string, opts: DecodeOptions
     return {
       sha256, format, width, height,
       takenAt: format === 'png' ? null : await readTakenAt(buf),
-      listing, work, thumb,
+      original, listing, work, thumb,
       analysis: { data: analysis.data, width: analysis.info.width, height: analysis.info.height },
       grey32: grey32.subarray(0, 1024),
       sharpness: laplacianVariance(grey.data, grey.info.width, grey.info.height),

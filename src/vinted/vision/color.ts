@@ -15,12 +15,15 @@ export function rgbToLab(r: number, g: number, b: number): [number, number, numb
   return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
 }
 
-/** Converts an interleaved RGB(A) buffer to three Float32 planes L, a, b. */
+/** Converts an interleaved RGB(A) buffer to three Float32 planes L, a, b (same arithmetic as rgbToLab, inlined: it runs on every analysis pixel). */
 export function toLabPlanes(data: Buffer | Uint8Array, n: number, channels: number): { L: Float32Array; A: Float32Array; B: Float32Array } {
   const L = new Float32Array(n), A = new Float32Array(n), B = new Float32Array(n);
   for (let i = 0, o = 0; i < n; i++, o += channels) {
-    const lab = rgbToLab(data[o]!, data[o + 1]!, data[o + 2]!);
-    L[i] = lab[0]; A[i] = lab[1]; B[i] = lab[2];
+    const R = LIN[data[o]!]!, G = LIN[data[o + 1]!]!, Bl = LIN[data[o + 2]!]!;
+    const fx = f((0.4124564 * R + 0.3575761 * G + 0.1804375 * Bl) / 0.95047);
+    const fy = f(0.2126729 * R + 0.7151522 * G + 0.072175 * Bl);
+    const fz = f((0.0193339 * R + 0.119192 * G + 0.9503041 * Bl) / 1.08883);
+    L[i] = 116 * fy - 16; A[i] = 500 * (fx - fy); B[i] = 200 * (fy - fz);
   }
   return { L, A, B };
 }

@@ -18,12 +18,13 @@ function l2(v: Float32Array): Float32Array {
   return v;
 }
 
-function softBin(v: number, lo: number, hi: number, n: number): [number, number, number] {
+/** Soft binning of v into n bins over [lo, hi]: writes the two bins and the weight of the upper one into out[k..k+2]. */
+function softBin(v: number, lo: number, hi: number, n: number, out: Float64Array, k: number): void {
   const t = Math.min(Math.max(((v - lo) / (hi - lo)) * n - 0.5, 0), n - 1);
   const i0 = Math.floor(t);
-  const i1 = Math.min(i0 + 1, n - 1);
-  const w1 = t - i0;
-  return [i0, i1, w1];
+  out[k] = i0;
+  out[k + 1] = Math.min(i0 + 1, n - 1);
+  out[k + 2] = t - i0;
 }
 
 /**
@@ -59,15 +60,23 @@ export function classicEmbedding(input: Raster, weights = CLASSIC_WEIGHTS): Floa
     const dx = (x + 0.5) / w - 0.5, dy = (y + 0.5) / h - 0.5;
     cw[y * w + x] = 0.35 + Math.exp(-(dx * dx + dy * dy) / (2 * 0.25 * 0.25));
   }
-  // colour histogram
+  // colour histogram (trilinear soft binning; no allocation per pixel: this runs for every photo)
   const hist = new Float32Array(LB * AB * BB);
+  const sb = new Float64Array(9);
   for (let i = 0; i < n; i++) {
-    const [l0, l1, lw] = softBin(L[i]!, 0, 100, LB);
-    const [a0, a1, aw] = softBin(A[i]!, -60, 60, AB);
-    const [b0, b1, bw] = softBin(B[i]!, -60, 60, BB);
+    softBin(L[i]!, 0, 100, LB, sb, 0);
+    softBin(A[i]!, -60, 60, AB, sb, 3);
+    softBin(B[i]!, -60, 60, BB, sb, 6);
     const wgt = cw[i]!;
-    for (const [li, lf] of [[l0, 1 - lw], [l1, lw]] as const) for (const [ai, af] of [[a0, 1 - aw], [a1, aw]] as const) for (const [bi, bf] of [[b0, 1 - bw], [b1, bw]] as const) {
-      hist[(li * AB + ai) * BB + bi]! += wgt * lf * af * bf;
+    const lw = sb[2]!, aw = sb[5]!, bw = sb[8]!;
+    for (let li = 0; li < 2; li++) {
+      const lbin = sb[li]!, lf = li ? lw : 1 - lw;
+      for (let ai = 0; ai < 2; ai++) {
+        const abin = sb[3 + ai]!, af = ai ? aw : 1 - aw;
+        const row = (lbin * AB + abin) * BB;
+        hist[row + sb[6]!]! += wgt * lf * af * (1 - bw);
+        hist[row + sb[7]!]! += wgt * lf * af * bw;
+      }
     }
   }
   let hs = 0;

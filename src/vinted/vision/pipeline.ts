@@ -89,8 +89,13 @@ export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions
       bySha.set(sha, i);
       const dec = await decodePhoto(buf, input.name, { sha256: sha });
       const id = `p${String(i + 1).padStart(4, '0')}`;
-      const blobs = { listing: keyFor(opts.blobPrefix, id, 'listing'), work: keyFor(opts.blobPrefix, id, 'work'), thumb: keyFor(opts.blobPrefix, id, 'thumb') };
-      await Promise.all([files.put(blobs.listing, dec.listing), files.put(blobs.work, dec.work), files.put(blobs.thumb, dec.thumb)]);
+      const blobs: StoredPhoto['blobs'] = { listing: keyFor(opts.blobPrefix, id, 'listing'), work: keyFor(opts.blobPrefix, id, 'work'), thumb: keyFor(opts.blobPrefix, id, 'thumb') };
+      if (dec.original) blobs.original = keyFor(opts.blobPrefix, id, 'original');
+      await Promise.all([
+        files.put(blobs.work, dec.work), files.put(blobs.thumb, dec.thumb),
+        dec.listing ? files.put(blobs.listing, dec.listing) : null,
+        dec.original ? files.put(blobs.original!, dec.original) : null,
+      ]);
       recs[i] = {
         index: i,
         photo: {
@@ -143,7 +148,7 @@ export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions
       if (r === best) continue;
       dropped.add(r);
       duplicates.push({ file: r.photo.file, of: best.photo.file });
-      await Promise.all(Object.values(r.photo.blobs).map((k) => files.delete(k)));
+      await Promise.all(Object.values(r.photo.blobs).map((k) => files.delete(k).catch(() => {})));
     }
   }
   kept = kept.filter((r) => !dropped.has(r));

@@ -32,7 +32,8 @@ export interface StoredPhoto {
   height: number;
   taken_at: string | null; // EXIF DateTimeOriginal, ISO
   format: 'jpeg' | 'png' | 'webp' | 'heic';
-  blobs: { listing: string; work: string; thumb: string }; // blob keys (EXIF/GPS stripped)
+  /** blob keys, all without EXIF/GPS; `listing` is made on first use from `original` (JPEG inputs) */
+  blobs: { listing: string; work: string; thumb: string; original?: string };
   sharpness: number;
 }
 

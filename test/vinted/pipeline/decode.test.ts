@@ -6,7 +6,8 @@ import zlib from 'node:zlib';
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePhoto, LISTING_EDGE, THUMB_EDGE, WORK_EDGE } from '../../../src/vinted/ingest/decode.ts';
+import { decodePhoto, LISTING_EDGE, THUMB_EDGE, WORK_EDGE, type DecodedPhoto } from '../../../src/vinted/ingest/decode.ts';
+import { listingCopy } from '../../../src/vinted/ingest/listing.ts';
 import { sniffImage } from '../../../src/vinted/ingest/detect.ts';
 import { runPipeline } from '../../../src/vinted/vision/pipeline.ts';
 import { fixture, options, store, tempDir } from './helpers.ts';
@@ -43,6 +44,19 @@ describe('content sniffing', () => {
   });
 });
 
+/** The listing copy as the Studio serves it: made now from the kept original when ingest did not make it. */
+async function listingOf(d: DecodedPhoto): Promise<Buffer> {
+  const files = store(dir);
+  const blobs = { listing: `l-${d.sha256}.listing.jpg`, work: '', thumb: '', original: `l-${d.sha256}.original.jpg` };
+  await files.delete(blobs.listing).catch(() => {});
+  if (d.listing) await files.put(blobs.listing, d.listing);
+  if (d.original) await files.put(blobs.original, d.original);
+  const out = await listingCopy(files, blobs);
+  expect(out).not.toBeNull();
+  expect(await files.stat(blobs.listing)).toBeTruthy(); // made once, kept
+  return out!;
+}
+
 describe('decoding', () => {
   it('decodes JPEG, PNG (alpha flattened), WebP and HEIC into stored copies without metadata', async () => {
     const jpg = fixture('dress-rose.jpg');
@@ -52,7 +66,11 @@ describe('decoding', () => {
       const d = await decodePhoto(buf, name);
       expect(d.format, name).toBe(format);
       expect([d.width, d.height], name).toEqual([300, 278]);
-      for (const [copy, edge] of [[d.listing, LISTING_EDGE], [d.work, WORK_EDGE], [d.thumb, THUMB_EDGE]] as const) {
+      // JPEG keeps its original (metadata removed) and gets its listing copy on first use; others get it now
+      expect(d.original === null, name).toBe(format !== 'jpeg');
+      expect(d.listing === null, name).toBe(format === 'jpeg');
+      const listing = await listingOf(d);
+      for (const [copy, edge] of [[listing, LISTING_EDGE], [d.work, WORK_EDGE], [d.thumb, THUMB_EDGE]] as const) {
         const m = await sharp(copy).metadata();
         expect(m.format).toBe('jpeg');
         expect(Math.max(m.width!, m.height!)).toBe(Math.min(edge, 300)); // never enlarged
@@ -76,12 +94,16 @@ describe('decoding', () => {
     const d = await decodePhoto(src, 'rotated.jpg');
     expect([d.width, d.height]).toEqual([200, 300]);
     expect(d.takenAt).toBe('2024-05-01T14:03:22');
-    const { data, info } = await sharp(d.listing).raw().toBuffer({ resolveWithObject: true });
+    // the kept original: nothing but its orientation survives, its image data is untouched
+    expect(await exifr.parse(d.original!, { tiff: true, exif: true, gps: true, xmp: true, iptc: true, icc: false })).toEqual({ Orientation: 'Rotate 90 CW' });
+    expect(await sharp(d.original!).rotate().raw().toBuffer()).toEqual(await sharp(src).rotate().raw().toBuffer());
+    const listing = await listingOf(d);
+    const { data, info } = await sharp(listing).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([200, 300]);
     const px = (x: number, y: number) => [...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3)];
     expect(px(100, 20)[0]).toBeGreaterThan(200); // top is red (the left side before rotation)
     expect(px(100, 280)[2]).toBeGreaterThan(200); // bottom is blue
-    for (const copy of [d.listing, d.work, d.thumb]) {
+    for (const copy of [listing, d.work, d.thumb]) {
       expect(await exifr.parse(copy).catch(() => undefined)).toBeFalsy();
       expect((await sharp(copy).metadata()).orientation).toBeUndefined();
     }

@@ -69,10 +69,13 @@ describe('runPipeline on a small shoot', () => {
     const p = r.photos[0]!;
     expect(p).toMatchObject({ id: 'p0001', file: 'IMG_0001.jpg', format: 'jpeg', width: 360, height: 480, taken_at: null });
     expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
-    for (const key of Object.values(p.blobs)) {
+    // JPEG inputs: working copy, thumbnail and the metadata-free original now; the listing copy on first use
+    expect(Object.keys(p.blobs).sort()).toEqual(['listing', 'original', 'thumb', 'work']);
+    for (const key of [p.blobs.work, p.blobs.thumb, p.blobs.original!]) {
       expect(key.startsWith('shoot/')).toBe(true);
       expect((await sharp(await files.get(key)).metadata()).exif).toBeUndefined();
     }
+    expect(await files.stat(p.blobs.listing)).toBeFalsy();
     expect((await files.list('shoot/')).length).toBe(3 * r.photos.length);
   });
 
