@@ -42,8 +42,23 @@ export function orientationExif(orientation: number): Buffer {
   return b;
 }
 
-/** End offset (exclusive) of the entropy-coded data starting at `i`: the offset of the next real marker. */
-function scanEnd(buf: Buffer, i: number): number {
+const EOI_BYTES = Buffer.from([0xff, EOI]);
+const SOS_BYTES = Buffer.from([0xff, SOS]);
+
+/**
+ * End offset (exclusive) of the entropy-coded data starting at `i`: the offset of the next real marker.
+ * Fast path for the usual phone JPEG, one scan: entropy-coded data never holds FF D9 or FF DA (a data
+ * byte FF is always followed by 00 or a restart marker), so when this is the only scan (`onlyScan`:
+ * sequential, all components interleaved) or no other SOS comes before the first EOI, that EOI ends
+ * it. Otherwise walk the FF bytes one by one.
+ */
+function scanEnd(buf: Buffer, i: number, onlyScan: boolean): number {
+  const eoi = buf.indexOf(EOI_BYTES, i);
+  if (eoi >= 0) {
+    if (onlyScan) return eoi;
+    const sos = buf.indexOf(SOS_BYTES, i);
+    if (sos < 0 || sos > eoi) return eoi;
+  }
   for (;;) {
     const ff = buf.indexOf(0xff, i);
     if (ff < 0 || ff + 1 >= buf.length) throw new JpegStructureError('truncated JPEG: the image data has no end');
@@ -62,6 +77,7 @@ export function stripJpegMetadata(buf: Buffer, orientation = 1): Buffer {
   if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== SOI) throw new JpegStructureError('not a JPEG (no start-of-image marker)');
   const parts: Buffer[] = [buf.subarray(0, 2)];
   let insertedOrientation = orientation === 1;
+  let sequential = false, frameComponents = 0;
   let i = 2;
   for (;;) {
     while (buf[i] === 0xff && buf[i + 1] === 0xff) i++; // fill bytes
@@ -77,12 +93,33 @@ export function stripJpegMetadata(buf: Buffer, orientation = 1): Buffer {
     // the orientation goes after JFIF (which must come first when present), before everything else
     if (!insertedOrientation && !(marker === 0xe0 && keep)) { parts.push(orientationExif(orientation)); insertedOrientation = true; }
     if (keep) parts.push(buf.subarray(i, end));
+    if (marker === 0xc0 || marker === 0xc1) { sequential = true; frameComponents = body[5] ?? 0; }
     i = end;
     if (marker === SOS) {
-      const stop = scanEnd(buf, i);
+      const stop = scanEnd(buf, i, sequential && body[0] === frameComponents);
       parts.push(buf.subarray(i, stop));
       i = stop;
     }
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * Size from the frame header (SOFn), walking the segments before it; null when the structure cannot
+ * be read (the decoder then reports what is wrong).
+ */
+export function jpegFrame(buf: Buffer): { width: number; height: number } | null {
+  if (buf.length < 4 || buf[0] !== 0xff || buf[1] !== SOI) return null;
+  for (let i = 2; i + 9 < buf.length;) {
+    if (buf[i] !== 0xff) return null;
+    const marker = buf[i + 1]!;
+    if (marker === 0xff) { i++; continue; }
+    // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC)
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: buf.readUInt16BE(i + 5), width: buf.readUInt16BE(i + 7) };
+    }
+    if (marker === SOS || marker === EOI) return null;
+    i += 2 + buf.readUInt16BE(i + 2);
+  }
+  return null;
 }

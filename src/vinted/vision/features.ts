@@ -18,13 +18,9 @@ function l2(v: Float32Array): Float32Array {
   return v;
 }
 
-/** Soft binning of v into n bins over [lo, hi]: writes the two bins and the weight of the upper one into out[k..k+2]. */
-function softBin(v: number, lo: number, hi: number, n: number, out: Float64Array, k: number): void {
-  const t = Math.min(Math.max(((v - lo) / (hi - lo)) * n - 0.5, 0), n - 1);
-  const i0 = Math.floor(t);
-  out[k] = i0;
-  out[k + 1] = Math.min(i0 + 1, n - 1);
-  out[k + 2] = t - i0;
+/** Soft binning of v into n bins over [lo, hi]: the position between bin centres, in [0, n-1]. */
+function binPos(v: number, lo: number, hi: number, n: number): number {
+  return Math.min(Math.max(((v - lo) / (hi - lo)) * n - 0.5, 0), n - 1);
 }
 
 /**
@@ -48,34 +44,34 @@ export function normaliseColour(r: Raster, mode = NORMALISE): Raster {
 // measured on the benchmark shoots: normalising colour loses more (garment colour) than it gains
 export const NORMALISE: 'none' | 'wb' | 'wb+exposure' = 'none';
 
+const O_BINS = 8, M_BINS = 6;
+const EDGE_COS = Float64Array.from({ length: O_BINS }, (_, k) => Math.cos((k * Math.PI) / O_BINS));
+const EDGE_SIN = Float64Array.from({ length: O_BINS }, (_, k) => Math.sin((k * Math.PI) / O_BINS));
+/** gradient magnitude where bin k starts: 1.2·log2(mag/4) ≥ k */
+const MAG_EDGES = Float64Array.from({ length: M_BINS }, (_, k) => 4 * 2 ** (k / 1.2));
+
 export function classicEmbedding(input: Raster, weights = CLASSIC_WEIGHTS): Float32Array {
   const r = normaliseColour(input);
   const { width: w, height: h } = r;
   const ch = r.channels ?? 3;
   const n = w * h;
   const { L, A, B } = toLabPlanes(r.data, n, ch);
-  // centre weight: a broad Gaussian, the garment is usually in the middle of the frame
-  const cw = new Float32Array(n);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const dx = (x + 0.5) / w - 0.5, dy = (y + 0.5) / h - 0.5;
-    cw[y * w + x] = 0.35 + Math.exp(-(dx * dx + dy * dy) / (2 * 0.25 * 0.25));
-  }
+  const cw = centreWeights(w, h);
   // colour histogram (trilinear soft binning; no allocation per pixel: this runs for every photo)
   const hist = new Float32Array(LB * AB * BB);
-  const sb = new Float64Array(9);
   for (let i = 0; i < n; i++) {
-    softBin(L[i]!, 0, 100, LB, sb, 0);
-    softBin(A[i]!, -60, 60, AB, sb, 3);
-    softBin(B[i]!, -60, 60, BB, sb, 6);
+    const tl = binPos(L[i]!, 0, 100, LB), ta = binPos(A[i]!, -60, 60, AB), tb = binPos(B[i]!, -60, 60, BB);
+    const l0 = Math.floor(tl), a0 = Math.floor(ta), b0 = Math.floor(tb);
+    const l1 = Math.min(l0 + 1, LB - 1), a1 = Math.min(a0 + 1, AB - 1), b1 = Math.min(b0 + 1, BB - 1);
+    const lw = tl - l0, aw = ta - a0, bw = tb - b0;
     const wgt = cw[i]!;
-    const lw = sb[2]!, aw = sb[5]!, bw = sb[8]!;
     for (let li = 0; li < 2; li++) {
-      const lbin = sb[li]!, lf = li ? lw : 1 - lw;
+      const lbin = li ? l1 : l0, lf = li ? lw : 1 - lw;
       for (let ai = 0; ai < 2; ai++) {
-        const abin = sb[3 + ai]!, af = ai ? aw : 1 - aw;
+        const abin = ai ? a1 : a0, af = ai ? aw : 1 - aw;
         const row = (lbin * AB + abin) * BB;
-        hist[row + sb[6]!]! += wgt * lf * af * (1 - bw);
-        hist[row + sb[7]!]! += wgt * lf * af * bw;
+        hist[row + b0]! += wgt * lf * af * (1 - bw);
+        hist[row + b1]! += wgt * lf * af * bw;
       }
     }
   }
@@ -86,30 +82,37 @@ export function classicEmbedding(input: Raster, weights = CLASSIC_WEIGHTS): Floa
   const G = 4;
   const layout = new Float32Array(G * G * 3);
   const cnt = new Float32Array(G * G);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const c = Math.min(G - 1, Math.floor((y * G) / h)) * G + Math.min(G - 1, Math.floor((x * G) / w));
-    const i = y * w + x;
-    layout[c * 3]! += L[i]! / 100; layout[c * 3 + 1]! += A[i]! / 60; layout[c * 3 + 2]! += B[i]! / 60;
-    cnt[c]! += 1;
+  const colCell = new Int32Array(w);
+  for (let x = 0; x < w; x++) colCell[x] = Math.min(G - 1, Math.floor((x * G) / w));
+  for (let y = 0; y < h; y++) {
+    const rowCell = Math.min(G - 1, Math.floor((y * G) / h)) * G;
+    for (let x = 0; x < w; x++) {
+      const c = rowCell + colCell[x]!;
+      const i = y * w + x;
+      layout[c * 3]! += L[i]! / 100; layout[c * 3 + 1]! += A[i]! / 60; layout[c * 3 + 2]! += B[i]! / 60;
+      cnt[c]! += 1;
+    }
   }
   for (let c = 0; c < G * G; c++) for (let k = 0; k < 3; k++) layout[c * 3 + k]! /= cnt[c] || 1;
   // texture: Sobel on L
-  const O = 8, M = 6;
+  const O = O_BINS, M = M_BINS;
   const tex = new Float32Array(O * 5 + M);
   for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) {
     const i = y * w + x;
     const gx = L[i - w + 1]! + 2 * L[i + 1]! + L[i + w + 1]! - L[i - w - 1]! - 2 * L[i - 1]! - L[i + w - 1]!;
     const gy = L[i + w - 1]! + 2 * L[i + w]! + L[i + w + 1]! - L[i - w - 1]! - 2 * L[i - w]! - L[i - w + 1]!;
-    const mag = Math.hypot(gx, gy);
+    const mag = Math.sqrt(gx * gx + gy * gy); // Math.hypot is several times slower in V8
     if (mag < 4) { tex[O * 5]! += 1; continue; }
-    let ang = Math.atan2(gy, gx);
-    if (ang < 0) ang += Math.PI;
-    const ob = Math.min(O - 1, Math.floor((ang / Math.PI) * O));
+    // orientation bin of the angle in [0, π) without atan2: count the bin edges the vector is past
+    const ux = gy < 0 || (gy === 0 && gx < 0) ? -gx : gx, uy = gy < 0 || (gy === 0 && gx < 0) ? -gy : gy;
+    let ob = 0;
+    for (let k = 1; k < O; k++) if (EDGE_COS[k]! * uy - EDGE_SIN[k]! * ux >= 0) ob = k; else break;
     const q = (y * 2 >= h ? 2 : 0) + (x * 2 >= w ? 1 : 0);
     const m = Math.sqrt(mag);
     tex[ob]! += m;
     tex[O * (1 + q) + ob]! += m;
-    const mb = Math.min(M - 1, Math.floor(Math.log2(mag / 4) * 1.2));
+    let mb = 0; // = min(M-1, floor(1.2·log2(mag/4))), by thresholds
+    while (mb < M - 1 && mag >= MAG_EDGES[mb + 1]!) mb++;
     tex[O * 5 + mb]! += 1;
   }
   // magnitude histogram as fractions (sqrt), orientation histograms normalised per block
@@ -130,22 +133,37 @@ export function classicEmbedding(input: Raster, weights = CLASSIC_WEIGHTS): Floa
 /** Rotation-invariant uniform LBP histogram (10 bins, square-rooted fractions) at radius r on the L plane. */
 function lbp(L: Float32Array, w: number, h: number, r: number): Float32Array {
   const hist = new Float32Array(10);
-  const dx = [r, r, 0, -r, -r, -r, 0, r], dy = [0, r, r, r, 0, -r, -r, -r];
+  // the 8 neighbours in circular order, as offsets in the plane
+  const off = Int32Array.from([[r, 0], [r, r], [0, r], [-r, r], [-r, 0], [-r, -r], [0, -r], [r, -r]], ([dx, dy]) => dy! * w + dx!);
+  const o0 = off[0]!, o1 = off[1]!, o2 = off[2]!, o3 = off[3]!, o4 = off[4]!, o5 = off[5]!, o6 = off[6]!, o7 = off[7]!;
   let n = 0;
-  for (let y = r; y < h - r; y++) for (let x = r; x < w - r; x++) {
-    const c = L[y * w + x]! + 2; // small tolerance: flat areas (backdrops) read as uniform, not noise
-    let bits = 0, ones = 0, trans = 0, prev = 0, first = 0;
-    for (let k = 0; k < 8; k++) {
-      const b = L[(y + dy[k]!) * w + x + dx[k]!]! >= c ? 1 : 0;
-      if (k === 0) first = b; else if (b !== prev) trans++;
-      prev = b; ones += b; bits |= b << k;
-    }
-    if (prev !== first) trans++;
+  for (let y = r; y < h - r; y++) for (let x = r, i = y * w + r; x < w - r; x++, i++) {
+    const c = L[i]! + 2; // small tolerance: flat areas (backdrops) read as uniform, not noise
+    const b0 = L[i + o0]! >= c ? 1 : 0, b1 = L[i + o1]! >= c ? 1 : 0, b2 = L[i + o2]! >= c ? 1 : 0, b3 = L[i + o3]! >= c ? 1 : 0;
+    const b4 = L[i + o4]! >= c ? 1 : 0, b5 = L[i + o5]! >= c ? 1 : 0, b6 = L[i + o6]! >= c ? 1 : 0, b7 = L[i + o7]! >= c ? 1 : 0;
+    const ones = b0 + b1 + b2 + b3 + b4 + b5 + b6 + b7;
+    const trans = (b0 ^ b1) + (b1 ^ b2) + (b2 ^ b3) + (b3 ^ b4) + (b4 ^ b5) + (b5 ^ b6) + (b6 ^ b7) + (b7 ^ b0);
     hist[trans <= 2 ? ones : 9]! += 1;
     n++;
   }
   for (let i = 0; i < 10; i++) hist[i] = Math.sqrt(hist[i]! / (n || 1));
   return hist;
+}
+
+/** Centre weight: a broad Gaussian, the garment is usually in the middle of the frame (cached per size: a batch has one or two). */
+const centreCache = new Map<string, Float32Array>();
+function centreWeights(w: number, h: number): Float32Array {
+  const key = `${w}x${h}`;
+  let cw = centreCache.get(key);
+  if (cw) return cw;
+  cw = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const dx = (x + 0.5) / w - 0.5, dy = (y + 0.5) / h - 0.5;
+    cw[y * w + x] = 0.35 + Math.exp(-(dx * dx + dy * dy) / (2 * 0.25 * 0.25));
+  }
+  if (centreCache.size > 16) centreCache.clear();
+  centreCache.set(key, cw);
+  return cw;
 }
 
 export function cosineDistance(a: Float32Array, b: Float32Array): number {

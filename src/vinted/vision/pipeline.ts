@@ -74,13 +74,17 @@ export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions
   const bySha = new Map<string, number>();
   const recs: (Rec | undefined)[] = new Array(total);
   let done = 0;
-  const concurrency = Math.max(1, os.availableParallelism());
+  // two photos per core: a JPEG decode is mostly one thread, and while one photo is in JS (features,
+  // hashes) or being encoded, another's decode keeps the core busy. Memory stays small (a file and a
+  // 512 px raster per photo in flight).
+  const concurrency = Math.max(1, opts.concurrency ?? 2 * os.availableParallelism());
 
   await pool(inputs, concurrency, async (input, i) => {
     try {
       const buf = await readInput(input);
       // exact byte duplicates: claimed by SHA-256 before decoding, so a copy costs a hash, not a decode
-      const sha = crypto.createHash('sha256').update(buf).digest('hex');
+      // WebCrypto hashes on the libuv thread pool: the event loop stays free for the analysis of the previous photo
+      const sha = Buffer.from(await crypto.subtle.digest('SHA-256', buf as Uint8Array<ArrayBuffer>)).toString('hex');
       const first = bySha.get(sha);
       if (first !== undefined) {
         duplicates.push({ file: input.name, of: inputs[first]!.name });

@@ -21,6 +21,8 @@ export interface PipelineOptions {
   /** where working copies / thumbnails / listing copies are written (blob keys are prefix + name) */
   blobPrefix: string;
   signal?: AbortSignal;
+  /** photos decoded at once (default: 2 per core) */
+  concurrency?: number;
 }
 
 export interface StoredPhoto {
