@@ -59,7 +59,9 @@ export async function buildServer(p: Platform, _opts: Record<string, never> = {}
   });
 
   await app.register(cookie);
-  await app.register(multipart, { limits: { fileSize: p.config.uploadLimit, files: 500, fields: 50, fieldSize: 1024 * 1024 } });
+  // preservePath: a dropped folder's files keep their relative names (busboy keeps only the base name
+  // otherwise); each module cleans them (no '..', no leading '/') before use
+  await app.register(multipart, { preservePath: true, limits: { fileSize: p.config.uploadLimit, files: 500, fields: 50, fieldSize: 1024 * 1024 } });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {

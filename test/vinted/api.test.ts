@@ -268,6 +268,13 @@ describe('bad inputs', () => {
     expect(s.clusters.flatMap((c: any) => c.photos)).toEqual(['IMG_0001 (2).jpg', 'IMG_0001.jpg']);
   }, 180_000);
 
+  it('files of a dropped folder keep their path inside it; "..", leading "/" and "\\" are cleaned', async () => {
+    const [a, b, c] = fixtureFiles();
+    const r = await upload([{ name: 'robes/IMG_1.jpg', data: a.data }, { name: '../../etc/pulls/IMG_1.jpg', data: b.data }, { name: '\\jupes\\IMG_1.jpg', data: c.data }]);
+    const s = await finished(r.body.job_id);
+    expect(s.clusters.flatMap((x: any) => x.photos).sort()).toEqual(['etc/pulls/IMG_1.jpg', 'jupes/IMG_1.jpg', 'robes/IMG_1.jpg']);
+  }, 180_000);
+
   it('roles and unknown jobs', async () => {
     expect((await upload(fixtureFiles().slice(0, 1), viewer)).status).toBe(403);
     expect((await t.request('GET', '/api/vinted/bulk/status?job=00000000-0000-4000-8000-000000000000', { token: viewer })).status).toBe(404);

@@ -46,9 +46,15 @@ describe('Studio', () => {
     await page.getByText('Déposez des photos, un dossier ou un ZIP ici').waitFor();
   }, 60_000);
 
-  test('uploads real photos and shows one card per garment with thumbnails', async () => {
-    const files = fs.readdirSync(FIXTURES).sort().map((n) => path.join(FIXTURES, n));
-    await page.getByTestId('photo-input').setInputFiles(files);
+  test('a folder of real photos dropped on the Studio gives one card per garment with thumbnails', async () => {
+    // the drop a desktop makes: chromium's own drag-and-drop path (DevTools Input.dispatchDragEvent)
+    // with the folder's path, so the page reads it through webkitGetAsEntry like a real one
+    const zone = await page.getByTestId('dropzone').boundingBox();
+    const cdp = await page.context().newCDPSession(page);
+    const at = { x: zone!.x + zone!.width / 2, y: zone!.y + zone!.height / 2 };
+    const data = { items: [], files: [FIXTURES], dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+    await cdp.detach();
     await expect.poll(() => new URL(page.url()).searchParams.get('job'), { timeout: 30_000 }).toBeTruthy();
     job = new URL(page.url()).searchParams.get('job')!;
     await page.getByRole('progressbar').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
@@ -64,7 +70,9 @@ describe('Studio', () => {
       await expect(cards().nth(i).getByTestId('card-score').textContent()).resolves.toMatch(/^\d+ %$/);
       await expect(cards().nth(i).getByTestId('field-color').inputValue()).resolves.not.toBe('');
     }
-    await page.getByTestId('duplicates').getByText('IMG_0013.jpg').waitFor();
+    // names are the paths inside the dropped folder
+    await page.getByTestId('duplicates').getByText('studio/IMG_0013.jpg').waitFor();
+    expect((await apiCatalog(job)).photos.map((p: { file: string }) => p.file)).toContain('studio/IMG_0008.heic');
     await browser.screenshot(page, 'vinted-studio-cards');
   }, 240_000);
 
@@ -144,6 +152,11 @@ describe('Studio', () => {
     await page.getByText('Drop photos, a folder or a ZIP here').waitFor();
     await page.getByRole('heading', { name: 'Recent batches' }).waitFor();
     await browser.screenshot(page, 'vinted-studio-home-en');
+    // a folder can also be chosen with the picker
+    await page.getByRole('button', { name: 'Choose a folder' }).waitFor();
+    await page.getByTestId('folder-input').setInputFiles(FIXTURES);
+    await expect.poll(() => new URL(page.url()).searchParams.get('job'), { timeout: 30_000 }).not.toBe(job);
+    await expect.poll(() => cards().count(), { timeout: 120_000 }).toBe(4);
     expect(browser.pageErrors).toEqual([]);
   }, 60_000);
 });

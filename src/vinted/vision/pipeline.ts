@@ -62,7 +62,10 @@ export function resolveBackend(opts: Pick<PipelineOptions, 'backend' | 'modelsDi
   return clipAvailable(opts.modelsDir) ? 'clip' : 'classic';
 }
 
-export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions, files: BlobStore, hooks: PipelineHooks = {}): Promise<PipelineResult> {
+export async function runPipeline(given: PipelineInput[], opts: PipelineOptions, files: BlobStore, hooks: PipelineHooks = {}): Promise<PipelineResult> {
+  // processed in natural name order, whatever order the files arrived in (a dropped folder comes in
+  // directory order): photo ids follow the names, and of two identical files the first name is kept
+  const inputs = [...given].sort((a, b) => collator.compare(a.name, b.name));
   const signal = opts.signal;
   const { clipModelPresent, loadClip } = await import('./clip.ts');
   const backend = resolveBackend(opts, clipModelPresent);
@@ -219,7 +222,7 @@ export async function runPipeline(inputs: PipelineInput[], opts: PipelineOptions
     });
     hooks.progress?.({ stage: 'recognise', done: k + 1, total: cl.groups.length });
   }
-  const fileOrder = new Map(inputs.map((inp, i) => [inp.name, i]));
+  const fileOrder = new Map(given.map((inp, i) => [inp.name, i]));
   errors.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)!);
   duplicates.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)!);
   return { backend, photos: kept.map((r) => r.photo), duplicates, errors, clusters };

@@ -101,7 +101,7 @@ describe('runPipeline on a small shoot', () => {
     const r = await runPipeline(inputs, options({ blobPrefix: 'timed/', maxPerArticle: 2 }), store(dir));
     expect(r.photos.map((p) => p.taken_at)).toEqual(inputs.map((_, i) => `2025-03-01T10:0${i}:00`));
     expect(r.clusters.every((c) => c.photos.length <= 2)).toBe(true);
-    expect(r.clusters[0]!.photos[0]).toBe('p0001');
+    expect(r.photos.find((p) => p.id === r.clusters[0]!.photos[0])?.file).toBe('IMG_60.jpg'); // the earliest shot, though last by name
   });
 });
 

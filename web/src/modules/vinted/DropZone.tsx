@@ -42,6 +42,7 @@ export function DropZone({ maxFiles, onStarted }: { maxFiles: number; onStarted:
   const [error, setError] = useState<string>();
   const photos = useRef<HTMLInputElement>(null);
   const zip = useRef<HTMLInputElement>(null);
+  const folder = useRef<HTMLInputElement>(null);
 
   const send = async (picked: Picked[]) => {
     if (picked.length === 0) return;
@@ -101,6 +102,7 @@ export function DropZone({ maxFiles, onStarted }: { maxFiles: number; onStarted:
           </div>
           <div className="flex gap-3">
             <Button onClick={() => photos.current?.click()}>{t('vinted.drop.pick')}</Button>
+            <Button variant="secondary" onClick={() => folder.current?.click()}>{t('vinted.drop.folder')}</Button>
             <Button variant="secondary" onClick={() => zip.current?.click()}>{t('vinted.drop.zip')}</Button>
           </div>
         </>
@@ -108,6 +110,15 @@ export function DropZone({ maxFiles, onStarted }: { maxFiles: number; onStarted:
       <input
         ref={photos} type="file" multiple accept="image/*,.heic,.heif" className="hidden" data-testid="photo-input"
         onChange={(e) => { void send([...(e.target.files ?? [])].map((f) => ({ file: f, name: f.webkitRelativePath || f.name }))); e.target.value = ''; }}
+      />
+      <input
+        // a whole folder, sub-folders included; names stay relative to it (webkitRelativePath), hidden files skipped
+        ref={folder} type="file" multiple className="hidden" data-testid="folder-input" {...{ webkitdirectory: '' }}
+        onChange={(e) => {
+          const picked = [...(e.target.files ?? [])].map((f) => ({ file: f, name: f.webkitRelativePath || f.name }));
+          void send(picked.filter((p) => !p.name.split('/').some((part) => part.startsWith('.'))));
+          e.target.value = '';
+        }}
       />
       <input
         ref={zip} type="file" accept=".zip,application/zip" className="hidden" data-testid="zip-input"
