@@ -1,6 +1,16 @@
-// Dominant garment colours: the background is estimated from the image border (the colour most
-// border pixels share) and pixels close to it are discounted; the rest is centre-weighted,
-// clustered by k-means in Lab, and each centre is named with the nearest French colour label.
+// Dominant garment colours. Sellers shoot a garment flat on a floor, a bed or a rug, or hanging in
+// front of a wall or a door: whatever touches the frame is mostly background, but it is seldom one
+// flat colour (wood grain, a patterned rug, a light falloff, shadows) and the garment itself may reach
+// the edge. So, on a grid of the analysis raster (every `step` px):
+//   1. background model: up to 4 colour modes of the outer ring of the grid (mode seeking in Lab);
+//   2. region growing from the frame: a cell joins the background when its colour is near a mode
+//      and near the neighbour it grows from (no jump across a garment edge);
+//   3. a mode whose region covers most of the middle of the frame is the garment itself (a close-up,
+//      or a garment touching the border) and is given back;
+//   4. the remaining cells are centre-weighted (cells of a background colour enclosed by the garment,
+//      e.g. between the legs of trousers, count less), clustered by k-means in Lab, and each centre is
+//      named with the nearest French colour label.
+// Everything runs on typed arrays: it is called for every photo on the pipeline's main thread.
 import { hexToLab, toLabPlanes } from './color.ts';
 import type { Raster } from './features.ts';
 
@@ -25,105 +35,287 @@ export const COLOUR_LABELS: { name: string; hex: string }[] = [
   { name: 'jaune', hex: '#f2d22a' },
   { name: 'moutarde', hex: '#c39a26' },
 ];
-const CHROMATIC = COLOUR_LABELS.filter((c) => !['noir', 'gris', 'blanc'].includes(c.name)).map((c) => ({ name: c.name, lab: hexToLab(c.hex) }));
+const CHROMATIC = COLOUR_LABELS.filter((c) => !['noir', 'gris', 'blanc'].includes(c.name));
+const CHROMA_NAMES = CHROMATIC.map((c) => c.name);
+const CHROMA_LAB = Float64Array.from(CHROMATIC.flatMap((c) => hexToLab(c.hex)));
 
 export function nameColour(L: number, a: number, b: number): string {
-  const C = Math.hypot(a, b);
+  const C = Math.sqrt(a * a + b * b);
   // near-neutral colours are named by lightness; dark low-chroma blues still read as "marine"
   if (C < 10 || (L < 22 && C < 16 && !(b < -6 && a < 10))) {
     if (L < 28) return 'noir';
     if (L > 86) return C > 6 && b > 4 ? 'crème' : 'blanc';
     return 'gris';
   }
-  let best = '', bd = Infinity;
-  for (const c of CHROMATIC) {
+  let best = 0, bd = Infinity;
+  for (let k = 0, o = 0; k < CHROMA_NAMES.length; k++, o += 3) {
     // lightness differences matter less than hue/chroma for naming
-    const d = 0.5 * (L - c.lab[0]) ** 2 + (a - c.lab[1]) ** 2 + (b - c.lab[2]) ** 2;
-    if (d < bd) { bd = d; best = c.name; }
+    const dL = L - CHROMA_LAB[o]!, da = a - CHROMA_LAB[o + 1]!, db = b - CHROMA_LAB[o + 2]!;
+    const d = 0.5 * dL * dL + da * da + db * db;
+    if (d < bd) { bd = d; best = k; }
   }
-  return best;
+  return CHROMA_NAMES[best]!;
 }
 
-interface Px { L: number; a: number; b: number; w: number }
+/**
+ * Garment pixels of one or several photos: a flat array of [L, a, b, weight] quadruples, so that
+ * the pixels of an article's photos are joined with a plain `flatMap` and no per-pixel object exists.
+ */
+export type GarmentPixels = number[];
 
-function kmeans(px: Px[], k: number, iters = 12): { L: number; a: number; b: number; w: number }[] {
-  // deterministic init: farthest-point from the heaviest pixel
-  const sorted = px.slice().sort((x, y) => y.w - x.w);
-  const cs: { L: number; a: number; b: number; w: number }[] = [{ ...sorted[0]!, w: 0 }];
-  while (cs.length < k) {
-    let far: Px | null = null, fd = -1;
-    for (const p of px) {
-      let m = Infinity;
-      for (const c of cs) m = Math.min(m, (p.L - c.L) ** 2 + (p.a - c.a) ** 2 + (p.b - c.b) ** 2);
-      if (m * p.w > fd) { fd = m * p.w; far = p; }
-    }
-    if (!far || fd <= 0) break;
-    cs.push({ ...far, w: 0 });
-  }
-  const assign = new Int32Array(px.length);
-  for (let it = 0; it < iters; it++) {
-    px.forEach((p, i) => {
-      let bi = 0, bd = Infinity;
-      cs.forEach((c, ci) => { const d = (p.L - c.L) ** 2 + (p.a - c.a) ** 2 + (p.b - c.b) ** 2; if (d < bd) { bd = d; bi = ci; } });
-      assign[i] = bi;
-    });
-    const acc = cs.map(() => ({ L: 0, a: 0, b: 0, w: 0 }));
-    px.forEach((p, i) => { const c = acc[assign[i]!]!; c.L += p.L * p.w; c.a += p.a * p.w; c.b += p.b * p.w; c.w += p.w; });
-    acc.forEach((c, ci) => { if (c.w > 0) cs[ci] = { L: c.L / c.w, a: c.a / c.w, b: c.b / c.w, w: c.w }; else cs[ci]!.w = 0; });
-  }
-  return cs;
-}
+// background model and region growing, distances in Lab with lightness counted at half weight:
+// a shadow on the floor mostly changes lightness, a garment of another colour changes hue or chroma
+const MAX_MODES = 4;
+const RING = 0.06; // outer ring of the grid, share of the short side (at least one cell)
+const MODE_RADIUS = 12; // a mode gathers the ring cells within this distance of its centre
+const MODE_MIN_SHARE = 0.08; // of the ring: smaller groups are garment bits or clutter at the edge
+const GROW_MIN = 10, GROW_MAX = 20, SPREAD_K = 2.5; // per-mode tolerance: 2.5 × the spread of its ring cells, clamped
+const STEP_MAX = 9; // largest colour step between neighbouring cells inside the background
+const CENTRE_MAX = 0.6; // a mode covering more of the middle window (30–70 % of each side) is the garment
+const KEEP_MIN = 0.1; // if less of the frame than this is left, the mode weighing most on the centre is the garment
+const NEAR_BG_WEIGHT = 0.3; // enclosed cells of a background colour (between legs, under straps)
+const SIGMA = 0.22; // centre prior, in frame units
 
-/** Weighted garment pixels of one photo (background discounted, centre favoured), subsampled. */
-export function garmentPixels(r: Raster, step = 2): Px[] {
+const L_W = 0.25; // (½ ΔL)²
+const dist2 = (L1: number, a1: number, b1: number, L2: number, a2: number, b2: number): number => {
+  const dL = L1 - L2, da = a1 - a2, db = b1 - b2;
+  return L_W * dL * dL + da * da + db * db;
+};
+
+/** Weighted garment pixels of one photo (background removed, centre favoured), subsampled every `step` px. */
+export function garmentPixels(r: Raster, step = 2): GarmentPixels {
   const { width: w, height: h } = r;
-  const n = w * h;
-  const { L, A, B } = toLabPlanes(r.data, n, r.channels ?? 3);
-  // background: the mean of the densest bin of the border pixels
-  const border: number[] = [];
-  const bw = Math.max(1, Math.round(Math.min(w, h) * 0.04));
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (x < bw || y < bw || x >= w - bw || y >= h - bw) border.push(y * w + x);
-  const bins = new Map<string, number[]>();
-  for (const i of border) {
-    const key = `${Math.round(L[i]! / 10)}:${Math.round(A[i]! / 10)}:${Math.round(B[i]! / 10)}`;
-    let l = bins.get(key);
-    if (!l) bins.set(key, (l = []));
-    l.push(i);
-  }
-  let top: number[] = [];
-  for (const l of bins.values()) if (l.length > top.length) top = l;
-  const bgShare = top.length / border.length;
-  let bL = 0, bA = 0, bB = 0;
-  for (const i of top) { bL += L[i]!; bA += A[i]!; bB += B[i]!; }
-  bL /= top.length || 1; bA /= top.length || 1; bB /= top.length || 1;
-  const out: Px[] = [];
-  for (let y = 0; y < h; y += step) for (let x = 0; x < w; x += step) {
-    const i = y * w + x;
-    const dx = (x + 0.5) / w - 0.5, dy = (y + 0.5) / h - 0.5;
-    let wgt = Math.exp(-(dx * dx + dy * dy) / (2 * 0.22 * 0.22));
-    // only trust the background estimate when the border is fairly uniform (a real backdrop)
-    if (bgShare > 0.3) {
-      const d = Math.sqrt((L[i]! - bL) ** 2 + (A[i]! - bA) ** 2 + (B[i]! - bB) ** 2);
-      wgt *= d < 10 ? 0.02 : d < 20 ? 0.3 : 1;
+  const ch = r.channels ?? 3;
+  const gw = Math.ceil(w / step), gh = Math.ceil(h / step), n = gw * gh;
+  // the grid cells' RGB, converted together (toLabPlanes: exact Lab, no per-pixel allocation)
+  const rgb = new Uint8Array(n * 3);
+  for (let gy = 0, k = 0; gy < gh; gy++) {
+    for (let gx = 0, o = gy * step * w * ch; gx < gw; gx++, k += 3, o += step * ch) {
+      rgb[k] = r.data[o]!; rgb[k + 1] = r.data[o + 1]!; rgb[k + 2] = r.data[o + 2]!;
     }
-    out.push({ L: L[i]!, a: A[i]!, b: B[i]!, w: wgt });
+  }
+  const { L, A, B } = toLabPlanes(rgb, n, 3);
+  const bg = backgroundMask(L, A, B, gw, gh);
+  const out: number[] = [];
+  const s2 = 2 * SIGMA * SIGMA;
+  let total = 0;
+  for (let gy = 0, i = 0; gy < gh; gy++) {
+    const dy = (gy * step + 0.5) / h - 0.5;
+    for (let gx = 0; gx < gw; gx++, i++) {
+      const m = bg.label[i]!;
+      if (m > 0) continue;
+      const dx = (gx * step + 0.5) / w - 0.5;
+      let wgt = Math.exp(-(dx * dx + dy * dy) / s2);
+      if (m < 0) wgt *= NEAR_BG_WEIGHT;
+      out.push(L[i]!, A[i]!, B[i]!, wgt);
+      total += wgt;
+    }
+  }
+  if (total > 0) return out;
+  // nothing left (should not happen: the centre check gives a mode back): fall back to the whole frame
+  for (let gy = 0, i = 0; gy < gh; gy++) {
+    const dy = (gy * step + 0.5) / h - 0.5;
+    for (let gx = 0; gx < gw; gx++, i++) {
+      const dx = (gx * step + 0.5) / w - 0.5;
+      out.push(L[i]!, A[i]!, B[i]!, Math.exp(-(dx * dx + dy * dy) / s2));
+    }
   }
   return out;
 }
 
-/** Up to `max` French colour labels, dominant first, for the pixels of one or several photos. */
-export function dominantColours(px: Px[], max = 2): string[] {
-  if (!px.length) return [];
-  const centres = kmeans(px, 4).filter((c) => c.w > 0).sort((x, y) => y.w - x.w);
-  const total = centres.reduce((s, c) => s + c.w, 0) || 1;
-  const named = new Map<string, number>();
-  for (const c of centres) {
-    const name = nameColour(c.L, c.a, c.b);
-    named.set(name, (named.get(name) ?? 0) + c.w / total);
+/**
+ * Background of a gw×gh Lab grid: `label[i]` > 0 for cells grown from the frame (1 + mode index),
+ * −1 for cells of a background colour not connected to the frame, 0 for garment.
+ */
+export function backgroundMask(L: Float32Array, A: Float32Array, B: Float32Array, gw: number, gh: number): { label: Int8Array; modes: number } {
+  const n = gw * gh;
+  const label = new Int8Array(n);
+  // 1. the outer ring of the grid (about 6 % of the short side, at least one cell)
+  const ring = Math.max(1, Math.round(Math.min(gw, gh) * RING));
+  const rc = new Int32Array(n);
+  let nr = 0;
+  for (let y = 0, i = 0; y < gh; y++) for (let x = 0; x < gw; x++, i++) if (x < ring || y < ring || x >= gw - ring || y >= gh - ring) rc[nr++] = i;
+  if (nr === n) return { label, modes: 0 }; // too small to have a border and a middle
+  // mode seeking: start from the densest coarse Lab bin of the unexplained ring cells, move to the
+  // mean of the cells within MODE_RADIUS (twice), take them, repeat
+  const modeL = new Float64Array(MAX_MODES), modeA = new Float64Array(MAX_MODES), modeB = new Float64Array(MAX_MODES), tol2 = new Float64Array(MAX_MODES);
+  const taken = new Uint8Array(nr);
+  const bins = new Uint16Array(11 * 27 * 27);
+  const binOf = (i: number): number => {
+    const qL = Math.min(10, Math.max(0, Math.round(L[i]! / 10)));
+    const qa = Math.min(26, Math.max(0, Math.round(A[i]! / 10) + 13)), qb = Math.min(26, Math.max(0, Math.round(B[i]! / 10) + 13));
+    return (qL * 27 + qa) * 27 + qb;
+  };
+  const r2 = MODE_RADIUS * MODE_RADIUS;
+  let modes = 0, left = nr;
+  while (modes < MAX_MODES && left >= MODE_MIN_SHARE * nr) {
+    bins.fill(0);
+    let topBin = -1, topCount = 0;
+    for (let k = 0; k < nr; k++) {
+      if (taken[k]) continue;
+      const b = binOf(rc[k]!), c = ++bins[b]!;
+      if (c > topCount) { topCount = c; topBin = b; }
+    }
+    let cL = 0, cA = 0, cB = 0;
+    for (let k = 0; k < nr; k++) if (!taken[k] && binOf(rc[k]!) === topBin) { const i = rc[k]!; cL += L[i]!; cA += A[i]!; cB += B[i]!; }
+    cL /= topCount; cA /= topCount; cB /= topCount;
+    let cnt = 0, spread = 0;
+    for (let pass = 0; pass < 3; pass++) {
+      let sL = 0, sA = 0, sB = 0, sd = 0;
+      cnt = 0;
+      for (let k = 0; k < nr; k++) {
+        if (taken[k]) continue;
+        const i = rc[k]!, d = dist2(L[i]!, A[i]!, B[i]!, cL, cA, cB);
+        if (d < r2) { sL += L[i]!; sA += A[i]!; sB += B[i]!; sd += d; cnt++; }
+      }
+      if (!cnt) break;
+      if (pass < 2) { cL = sL / cnt; cA = sA / cnt; cB = sB / cnt; } else spread = Math.sqrt(sd / cnt);
+    }
+    if (cnt < MODE_MIN_SHARE * nr) break;
+    for (let k = 0; k < nr; k++) {
+      if (taken[k]) continue;
+      const i = rc[k]!;
+      if (dist2(L[i]!, A[i]!, B[i]!, cL, cA, cB) < r2) { taken[k] = 1; left--; }
+    }
+    const t = Math.min(GROW_MAX, Math.max(GROW_MIN, SPREAD_K * spread));
+    modeL[modes] = cL; modeA[modes] = cA; modeB[modes] = cB; tol2[modes] = t * t;
+    modes++;
   }
-  const ranked = [...named.entries()].sort((x, y) => y[1] - x[1]);
-  const out = [ranked[0]![0]];
+  if (!modes) return { label, modes: 0 };
+  // nearest mode of each cell within its tolerance (−1: none)
+  const near = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = -1, bd = Infinity;
+    for (let m = 0; m < modes; m++) {
+      const d = dist2(L[i]!, A[i]!, B[i]!, modeL[m]!, modeA[m]!, modeB[m]!);
+      if (d < tol2[m]! && d < bd) { bd = d; best = m; }
+    }
+    near[i] = best;
+  }
+  // 2–3. grow from the ring; a mode that floods the middle is dropped and the growth redone
+  const queue = new Int32Array(n);
+  const x0 = Math.floor(gw * 0.3), x1 = Math.ceil(gw * 0.7), y0 = Math.floor(gh * 0.3), y1 = Math.ceil(gh * 0.7);
+  const mid = (x1 - x0) * (y1 - y0);
+  const centreCount = new Int32Array(MAX_MODES);
+  let dropped = 0;
+  const step2 = STEP_MAX * STEP_MAX;
+  for (;;) {
+    label.fill(0);
+    let qh = 0, qt = 0;
+    for (let k = 0; k < nr; k++) {
+      const i = rc[k]!, m = near[i]!;
+      if (m >= 0 && !(dropped & (1 << m))) { label[i] = m + 1; queue[qt++] = i; }
+    }
+    while (qh < qt) {
+      const p = queue[qh++]!, px = p % gw;
+      const pL = L[p]!, pA = A[p]!, pB = B[p]!;
+      for (let e = 0; e < 4; e++) {
+        let q: number;
+        if (e === 0) { if (px === 0) continue; q = p - 1; } else if (e === 1) { if (px === gw - 1) continue; q = p + 1; } else if (e === 2) { if (p < gw) continue; q = p - gw; } else { q = p + gw; if (q >= n) continue; }
+        if (label[q] !== 0) continue;
+        const m = near[q]!;
+        if (m < 0 || dropped & (1 << m)) continue;
+        if (dist2(L[q]!, A[q]!, B[q]!, pL, pA, pB) > step2) continue;
+        label[q] = m + 1; queue[qt++] = q;
+      }
+    }
+    centreCount.fill(0);
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) { const m = label[y * gw + x]!; if (m > 0) centreCount[m - 1]++; }
+    let worst = -1;
+    for (let m = 0; m < modes; m++) if (centreCount[m]! > CENTRE_MAX * mid && (worst < 0 || centreCount[m]! > centreCount[worst]!)) worst = m;
+    if (worst < 0) {
+      let keep = 0;
+      for (let i = 0; i < n; i++) if (label[i] === 0) keep++;
+      if (keep < KEEP_MIN * n) {
+        // the growth ate nearly everything: give back the mode with the most centre-weighted mass
+        const mass = new Float64Array(MAX_MODES);
+        for (let y = 0, i = 0; y < gh; y++) for (let x = 0; x < gw; x++, i++) {
+          const m = label[i]!;
+          if (m > 0) { const dx = (x + 0.5) / gw - 0.5, dy = (y + 0.5) / gh - 0.5; mass[m - 1] += Math.exp(-(dx * dx + dy * dy) / (2 * SIGMA * SIGMA)); }
+        }
+        for (let m = 0; m < modes; m++) if (!(dropped & (1 << m)) && mass[m]! > 0 && (worst < 0 || mass[m]! > mass[worst]!)) worst = m;
+      }
+    }
+    if (worst < 0) break;
+    dropped |= 1 << worst;
+  }
+  // cells of a kept background colour that the growth did not reach
+  for (let i = 0; i < n; i++) if (label[i] === 0 && near[i]! >= 0 && !(dropped & (1 << near[i]!))) label[i] = -1;
+  return { label, modes };
+}
+
+/** k-means in Lab over weighted quadruples; returns k centres as [L, a, b, weight] (weight 0: empty). */
+function kmeans(px: ArrayLike<number>, k: number, iters = 12): Float64Array {
+  const n = px.length >> 2;
+  const cs = new Float64Array(k * 4);
+  // deterministic init: the heaviest pixel, then farthest-point (distance × weight)
+  let h = 0;
+  for (let i = 1; i < n; i++) if (px[i * 4 + 3]! > px[h * 4 + 3]!) h = i;
+  cs[0] = px[h * 4]!; cs[1] = px[h * 4 + 1]!; cs[2] = px[h * 4 + 2]!;
+  let nc = 1;
+  while (nc < k) {
+    let far = -1, fd = -1;
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const pL = px[o]!, pA = px[o + 1]!, pB = px[o + 2]!;
+      let m = Infinity;
+      for (let c = 0, co = 0; c < nc; c++, co += 4) {
+        const dL = pL - cs[co]!, da = pA - cs[co + 1]!, db = pB - cs[co + 2]!;
+        const d = dL * dL + da * da + db * db;
+        if (d < m) m = d;
+      }
+      const s = m * px[o + 3]!;
+      if (s > fd) { fd = s; far = i; }
+    }
+    if (far < 0 || fd <= 0) break;
+    cs[nc * 4] = px[far * 4]!; cs[nc * 4 + 1] = px[far * 4 + 1]!; cs[nc * 4 + 2] = px[far * 4 + 2]!;
+    nc++;
+  }
+  const assign = new Int32Array(n);
+  const acc = new Float64Array(nc * 4);
+  for (let it = 0; it < iters; it++) {
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const pL = px[o]!, pA = px[o + 1]!, pB = px[o + 2]!;
+      let bi = 0, bd = Infinity;
+      for (let c = 0, co = 0; c < nc; c++, co += 4) {
+        const dL = pL - cs[co]!, da = pA - cs[co + 1]!, db = pB - cs[co + 2]!;
+        const d = dL * dL + da * da + db * db;
+        if (d < bd) { bd = d; bi = c; }
+      }
+      assign[i] = bi;
+    }
+    acc.fill(0);
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const co = assign[i]! * 4, wt = px[o + 3]!;
+      acc[co] += px[o]! * wt; acc[co + 1] += px[o + 1]! * wt; acc[co + 2] += px[o + 2]! * wt; acc[co + 3] += wt;
+    }
+    for (let c = 0, co = 0; c < nc; c++, co += 4) {
+      const wt = acc[co + 3]!;
+      if (wt > 0) { cs[co] = acc[co]! / wt; cs[co + 1] = acc[co + 1]! / wt; cs[co + 2] = acc[co + 2]! / wt; cs[co + 3] = wt; } else cs[co + 3] = 0;
+    }
+  }
+  return cs.subarray(0, nc * 4);
+}
+
+/** Up to `max` French colour labels, dominant first, for the pixels of one or several photos. */
+export function dominantColours(px: GarmentPixels, max = 2): string[] {
+  if (px.length < 4) return [];
+  const cs = kmeans(px, 4);
+  const order: number[] = [];
+  for (let c = 0; c < cs.length >> 2; c++) if (cs[c * 4 + 3]! > 0) order.push(c);
+  order.sort((x, y) => cs[y * 4 + 3]! - cs[x * 4 + 3]!);
+  let total = 0;
+  for (const c of order) total += cs[c * 4 + 3]!;
+  total ||= 1;
+  const names: string[] = [], shares: number[] = [];
+  for (const c of order) {
+    const name = nameColour(cs[c * 4]!, cs[c * 4 + 1]!, cs[c * 4 + 2]!);
+    const j = names.indexOf(name);
+    if (j >= 0) shares[j] += cs[c * 4 + 3]! / total;
+    else { names.push(name); shares.push(cs[c * 4 + 3]! / total); }
+  }
+  const rank = names.map((_, j) => j).sort((x, y) => shares[y]! - shares[x]!);
+  const out = [names[rank[0]!]!];
   // a second colour only when it covers a real share of the garment
-  for (const [name, share] of ranked.slice(1)) if (out.length < max && share >= 0.25) out.push(name);
+  for (const j of rank.slice(1)) if (out.length < max && shares[j]! >= 0.25) out.push(names[j]!);
   return out;
 }
