@@ -29,6 +29,7 @@ function safeKey(key: string): string {
 
 export class LocalBlobStore implements BlobStore {
   readonly root: string;
+  private seq = 0;
   constructor(root: string) {
     this.root = path.resolve(root);
     fs.mkdirSync(this.root, { recursive: true });
@@ -40,11 +41,21 @@ export class LocalBlobStore implements BlobStore {
 
   async put(key: string, data: Buffer | Uint8Array | string | Readable): Promise<BlobInfo> {
     const file = this.localPath(key);
-    await fsp.mkdir(path.dirname(file), { recursive: true });
     // write to a temp name then rename, so a crash never leaves a half-written blob under its key
-    const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-    if (data instanceof Readable) await pipeline(data, fs.createWriteStream(tmp));
-    else await fsp.writeFile(tmp, data);
+    const tmp = `${file}.tmp-${process.pid}-${++this.seq}`;
+    if (data instanceof Readable) {
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      await pipeline(data, fs.createWriteStream(tmp));
+    } else {
+      try {
+        await fsp.writeFile(tmp, data);
+      } catch (e) {
+        // the directory is made on first need, not checked on every put (a batch writes thousands of blobs into one)
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        await fsp.mkdir(path.dirname(file), { recursive: true });
+        await fsp.writeFile(tmp, data);
+      }
+    }
     await fsp.rename(tmp, file);
     const st = await fsp.stat(file);
     return { key, size: st.size, modified: st.mtime };
