@@ -5,7 +5,8 @@
 // enlargement, raw RGB, then area average to 256 and 128 px long edge) and named as one article
 // (garmentPixels(r, 3) → dominantColours(px, 2)). "top1": the first label is right; "top2": the first
 // or the second is. "background leak": a label outside the truth that is the colour name of the
-// frame's edge (the backdrop) was given. Background-heavy variants (most of the frame is not the
+// frame's edge (the backdrop) was given; for the variants, "as on the photo": the first label is the
+// one the plain photo got (the added canvas changed nothing). Background-heavy variants (most of the frame is not the
 // garment): "beige" and "wood" put the whole photo, scaled down, on a bigger beige-floor or
 // wood-plank canvas (deterministic; the photo's own backdrop stays around the garment, inside);
 // "crop" keeps the middle 70 % × 70 % of the photo: the garment touches the edges (not background-heavy:
@@ -16,7 +17,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { areaResize, fitInside } from '../../src/vinted/ingest/raster.ts';
 import { rgbToLab } from '../../src/vinted/vision/color.ts';
 import { nameColour } from '../../src/vinted/vision/colors.ts';
@@ -37,7 +38,7 @@ const mod = await import(pathToFileURL(modPath).href) as {
 const name = (r: Raster): string[] => mod.dominantColours(mod.garmentPixels(r, 3) as never, 2);
 
 /** The pipeline's analysis raster (src/vinted/ingest/decode.ts): working raster ≤ 512, then 256, then 128. */
-async function analysisRaster(img: sharp.Sharp): Promise<Raster> {
+async function analysisRaster(img: Sharp): Promise<Raster> {
   const { data, info } = await img.rotate().resize({ width: 512, height: 512, fit: 'inside', withoutEnlargement: true })
     .flatten({ background: '#ffffff' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const g = fitInside(info.width, info.height, 256);
@@ -138,18 +139,21 @@ if (fs.existsSync(cacheFile)) {
 }
 
 console.log(`module: ${path.relative(process.cwd(), modPath)}`);
+const onPhoto = new Map<string, string>();
 for (const [set, items] of Object.entries(sets)) {
-  let top1 = 0, top2 = 0, leaks = 0;
+  let top1 = 0, top2 = 0, leaks = 0, same = 0;
   const wrong: string[] = [];
   for (const it of items) {
     const got = name(it.r);
     const ok1 = it.want.includes(got[0]!), ok2 = got.some((g) => it.want.includes(g));
     const bg = borderName(it.r), leak = bg !== null && !it.want.includes(bg) && got.includes(bg);
     top1 += +ok1; top2 += +ok2; leaks += +leak;
+    if (set === 'photos') onPhoto.set(it.file, got[0]!);
+    else same += +(onPhoto.get(it.file) === got[0]);
     if (!ok1 || leak) wrong.push(`  ${it.file}: got [${got.join(', ')}], want ${it.want.join('|')}${ok2 ? ' (2nd ok)' : ''}${leak ? ` (background "${bg}" leaked)` : ''}`);
   }
   const pct = (x: number) => `${x}/${items.length} (${Math.round((100 * x) / items.length)} %)`;
-  console.log(`${set.padEnd(7)} top1 ${pct(top1)}  top2 ${pct(top2)}  background leak ${pct(leaks)}`);
+  console.log(`${set.padEnd(7)} top1 ${pct(top1)}  top2 ${pct(top2)}  background leak ${pct(leaks)}${set === 'photos' ? '' : `  first label as on the photo ${pct(same)}`}`);
   if (verbose) for (const w of wrong) console.log(w);
 }
 

@@ -245,7 +245,7 @@ export function backgroundMask(L: Float32Array, A: Float32Array, B: Float32Array
 }
 
 /** k-means in Lab over weighted quadruples; returns k centres as [L, a, b, weight] (weight 0: empty). */
-function kmeans(px: ArrayLike<number>, k: number, iters = 12): Float64Array {
+function kmeans(px: ArrayLike<number>, k: number, iters = 12, assignOut?: Int32Array): Float64Array {
   const n = px.length >> 2;
   const cs = new Float64Array(k * 4);
   // deterministic init: the heaviest pixel, then farthest-point (distance × weight)
@@ -270,7 +270,7 @@ function kmeans(px: ArrayLike<number>, k: number, iters = 12): Float64Array {
     cs[nc * 4] = px[far * 4]!; cs[nc * 4 + 1] = px[far * 4 + 1]!; cs[nc * 4 + 2] = px[far * 4 + 2]!;
     nc++;
   }
-  const assign = new Int32Array(n);
+  const assign = assignOut ?? new Int32Array(n);
   const acc = new Float64Array(nc * 4);
   for (let it = 0; it < iters; it++) {
     for (let i = 0, o = 0; i < n; i++, o += 4) {
@@ -299,7 +299,17 @@ function kmeans(px: ArrayLike<number>, k: number, iters = 12): Float64Array {
 /** Up to `max` French colour labels, dominant first, for the pixels of one or several photos. */
 export function dominantColours(px: GarmentPixels, max = 2): string[] {
   if (px.length < 4) return [];
-  const cs = kmeans(px, 4);
+  const assign = new Int32Array(px.length >> 2);
+  const cs = kmeans(px, 4, 12, assign);
+  // each cluster is named from its lit half (pixels at or above its mean lightness): folds, shadows
+  // and a dim room darken a garment's mean colour (white read "gris", yellow "moutarde", red
+  // "bordeaux"); the weights (shares) stay those of the whole cluster
+  const lit = new Float64Array(cs.length);
+  for (let i = 0, o = 0; i < assign.length; i++, o += 4) {
+    const co = assign[i]! * 4;
+    if (px[o]! >= cs[co]!) { const wt = px[o + 3]!; lit[co] += px[o]! * wt; lit[co + 1] += px[o + 1]! * wt; lit[co + 2] += px[o + 2]! * wt; lit[co + 3] += wt; }
+  }
+  for (let co = 0; co < cs.length; co += 4) if (lit[co + 3]! > 0) { cs[co] = lit[co]! / lit[co + 3]!; cs[co + 1] = lit[co + 1]! / lit[co + 3]!; cs[co + 2] = lit[co + 2]! / lit[co + 3]!; }
   const order: number[] = [];
   for (let c = 0; c < cs.length >> 2; c++) if (cs[c * 4 + 3]! > 0) order.push(c);
   order.sort((x, y) => cs[y * 4 + 3]! - cs[x * 4 + 3]!);
