@@ -97,15 +97,17 @@ export function garmentPixels(r: Raster, step = 2): GarmentPixels {
   const { L, A, B } = toLabPlanes(rgb, n, 3);
   const bg = backgroundMask(L, A, B, gw, gh);
   const out: number[] = [];
+  // centre prior, separable: exp(−(dx² + dy²)/2σ²) = exp(−dx²/2σ²)·exp(−dy²/2σ²)
   const s2 = 2 * SIGMA * SIGMA;
+  const ex = new Float64Array(gw);
+  for (let gx = 0; gx < gw; gx++) { const dx = (gx * step + 0.5) / w - 0.5; ex[gx] = Math.exp(-(dx * dx) / s2); }
   let total = 0;
   for (let gy = 0, i = 0; gy < gh; gy++) {
-    const dy = (gy * step + 0.5) / h - 0.5;
+    const dy = (gy * step + 0.5) / h - 0.5, ey = Math.exp(-(dy * dy) / s2);
     for (let gx = 0; gx < gw; gx++, i++) {
       const m = bg.label[i]!;
       if (m > 0) continue;
-      const dx = (gx * step + 0.5) / w - 0.5;
-      let wgt = Math.exp(-(dx * dx + dy * dy) / s2);
+      let wgt = ex[gx]! * ey;
       if (m < 0) wgt *= NEAR_BG_WEIGHT;
       out.push(L[i]!, A[i]!, B[i]!, wgt);
       total += wgt;
@@ -114,13 +116,105 @@ export function garmentPixels(r: Raster, step = 2): GarmentPixels {
   if (total > 0) return out;
   // nothing left (should not happen: the centre check gives a mode back): fall back to the whole frame
   for (let gy = 0, i = 0; gy < gh; gy++) {
-    const dy = (gy * step + 0.5) / h - 0.5;
-    for (let gx = 0; gx < gw; gx++, i++) {
-      const dx = (gx * step + 0.5) / w - 0.5;
-      out.push(L[i]!, A[i]!, B[i]!, Math.exp(-(dx * dx + dy * dy) / s2));
-    }
+    const dy = (gy * step + 0.5) / h - 0.5, ey = Math.exp(-(dy * dy) / s2);
+    for (let gx = 0; gx < gw; gx++, i++) out.push(L[i]!, A[i]!, B[i]!, ex[gx]! * ey);
   }
   return out;
+}
+
+interface Modes { n: number; L: Float64Array; A: Float64Array; B: Float64Array; tol2: Float64Array }
+
+/**
+ * Colour modes of some cells (mode seeking): start from the densest coarse Lab bin of the cells not
+ * yet explained, move to the mean of the cells within MODE_RADIUS (twice), take them, repeat while a
+ * mode gathers at least `minShare` of the cells. Each mode's tolerance comes from its spread.
+ */
+function seekModes(L: Float32Array, A: Float32Array, B: Float32Array, cells: Int32Array, nc: number, minShare: number, max: number): Modes {
+  const md: Modes = { n: 0, L: new Float64Array(max), A: new Float64Array(max), B: new Float64Array(max), tol2: new Float64Array(max) };
+  const taken = new Uint8Array(nc);
+  const bins = new Uint16Array(11 * 27 * 27);
+  const binOf = (i: number): number => {
+    const qL = Math.min(10, Math.max(0, Math.round(L[i]! / 10)));
+    const qa = Math.min(26, Math.max(0, Math.round(A[i]! / 10) + 13)), qb = Math.min(26, Math.max(0, Math.round(B[i]! / 10) + 13));
+    return (qL * 27 + qa) * 27 + qb;
+  };
+  const r2 = MODE_RADIUS * MODE_RADIUS;
+  let left = nc;
+  while (md.n < max && left >= minShare * nc) {
+    bins.fill(0);
+    let topBin = -1, topCount = 0;
+    for (let k = 0; k < nc; k++) {
+      if (taken[k]) continue;
+      const b = binOf(cells[k]!), c = ++bins[b]!;
+      if (c > topCount) { topCount = c; topBin = b; }
+    }
+    let cL = 0, cA = 0, cB = 0;
+    for (let k = 0; k < nc; k++) if (!taken[k] && binOf(cells[k]!) === topBin) { const i = cells[k]!; cL += L[i]!; cA += A[i]!; cB += B[i]!; }
+    cL /= topCount; cA /= topCount; cB /= topCount;
+    let cnt = 0, spread = 0;
+    for (let pass = 0; pass < 3; pass++) {
+      let sL = 0, sA = 0, sB = 0, sd = 0;
+      cnt = 0;
+      for (let k = 0; k < nc; k++) {
+        if (taken[k]) continue;
+        const i = cells[k]!, d = dist2(L[i]!, A[i]!, B[i]!, cL, cA, cB);
+        if (d < r2) { sL += L[i]!; sA += A[i]!; sB += B[i]!; sd += d; cnt++; }
+      }
+      if (!cnt) break;
+      if (pass < 2) { cL = sL / cnt; cA = sA / cnt; cB = sB / cnt; } else spread = Math.sqrt(sd / cnt);
+    }
+    if (cnt < minShare * nc) break;
+    for (let k = 0; k < nc; k++) {
+      if (taken[k]) continue;
+      const i = cells[k]!;
+      if (dist2(L[i]!, A[i]!, B[i]!, cL, cA, cB) < r2) { taken[k] = 1; left--; }
+    }
+    const t = Math.min(GROW_MAX, Math.max(GROW_MIN, SPREAD_K * spread));
+    md.L[md.n] = cL; md.A[md.n] = cA; md.B[md.n] = cB; md.tol2[md.n] = t * t;
+    md.n++;
+  }
+  return md;
+}
+
+/** Nearest mode of each cell within that mode's tolerance, −1 for none. */
+function nearestMode(L: Float32Array, A: Float32Array, B: Float32Array, n: number, md: Modes): Int8Array {
+  const near = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = -1, bd = Infinity;
+    for (let m = 0; m < md.n; m++) {
+      const d = dist2(L[i]!, A[i]!, B[i]!, md.L[m]!, md.A[m]!, md.B[m]!);
+      if (d < md.tol2[m]! && d < bd) { bd = d; best = m; }
+    }
+    near[i] = best;
+  }
+  return near;
+}
+
+/**
+ * Region growing over the cells still labelled 0: from the seeds whose nearest mode is allowed, a
+ * neighbour joins with label `base + mode` when it is near an allowed mode and within STEP_MAX of
+ * the cell it grows from.
+ */
+function grow(L: Float32Array, A: Float32Array, B: Float32Array, gw: number, n: number, label: Int8Array, near: Int8Array, dropped: number, base: number, seeds: Int32Array, ns: number, queue: Int32Array): void {
+  const step2 = STEP_MAX * STEP_MAX;
+  let qh = 0, qt = 0;
+  for (let k = 0; k < ns; k++) {
+    const i = seeds[k]!, m = near[i]!;
+    if (label[i] === 0 && m >= 0 && !(dropped & (1 << m))) { label[i] = base + m; queue[qt++] = i; }
+  }
+  while (qh < qt) {
+    const p = queue[qh++]!, px = p % gw;
+    const pL = L[p]!, pA = A[p]!, pB = B[p]!;
+    for (let e = 0; e < 4; e++) {
+      let q: number;
+      if (e === 0) { if (px === 0) continue; q = p - 1; } else if (e === 1) { if (px === gw - 1) continue; q = p + 1; } else if (e === 2) { if (p < gw) continue; q = p - gw; } else { q = p + gw; if (q >= n) continue; }
+      if (label[q] !== 0) continue;
+      const m = near[q]!;
+      if (m < 0 || dropped & (1 << m)) continue;
+      if (dist2(L[q]!, A[q]!, B[q]!, pL, pA, pB) > step2) continue;
+      label[q] = base + m; queue[qt++] = q;
+    }
+  }
 }
 
 /**
@@ -136,93 +230,22 @@ export function backgroundMask(L: Float32Array, A: Float32Array, B: Float32Array
   let nr = 0;
   for (let y = 0, i = 0; y < gh; y++) for (let x = 0; x < gw; x++, i++) if (x < ring || y < ring || x >= gw - ring || y >= gh - ring) rc[nr++] = i;
   if (nr === n) return { label, modes: 0 }; // too small to have a border and a middle
-  // mode seeking: start from the densest coarse Lab bin of the unexplained ring cells, move to the
-  // mean of the cells within MODE_RADIUS (twice), take them, repeat
-  const modeL = new Float64Array(MAX_MODES), modeA = new Float64Array(MAX_MODES), modeB = new Float64Array(MAX_MODES), tol2 = new Float64Array(MAX_MODES);
-  const taken = new Uint8Array(nr);
-  const bins = new Uint16Array(11 * 27 * 27);
-  const binOf = (i: number): number => {
-    const qL = Math.min(10, Math.max(0, Math.round(L[i]! / 10)));
-    const qa = Math.min(26, Math.max(0, Math.round(A[i]! / 10) + 13)), qb = Math.min(26, Math.max(0, Math.round(B[i]! / 10) + 13));
-    return (qL * 27 + qa) * 27 + qb;
-  };
-  const r2 = MODE_RADIUS * MODE_RADIUS;
-  let modes = 0, left = nr;
-  while (modes < MAX_MODES && left >= MODE_MIN_SHARE * nr) {
-    bins.fill(0);
-    let topBin = -1, topCount = 0;
-    for (let k = 0; k < nr; k++) {
-      if (taken[k]) continue;
-      const b = binOf(rc[k]!), c = ++bins[b]!;
-      if (c > topCount) { topCount = c; topBin = b; }
-    }
-    let cL = 0, cA = 0, cB = 0;
-    for (let k = 0; k < nr; k++) if (!taken[k] && binOf(rc[k]!) === topBin) { const i = rc[k]!; cL += L[i]!; cA += A[i]!; cB += B[i]!; }
-    cL /= topCount; cA /= topCount; cB /= topCount;
-    let cnt = 0, spread = 0;
-    for (let pass = 0; pass < 3; pass++) {
-      let sL = 0, sA = 0, sB = 0, sd = 0;
-      cnt = 0;
-      for (let k = 0; k < nr; k++) {
-        if (taken[k]) continue;
-        const i = rc[k]!, d = dist2(L[i]!, A[i]!, B[i]!, cL, cA, cB);
-        if (d < r2) { sL += L[i]!; sA += A[i]!; sB += B[i]!; sd += d; cnt++; }
-      }
-      if (!cnt) break;
-      if (pass < 2) { cL = sL / cnt; cA = sA / cnt; cB = sB / cnt; } else spread = Math.sqrt(sd / cnt);
-    }
-    if (cnt < MODE_MIN_SHARE * nr) break;
-    for (let k = 0; k < nr; k++) {
-      if (taken[k]) continue;
-      const i = rc[k]!;
-      if (dist2(L[i]!, A[i]!, B[i]!, cL, cA, cB) < r2) { taken[k] = 1; left--; }
-    }
-    const t = Math.min(GROW_MAX, Math.max(GROW_MIN, SPREAD_K * spread));
-    modeL[modes] = cL; modeA[modes] = cA; modeB[modes] = cB; tol2[modes] = t * t;
-    modes++;
-  }
-  if (!modes) return { label, modes: 0 };
-  // nearest mode of each cell within its tolerance (−1: none)
-  const near = new Int8Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = -1, bd = Infinity;
-    for (let m = 0; m < modes; m++) {
-      const d = dist2(L[i]!, A[i]!, B[i]!, modeL[m]!, modeA[m]!, modeB[m]!);
-      if (d < tol2[m]! && d < bd) { bd = d; best = m; }
-    }
-    near[i] = best;
-  }
+  const md = seekModes(L, A, B, rc, nr, MODE_MIN_SHARE, MAX_MODES);
+  if (!md.n) return { label, modes: 0 };
+  const near = nearestMode(L, A, B, n, md);
   // 2–3. grow from the ring; a mode that floods the middle is dropped and the growth redone
   const queue = new Int32Array(n);
   const x0 = Math.floor(gw * 0.3), x1 = Math.ceil(gw * 0.7), y0 = Math.floor(gh * 0.3), y1 = Math.ceil(gh * 0.7);
   const mid = (x1 - x0) * (y1 - y0);
   const centreCount = new Int32Array(MAX_MODES);
   let dropped = 0;
-  const step2 = STEP_MAX * STEP_MAX;
   for (;;) {
     label.fill(0);
-    let qh = 0, qt = 0;
-    for (let k = 0; k < nr; k++) {
-      const i = rc[k]!, m = near[i]!;
-      if (m >= 0 && !(dropped & (1 << m))) { label[i] = m + 1; queue[qt++] = i; }
-    }
-    while (qh < qt) {
-      const p = queue[qh++]!, px = p % gw;
-      const pL = L[p]!, pA = A[p]!, pB = B[p]!;
-      for (let e = 0; e < 4; e++) {
-        let q: number;
-        if (e === 0) { if (px === 0) continue; q = p - 1; } else if (e === 1) { if (px === gw - 1) continue; q = p + 1; } else if (e === 2) { if (p < gw) continue; q = p - gw; } else { q = p + gw; if (q >= n) continue; }
-        if (label[q] !== 0) continue;
-        const m = near[q]!;
-        if (m < 0 || dropped & (1 << m)) continue;
-        if (dist2(L[q]!, A[q]!, B[q]!, pL, pA, pB) > step2) continue;
-        label[q] = m + 1; queue[qt++] = q;
-      }
-    }
+    grow(L, A, B, gw, n, label, near, dropped, 1, rc, nr, queue);
     centreCount.fill(0);
     for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) { const m = label[y * gw + x]!; if (m > 0) centreCount[m - 1]++; }
     let worst = -1;
-    for (let m = 0; m < modes; m++) if (centreCount[m]! > CENTRE_MAX * mid && (worst < 0 || centreCount[m]! > centreCount[worst]!)) worst = m;
+    for (let m = 0; m < md.n; m++) if (centreCount[m]! > CENTRE_MAX * mid && (worst < 0 || centreCount[m]! > centreCount[worst]!)) worst = m;
     if (worst < 0) {
       let keep = 0;
       for (let i = 0; i < n; i++) if (label[i] === 0) keep++;
@@ -233,7 +256,7 @@ export function backgroundMask(L: Float32Array, A: Float32Array, B: Float32Array
           const m = label[i]!;
           if (m > 0) { const dx = (x + 0.5) / gw - 0.5, dy = (y + 0.5) / gh - 0.5; mass[m - 1] += Math.exp(-(dx * dx + dy * dy) / (2 * SIGMA * SIGMA)); }
         }
-        for (let m = 0; m < modes; m++) if (!(dropped & (1 << m)) && mass[m]! > 0 && (worst < 0 || mass[m]! > mass[worst]!)) worst = m;
+        for (let m = 0; m < md.n; m++) if (!(dropped & (1 << m)) && mass[m]! > 0 && (worst < 0 || mass[m]! > mass[worst]!)) worst = m;
       }
     }
     if (worst < 0) break;
@@ -241,7 +264,7 @@ export function backgroundMask(L: Float32Array, A: Float32Array, B: Float32Array
   }
   // cells of a kept background colour that the growth did not reach
   for (let i = 0; i < n; i++) if (label[i] === 0 && near[i]! >= 0 && !(dropped & (1 << near[i]!))) label[i] = -1;
-  return { label, modes };
+  return { label, modes: md.n };
 }
 
 /** k-means in Lab over weighted quadruples; returns k centres as [L, a, b, weight] (weight 0: empty). */
@@ -273,6 +296,7 @@ function kmeans(px: ArrayLike<number>, k: number, iters = 12, assignOut?: Int32A
   const assign = assignOut ?? new Int32Array(n);
   const acc = new Float64Array(nc * 4);
   for (let it = 0; it < iters; it++) {
+    let changed = it === 0;
     for (let i = 0, o = 0; i < n; i++, o += 4) {
       const pL = px[o]!, pA = px[o + 1]!, pB = px[o + 2]!;
       let bi = 0, bd = Infinity;
@@ -281,8 +305,10 @@ function kmeans(px: ArrayLike<number>, k: number, iters = 12, assignOut?: Int32A
         const d = dL * dL + da * da + db * db;
         if (d < bd) { bd = d; bi = c; }
       }
-      assign[i] = bi;
+      if (assign[i] !== bi) { assign[i] = bi; changed = true; }
     }
+    // same assignment as the last pass: the centres would not move again (converged)
+    if (!changed) break;
     acc.fill(0);
     for (let i = 0, o = 0; i < n; i++, o += 4) {
       const co = assign[i]! * 4, wt = px[o + 3]!;
