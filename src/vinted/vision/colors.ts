@@ -75,6 +75,7 @@ const CENTRE_MAX = 0.6; // a mode covering more of the middle window (30–70 % 
 const KEEP_MIN = 0.1; // if less of the frame than this is left, the mode weighing most on the centre is the garment
 const NEAR_BG_WEIGHT = 0.3; // enclosed cells of a background colour (between legs, under straps)
 const SIGMA = 0.22; // centre prior, in frame units
+const EXPOSURE_PCT = 0.99, EXPOSURE_WHITE = 245, EXPOSURE_MAX_GAIN = 1.3; // see exposeWhitePatch
 
 const L_W = 0.25; // (½ ΔL)²
 const dist2 = (L1: number, a1: number, b1: number, L2: number, a2: number, b2: number): number => {
@@ -94,6 +95,7 @@ export function garmentPixels(r: Raster, step = 2): GarmentPixels {
       rgb[k] = r.data[o]!; rgb[k + 1] = r.data[o + 1]!; rgb[k + 2] = r.data[o + 2]!;
     }
   }
+  exposeWhitePatch(rgb, n);
   const { L, A, B } = toLabPlanes(rgb, n, 3);
   const bg = backgroundMask(L, A, B, gw, gh);
   const out: number[] = [];
@@ -215,6 +217,21 @@ function grow(L: Float32Array, A: Float32Array, B: Float32Array, gw: number, n: 
       label[q] = base + m; queue[qt++] = q;
     }
   }
+}
+
+/**
+ * Exposure: phone photos of clothes are mostly under-exposed (a white T-shirt at L 75–83 reads
+ * "gris", yellow "moutarde", jeans "noir"), so the cells are brightened until the 99th percentile of
+ * their brightest channel reaches 245, by at most EXPOSURE_MAX_GAIN (a dark photo stays dark: black
+ * stays "noir"). Same gain on the three channels: hues are kept.
+ */
+function exposeWhitePatch(rgb: Uint8Array, n: number): void {
+  const hist = new Uint32Array(256);
+  for (let k = 0; k < n * 3; k += 3) hist[Math.max(rgb[k]!, rgb[k + 1]!, rgb[k + 2]!)]++;
+  let acc = 0, p = 255;
+  for (let v = 0; v < 256; v++) { acc += hist[v]!; if (acc >= EXPOSURE_PCT * n) { p = v; break; } }
+  const g = Math.min(EXPOSURE_MAX_GAIN, EXPOSURE_WHITE / Math.max(1, p));
+  if (g > 1) for (let k = 0; k < n * 3; k++) rgb[k] = Math.min(255, Math.round(rgb[k]! * g));
 }
 
 /**

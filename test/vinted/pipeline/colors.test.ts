@@ -81,6 +81,11 @@ describe('garment colours', () => {
     expect(colours(r)).toEqual(['noir']);
   });
 
+  it('an under-exposed white T-shirt (RGB 200, L ≈ 81) on a grey floor is "blanc"; a black one in a dim room stays "noir"', () => {
+    expect(colours(scene((x, y) => (tshirt(x, y) ? [200, 200, 198] : [120, 118, 115])))).toEqual(['blanc']);
+    expect(colours(scene((x, y) => (tshirt(x, y) ? [24, 24, 26] : [70, 64, 58])))).toEqual(['noir']);
+  });
+
   it('a garment touching the border (hanging shirt cut by the top and bottom edges) is not taken for background', () => {
     const r = scene((x, y) => (Math.abs(x - 0.5) < 0.22 + 0.08 * y ? hex('#2f64c2') : hex('#e9e6df')));
     expect(colours(r)).toEqual(['bleu']);
