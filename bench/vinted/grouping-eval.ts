@@ -1,0 +1,164 @@
+// Grouping quality on several generated shoots, in seconds (not a unit test: it reads ../shared/data).
+//   node_modules/.bin/node bench/vinted/grouping-eval.ts [--verbose] [--quick]
+// Each shoot (bench/vinted/generate.ts, built from the real CC0 photos) is decoded once exactly as
+// the pipeline does (sharp rotate + resize inside 512 without enlargement, flattened sRGB raw, then
+// area average to 256 and 128 px long edge: src/vinted/ingest/decode.ts) and the 128 px rasters are
+// cached under bench/.cache/vinted/rasters-*. Then, per shoot, in capture order and with shuffled
+// names: classic embedding → batch standardisation → cosine distances → clusterPhotos, scored with
+// the Adjusted Rand Index against the generator's garments. Duplicates are left out (the pipeline
+// removes them before grouping; their detection is scored by the main benchmark).
+// The figure to watch is the mean and the worst shuffled ARI across shoots, not one shoot.
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { areaResize, fitInside } from '../../src/vinted/ingest/raster.ts';
+import { clusterPhotos, type ClusterOutput } from '../../src/vinted/vision/cluster.ts';
+import { classicEmbedding, cosineDistance, standardise, type Raster } from '../../src/vinted/vision/features.ts';
+import { DEFAULT_CLUSTER_EPS, DEFAULT_MIN_SAMPLES, STANDARDISE_MIN } from '../../src/vinted/vision/pipeline.ts';
+import { buildShoot, CACHE_DIR, shuffled, sourceAvailable, type ShootFile } from './generate.ts';
+import { adjustedRandIndex } from './metrics.ts';
+
+export interface ShootSpec { label: string; n: number; seed: number; size: { w: number; h: number }; shuffleSeed: number }
+
+// the benchmark's own shoots (main, quick, second at 150 and 500 photos) plus seeds 3 and 4
+// (seed 1 at 756×1008 gives the same 128 px rasters as at 3024×4032 within rounding: left out)
+export const SHOOTS: ShootSpec[] = [
+  { label: 'main s1 3024', n: 150, seed: 1, size: { w: 3024, h: 4032 }, shuffleSeed: 7 },
+  { label: 'quick s1 3024', n: 60, seed: 1, size: { w: 3024, h: 4032 }, shuffleSeed: 7 },
+  { label: 's2 756', n: 150, seed: 2, size: { w: 756, h: 1008 }, shuffleSeed: 11 },
+  { label: 's3 756', n: 150, seed: 3, size: { w: 756, h: 1008 }, shuffleSeed: 13 },
+  { label: 's4 756', n: 150, seed: 4, size: { w: 756, h: 1008 }, shuffleSeed: 17 },
+  { label: 's2 500 756', n: 500, seed: 2, size: { w: 756, h: 1008 }, shuffleSeed: 11 },
+];
+
+export interface Photo { name: string; garment: number; raster: Raster }
+export interface LoadedShoot { spec: ShootSpec; capture: Photo[]; shuffled: Photo[] }
+
+/** The pipeline's analysis raster: working raster ≤ 512 px, then 256, then 128 (area averages). */
+async function analysisRaster(file: string): Promise<Raster> {
+  const base = await sharp(file).rotate().resize({ width: 512, height: 512, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { width: w, height: h, channels: c } = base.info;
+  const g = fitInside(w, h, 256);
+  const r256 = areaResize(base.data, w, h, c, g.width, g.height);
+  const a = fitInside(g.width, g.height, 128);
+  return { data: areaResize(r256, g.width, g.height, c, a.width, a.height), width: a.width, height: a.height, channels: c };
+}
+
+/** 128 px rasters of the non-duplicate photos of a shoot, decoded once and cached (one binary file per shoot). */
+async function rasters(files: ShootFile[], key: string, log: (m: string) => void): Promise<Map<string, Raster>> {
+  const file = path.join(CACHE_DIR, `rasters-${key}.bin`);
+  const out = new Map<string, Raster>();
+  if (fs.existsSync(file)) {
+    const buf = fs.readFileSync(file);
+    const hl = buf.readUInt32LE(0);
+    const index = JSON.parse(buf.subarray(4, 4 + hl).toString('utf8')) as { name: string; width: number; height: number; channels: number; offset: number }[];
+    const body = buf.subarray(4 + hl);
+    for (const e of index) out.set(e.name, { data: body.subarray(e.offset, e.offset + e.width * e.height * e.channels), width: e.width, height: e.height, channels: e.channels });
+    return out;
+  }
+  log(`decoding ${files.length} photos → ${path.relative(process.cwd(), file)}`);
+  const index: { name: string; width: number; height: number; channels: number; offset: number }[] = [];
+  const parts: Buffer[] = [];
+  let offset = 0;
+  for (const f of files) {
+    const r = await analysisRaster(f.path);
+    out.set(f.name, r);
+    index.push({ name: f.name, width: r.width, height: r.height, channels: r.channels ?? 3, offset });
+    parts.push(Buffer.from(r.data)); offset += r.data.length;
+  }
+  const head = Buffer.from(JSON.stringify(index));
+  const len = Buffer.alloc(4); len.writeUInt32LE(head.length, 0);
+  fs.writeFileSync(`${file}.tmp`, Buffer.concat([len, head, ...parts]));
+  fs.renameSync(`${file}.tmp`, file);
+  return out;
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+export async function loadShoots(specs = SHOOTS, log: (m: string) => void = (m) => console.error(m)): Promise<LoadedShoot[]> {
+  const out: LoadedShoot[] = [];
+  for (const spec of specs) {
+    const shoot = await buildShoot(spec.n, spec.seed, log, spec.size);
+    const kept = shoot.files.filter((f) => !f.dupOf);
+    const rs = await rasters(kept, path.basename(shoot.dir), log);
+    const photo = (f: ShootFile, name: string): Photo => ({ name, garment: f.garment, raster: rs.get(f.name)! });
+    const capture = kept.map((f) => photo(f, f.name)).sort((a, b) => collator.compare(a.name, b.name));
+    // shuffled names: the same photos renamed at random, then taken in (new) name order like the pipeline does
+    const renamed = shuffled(shoot, spec.shuffleSeed);
+    const shuf = renamed.map((f, i) => ({ f, orig: shoot.files[i]! })).filter(({ f }) => !f.dupOf)
+      .map(({ f, orig }) => photo(orig, f.name)).sort((a, b) => collator.compare(a.name, b.name));
+    out.push({ spec, capture, shuffled: shuf });
+  }
+  return out;
+}
+
+export type Embed = (r: Raster) => Float32Array;
+export type Group = (n: number, dist: Float32Array, eps: number) => ClusterOutput;
+
+export const pipelineEmbed: Embed = (r) => classicEmbedding(r);
+export const pipelineGroup: Group = (n, dist, eps) => clusterPhotos({
+  n, dist, order: Array.from({ length: n }, (_, i) => i), times: new Array(n).fill(null), eps, minSamples: DEFAULT_MIN_SAMPLES, maxSize: 8,
+});
+
+/** Same path as runPipeline for the classic backend: standardise (≥ STANDARDISE_MIN photos), cosine distances. */
+export function distances(sigs: Float32Array[], std = standardise): Float32Array {
+  const n = sigs.length;
+  const emb = n >= STANDARDISE_MIN ? std(sigs) : sigs;
+  const dist = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    const d = cosineDistance(emb[i]!, emb[j]!);
+    dist[i * n + j] = d; dist[j * n + i] = d;
+  }
+  return dist;
+}
+
+export interface Score { label: string; photos: number; garments: number; capture: number; shuffled: number; capMode: string; shufMode: string; capGroups: number; shufGroups: number }
+
+export function evaluate(shoots: LoadedShoot[], embed: Embed = pipelineEmbed, group: Group = pipelineGroup, std = standardise, eps = DEFAULT_CLUSTER_EPS.classic): Score[] {
+  return shoots.map(({ spec, capture, shuffled: shuf }) => {
+    const sigs = new Map(capture.map((p) => [p.raster, embed(p.raster)]));
+    const run = (photos: Photo[]) => {
+      const dist = distances(photos.map((p) => sigs.get(p.raster)!), std);
+      const out = group(photos.length, dist, eps);
+      const pred = new Int32Array(photos.length);
+      out.groups.forEach((g, k) => g.members.forEach((i) => (pred[i] = k)));
+      return { ari: adjustedRandIndex(photos.map((p) => p.garment), [...pred]), mode: out.mode, groups: out.groups.length };
+    };
+    const c = run(capture), s = run(shuf);
+    return {
+      label: spec.label, photos: capture.length, garments: new Set(capture.map((p) => p.garment)).size,
+      capture: c.ari, shuffled: s.ari, capMode: c.mode, shufMode: s.mode, capGroups: c.groups, shufGroups: s.groups,
+    };
+  });
+}
+
+export function summary(scores: Score[]): { capMean: number; capMin: number; shufMean: number; shufMin: number } {
+  const m = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    capMean: m(scores.map((s) => s.capture)), capMin: Math.min(...scores.map((s) => s.capture)),
+    shufMean: m(scores.map((s) => s.shuffled)), shufMin: Math.min(...scores.map((s) => s.shuffled)),
+  };
+}
+
+export function table(scores: Score[]): string {
+  const f = (x: number) => x.toFixed(3);
+  const lines = ['shoot              photos garments  capture (mode, groups)   shuffled (mode, groups)'];
+  for (const s of scores) lines.push(`${s.label.padEnd(18)} ${String(s.photos).padStart(6)} ${String(s.garments).padStart(8)}  ${f(s.capture)} (${s.capMode}, ${s.capGroups})`.padEnd(60) + `${f(s.shuffled)} (${s.shufMode}, ${s.shufGroups})`);
+  const m = summary(scores);
+  lines.push(`mean / worst: capture ${f(m.capMean)} / ${f(m.capMin)}, shuffled ${f(m.shufMean)} / ${f(m.shufMin)}`);
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (!sourceAvailable()) {
+    console.log('../shared/data/clothing-validation is absent: grouping evaluation skipped');
+    process.exit(0);
+  }
+  const quick = process.argv.includes('--quick');
+  const shoots = await loadShoots(quick ? SHOOTS.filter((s) => s.n <= 150) : SHOOTS);
+  const t = performance.now();
+  const scores = evaluate(shoots);
+  console.log(table(scores));
+  console.log(`evaluated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
