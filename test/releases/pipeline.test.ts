@@ -11,7 +11,7 @@ import { loadRuleSet } from '../../src/releases/rules/index.ts';
 import { validateRelease } from '../../src/releases/validate/index.ts';
 import { defaultTemplate, decodeNfo } from '../../src/releases/nfo/index.ts';
 import { extractMetadata } from '../../src/releases/metadata/index.ts';
-import { FIXTURES, PNG_1x1, writeCbz, writeDocx, writeEpub, writeMobi, writeOdt, writePdf, writeRtf, writeTxt } from './samples.ts';
+import { FIXTURES, PNG_1x1, writeCbz, writeDocx, writeEpub, writeMobi, writeOdt, writePdf, writeRtf, writeTxt, writeVideo } from './samples.ts';
 import { officialUnrar } from './archive/tools.ts';
 
 let dir: string;
@@ -129,19 +129,39 @@ describe('pack pipeline', () => {
     expect(run('cksfv', ['-f', `${base}.sfv`], ok.release.dir).code).toBe(0);
   });
 
-  it.skipIf(spawnSync('sh', ['-c', 'command -v ffmpeg']).status !== 0)('TV with --sample and --proof: Sample/ (cut with ffmpeg, not archived) and Proof/ pass the rules', async () => {
+  it('TV with --sample and --proof: a 60 s Sample/ (cut with ffmpeg, not archived) and Proof/ pass the rules', async () => {
     const proof = path.join(dir, 'proof.png');
     await fs.writeFile(proof, PNG_1x1);
+    const src = await writeVideo(path.join(dir, 'long', 'Long.Show.S01E03.Third.Episode.mkv'), 120);
     const logs: string[] = [];
-    const r = await packRelease({ sourcePath: path.join(FIXTURES, 'Sample.Show.S01E02.Pilot.Episode.mkv'), type: 'TV', group: 'ATL', ruleSet: await loadRuleSet('TV'), outDir: path.join(dir, 'tv-sample'), templates: tpl('TV'), volumeSize: 50_000_000, sample: true, proof: [proof] },
+    const r = await packRelease({ sourcePath: src, type: 'TV', group: 'ATL', ruleSet: await loadRuleSet('TV'), outDir: path.join(dir, 'tv-sample'), templates: tpl('TV'), volumeSize: 15_000_000, sample: true, proof: [proof] },
       { log: (_l, m) => { logs.push(m); } });
-    const base = 'sample.show.s01e02.pilot.episode.multi.720p.web.h264-atl';
+    const base = 'long.show.s01e03.third.episode.480p.web.h264-atl';
+    expect(r.release.name).toBe('Long.Show.S01E03.Third.Episode.480p.WEB.H264-ATL');
     expect(r.release.files.map((f) => f.name)).toEqual(expect.arrayContaining([`Proof/${base}-proof.png`, `Sample/${base}-sample.mkv`]));
     expect(r.validation.checks.filter((c) => !c.ok)).toEqual([]);
     expect(r.validation.checks.find((c) => c.rule === 'files.sample')?.detail).toMatch(/not archived/);
+    expect(r.validation.checks.find((c) => c.rule === 'sample.duration')?.detail).toBe(`Sample/${base}-sample.mkv: 60 s (allowed 50–70 s)`);
     const sample = await extractMetadata(path.join(r.release.dir, 'Sample', `${base}-sample.mkv`));
-    expect(sample.video).toMatchObject({ width: 1280, height: 720, videoCodec: 'AVC' });
-    expect(logs.join('\n')).toMatch(/sample: the source lasts 3 s/);
+    expect(sample.video).toMatchObject({ width: 64, height: 36, videoCodec: 'AVC', durationSec: 60 });
+    expect(logs).toContain('sample: 60 s from 30 s');
+  });
+
+  it('TV with --sample from a source shorter than the 50 s minimum is refused before anything is written', async () => {
+    const src = await writeVideo(path.join(dir, 'short', 'Short.Show.S01E04.Brief.mkv'), 20);
+    const out = path.join(dir, 'tv-short');
+    const input = { sourcePath: src, type: 'TV' as const, group: 'ATL', ruleSet: await loadRuleSet('TV'), outDir: out, templates: tpl('TV'), volumeSize: 15_000_000, sample: true };
+    for (const dryRun of [false, true]) {
+      const err = await packRelease({ ...input, dryRun }).then(() => null, (e) => e);
+      expect(err).toBeInstanceOf(PackError);
+      expect(err.code).toBe('sample_too_short');
+      expect(err.message).toBe('Short.Show.S01E04.Brief.mkv: the video lasts 20 s, shorter than the 50 s a sample must last: tv-2024 wants a 50–70 s Sample/; pack without --sample ("sample": false) to make the release without one');
+    }
+    await expect(fs.readdir(out)).rejects.toThrow(/ENOENT/); // not even the partial directory
+    // without --sample the same source packs into a valid release
+    const ok = await packRelease({ ...input, sample: false });
+    expect(ok.validation.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(ok.release.files.some((f) => f.name.startsWith('Sample/'))).toBe(false);
   });
 
   it('an edited name the rule set refuses stops before writing, with the rules named', async () => {

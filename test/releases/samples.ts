@@ -1,9 +1,11 @@
 // Real sample files written by the tests themselves: EPUB/DOCX/ODT/CBZ are real ZIP containers
-// (yazl), the PDF has a correct xref table, the MOBI/AZW3 is a PalmDB with a MOBI header and EXTH.
+// (yazl), the PDF has a correct xref table, the MOBI/AZW3 is a PalmDB with a MOBI header and EXTH;
+// videos are encoded by ffmpeg.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import yazl from 'yazl';
 import iconv from 'iconv-lite';
 
@@ -213,6 +215,19 @@ export async function writeTxt(file: string, content: string, encoding: 'utf-8' 
     : encoding === 'latin1' ? iconv.encode(content, 'latin1')
     : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(content, 'utf16le')]);
   await fsp.writeFile(file, buf);
+  return file;
+}
+
+/**
+ * A real H.264 video of `seconds` made by ffmpeg (installed here and on CI): tiny on purpose —
+ * 64×36 px, 2 fps, a keyframe every 2 frames so a stream-copy cut lands where it is asked — so a
+ * 2-minute episode is ~10 kB and takes a fraction of a second to write.
+ */
+export async function writeVideo(file: string, seconds: number): Promise<string> {
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  const r = spawnSync(process.env.FFMPEG_BINARY || 'ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', '-f', 'lavfi', '-i', 'testsrc=size=64x36:rate=2',
+    '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '2', '-pix_fmt', 'yuv420p', '-y', file], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`ffmpeg could not write ${file} (apt-get install ffmpeg): ${r.error?.message ?? r.stderr}`);
   return file;
 }
 

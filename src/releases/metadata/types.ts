@@ -34,6 +34,8 @@ export interface VideoInfo {
   frameRate?: number;
   videoBitrate?: number;
   overallBitrate?: number;
+  /** MediaInfo found the file shorter than its headers say (cut short): durationSec is the declared one */
+  truncated?: true;
   audio: AudioTrackInfo[];
   subtitles: SubtitleTrackInfo[];
 }

@@ -74,6 +74,7 @@ export async function extractVideo(file: string, label: string): Promise<Partial
     frameRate: num(video.FrameRate),
     videoBitrate: num(video.BitRate) ?? num(video.BitRate_Nominal),
     overallBitrate: num(general.OverallBitRate),
+    ...(general.extra?.IsTruncated === 'Yes' ? { truncated: true as const } : {}),
     audio: tracks.filter((t) => t['@type'] === 'Audio').map((t) => ({
       codec: String(t.Format ?? 'unknown'),
       language: normalizeLanguage(t.Language),

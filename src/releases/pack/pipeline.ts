@@ -53,7 +53,10 @@ export interface PackInput {
   dryRun?: boolean;
   /** replace an existing release directory of the same name */
   force?: boolean;
-  /** TV: cut a 60 s sample from the middle into Sample/ (not archived); needs ffmpeg (FFMPEG_BINARY) */
+  /**
+   * TV: cut a 60 s sample from the middle into Sample/ (not archived); needs ffmpeg (FFMPEG_BINARY).
+   * A source shorter than the rule set's sample.minSeconds is refused before anything is written.
+   */
   sample?: boolean;
   /** TV: images copied into Proof/ */
   proof?: string[];
@@ -61,9 +64,27 @@ export interface PackInput {
 
 export const SAMPLE_SECONDS = 60;
 
-/** cuts `seconds` from the middle of the video without re-encoding (ffmpeg stream copy) */
-export async function cutSample(src: string, out: string, durationSec: number, signal?: AbortSignal): Promise<{ start: number; seconds: number }> {
-  const seconds = Math.min(SAMPLE_SECONDS, Math.max(1, Math.floor(durationSec)));
+/** the sample length for a rule set: 60 s, brought within its sample bounds if it has any */
+export function sampleSeconds(rs: RuleSet): number {
+  return rs.sample ? Math.min(Math.max(SAMPLE_SECONDS, rs.sample.minSeconds), rs.sample.maxSeconds) : SAMPLE_SECONDS;
+}
+
+/**
+ * Refuses a sample that would break the rule set: the source must last at least sample.minSeconds
+ * (a shorter cut fails sample.duration), and its duration must be known to cut one at all.
+ */
+export function checkSampleSource(rs: RuleSet, durationSec: number | undefined, label: string): void {
+  const b = rs.sample;
+  if (!b) return;
+  const how = `${rs.id} wants a ${b.minSeconds}–${b.maxSeconds} s Sample/; pack without --sample ("sample": false) to make the release without one`;
+  if (!durationSec || !(durationSec > 0)) throw new PackError('sample_duration_unknown', `${label}: MediaInfo reports no duration, so no sample can be cut: ${how}`);
+  if (durationSec < b.minSeconds) throw new PackError('sample_too_short', `${label}: the video lasts ${Math.round(durationSec * 100) / 100} s, shorter than the ${b.minSeconds} s a sample must last: ${how}`);
+}
+
+/** cuts `target` seconds (default 60) from the middle of the video without re-encoding (ffmpeg stream copy) */
+export async function cutSample(src: string, out: string, durationSec: number, signal?: AbortSignal, target = SAMPLE_SECONDS): Promise<{ start: number; seconds: number }> {
+  // a source shorter than the target is copied whole (no rounding down below its own length)
+  const seconds = Math.max(1, Math.min(target, durationSec));
   const start = Math.max(0, Math.floor(durationSec / 2 - seconds / 2));
   const bin = process.env.FFMPEG_BINARY || 'ffmpeg';
   await new Promise<void>((resolve, reject) => {
@@ -134,6 +155,8 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
   if (!SOURCE_FORMATS[input.type].includes(md.format)) {
     throw new PackError('wrong_source', `${label}: a ${md.format} file cannot make a ${input.type} release (${input.type} takes ${SOURCE_FORMATS[input.type].join(', ')})`);
   }
+  // a sample the rules would refuse is refused now, before the (long) archive step and in dry runs
+  if (input.type === 'TV' && input.sample) checkSampleSource(input.ruleSet, md.video?.durationSec, label);
   await log('info', `metadata: ${md.format}${md.title ? ` "${md.title}"` : ''}${md.author ? ` by ${md.author}` : ''}${md.video ? ` ${md.video.resolution} ${md.video.videoCodec}` : ''}`);
 
   // 2. name
@@ -260,9 +283,8 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
     if (input.type === 'TV' && input.sample) {
       const sampleDir = path.join(work, 'Sample');
       await fs.mkdir(sampleDir);
-      const cut = await cutSample(input.sourcePath, path.join(sampleDir, `${name.toLowerCase()}-sample${ext}`), md.video?.durationSec ?? 0, signal);
-      if (cut.seconds < 50) await log('warn', `sample: the source lasts ${Math.round(md.video?.durationSec ?? 0)} s, so the sample is ${cut.seconds} s (rules ask 50–70 s)`);
-      else await log('info', `sample: ${cut.seconds} s from ${cut.start} s`);
+      const cut = await cutSample(input.sourcePath, path.join(sampleDir, `${name.toLowerCase()}-sample${ext}`), md.video?.durationSec ?? 0, signal, sampleSeconds(input.ruleSet));
+      await log('info', `sample: ${Math.round(cut.seconds * 100) / 100} s from ${cut.start} s`);
     }
     if (input.type === 'TV' && input.proof?.length) {
       const proofDir = path.join(work, 'Proof');

@@ -48,6 +48,8 @@ const schema = z.object({
     optionalDirs: z.array(z.string()).optional(),
   }),
   nfo: z.object({ maxColumns: z.number().int().positive(), encodings: z.array(z.string()), maxCount: z.number().int().positive() }),
+  sample: z.object({ minSeconds: z.number().positive(), maxSeconds: z.number().positive() })
+    .refine((b) => b.minSeconds <= b.maxSeconds, 'minSeconds is larger than maxSeconds').optional(),
   diz: z.object({ maxColumns: z.number().int().positive(), maxLines: z.number().int().positive(), diskCount: regexSource }).optional(),
   sfv: z.object({ required: z.boolean(), coverAllVolumes: z.boolean() }).optional(),
 });

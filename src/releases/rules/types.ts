@@ -54,6 +54,8 @@ export interface RuleSet {
     optionalDirs?: string[];
   };
   nfo: { maxColumns: number; encodings: string[]; maxCount: number };
+  /** TV: how long the video in Sample/ may last, in seconds, bounds included (read with MediaInfo) */
+  sample?: { minSeconds: number; maxSeconds: number };
   diz?: { maxColumns: number; maxLines: number; diskCount: string };
   sfv?: { required: boolean; coverAllVolumes: boolean };
 }

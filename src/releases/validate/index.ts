@@ -12,6 +12,7 @@ import { readRarVolume, crcRarVolume } from '../archive/rar4-read.ts';
 import { crc32Combine, crc32File } from '../archive/crc.ts';
 import type { RarVolumeInfo } from '../archive/rar4-read.ts';
 import { parseSfv } from '../archive/sfv.ts';
+import { extractVideo } from '../metadata/video.ts';
 import type { SfvVerifyEntry } from '../archive/sfv.ts';
 import { MHD_VOLUME, MHD_FIRSTVOLUME, MHD_NEWNUMBERING, LHD_SPLIT_BEFORE, LHD_SPLIT_AFTER, LHD_PASSWORD, METHOD_STORE, EARC_NEXT_VOLUME } from '../archive/rar4.ts';
 
@@ -211,6 +212,7 @@ export async function validateRelease(dir: string, rs: RuleSet, opts: ValidateOp
       const vids = inner.filter((f) => VIDEO_EXT.test(f));
       const bad = inner.filter((f) => !VIDEO_EXT.test(f));
       add('files.sample', vids.length === 1 && bad.length === 0, vids.length === 1 && bad.length === 0 ? `Sample/${vids[0]} (not archived)` : `Sample/ must hold exactly one unarchived video (found: ${inner.join(', ') || 'nothing'})`);
+      if (rs.sample) await checkSampleDuration(join(dir, d), vids.sort(), rs.sample, add, opts.signal);
     } else if (d === 'Proof') {
       const imgs = inner.filter((f) => IMAGE_EXT.test(f));
       add('files.proof', imgs.length >= 1, imgs.length ? `Proof/: ${imgs.join(', ')}` : 'Proof/ holds no image');
@@ -242,6 +244,38 @@ export async function validateRelease(dir: string, rs: RuleSet, opts: ValidateOp
 }
 
 type Add = (rule: string, ok: boolean, detail: string) => void;
+
+const secs = (n: number) => `${Math.round(n * 100) / 100} s`;
+
+/**
+ * sample.duration: every video in Sample/ lasts within the rule set's bounds, as MediaInfo reads it
+ * (the same reader as the pack metadata). A file MediaInfo cannot read, or one cut short of the
+ * duration its headers declare, fails with that reason rather than with a made-up length.
+ */
+async function checkSampleDuration(sampleDir: string, vids: string[], bounds: NonNullable<RuleSet['sample']>, add: Add, signal?: AbortSignal): Promise<void> {
+  const allowed = `allowed ${bounds.minSeconds}–${bounds.maxSeconds} s`;
+  if (vids.length === 0) return add('sample.duration', false, `cannot check: no video in Sample/ (${allowed})`);
+  const results: { ok: boolean; detail: string }[] = [];
+  for (const v of vids) {
+    signal?.throwIfAborted();
+    const label = `Sample/${v}`;
+    let info;
+    try {
+      info = (await extractVideo(join(sampleDir, v), label)).video;
+    } catch (err) {
+      const msg = (err as Error).message;
+      results.push({ ok: false, detail: `${label}: duration cannot be read: ${msg.startsWith(`${label}: `) ? msg.slice(label.length + 2) : msg}` });
+      continue;
+    }
+    const d = info?.durationSec ?? 0;
+    if (!info || d <= 0) results.push({ ok: false, detail: `${label}: duration cannot be read: MediaInfo reports none` });
+    else if (info.truncated) results.push({ ok: false, detail: `${label}: truncated — the file ends before the ${secs(d)} its headers declare` });
+    else if (d < bounds.minSeconds) results.push({ ok: false, detail: `${label}: ${secs(d)}, shorter than ${bounds.minSeconds} s` });
+    else if (d > bounds.maxSeconds) results.push({ ok: false, detail: `${label}: ${secs(d)}, longer than ${bounds.maxSeconds} s` });
+    else results.push({ ok: true, detail: `${label}: ${secs(d)}` });
+  }
+  add('sample.duration', results.every((r) => r.ok), `${results.map((r) => r.detail).join('; ')} (${allowed})`);
+}
 
 async function sizesOf(dir: string, vols: string[]): Promise<number[]> {
   return Promise.all(vols.map(async (v) => (await stat(join(dir, v))).size));
