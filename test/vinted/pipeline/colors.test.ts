@@ -129,6 +129,18 @@ describe('garment colours', () => {
     expect(colours(r)).not.toContain('rouge');
   });
 
+  it('reads RGBA rasters like RGB ones, and tiny rasters (no border/middle split) still give a colour', () => {
+    const rgb = scene((x, y) => (tshirt(x, y) ? hex('#2f8a4a') : hex('#d6c3a2')));
+    const rgba = new Uint8Array(96 * 128 * 4);
+    for (let i = 0; i < 96 * 128; i++) { rgba.set(rgb.data.subarray(i * 3, i * 3 + 3), i * 4); rgba[i * 4 + 3] = 255; }
+    expect(garmentPixels({ data: rgba, width: 96, height: 128, channels: 4 }, 3)).toEqual(garmentPixels(rgb, 3));
+    for (const [w, h] of [[1, 1], [2, 3], [5, 5]] as const) {
+      const data = new Uint8Array(w * h * 3);
+      for (let i = 0; i < w * h; i++) data.set(hex('#c42a2a'), i * 3);
+      expect(colours({ data, width: w, height: h, channels: 3 })).toEqual(['rouge']);
+    }
+  });
+
   it('pixels of several photos join with flatMap (as the pipeline does) and name the article', () => {
     const a = scene((x, y) => (tshirt(x, y) ? hex('#2f8a4a') : hex('#d6c3a2')));
     const b = scene((x, y) => (trousers(x, y) ? hex('#2f8a4a') : hex('#7d7d80')));
