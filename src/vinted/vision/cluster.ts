@@ -164,13 +164,46 @@ function mst(members: number[], dist: Float32Array, n: number): Group['joins'] {
   return joins;
 }
 
+/** Neighbour ranks (1 = nearest) whose mean distance is a photo's local scale: about one article out (cap 8). */
+export const LOCAL_SCALE_RANKS: [number, number] = [3, 8];
+
+/**
+ * Local scaling of the distances ("self-tuning", Zelnik-Manor & Perona 2004):
+ * d'(i,j) = d(i,j) · median(s) / √(s_i·s_j), with s_i the mean distance from photo i to its
+ * LOCAL_SCALE_RANKS nearest photos. A garment whose shots vary a lot (close-ups, zoomed-out shots)
+ * sits in a sparse region: its distances shrink; garments of a crowded class (five grey T-shirts)
+ * sit in a dense region: theirs grow. One global eps then fits both, in the original units (the
+ * median photo is unchanged). Needs enough photos for "nearby" to mean something: below
+ * 2 × maxSize the distances are returned as they are.
+ */
+export function localScale(n: number, dist: Float32Array, maxSize: number, ranks = LOCAL_SCALE_RANKS): Float32Array {
+  if (n < 2 * Math.max(maxSize, ranks[1])) return dist;
+  const s = new Float64Array(n);
+  const row = new Float64Array(n - 1);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0, k = 0; j < n; j++) if (j !== i) row[k++] = dist[i * n + j]!;
+    row.sort();
+    let t = 0;
+    for (let r = ranks[0]; r <= ranks[1]; r++) t += row[r - 1]!;
+    s[i] = t / (ranks[1] - ranks[0] + 1);
+  }
+  const med = Float64Array.from(s).sort()[n >> 1]!;
+  const out = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    const v = dist[i * n + j]! * (med / (Math.sqrt(s[i]! * s[j]!) || 1));
+    out[i * n + j] = v; out[j * n + i] = v;
+  }
+  return out;
+}
+
 export function clusterPhotos(inp: ClusterInput): ClusterOutput {
   const { n, dist, order, eps } = inp;
   if (n === 0) return { mode: 'visual', contiguity: 0, groups: [] };
+  // the order test looks at plain visual groups; order-free grouping, when it stands, uses locally scaled distances
   const visual = agglomerative(n, dist, eps, inp.maxSize);
   const c = contiguity(visual, order);
   const sequential = n >= 3 && c.value >= 0.6 && c.value >= c.random + 0.3;
-  let groups = sequential ? segmentSequence(inp) : visual;
+  let groups = sequential ? segmentSequence(inp) : agglomerative(n, localScale(n, dist, inp.maxSize), eps, inp.maxSize);
   groups = attachSmall(groups, inp);
   const rank = new Int32Array(n);
   order.forEach((i, p) => (rank[i] = p));
