@@ -1,5 +1,5 @@
 // Grouping quality on several generated shoots, in seconds (not a unit test: it reads ../shared/data).
-//   node_modules/.bin/node bench/vinted/grouping-eval.ts [--verbose] [--quick]
+//   node_modules/.bin/node bench/vinted/grouping-eval.ts [--quick] [--reshuffle K]
 // Each shoot (bench/vinted/generate.ts, built from the real CC0 photos) is decoded once exactly as
 // the pipeline does (sharp rotate + resize inside 512 without enlargement, flattened sRGB raw, then
 // area average to 256 and 128 px long edge: src/vinted/ingest/decode.ts) and the 128 px rasters are
@@ -156,7 +156,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(0);
   }
   const quick = process.argv.includes('--quick');
-  const shoots = await loadShoots(quick ? SHOOTS.filter((s) => s.n <= 150) : SHOOTS);
+  // --reshuffle K: other random names (shuffle seed + K), to check the order-free mode does not depend on them
+  const k = Number(process.argv[process.argv.indexOf('--reshuffle') + 1] ?? 0);
+  const specs = (quick ? SHOOTS.filter((s) => s.n <= 150) : SHOOTS).map((s) => ({ ...s, shuffleSeed: s.shuffleSeed + (process.argv.includes('--reshuffle') ? k : 0) }));
+  const shoots = await loadShoots(specs);
   const t = performance.now();
   const scores = evaluate(shoots);
   console.log(table(scores));
