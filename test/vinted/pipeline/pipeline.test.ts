@@ -3,6 +3,7 @@
 import fsp from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterPhotos, localScale } from '../../../src/vinted/vision/cluster.ts';
 import { hamming, phash } from '../../../src/vinted/vision/phash.ts';
 import { runPipeline } from '../../../src/vinted/vision/pipeline.ts';
 import type { PipelineInput } from '../../../src/vinted/vision/types.ts';
@@ -35,6 +36,38 @@ describe('pHash', () => {
     expect(hamming(phash(await grey(a)), phash(await grey(re)))).toBeLessThanOrEqual(4);
     expect(hamming(phash(await grey(a)), phash(await grey(shoot[3]!.data)))).toBeGreaterThan(10);
     expect(phash(await grey(a))).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('clusterPhotos, order-free mode', () => {
+  // photos as points on a line (distance = gap): three garments of a crowded class (shots within
+  // 0.06, garments 0.4 apart) and three garments shot more loosely (shots up to 0.75 apart, 1.5
+  // between garments); names shuffled. A single threshold of 0.5 merges the crowded garments.
+  const xs: number[] = [], truth: number[] = [];
+  [0, 0.4, 0.8].forEach((c, g) => [-0.03, -0.01, 0.01, 0.03].forEach((o) => { xs.push(c + o); truth.push(g); }));
+  [3, 4.5, 6].forEach((c, g) => [0, 0.25, 0.5, 0.75].forEach((o) => { xs.push(c + o); truth.push(3 + g); }));
+  const n = xs.length;
+  const perm = Array.from({ length: n }, (_, i) => (i * 7) % n);
+  const dist = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) dist[i * n + j] = Math.abs(xs[perm[i]!]! - xs[perm[j]!]!);
+
+  it('scales distances by local density: crowded garments stay apart, loosely shot ones stay whole', () => {
+    const out = clusterPhotos({ n, dist, order: perm.map((_, i) => i), times: new Array(n).fill(null), eps: 0.5, minSamples: 1, maxSize: 8 });
+    expect(out.mode).toBe('visual');
+    const groups = out.groups.map((g) => g.members.map((i) => truth[perm[i]!]!));
+    expect(groups).toHaveLength(6);
+    for (const g of groups) expect(new Set(g).size).toBe(1);
+    for (const g of out.groups) expect(g.joins).toHaveLength(g.members.length - 1);
+  });
+
+  it('localScale keeps the distance matrix symmetric with a zero diagonal, and leaves small batches alone', () => {
+    const s = localScale(n, dist, 8);
+    for (let i = 0; i < n; i++) {
+      expect(s[i * n + i]).toBe(0);
+      for (let j = 0; j < n; j++) expect(s[i * n + j]).toBe(s[j * n + i]);
+    }
+    const small = dist.subarray(0, 4);
+    expect(localScale(2, small, 8)).toBe(small);
   });
 });
 
@@ -92,6 +125,35 @@ describe('runPipeline on a small shoot', () => {
     // clusters in capture order of their first photo, photos in capture order
     for (const g of names) expect(g).toEqual(g.slice().sort());
     expect(names.map((g) => g[0])).toEqual(names.map((g) => g[0]).sort());
+  });
+
+  it('groups a bigger shuffled shoot (24 photos, close-ups included) in the order-free mode', async () => {
+    // 6 shots per garment, names shuffled: enough photos for the locally scaled distances (≥ 16)
+    // mirrored shots stand in for the other side of the garment (and are no near duplicates)
+    const kinds: [ShotKind, boolean][] = [['front', false], ['front', true], ['rotate', false], ['crop', false], ['crop', true], ['closeup', false]];
+    const photos: { data: Buffer; garment: string }[] = [];
+    for (const g of GARMENTS) for (const [k, mirror] of kinds) {
+      const b = await shot(g, k, 1);
+      photos.push({ data: mirror ? await sharp(b).flop().jpeg({ quality: 88 }).toBuffer() : b, garment: g });
+    }
+    const order = [13, 2, 20, 7, 17, 0, 23, 10, 5, 15, 1, 19, 8, 12, 22, 3, 16, 9, 6, 21, 14, 4, 18, 11];
+    const inputs = order.map((from, i) => ({ name: `DSC${String(i + 1).padStart(3, '0')}.jpg`, data: photos[from]!.data }));
+    const truth = new Map(order.map((from, i) => [inputs[i]!.name, photos[from]!.garment]));
+    const logs: string[] = [];
+    const r = await runPipeline(inputs, options({ blobPrefix: 'shuffled24/' }), store(dir), { log: (_l, m) => logs.push(m) });
+    expect(r.duplicates).toEqual([]);
+    expect(logs.some((m) => /visual mode/.test(m))).toBe(true);
+    const names = partition(r);
+    const flat = names.flat();
+    expect(flat).toHaveLength(24);
+    const pred = new Map(names.flatMap((g, k) => g.map((n) => [n, String(k)] as const)));
+    expect(ari(flat.map((n) => truth.get(n)!), flat.map((n) => pred.get(n)!))).toBeGreaterThanOrEqual(0.9);
+    for (const c of r.clusters) {
+      expect(c.photos.length).toBeLessThanOrEqual(8);
+      expect(c.score).toBeGreaterThan(0);
+      expect(c.score).toBeLessThanOrEqual(1);
+      expect(c.joins).toHaveLength(c.photos.length - 1);
+    }
   });
 
   it('orders by EXIF DateTimeOriginal when every photo has one, and respects maxPerArticle', async () => {
