@@ -142,7 +142,7 @@ function Card({ c, catalog, edits, selected, onSelect, canEdit }: { c: ClusterVi
               <button type="button" onClick={() => edits.cover(c.id, id)} title={t('vinted.card.makeCover')} aria-label={t('vinted.card.makeCover')}
                 className="absolute top-1 left-1 hidden rounded bg-white/90 px-1 text-[10px] text-slate-700 group-hover:block">☆</button>
             ) : null}
-            <span className="mt-0.5 block truncate text-[10px] text-slate-500">{fileOf.get(id)}</span>
+            <span className="mt-0.5 block truncate text-[10px] text-slate-500" title={fileOf.get(id)}>{fileOf.get(id)?.split('/').pop()}</span>
           </li>
         ))}
       </ul>
