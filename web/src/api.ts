@@ -89,10 +89,20 @@ export function onUnauthorized(cb: () => void): () => void {
   return () => unauthorizedListeners.delete(cb);
 }
 
-/** One refresh at a time, whatever the number of requests that saw a 401 together. */
-export function refreshSession(): Promise<boolean> {
+let lastRefreshed = -Infinity;
+
+/**
+ * One refresh at a time, whatever the number of requests that saw a 401 together. `sentAt`
+ * (performance.now() when the failed request was sent): a request that left before a refresh
+ * finished and got its 401 after it is simply retried, it does not refresh a second time.
+ */
+export function refreshSession(sentAt?: number): Promise<boolean> {
+  if (sentAt !== undefined && lastRefreshed > sentAt && !refreshing) return Promise.resolve(true);
   refreshing ??= fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' })
-    .then((r) => r.ok)
+    .then((r) => {
+      if (r.ok) lastRefreshed = performance.now();
+      return r.ok;
+    })
     .catch(() => false)
     .finally(() => {
       // let the next expiry trigger a new refresh
@@ -116,13 +126,14 @@ async function toError(res: Response): Promise<ApiError> {
 export async function apiFetch(path: string, init: RequestInit = {}): Promise<Response> {
   const doFetch = () => fetch(path, { credentials: 'same-origin', ...init });
   let res: Response;
+  const sentAt = performance.now();
   try {
     res = await doFetch();
   } catch (err) {
     throw new ApiError(0, 'network', (err as Error).message || 'network error');
   }
   if (res.status === 401 && !NO_REFRESH.some((p) => path.startsWith(p))) {
-    if (await refreshSession()) {
+    if (await refreshSession(sentAt)) {
       try {
         res = await doFetch();
       } catch (err) {

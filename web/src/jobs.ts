@@ -37,8 +37,10 @@ export function followJob(id: string, h: JobStreamHandlers): () => void {
     es = null;
   };
 
+  let openedAt = 0;
   const open = () => {
     if (stopped) return;
+    openedAt = performance.now();
     es = new EventSource(`/api/jobs/${encodeURIComponent(id)}/events`, { withCredentials: true });
     es.onopen = () => {
       failures = 0;
@@ -75,7 +77,7 @@ export function followJob(id: string, h: JobStreamHandlers): () => void {
         end();
         return;
       }
-      void refreshSession().then(() => {
+      void refreshSession(openedAt).then(() => {
         timer = setTimeout(open, Math.min(1000 * 2 ** (failures - 1), 10_000));
       });
     };
