@@ -9,6 +9,7 @@ import { loadRuleSet, parseRuleSet, RULES_DIR } from '../../../src/releases/rule
 import type { RuleSet } from '../../../src/releases/rules/index.ts';
 import { validateRelease } from '../../../src/releases/validate/index.ts';
 import type { ValidationReport } from '../../../src/releases/validate/index.ts';
+import { check, failed } from './report.ts';
 import { tempDir, randomFile } from '../archive/tools.ts';
 import { writeVideo } from '../samples.ts';
 
@@ -47,13 +48,6 @@ async function withSample(sub: string, files: Record<string, Buffer>): Promise<V
   for (const [n, data] of Object.entries(files)) await writeFile(join(d, 'Sample', n), data);
   return validateRelease(d, tv);
 }
-const check = (rep: ValidationReport, rule: string) => {
-  const c = rep.checks.find((x) => x.rule === rule);
-  if (!c) throw new Error(`rule ${rule} not reported: ${rep.checks.map((x) => x.rule).join(', ')}`);
-  return c;
-};
-const failed = (rep: ValidationReport) => rep.checks.filter((c) => !c.ok).map((c) => c.rule);
-
 describe('sample.duration (tv-2024: 50–70 s)', () => {
   it('the bounds are rule-set data: TV has them, EBOOK has none, min > max is refused when loaded', async () => {
     expect(tv.sample).toEqual({ minSeconds: 50, maxSeconds: 70 });

@@ -8,7 +8,7 @@ import { loadRuleSet, parseRuleSet, RULES_DIR } from '../../../src/releases/rule
 import { verifySfv } from '../../../src/releases/archive/sfv.ts';
 import type { RuleSet } from '../../../src/releases/rules/index.ts';
 import { validateRelease, validateName } from '../../../src/releases/validate/index.ts';
-import type { ValidationReport } from '../../../src/releases/validate/index.ts';
+import { check, failed } from './report.ts';
 import { tempDir, randomFile } from '../archive/tools.ts';
 
 let dir: string;
@@ -41,13 +41,6 @@ async function tvRelease(sub: string, opts: { name?: string; volumeSize?: number
   await writeFile(join(d, `${base}.nfo`), NFO);
   return d;
 }
-
-const check = (rep: ValidationReport, rule: string) => {
-  const c = rep.checks.find((x) => x.rule === rule);
-  if (!c) throw new Error(`rule ${rule} not reported: ${rep.checks.map((x) => x.rule).join(', ')}`);
-  return c;
-};
-const failed = (rep: ValidationReport) => rep.checks.filter((c) => !c.ok).map((c) => c.rule);
 
 describe('TV releases (RAR4 + SFV)', () => {
   let good: string;
