@@ -352,7 +352,7 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
   app.put('/settings/templates', {
     config: { role: 'operator' },
     schema: {
-      tags: ['vinted'], summary: 'change the title/description templates (Nunjucks or {Var} shorthand); empty = back to the default',
+      tags: ['vinted'], summary: 'change the title/description templates ({Variable}, {Variable|filtre}, {#Variable}…{/Variable}); empty = back to the default',
       body: z.object({ title: z.string().max(1000).optional(), description: z.string().max(5000).optional() }),
       response: { 200: z.object({ ok: z.boolean(), templates: Templates, defaults: Templates }) },
     },

@@ -2,13 +2,13 @@
 // settings table in docs/vinted.md and the README.
 export interface VintedSetting { env: string; default: string; meaning: string }
 
-export const DEFAULT_TITLE_TEMPLATE = '{Category} {Couleur} ({État}) – Taille {Size}';
+export const DEFAULT_TITLE_TEMPLATE = '{Catégorie} {Couleur} ({État}) – Taille {Taille}';
 // The spec's default description carries one hashtag while its own quality gate asks for 3–5: the
-// default here adds the category and colour hashtags so that a default plan can pass the gates.
-// Written in Nunjucks (not the `{Var}` shorthand) to drop "depuis {Ville}" when no city is set.
+// default here ends with {Hashtags} (category, colours, brand, filled to three). "depuis {Ville}" is a
+// section so that it disappears when no city is set.
 export const DEFAULT_DESCRIPTION_TEMPLATE =
-  '{{ Category }} {{ Couleur }}. {{ État | capitalize }}. Envoi rapide{% if Ville %} depuis {{ Ville }}{% endif %}.\n'
-  + 'Photos réelles. Remise possible sur lot. #VintedBotStudio {{ Hashtags }}';
+  '{Catégorie|majuscule} {Couleur}. {État|majuscule}. Envoi rapide{#Ville} depuis {Ville}{/Ville}.\n'
+  + 'Photos réelles. Remise possible sur lot. {Hashtags}';
 
 export const DEFAULT_CATEGORIES = [
   't-shirt', 'hoodie', 'sweatshirt', 'joggers', 'jeans', 'pantalon', 'short', 'puffer jacket', 'veste', 'manteau',
@@ -38,8 +38,8 @@ export const settings = [
   { env: 'CONDITION_FACTORS_JSON', default: '(built in)', meaning: 'price factor per condition, e.g. `{"Neuf avec étiquette":1.4,"Bon état":1}`' },
   { env: 'MARKETING_PHRASES', default: DEFAULT_MARKETING_PHRASES.slice(0, 4).join('|') + '|…', meaning: '`|`-separated phrases refused by the quality gate (replaces the built-in list)' },
   { env: 'VINTED_CITY', default: '(empty)', meaning: 'city named in descriptions ({Ville}); the sentence is shortened when empty' },
-  { env: 'VINTED_TITLE_TEMPLATE', default: DEFAULT_TITLE_TEMPLATE, meaning: 'default title template (Nunjucks, or `{Var}` shorthand); editable in the Studio' },
-  { env: 'VINTED_DESCRIPTION_TEMPLATE', default: '(see docs)', meaning: 'default description template (Nunjucks, or `{Var}` shorthand); editable in the Studio' },
+  { env: 'VINTED_TITLE_TEMPLATE', default: DEFAULT_TITLE_TEMPLATE, meaning: 'default title template (`{Variable}`, filters and sections: see docs/vinted.md); editable in the Studio' },
+  { env: 'VINTED_DESCRIPTION_TEMPLATE', default: '(see docs)', meaning: 'default description template (`{Variable}`, filters and sections: see docs/vinted.md); editable in the Studio' },
   { env: 'VINTED_DEFAULT_CONDITION', default: 'Bon état', meaning: 'condition used when an article has none' },
   { env: 'VINTED_DEFAULT_SIZE', default: 'Taille non visible', meaning: 'size used when an article has none' },
 ] as const satisfies readonly VintedSetting[];

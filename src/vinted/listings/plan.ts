@@ -4,7 +4,7 @@ import type { Catalog, CatalogCluster } from '../catalog/types.ts';
 import type { VintedSettings } from '../settings.ts';
 import { normalizeCondition, conditionStatusId } from './conditions.ts';
 import { computePrice } from './pricing.ts';
-import { renderTemplate, TemplateError } from './templates.ts';
+import { renderTemplate, TemplateError, type TemplateValues } from './templates.ts';
 import { runGates } from './gates.ts';
 import { capitalize, fold, hashtagSlug } from './text.ts';
 
@@ -66,8 +66,10 @@ const pick = <T>(...vals: (T | null | undefined)[]): T | null => {
 function hashtags(category: string | null, colors: string[], brand: string | null): string {
   const tags: string[] = [];
   for (const v of [category, ...colors.slice(0, 2), brand]) if (v) tags.push(hashtagSlug(v));
-  for (const filler of ['secondemain', 'mode']) if (tags.length < 2) tags.push(filler);
-  return [...new Set(tags.filter(Boolean))].slice(0, 4).map((t) => `#${t}`).join(' ');
+  // the quality gate asks for 3–5 hashtags
+  const unique = [...new Set(tags.filter(Boolean))];
+  for (const filler of ['secondemain', 'mode', 'vintage']) if (unique.length < 3 && !unique.includes(filler)) unique.push(filler);
+  return unique.slice(0, 5).map((t) => `#${t}`).join(' ');
 }
 
 export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOptions, templates: { title: string; description: string }): PlanItem {
@@ -84,16 +86,11 @@ export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOpt
   const finalPrice = o.price !== undefined && o.price !== null ? o.price : price.price_target;
   const city = d.city ?? s.city;
   const sizeKnown = size && fold(size) !== fold(s.defaultSize) ? size : null;
-  const vars: Record<string, unknown> = {
-    category, Category: category ? capitalize(category) : '',
-    couleur: colors[0] ?? '', Couleur: colors[0] ?? '', couleurs: colors.join(' et '), Couleurs: colors.join(' et '),
-    'état': condition ? condition.toLowerCase() : '', 'État': condition ? condition.toLowerCase() : '',
-    etat: condition ? condition.toLowerCase() : '', Etat: condition ? condition.toLowerCase() : '', condition,
-    size: sizeKnown ?? '', Size: sizeKnown ?? '', taille: sizeKnown ?? '', Taille: sizeKnown ?? '',
-    brand: brand ?? '', Brand: brand ?? '', marque: brand ?? '', Marque: brand ?? '',
-    ville: city, Ville: city,
-    price: finalPrice, prix: finalPrice, Prix: finalPrice,
-    hashtags: hashtags(category, colors, brand), Hashtags: hashtags(category, colors, brand),
+  const tags = hashtags(category, colors, brand);
+  const vars: TemplateValues = {
+    'Catégorie': category ?? '', Couleur: colors[0] ?? '', Couleurs: colors.join(' et '),
+    'État': condition ? condition.toLowerCase() : '', Taille: sizeKnown ?? '', Marque: brand ?? '',
+    Ville: city, Prix: finalPrice, Hashtags: tags,
   };
   const missing: string[] = [];
   let title = o.title ?? '';
