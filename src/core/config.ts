@@ -31,7 +31,9 @@ export const settings = [
   { env: 'ATELIER_LANG', default: 'fr', meaning: 'default UI and message language (fr or en)' },
   { env: 'ATELIER_ACCESS_TTL', default: '900', meaning: 'access token lifetime in seconds' },
   { env: 'ATELIER_REFRESH_TTL', default: '2592000', meaning: 'refresh token lifetime in seconds (rotated at each use)' },
-  { env: 'ATELIER_LOGIN_RATE', default: '10', meaning: 'login attempts allowed per IP per minute' },
+  { env: 'ATELIER_LOGIN_RATE', default: '10', meaning: 'login attempts allowed per IP per minute (besides, an account is locked for 30 s after 5 failed logins, doubling at each further failure, at most 1 h)' },
+  { env: 'TRUST_PROXY', default: '(unset)', meaning: 'comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For/-Proto/-Host are believed, e.g. `127.0.0.1,10.0.0.0/8`; unset = none (the client address is the TCP peer)' },
+  { env: 'ATELIER_METRICS_TOKEN', default: '(unset)', meaning: 'bearer token required by /metrics; unset = /metrics answers only direct loopback connections (no proxy headers)' },
   { env: 'ATELIER_BODY_LIMIT', default: '1048576', meaning: 'maximum JSON request body in bytes' },
   { env: 'ATELIER_UPLOAD_LIMIT', default: '2147483648', meaning: 'maximum multipart upload size in bytes (whole request)' },
   { env: 'ATELIER_USER_AGENT', default: 'atelier/0.1 (+https://github.com/atelier-app/atelier)', meaning: 'User-Agent of every outbound request: names the tool and a contact URL' },
@@ -61,6 +63,8 @@ export interface Config {
   accessTtl: number;
   refreshTtl: number;
   loginRate: number;
+  trustProxy: string[];
+  metricsToken: string | undefined;
   bodyLimit: number;
   uploadLimit: number;
   http: { userAgent: string; allowPrivate: boolean; timeoutMs: number; retries: number; proxy: string | undefined };
@@ -107,6 +111,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessTtl: int('ATELIER_ACCESS_TTL', env.ATELIER_ACCESS_TTL, 900),
     refreshTtl: int('ATELIER_REFRESH_TTL', env.ATELIER_REFRESH_TTL, 30 * 24 * 3600),
     loginRate: int('ATELIER_LOGIN_RATE', env.ATELIER_LOGIN_RATE, 10),
+    trustProxy: (env.TRUST_PROXY || '').split(',').map((s) => s.trim()).filter(Boolean),
+    metricsToken: env.ATELIER_METRICS_TOKEN || undefined,
     bodyLimit: int('ATELIER_BODY_LIMIT', env.ATELIER_BODY_LIMIT, 1024 * 1024),
     uploadLimit: int('ATELIER_UPLOAD_LIMIT', env.ATELIER_UPLOAD_LIMIT, 2 * 1024 * 1024 * 1024),
     http: {

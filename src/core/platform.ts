@@ -13,6 +13,30 @@ import { AuthService } from './auth.ts';
 import { acquireLock } from './lock.ts';
 import type { AtelierModule, CoreContext } from './module.ts';
 import { coreJobs } from './jobs/core-jobs.ts';
+import { sweepTempDirs } from './tmp.ts';
+
+/**
+ * The data dir holds the database, the blobs and the vault key: owner only. New files get 0600 and
+ * folders 0700 (umask); a data dir made by an older version, or copied with loose modes, is repaired.
+ */
+export function secureDataDir(dir: string, log?: Logger): number {
+  process.umask(0o077);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const loose = (p: string) => { try { return (fs.statSync(p).mode & 0o077) !== 0; } catch { return false; } };
+  if (!loose(dir) && !loose(path.join(dir, 'db')) && !loose(path.join(dir, 'files'))) return 0;
+  let fixed = 0;
+  const walk = (p: string) => {
+    let st: fs.Stats;
+    try { st = fs.lstatSync(p); } catch { return; }
+    if (st.isSymbolicLink()) return;
+    const want = st.isDirectory() ? 0o700 : 0o600;
+    if ((st.mode & 0o777) !== want) { try { fs.chmodSync(p, want); fixed++; } catch { /* not ours: left as is */ } }
+    if (st.isDirectory()) for (const name of fs.readdirSync(p)) walk(path.join(p, name));
+  };
+  walk(dir);
+  if (fixed) log?.warn({ dir, fixed }, 'data dir modes repaired: folders 0700, files 0600 (owner only)');
+  return fixed;
+}
 
 export interface Platform extends CoreContext {
   database: Database;
@@ -39,7 +63,8 @@ export interface OpenOptions {
 export async function openPlatform(o: OpenOptions): Promise<Platform> {
   const config = o.config ?? loadConfig();
   const log = o.log ?? createLogger({ level: config.logLevel, file: config.logFile });
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  secureDataDir(config.dataDir, log);
+  sweepTempDirs(log);
   // PostgreSQL server: many processes may share it; embedded: one owner only
   const lock = config.databaseUrl || o.memory ? null : acquireLock(config.dataDir, o.role);
   let database: Database | null = null;

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { App, CoreContext } from '../core/module.ts';
 import { HttpError, badRequest, notFound } from '../core/errors.ts';
+import { makeTempDir } from '../core/tmp.ts';
 import { extractMetadata, MetadataError } from './metadata/index.ts';
 import type { ReleaseMetadata } from './metadata/types.ts';
 import { buildReleaseName } from './naming/index.ts';
@@ -69,7 +70,7 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
   }, async (req, reply) => {
     if (!req.isMultipart()) throw badRequest('send the files as multipart/form-data (field "file")');
     const out: { id?: string; file_name: string; size: number; metadata?: ReleaseMetadata; error?: string }[] = [];
-    const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'atelier-upload-'));
+    const tmp = await makeTempDir('upload');
     try {
       for await (const part of req.files({ limits: { fileSize: s.maxUploadBytes } })) {
         const fileName = path.basename(part.filename || 'upload').replace(/[\x00-\x1f/\\]/g, '_');
@@ -364,7 +365,7 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
     }
     const ctxData = templateContext(md, { name, group, type, volumes: b.volumes ?? 1, volumeSize: type === 'TV' ? s.rarVolumeBytes : s.zipVolumeBytes, sourceUrl: b.sourceUrl, notes: b.notes });
     try {
-      const r = kind === 'diz' ? renderDiz(source, ctxData, b.encoding ?? s.nfoEncoding) : renderNfo(source, ctxData, b.encoding ?? s.nfoEncoding);
+      const r = kind === 'diz' ? await renderDiz(source, ctxData, b.encoding ?? s.nfoEncoding) : await renderNfo(source, ctxData, b.encoding ?? s.nfoEncoding);
       return { text: r.text, lines: r.lines, columns: r.columns, warnings: r.warnings, encoding: r.encoding, bytes: r.data.length, limits: kind === 'diz' ? { columns: DIZ_WIDTH, lines: DIZ_LINES } : { columns: NFO_WIDTH } };
     } catch (e) {
       templateError(e);

@@ -4,6 +4,7 @@
 import os from 'node:os';
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
 import { PgBoss } from 'pg-boss';
 import { fromPglite } from 'pg-boss/dist/adapters/pglite.js';
@@ -19,7 +20,34 @@ import {
 } from './types.ts';
 
 export type { JobHandler, JobContext, JobRecord, JobEvent, ArtifactRecord, JobStatus } from './types.ts';
-export { JobCancelledError } from './types.ts';
+export { JobCancelledError, PermanentJobError } from './types.ts';
+
+/**
+ * The job whose code is running, for errors that escape every await (an 'error' event nobody
+ * listens to, a throw in a timer): such an error fails that job instead of taking the process down.
+ */
+const jobScope = new AsyncLocalStorage<{ jobId: string; crash(e: Error): void }>();
+let crashGuard: Logger | null = null;
+
+function installCrashGuard(log: Logger): void {
+  if (crashGuard) return;
+  crashGuard = log;
+  const onError = (e: unknown, kind: string) => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const scope = jobScope.getStore();
+    if (scope) {
+      crashGuard!.error({ err, jobId: scope.jobId }, `${kind} in a job: the job fails, the process goes on`);
+      scope.crash(err);
+      return;
+    }
+    crashGuard!.fatal({ err }, `${kind} outside any job`);
+    // an exception outside any job leaves the process in an unknown state: exit, the supervisor restarts
+    // it and pg-boss hands its jobs to a worker again; a stray rejection is only logged
+    if (kind === 'uncaught exception') process.exit(1);
+  };
+  process.on('uncaughtException', (e) => onError(e, 'uncaught exception'));
+  process.on('unhandledRejection', (e) => onError(e, 'unhandled rejection'));
+}
 
 export interface QueueDefinition {
   handler: JobHandler;
@@ -121,6 +149,7 @@ export class JobService {
     }
     if (opts.work) {
       this.working = true;
+      installCrashGuard(this.log);
       for (const [kind, def] of this.queues) {
         const workerId = await this.boss.work(kind, { batchSize: 1, localConcurrency: def.concurrency ?? 1, pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]: any[]) => {
           return this.run(kind, def, job);
@@ -321,8 +350,13 @@ export class JobService {
     if (record.attempts > 1) await ctx.log('warn', `resumed (attempt ${record.attempts})`);
     const timer = jobMetrics.duration.startTimer({ module: record.module, kind: record.kind });
     jobMetrics.running.inc();
+    // an error escaping the handler's promise chain (see jobScope) ends the job like a thrown one
+    let crashed: Error | null = null;
+    let crash!: (e: Error) => void;
+    const crashPromise = new Promise<never>((_resolve, reject) => { crash = reject; });
+    crashPromise.catch(() => {});
     try {
-      const result = await def.handler(ctx, this.core!);
+      const result = await jobScope.run({ jobId, crash: (e) => { crashed ??= e; crash(e); } }, () => Promise.race([def.handler(ctx, this.core!), crashPromise]));
       await ctx.flush();
       if (controller.signal.aborted) {
         await this.finish(jobId, 'cancelled', null, null);
@@ -332,22 +366,27 @@ export class JobService {
       return { ok: true };
     } catch (e) {
       await ctx.flush().catch(() => {});
-      const err = e as Error;
-      if (controller.signal.aborted && (err instanceof JobCancelledError || controller.signal.reason instanceof JobCancelledError)) {
+      const err = (crashed ?? e) as Error;
+      if (!crashed && controller.signal.aborted && (err instanceof JobCancelledError || controller.signal.reason instanceof JobCancelledError)) {
         await this.finish(jobId, 'cancelled', null, null);
         return { cancelled: true };
       }
-      if (controller.signal.aborted) {
+      if (!crashed && controller.signal.aborted) {
         // shutting down: leave it for the next process (pg-boss retries it after the heartbeat lapses)
         throw err;
       }
+      // the handler may still be running after a crash outside its promise: tell it to stop
+      if (crashed) controller.abort(crashed);
       const message = scrub(err?.message ?? String(e));
-      const willRetry = bossJob.retryCount < bossJob.retryLimit;
+      const permanent = (err as { permanent?: unknown })?.permanent === true;
+      const willRetry = !permanent && bossJob.retryCount < bossJob.retryLimit;
       await ctx.log('error', willRetry ? `attempt ${record.attempts} failed, will retry: ${message}` : `failed: ${message}`);
       if (willRetry) {
         await this.db.withSchema('core').updateTable('jobs').set({ status: 'retrying', error: message, updated_at: new Date() }).where('id', '=', jobId).execute();
         this.emit(jobId);
       } else await this.finish(jobId, 'failed', null, message);
+      // a permanent failure is final: pg-boss must not run it again
+      if (permanent) return { failed: true };
       throw err;
     } finally {
       timer();

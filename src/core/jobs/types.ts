@@ -73,3 +73,15 @@ export class JobCancelledError extends Error {
     this.name = 'JobCancelledError';
   }
 }
+
+/**
+ * An error that will happen again on every retry (a bad source, an option the rules refuse): the job
+ * fails at once instead of being retried. Any error with `permanent === true` counts.
+ */
+export class PermanentJobError extends Error {
+  readonly permanent = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
