@@ -193,5 +193,6 @@ export async function runCli(argv: string[], modules: AtelierModule[]): Promise<
 if (import.meta.main) {
   const { modules } = await import('./modules.ts');
   const code = await runCli(process.argv, modules);
-  if (!process.argv.includes('serve') && !process.argv.includes('worker')) process.exit(code);
+  // a running server or worker keeps the process alive; one that could not start exits with its code
+  if (code !== EXIT.ok || (!process.argv.includes('serve') && !process.argv.includes('worker'))) process.exit(code);
 }

@@ -7,9 +7,16 @@ import type { AtelierModule } from './core/module.ts';
 export async function startServer(modules: AtelierModule[], o: { port?: number } = {}) {
   const config = loadConfig();
   const p = await openPlatform({ config, modules, role: 'server', work: config.workers, schedules: true });
-  const app = await buildServer(p);
   const port = o.port ?? config.port;
-  await app.listen({ port, host: config.host });
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  try {
+    app = await buildServer(p);
+    await app.listen({ port, host: config.host });
+  } catch (e) {
+    // a busy port (or any start failure) releases the data dir and the queue before the exit code says so
+    await p.close().catch(() => {});
+    throw e;
+  }
   p.lock?.update({ port });
   const users = await p.auth.countUsers();
   p.log.info({ url: `http://localhost:${port}`, database: p.database.kind, dataDir: config.dataDir },

@@ -150,6 +150,7 @@ export class JobService {
     if (opts.work) {
       this.working = true;
       installCrashGuard(this.log);
+      await this.markInterrupted();
       for (const [kind, def] of this.queues) {
         const workerId = await this.boss.work(kind, { batchSize: 1, localConcurrency: def.concurrency ?? 1, pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]: any[]) => {
           return this.run(kind, def, job);
@@ -158,6 +159,28 @@ export class JobService {
       }
       this.heartbeatTimer = setInterval(() => void this.beat(), 2000);
       this.heartbeatTimer.unref();
+    }
+  }
+
+  /**
+   * Jobs left 'running' by a process that died (kill -9, power loss) would show their last progress
+   * as if still moving until pg-boss retries them: they are shown 'retrying' at once. Embedded, this
+   * process owns the database, so every running job is orphaned; on PostgreSQL, those of a dead
+   * process of this host, or silent for 3 heartbeat periods.
+   */
+  private async markInterrupted(): Promise<void> {
+    const host = os.hostname();
+    const rows = await this.db.withSchema('core').selectFrom('jobs').select(['id', 'worker', 'heartbeat_at']).where('status', '=', 'running').execute();
+    const orphaned = rows.filter((r) => {
+      if (this.database.kind === 'pglite') return true;
+      const [h, pid] = String(r.worker ?? '').split(':');
+      if (h === host && Number(pid) !== process.pid && !pidAlive(Number(pid))) return true;
+      return !r.heartbeat_at || Date.now() - new Date(r.heartbeat_at).getTime() > 3 * HEARTBEAT_SECONDS * 1000;
+    });
+    for (const r of orphaned) {
+      const upd = await this.db.withSchema('core').updateTable('jobs').set({ status: 'retrying', updated_at: new Date() })
+        .where('id', '=', r.id).where('status', '=', 'running').returning('id').executeTakeFirst();
+      if (upd) await this.addEvent(r.id, 'log', 'warn', 'interrupted: the process running it stopped; it resumes from its last checkpoint');
     }
   }
 
@@ -478,6 +501,16 @@ export class JobService {
         await write();
       },
     };
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

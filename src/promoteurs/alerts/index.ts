@@ -3,6 +3,8 @@
 // and/or to a webhook (JSON POST). Dry-runs record nothing and send nothing: they only report.
 import nodemailer from 'nodemailer';
 import type { CoreContext } from '../../core/module.ts';
+import { scrub } from '../../core/log.ts';
+import { splitSecretUrl, secretRequest, type SecretUrl } from '../../core/secret-url.ts';
 import type { PromoteursSettings } from '../settings.ts';
 
 export interface Alert {
@@ -15,7 +17,22 @@ export interface Alert {
 
 export interface AlertDelivery { stored: boolean; email?: string; webhook?: string }
 
-export async function sendAlert(core: Pick<CoreContext, 'db' | 'http' | 'log' | 'config'>, settings: PromoteursSettings, alert: Alert): Promise<AlertDelivery> {
+export const WEBHOOK_SECRET_NAME = 'promoteurs.alerts.webhook';
+
+/**
+ * The alert webhook: its address from PROMOTEURS_ALERT_WEBHOOK_URL, its credentials (user:password,
+ * ?token=…) moved into the vault on first use and sent as headers (core/secret-url.ts).
+ */
+export async function alertWebhook(core: Pick<CoreContext, 'vault'>, settings: PromoteursSettings): Promise<SecretUrl | null> {
+  if (!settings.alerts.webhookUrl) return null;
+  const split = splitSecretUrl(settings.alerts.webhookUrl);
+  const stored = await core.vault.get(WEBHOOK_SECRET_NAME);
+  const value = JSON.stringify(split);
+  if (stored !== value) await core.vault.set(WEBHOOK_SECRET_NAME, value);
+  return split;
+}
+
+export async function sendAlert(core: Pick<CoreContext, 'db' | 'http' | 'log' | 'config' | 'vault'>, settings: PromoteursSettings, alert: Alert): Promise<AlertDelivery> {
   const delivered: AlertDelivery = { stored: false };
   const subject = `[atelier promoteurs] ${alert.level === 'error' ? 'ÉCHEC' : 'Alerte'}${alert.source ? ` ${alert.source}` : ''}: ${alert.message}`;
   const text = [
@@ -36,15 +53,17 @@ export async function sendAlert(core: Pick<CoreContext, 'db' | 'http' | 'log' | 
       core.log.warn({ err: (e as Error).message }, 'promoteurs: alert email failed');
     }
   }
-  if (settings.alerts.webhookUrl) {
+  const webhook = await alertWebhook(core, settings);
+  if (webhook) {
     try {
-      const res = await core.http.request(settings.alerts.webhookUrl, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, timeoutMs: 15_000, retries: 2,
+      const { url, headers } = secretRequest(webhook);
+      const res = await core.http.request(url, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...headers }, timeoutMs: 15_000, retries: 2,
         body: JSON.stringify({ module: 'promoteurs', subject, ...alert, at: new Date().toISOString() }),
       });
       delivered.webhook = res.status < 400 ? 'sent' : `failed: HTTP ${res.status}`;
     } catch (e) {
-      delivered.webhook = `failed: ${(e as Error).message}`;
+      delivered.webhook = `failed: ${scrub((e as Error).message)}`;
     }
   }
   await core.db.withSchema('promoteurs').insertInto('alerts').values({
