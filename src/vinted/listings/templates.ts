@@ -43,23 +43,25 @@ for (const [name, aliases] of Object.entries(TEMPLATE_VARIABLES) as [TemplateVar
 }
 
 type Filter = { name: string; arg?: string | number };
-const FILTERS: Record<string, (v: string, arg?: string | number) => string> = {
-  majuscules: (v) => v.toLocaleUpperCase('fr'),
-  minuscules: (v) => v.toLocaleLowerCase('fr'),
-  majuscule: (v) => (v ? v.charAt(0).toLocaleUpperCase('fr') + v.slice(1) : v),
-  tronquer: (v, n) => {
+// Maps, not object literals: a lookup by a user-written name must never find `constructor`
+const FILTERS = new Map<string, (v: string, arg?: string | number) => string>(Object.entries({
+  majuscules: (v: string) => v.toLocaleUpperCase('fr'),
+  minuscules: (v: string) => v.toLocaleLowerCase('fr'),
+  majuscule: (v: string) => (v ? v.charAt(0).toLocaleUpperCase('fr') + v.slice(1) : v),
+  tronquer: (v: string, n?: string | number) => {
     const max = Math.max(0, Math.min(1000, Number(n) || 0));
     const chars = [...v];
     return chars.length > max ? `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…` : v;
   },
-  'défaut': (v, d) => (v.trim() ? v : String(d ?? '')),
-};
-const FILTER_ALIASES: Record<string, string> = {
-  upper: 'majuscules', lower: 'minuscules', capitalize: 'majuscule', truncate: 'tronquer', default: 'défaut', defaut: 'défaut',
-};
-const filterName = (n: string) => {
+  'défaut': (v: string, d?: string | number) => (v.trim() ? v : String(d ?? '')),
+} satisfies Record<string, (v: string, arg?: string | number) => string>));
+const FILTER_ALIASES = new Map<string, string>([
+  ['upper', 'majuscules'], ['lower', 'minuscules'], ['capitalize', 'majuscule'], ['truncate', 'tronquer'], ['default', 'défaut'], ['defaut', 'défaut'],
+]);
+const filterName = (n: string): string | null => {
   const k = n.toLowerCase();
-  return FILTERS[k] ? k : FILTER_ALIASES[fold(k)] ?? (FILTERS[fold(k)] ? fold(k) : null);
+  if (FILTERS.has(k)) return k;
+  return FILTER_ALIASES.get(fold(k)) ?? (FILTERS.has(fold(k)) ? fold(k) : null);
 };
 
 type Node =
@@ -89,7 +91,7 @@ function expression(src: string): { name: TemplateVariable; filters: Filter[] } 
   const filters = rest.map((f): Filter => {
     const m = new RegExp(String.raw`^(${NAME})(?:\s*[:(]\s*(${ARG})\s*\)?)?$`, 'u').exec(f)!;
     const name = filterName(m[1]);
-    if (!name) throw new TemplateError(`filtre inconnu « ${m[1]} » : filtres possibles ${Object.keys(FILTERS).join(', ')}`);
+    if (!name) throw new TemplateError(`filtre inconnu « ${m[1]} » : filtres possibles ${[...FILTERS.keys()].join(', ')}`);
     const raw = m[2];
     const arg = raw === undefined ? undefined : /^["']/.test(raw) ? raw.slice(1, -1) : Number(raw);
     return { name, arg };
@@ -171,7 +173,7 @@ function evaluate(nodes: Node[], values: TemplateValues, out: string[], size: { 
       continue;
     }
     let s = node.kind === 'text' ? node.text : valueOf(values, node.name);
-    if (node.kind === 'var') for (const f of node.filters) s = FILTERS[f.name](s, f.arg);
+    if (node.kind === 'var') for (const f of node.filters) s = FILTERS.get(f.name)!(s, f.arg);
     size.n += s.length;
     if (size.n > OUTPUT_MAX_LENGTH) throw new TemplateError(`texte produit trop long (plus de ${OUTPUT_MAX_LENGTH} caractères)`);
     out.push(s);
