@@ -70,6 +70,8 @@ export interface HttpClientOptions {
   proxy?: string;
   log?: Logger;
   defaultPolicy?: Partial<HostPolicy>;
+  /** which addresses are refused (default: every non-unicast one, isPrivateAddress); tests narrow it */
+  isBlocked?: (ip: string) => boolean;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -91,17 +93,17 @@ export function isPrivateAddress(ip: string): boolean {
  * dns.lookup for the guarded connections: the address checked is the address connected to (no
  * second resolution an attacker's DNS could answer differently).
  */
-function guardedLookup(hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void {
+const guardedLookup = (isBlocked: (ip: string) => boolean) => (hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
   dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '');
     const list = addresses as LookupAddress[];
-    const bad = list.find((a) => isPrivateAddress(a.address));
+    const bad = list.find((a) => isBlocked(a.address));
     if (bad) return callback(Object.assign(new SsrfError(`refused: ${hostname} resolves to a private or loopback address (${bad.address}); set ATELIER_HTTP_ALLOW_PRIVATE=true only for local testing`), { code: 'ESSRF' }), '');
     if (!list.length) return callback(Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' }), '');
     if (options.all) callback(null, list);
     else callback(null, list[0].address, list[0].family);
   });
-}
+};
 
 const MAX_REDIRECTS = 5;
 
@@ -121,12 +123,14 @@ export class HttpClient {
   private guarded: Dispatcher;
   /** connections allowed to reach private addresses (ATELIER_HTTP_ALLOW_PRIVATE, or a request's allowPrivate) */
   private open: Dispatcher;
+  private isBlocked: (ip: string) => boolean;
 
   constructor(opts: HttpClientOptions) {
     this.opts = opts;
     // through a proxy the proxy resolves names: the pre-connect DNS check in guard() is what remains
     this.open = opts.proxy ? new ProxyAgent(opts.proxy) : new Agent({ connections: 32 });
-    this.guarded = opts.proxy ? this.open : new Agent({ connections: 32, connect: { lookup: guardedLookup as any } });
+    this.isBlocked = opts.isBlocked ?? isPrivateAddress;
+    this.guarded = opts.proxy ? this.open : new Agent({ connections: 32, connect: { lookup: guardedLookup(this.isBlocked) as any } });
   }
 
   get userAgent(): string {
@@ -146,9 +150,12 @@ export class HttpClient {
     if (!['http:', 'https:'].includes(url.protocol)) throw new SsrfError(`only http(s) URLs are allowed: ${url.protocol}`);
     if (allowPrivate ?? this.opts.allowPrivate) return;
     const host = url.hostname.replace(/^\[|\]$/g, '');
+    // an address literal is never resolved, so never seen by the connect-time lookup: checked here;
+    // a name is checked when connecting (guardedLookup), except through a proxy, which resolves it itself
+    if (!net.isIP(host) && !this.opts.proxy) return;
     const addrs = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true })).map((a) => a.address);
     for (const a of addrs) {
-      if (isPrivateAddress(a)) throw new SsrfError(`refused: ${url.hostname} resolves to a private or loopback address (${a}); set ATELIER_HTTP_ALLOW_PRIVATE=true only for local testing`);
+      if (this.isBlocked(a)) throw new SsrfError(`refused: ${url.hostname} resolves to a private or loopback address (${a}); set ATELIER_HTTP_ALLOW_PRIVATE=true only for local testing`);
     }
   }
 
@@ -242,7 +249,12 @@ export class HttpClient {
         return { status, headers, body: b, url: res.url || url.toString(), text: () => b.toString('utf8'), json: () => JSON.parse(b.toString('utf8')) };
       }
       if (attempt >= retries) {
-        if (error) throw new HttpError2(`${o.method ?? 'GET'} ${url.host}${url.pathname} failed after ${attempt + 1} attempts: ${error.name === 'TimeoutError' ? 'timeout' : error.message}`, null);
+        if (error) {
+          // undici says "fetch failed" and keeps the reason (ECONNREFUSED, ENOTFOUND…) in its cause
+          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+          const why = error.name === 'TimeoutError' ? 'timeout' : cause?.code ? `${error.message} (${cause.code})` : error.message;
+          throw new HttpError2(`${o.method ?? 'GET'} ${url.host}${url.pathname} failed after ${attempt + 1} attempts: ${why}`, null);
+        }
         const headers: Record<string, string> = {};
         res!.headers.forEach((v, k) => (headers[k] = v));
         const b = body!;

@@ -65,10 +65,11 @@ describe('finding 6: no cross-site state change', () => {
     const job = await t.ctx.jobs.enqueue('core.demo', { steps: 1 });
     const url = `/api/jobs/${job.id}/cancel`;
     const host = new URL(base).host;
-    for (const headers of [
+    const variants: Record<string, string>[] = [
       { cookie, host, origin: 'http://127.0.0.1:1' }, { cookie, host, 'sec-fetch-site': 'same-site' }, { cookie, host, 'sec-fetch-site': 'cross-site' },
       { cookie, host, origin: 'null' },
-    ]) {
+    ];
+    for (const headers of variants) {
       const r = await t.request('POST', url, { headers });
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(r.body.error.code).toBe('cross_site');
