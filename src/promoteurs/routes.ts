@@ -21,6 +21,8 @@ export const ScrapeBody = z.object({
   dryRun: z.boolean().optional(),
   skipImages: z.boolean().optional(),
   verbose: z.boolean().optional(),
+  /** with "all": also the sources that are off (unverified ones are off by default) */
+  includeDisabled: z.boolean().optional(),
 });
 
 export async function enqueueScrape(ctx: CoreContext, body: z.infer<typeof ScrapeBody>, createdBy: string | null) {

@@ -15,11 +15,11 @@ import type { CoreContext } from '../module.ts';
 import { scrub } from '../log.ts';
 import { jobMetrics } from '../metrics.ts';
 import {
-  JobCancelledError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
+  JobCancelledError, JobFailedError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
 } from './types.ts';
 
 export type { JobHandler, JobContext, JobRecord, JobEvent, ArtifactRecord, JobStatus } from './types.ts';
-export { JobCancelledError } from './types.ts';
+export { JobCancelledError, JobFailedError } from './types.ts';
 
 export interface QueueDefinition {
   handler: JobHandler;
@@ -342,6 +342,12 @@ export class JobService {
         throw err;
       }
       const message = scrub(err?.message ?? String(e));
+      if (err instanceof JobFailedError) {
+        // a final failure with its result: recorded as failed, not retried (pg-boss is told it is done)
+        await ctx.log('error', `failed: ${message}`);
+        await this.finish(jobId, 'failed', err.result, message);
+        return { failed: true };
+      }
       const willRetry = bossJob.retryCount < bossJob.retryLimit;
       await ctx.log('error', willRetry ? `attempt ${record.attempts} failed, will retry: ${message}` : `failed: ${message}`);
       if (willRetry) {

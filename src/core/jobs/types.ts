@@ -73,3 +73,17 @@ export class JobCancelledError extends Error {
     this.name = 'JobCancelledError';
   }
 }
+
+/**
+ * Thrown by a handler whose work ran to its end and failed (e.g. every page of a scrape failed): the
+ * job ends `failed` at once with this message and keeps `result` (what was counted), and it is not
+ * retried — running it again would fail the same way. Any other error is retried per the queue policy.
+ */
+export class JobFailedError extends Error {
+  readonly result: unknown;
+  constructor(message: string, result?: unknown) {
+    super(message);
+    this.name = 'JobFailedError';
+    this.result = result ?? null;
+  }
+}
