@@ -5,7 +5,7 @@
 import zlib from 'node:zlib';
 import { XMLParser } from 'fast-xml-parser';
 import type { City, ProgrammeCard } from '../types.ts';
-import { slugify, titleCase } from '../parse/text.ts';
+import { slugify } from '../parse/text.ts';
 
 export const MAX_SITEMAP_BYTES = 50 * 1024 * 1024;
 export const MAX_URLS_PER_SITEMAP = 50_000;
@@ -158,7 +158,7 @@ export function programmesByCity(
     const card: ProgrammeCard = {
       sourceApi: sourceKey, idExterne: id,
       // a name from the URL until the detail page gives the real one
-      name: titleCase(slug.replace(/[-_]+/g, ' ').replace(/\s*\d+$/, '').trim()) || id,
+      name: ((n) => n.charAt(0).toUpperCase() + n.slice(1))(slug.replace(/[-_]+/g, ' ').replace(/\s*\d+$/, '').trim()) || id,
       urlExterne: toCanonical(e.url),
       ...(g.cp ? { codePostal: g.cp } : {}),
       ville: city.commune?.nom ?? city.nom,

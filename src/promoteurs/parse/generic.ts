@@ -33,7 +33,7 @@ export const LOT_TYPES = ['Apartment', 'SingleFamilyResidence', 'House', 'Suite'
 const norm = (k: string) => k.toLowerCase().replace(/[_\-\s]/g, '');
 const KEYS = {
   priceFull: ['prixfulltax', 'prixtva20', 'prixttc20', 'prixtvanormale', 'pricefullvat', 'pricevat20', 'prixttc', 'pricettc', 'priceincludingtax'],
-  price: ['prix', 'price', 'pricevalue', 'amount', 'tarif', 'prixneuftva', 'prixvente', 'saleprice', 'lowprice'],
+  price: ['prixneuftva', 'prix', 'price', 'pricevalue', 'amount', 'tarif', 'prixvente', 'saleprice', 'lowprice'],
   priceReduced: ['prixtvareduite', 'prixtva55', 'prixtva7', 'pricereducedvat', 'prixreduit', 'prixtvar', 'reducedvatprice'],
   reducedFlag: ['tva55', 'tva7', 'tvareduite', 'reducedvat', 'isreducedvat'],
   vatRate: ['tauxtva', 'vatrate', 'tva'],
