@@ -138,7 +138,7 @@ export async function promoteursRoutes(app: App, ctx: CoreContext): Promise<void
     const jobs = await Promise.all(ids.map((id: string) => ctx.jobs.get(id)));
     return {
       runs: runs.map((r: any, i: number) => ({
-        id: r.id, startedAt: r.started_at, finishedAt: r.finished_at, dryRun: r.dry_run, scheduled: r.scheduled, status: jobs[i]?.status ?? r.status,
+        id: r.id, startedAt: r.started_at, finishedAt: r.finished_at, dryRun: r.dry_run, scheduled: r.scheduled, status: jobs[i]?.status ?? r.status, outcome: r.status,
         progress: jobs[i]?.progress ?? null, counters: jobs[i]?.counters ?? r.counters, error: r.error ?? jobs[i]?.error ?? null, options: r.options, title: jobs[i]?.title ?? null,
         sources: srs.filter((s: any) => s.run_id === r.id).map((s: any) => ({ source: s.source, complete: s.complete, healthy: s.healthy, reason: s.reason, finished: !!s.finished_at, counters: typeof s.counters === 'string' ? JSON.parse(s.counters) : s.counters })),
       })),
