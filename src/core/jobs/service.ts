@@ -16,11 +16,11 @@ import type { CoreContext } from '../module.ts';
 import { scrub } from '../log.ts';
 import { jobMetrics } from '../metrics.ts';
 import {
-  JobCancelledError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
+  JobCancelledError, JobFailedError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
 } from './types.ts';
 
 export type { JobHandler, JobContext, JobRecord, JobEvent, ArtifactRecord, JobStatus } from './types.ts';
-export { JobCancelledError, PermanentJobError } from './types.ts';
+export { JobCancelledError, JobFailedError } from './types.ts';
 
 /**
  * The job whose code is running, for errors that escape every await (an 'error' event nobody
@@ -407,7 +407,7 @@ export class JobService {
       if (willRetry) {
         await this.db.withSchema('core').updateTable('jobs').set({ status: 'retrying', error: message, updated_at: new Date() }).where('id', '=', jobId).execute();
         this.emit(jobId);
-      } else await this.finish(jobId, 'failed', null, message);
+      } else await this.finish(jobId, 'failed', err instanceof JobFailedError ? err.result : null, message);
       // a permanent failure is final: pg-boss must not run it again
       if (permanent) return { failed: true };
       throw err;

@@ -75,13 +75,15 @@ export class JobCancelledError extends Error {
 }
 
 /**
- * An error that will happen again on every retry (a bad source, an option the rules refuse): the job
- * fails at once instead of being retried. Any error with `permanent === true` counts.
+ * Thrown by a handler whose work ran to its end and failed (e.g. every page of a scrape failed): the
+ * job ends `failed` at once with this message and keeps `result` (what was counted), and it is not
+ * retried — running it again would fail the same way. Any other error is retried per the queue policy.
  */
-export class PermanentJobError extends Error {
-  readonly permanent = true;
-  constructor(message: string) {
+export class JobFailedError extends Error {
+  readonly result: unknown;
+  constructor(message: string, result?: unknown) {
     super(message);
-    this.name = 'PermanentJobError';
+    this.name = 'JobFailedError';
+    this.result = result ?? null;
   }
 }

@@ -4,8 +4,8 @@
 import nodemailer from 'nodemailer';
 import type { CoreContext } from '../../core/module.ts';
 import { scrub } from '../../core/log.ts';
-import { splitSecretUrl, secretRequest, type SecretUrl } from '../../core/secret-url.ts';
 import type { PromoteursSettings } from '../settings.ts';
+import { splitWebhookUrl, webhookHeaders, WEBHOOK_SECRET_NAME, type WebhookSecret } from '../run/settings-store.ts';
 
 export interface Alert {
   runId: string | null;
@@ -17,22 +17,7 @@ export interface Alert {
 
 export interface AlertDelivery { stored: boolean; email?: string; webhook?: string }
 
-export const WEBHOOK_SECRET_NAME = 'promoteurs.alerts.webhook';
-
-/**
- * The alert webhook: its address from PROMOTEURS_ALERT_WEBHOOK_URL, its credentials (user:password,
- * ?token=…) moved into the vault on first use and sent as headers (core/secret-url.ts).
- */
-export async function alertWebhook(core: Pick<CoreContext, 'vault'>, settings: PromoteursSettings): Promise<SecretUrl | null> {
-  if (!settings.alerts.webhookUrl) return null;
-  const split = splitSecretUrl(settings.alerts.webhookUrl);
-  const stored = await core.vault.get(WEBHOOK_SECRET_NAME);
-  const value = JSON.stringify(split);
-  if (stored !== value) await core.vault.set(WEBHOOK_SECRET_NAME, value);
-  return split;
-}
-
-export async function sendAlert(core: Pick<CoreContext, 'db' | 'http' | 'log' | 'config' | 'vault'>, settings: PromoteursSettings, alert: Alert): Promise<AlertDelivery> {
+export async function sendAlert(core: Pick<CoreContext, 'db' | 'http' | 'log' | 'config'> & { vault?: CoreContext['vault'] }, settings: PromoteursSettings, alert: Alert): Promise<AlertDelivery> {
   const delivered: AlertDelivery = { stored: false };
   const subject = `[atelier promoteurs] ${alert.level === 'error' ? 'ÉCHEC' : 'Alerte'}${alert.source ? ` ${alert.source}` : ''}: ${alert.message}`;
   const text = [
@@ -53,12 +38,15 @@ export async function sendAlert(core: Pick<CoreContext, 'db' | 'http' | 'log' | 
       core.log.warn({ err: (e as Error).message }, 'promoteurs: alert email failed');
     }
   }
-  const webhook = await alertWebhook(core, settings);
-  if (webhook) {
+  if (settings.alerts.webhookUrl) {
     try {
-      const { url, headers } = secretRequest(webhook);
-      const res = await core.http.request(url, {
-        method: 'POST', headers: { 'content-type': 'application/json', ...headers }, timeoutMs: 15_000, retries: 2,
+      // credentials in the URL (user:password@, ?token=) travel as headers, never in the URL; those
+      // saved from the settings page come from the vault
+      const split = splitWebhookUrl(settings.alerts.webhookUrl);
+      const stored = core.vault ? await core.vault.get(WEBHOOK_SECRET_NAME) : undefined;
+      const secret: WebhookSecret | null = split.secret ?? (stored ? JSON.parse(stored) as WebhookSecret : null);
+      const res = await core.http.request(split.url, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...webhookHeaders(secret) }, timeoutMs: 15_000, retries: 2,
         body: JSON.stringify({ module: 'promoteurs', subject, ...alert, at: new Date().toISOString() }),
       });
       delivered.webhook = res.status < 400 ? 'sent' : `failed: HTTP ${res.status}`;
