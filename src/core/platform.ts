@@ -22,19 +22,25 @@ import { sweepTempDirs } from './tmp.ts';
 export function secureDataDir(dir: string, log?: Logger): number {
   process.umask(0o077);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const loose = (p: string) => { try { return (fs.statSync(p).mode & 0o077) !== 0; } catch { return false; } };
-  if (!loose(dir) && !loose(path.join(dir, 'db')) && !loose(path.join(dir, 'files'))) return 0;
   let fixed = 0;
-  const walk = (p: string) => {
+  const walk = (p: string, deep: boolean) => {
     let st: fs.Stats;
     try { st = fs.lstatSync(p); } catch { return; }
     if (st.isSymbolicLink()) return;
     const want = st.isDirectory() ? 0o700 : 0o600;
     if ((st.mode & 0o777) !== want) { try { fs.chmodSync(p, want); fixed++; } catch { /* not ours: left as is */ } }
-    if (st.isDirectory()) for (const name of fs.readdirSync(p)) walk(path.join(p, name));
+    if (st.isDirectory() && deep) for (const name of fs.readdirSync(p)) walk(path.join(p, name), deep);
   };
-  walk(dir);
-  if (fixed) log?.warn({ dir, fixed }, 'data dir modes repaired: folders 0700, files 0600 (owner only)');
+  // the data dir and its top files; the embedded database always (PGlite chmods the files it creates
+  // 0666, so each start puts them back to 0600; ~1,000 files, a few ms); the blob store, which can hold
+  // a million files, only when its folder shows loose modes (a data dir from an older version)
+  walk(dir, false);
+  for (const name of fs.readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const loose = (() => { try { return (fs.statSync(p).mode & 0o077) !== 0; } catch { return false; } })();
+    walk(p, name === 'db' || loose);
+  }
+  if (fixed) log?.info({ dir, fixed }, 'data dir modes set: folders 0700, files 0600 (owner only)');
   return fixed;
 }
 
