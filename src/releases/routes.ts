@@ -16,6 +16,7 @@ import { renderDiz, renderNfo, templateContext, SAMPLE_METADATA, TemplateError, 
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from './nfo/store.ts';
 import { listRuleSets } from './rules/index.ts';
 import { validateName } from './validate/index.ts';
+import { boundaryOf } from './naming/checked.ts';
 import { settingsOf } from './pack/runtime.ts';
 import { defaultVolumeSize, ruleSetFor, type PackPayload } from './pack/job.ts';
 import { mergeMetadata, packRelease, PackError, SOURCE_FORMATS } from './pack/pipeline.ts';
@@ -123,16 +124,18 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
     const md = mergeMetadata(base, b.metadata as Partial<ReleaseMetadata>);
     let name = b.name;
     let warnings: string[] = [];
+    let parts: Record<string, string | undefined> | undefined;
     if (!name) {
       try {
-        const r = buildReleaseName(md, { type: b.type, group: b.group, ...(b.type === 'TV' ? { source: s.tvSource } : {}), ...b.naming });
+        const r = buildReleaseName(md, { type: b.type, group: b.group, languages: ruleSet.naming.languages, ...(b.type === 'TV' ? { source: s.tvSource } : {}), ...b.naming });
         name = r.name;
         warnings = r.warnings;
+        parts = boundaryOf(r.parts);
       } catch (e) {
         throw new HttpError(422, 'naming', (e as Error).message);
       }
     }
-    const checks = validateName(name, ruleSet);
+    const checks = validateName(name, ruleSet, { parts });
     return { name, warnings, ruleSet: ruleSet.id, ok: checks.every((c) => c.ok), checks };
   });
 
