@@ -173,6 +173,10 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
         const finalPath = joinRemote(o.remoteDir, f.name);
         const part = joinRemote(o.remoteDir, partName(f.name));
         const dir = path.posix.dirname(finalPath);
+        // the part's size when the previous attempt started an upload that failed: a server whose
+        // part does not grow across a whole attempt is full (vsftpd just resets the data connection on ENOSPC)
+        let stalledAt: number | undefined;
+        let uploading = false;
         for (let attempt = 0; ; attempt++) {
           try {
             o.signal?.throwIfAborted();
@@ -192,16 +196,22 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
               await log('warn', `${f.name}: the server's copy differs (${v.detail}): sending it again`);
             }
             const partSize = await c.size(part);
+            if (stalledAt !== undefined && partSize === stalledAt) {
+              throw new DeliveryError('no_space', `the server stopped taking data at byte ${partSize} twice in a row: disk full or over quota?`);
+            }
+            stalledAt = partSize;
             let offset = resumeOffset(o.kind, partSize, f.size);
             if (partSize !== undefined && offset > 0) await log('info', `${f.name}: resuming at byte ${offset} of ${f.size}`);
             done.set(f.name, offset);
             emit(f.name, true);
             if (offset < f.size || partSize !== f.size) {
+              uploading = true;
               await c.upload(f.path, part, offset, (n) => {
                 sent += n; r.sent += n; offset += n;
                 done.set(f.name, offset);
                 emit(f.name);
               }, { signal: o.signal, throttle: o.throttle });
+              uploading = false;
             }
             const v = await verify(c, part, f);
             if (!v.ok) {
@@ -220,6 +230,9 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
             break;
           } catch (e) {
             const err = classify(e, f.name);
+            // a failure before the upload started says nothing about the server's space
+            if (!uploading) stalledAt = undefined;
+            uploading = false;
             if (o.signal?.aborted) { r.error = { code: 'cancelled', message: 'cancelled' }; await drop(); throw o.signal.reason ?? err; }
             await drop();
             r.error = { code: err.code, message: err.message };

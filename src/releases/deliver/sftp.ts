@@ -57,8 +57,15 @@ export async function connectSftp(o: ConnectOptions): Promise<Transport> {
     },
     mkdirp: (dir) => run(`mkdir ${dir}`, async () => { if (!(await client.exists(dir))) await client.mkdir(dir, true); }),
     upload: (local, remote, offset, onBytes, opts) => run(`upload ${remote}`, async () => {
+      // a connection cut mid-file leaves ssh2's pending WRITEs unanswered: end the upload when it closes
+      let onClose!: () => void;
+      const closed = new Promise<never>((_, reject) => { onClose = () => reject(new DeliveryError('network', 'the SSH connection closed', true)); });
+      closed.catch(() => {});
+      const ssh = (client as unknown as { client: import('node:events').EventEmitter }).client;
+      ssh.once('close', onClose);
+      raw.once('close', onClose);
       const src = await fsp.open(local, 'r');
-      const handle = await cb<Buffer>((d) => raw.open(remote, offset === 0 ? 'w' : 'r+', d));
+      const handle = await Promise.race([cb<Buffer>((d) => raw.open(remote, offset === 0 ? 'w' : 'r+', d)), closed]);
       try {
         const { size } = await src.stat();
         let next = offset;
@@ -74,17 +81,23 @@ export async function connectSftp(o: ConnectOptions): Promise<Transport> {
             if (bytesRead !== len) throw new DeliveryError('local_changed', `${local} changed size while it was being sent`);
             const pos = next;
             next += len;
-            const p = cb<void>((d) => raw.write(handle, buf, 0, len, pos, d)).then(() => { onBytes(len); }, (e) => { failed ??= e; });
+            const p = cb<void>((d) => raw.write(handle, buf, 0, len, pos, d)).then(() => { onBytes(len); }, (e) => {
+              // SSH_FX_FAILURE on WRITE is how OpenSSH reports ENOSPC / EDQUOT (SFTP v3 has no finer code)
+              failed ??= (e as { code?: number }).code === 4 ? new DeliveryError('no_space', `the server refused to write at byte ${pos} (SFTP "Failure": disk full or over quota?)`) : e;
+            });
             const tracked = p.finally(() => inFlight.delete(tracked));
             inFlight.add(tracked);
           }
-          if (inFlight.size) await Promise.race(inFlight);
+          if (inFlight.size) await Promise.race([...inFlight, closed]);
         }
-        await Promise.allSettled(inFlight);
+        await Promise.race([Promise.allSettled(inFlight), closed]);
         if (failed) throw failed;
       } finally {
+        ssh.off('close', onClose);
+        raw.off('close', onClose);
         await src.close();
-        await cb<void>((d) => raw.close(handle, d)).catch(() => {});
+        // on a dead channel CLOSE is never answered: do not wait for it
+        await Promise.race([cb<void>((d) => raw.close(handle, d)), closed, new Promise((r) => setTimeout(r, 10_000))]).catch(() => {});
       }
     }),
     rename: (from, to) => run(`rename ${from}`, async () => {
