@@ -176,7 +176,7 @@ export function deliveryCli(group: Command, cliCtx: CliContext): void {
       const ok = results.every((r) => r.ok);
       if (cliCtx.json()) {
         const { ok: _first, ...one } = sendJson(results[0]!);
-        process.stdout.write(JSON.stringify(results.length === 1 ? one : { ...one, results: results.map(sendJson), ok }) + '\n');
+        process.stdout.write(JSON.stringify(results.length === 1 ? { ok, ...one } : { ok, ...one, results: results.map(sendJson) }) + '\n');
       } else {
         for (const r of results) {
           console.log(`${r.destination.name}: ${r.ok ? 'VERIFIED' : 'FAILED'} ${r.remoteDir}`);
