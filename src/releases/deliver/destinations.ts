@@ -149,8 +149,8 @@ export async function pinFingerprint(db: Kysely<any>, vault: Vault, d: Destinati
   return rowOf(row);
 }
 
-export async function updateDestination(db: Kysely<any>, vault: Vault, id: string, i: Partial<DestinationInput> & { fingerprint?: string | null }): Promise<Destination> {
-  validate(i);
+export async function updateDestination(db: Kysely<any>, vault: Vault, id: string, i: Omit<Partial<DestinationInput>, 'fingerprint'> & { fingerprint?: string | null }): Promise<Destination> {
+  validate({ ...i, fingerprint: i.fingerprint ?? undefined });
   const set: Record<string, unknown> = { updated_at: new Date() };
   for (const [k, col] of [['name', 'name'], ['host', 'host'], ['port', 'port'], ['username', 'username'], ['path', 'path'], ['parallel', 'parallel'], ['limitKbps', 'limit_kbps'], ['fingerprint', 'fingerprint']] as const) {
     if (i[k] !== undefined) set[col] = i[k];
