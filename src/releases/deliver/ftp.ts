@@ -3,7 +3,7 @@
 // the CA chain says nothing; the pin is what matters, as with SSH host keys).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { Transform, Writable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Client } from 'basic-ftp';
 import { classify, DeliveryError, HostKeyError, type ConnectOptions, type Transport } from './transport.ts';
@@ -64,16 +64,19 @@ export async function connectFtp(o: ConnectOptions): Promise<Transport> {
       const abort = () => client.close();
       opts.signal?.addEventListener('abort', abort, { once: true });
       try {
-        const count = new Transform({
-          async transform(chunk: Buffer, _enc, cb) {
-            try {
-              await opts.throttle?.(chunk.length);
-              onBytes(chunk.length);
-              cb(null, chunk);
-            } catch (e) { cb(e as Error); }
-          },
-        });
-        const src = fs.createReadStream(local, { start: offset, highWaterMark: 256 * 1024 }).pipe(count);
+        const file = fs.createReadStream(local, { start: offset, highWaterMark: 1024 * 1024 });
+        let src: Readable = file;
+        if (opts.throttle) {
+          const limit = opts.throttle;
+          src = file.pipe(new Transform({
+            async transform(chunk: Buffer, _enc, cb) {
+              try { await limit(chunk.length); onBytes(chunk.length); cb(null, chunk); } catch (e) { cb(e as Error); }
+            },
+          }));
+        } else {
+          // no cap: a synchronous counting stage (a 'data' listener would start the flow before basic-ftp pipes it)
+          src = file.pipe(new Transform({ transform(chunk: Buffer, _enc, cb) { onBytes(chunk.length); cb(null, chunk); } }));
+        }
         // offset 0: STOR (create or truncate); else APPE from where the server's copy ends
         if (offset === 0) await client.uploadFrom(src, remote);
         else await client.appendFrom(src, remote);
