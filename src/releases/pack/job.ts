@@ -32,6 +32,8 @@ export interface PackPayload {
   volumeMb?: number;
   sourceUrl?: string;
   notes?: string;
+  /** destinations (names or ids) the valid release is delivered to once packed, one deliver job each */
+  destinations?: string[];
   dryRun?: boolean;
   force?: boolean;
   /** TV: a 60 s Sample/ cut with ffmpeg */
@@ -152,6 +154,11 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
       validation: JSON.stringify(r.validation), ok: r.ok, updated_at: new Date(),
     }).where('job_id', '=', job.id).execute();
     await job.checkpoint.set({ result });
+    // delivery is its own job: a delivery failure never fails the packaging
+    if (store && r.ok && p.destinations?.length) {
+      for (const destination of p.destinations) await ctx.jobs.enqueue('releases.deliver', { destination, packJob: job.id }, { title: `${r.release.name} → ${destination}` });
+      await job.log('info', `delivery queued to ${p.destinations.join(', ')}`);
+    }
     await job.progress(100, { bytes: r.metadata.size, total: r.metadata.size, seconds: Math.round((Date.now() - started) / 1000) });
     await job.log(r.ok ? 'info' : 'error', p.dryRun
       ? `${r.release.name}: dry run, ${r.release.files.length} file(s) planned, name ${r.ok ? 'accepted' : 'REFUSED'}`

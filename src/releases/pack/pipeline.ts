@@ -7,7 +7,9 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { extractMetadata } from '../metadata/index.ts';
 import type { ReleaseMetadata, SourceFormat } from '../metadata/types.ts';
-import { buildReleaseName, zipBaseName, type NameOptions } from '../naming/index.ts';
+import { zipBaseName, type NameOptions } from '../naming/index.ts';
+import { checkedReleaseName } from '../naming/checked.ts';
+import type { NameParts } from '../validate/index.ts';
 import { renderDiz, renderNfo, templateContext, type ReleaseType } from '../nfo/index.ts';
 import { planRarVolumes, planZipVolumes, writeRarVolumes, writeSfv, verifySfv, writeZipVolumes } from '../archive/index.ts';
 import type { RuleSet } from '../rules/index.ts';
@@ -164,19 +166,21 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
   // 2. name
   let name: string;
   let nameWarnings: string[] = [];
+  let boundary: NameParts | undefined;
   if (input.name) name = input.name.trim();
   else {
     try {
-      const r = buildReleaseName(md, { type: input.type, group: input.group, ...input.naming });
+      const r = checkedReleaseName(md, { type: input.type, group: input.group, ...input.naming }, input.ruleSet);
       name = r.name;
       nameWarnings = r.warnings;
+      boundary = r.boundary;
     } catch (e) {
       throw new PackError('naming', (e as Error).message);
     }
   }
   for (const w of nameWarnings) await log('warn', `name: ${w}`);
   await log('info', `name: ${name}`);
-  const nameChecks = validateName(name, input.ruleSet);
+  const nameChecks = validateName(name, input.ruleSet, { parts: boundary });
 
   // 3. NFO / DIZ (the volume count in the text is the estimate; corrected below if it differs)
   const isZip = input.ruleSet.archive.format === 'zip';
@@ -296,7 +300,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
     await hooks.progress?.(total, total, 'validate');
 
     // 5. validate, then publish the directory under its real name
-    const report: ValidationReport = await validateRelease(work, input.ruleSet, { name, signal });
+    const report: ValidationReport = await validateRelease(work, input.ruleSet, { name, parts: boundary, signal });
     for (const c of report.checks.filter((x) => !x.ok)) await log('error', `rule ${c.rule}: ${c.detail}`);
     await log(report.ok ? 'info' : 'error', `validation against ${input.ruleSet.id}: ${report.ok ? 'passed' : 'FAILED'} (${report.checks.filter((c) => c.ok).length}/${report.checks.length} rules ok)`);
     await fs.rename(work, finalDir);
