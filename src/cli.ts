@@ -191,6 +191,8 @@ export async function runCli(argv: string[], modules: AtelierModule[]): Promise<
 }
 
 if (import.meta.main) {
+  // everything atelier writes (data dir, release folders, temp files) is its user's alone
+  process.umask(0o077);
   const { modules } = await import('./modules.ts');
   const code = await runCli(process.argv, modules);
   // a running server or worker keeps the process alive; one that could not start exits with its code

@@ -32,7 +32,7 @@ export class LocalBlobStore implements BlobStore {
   private seq = 0;
   constructor(root: string) {
     this.root = path.resolve(root);
-    fs.mkdirSync(this.root, { recursive: true });
+    fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
   }
 
   localPath(key: string): string {
@@ -50,17 +50,18 @@ export class LocalBlobStore implements BlobStore {
         let early: Error | null = null;
         const onEarly = (e: Error) => { early ??= e; };
         data.on('error', onEarly);
-        try { await fsp.mkdir(path.dirname(file), { recursive: true }); } finally { data.off('error', onEarly); }
+        try { await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o700 }); } finally { data.off('error', onEarly); }
         if (early) { data.destroy(); throw early; }
-        await pipeline(data, fs.createWriteStream(tmp));
+        await pipeline(data, fs.createWriteStream(tmp, { mode: 0o600 }));
       } else {
+        // owner-only (0600 files, 0700 folders) whatever the process's umask
         try {
-          await fsp.writeFile(tmp, data);
+          await fsp.writeFile(tmp, data, { mode: 0o600 });
         } catch (e) {
           // the directory is made on first need, not checked on every put (a batch writes thousands of blobs into one)
           if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-          await fsp.mkdir(path.dirname(file), { recursive: true });
-          await fsp.writeFile(tmp, data);
+          await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+          await fsp.writeFile(tmp, data, { mode: 0o600 });
         }
       }
     } catch (e) {

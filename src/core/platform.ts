@@ -16,11 +16,12 @@ import { coreJobs } from './jobs/core-jobs.ts';
 import { sweepTempDirs } from './tmp.ts';
 
 /**
- * The data dir holds the database, the blobs and the vault key: owner only. New files get 0600 and
- * folders 0700 (umask); a data dir made by an older version, or copied with loose modes, is repaired.
+ * The data dir holds the database, the blobs and the vault key: owner only. It is 0700, so nothing
+ * beneath it is reachable by another user whatever its own mode; its files are 0600 and folders
+ * 0700 (the blob store writes them so; `serve`, `worker` and the CLI run with umask 077), and a data
+ * dir made by an older version, or copied with loose modes, is repaired.
  */
 export function secureDataDir(dir: string, log?: Logger): number {
-  process.umask(0o077);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   let fixed = 0;
   const walk = (p: string, deep: boolean) => {
@@ -77,7 +78,13 @@ export async function openPlatform(o: OpenOptions): Promise<Platform> {
   let jobs: JobService | null = null;
   let http: HttpClient | null = null;
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, memory: o.memory });
+    // the embedded database creates its folders now: owner-only, whatever the caller's umask
+    const umask = process.umask(0o077);
+    try {
+      database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, memory: o.memory });
+    } finally {
+      process.umask(umask);
+    }
     const applied = await migrate(database, [
       { module: 'core', dir: path.join(import.meta.dirname, 'migrations') },
       ...o.modules.map((m) => ({ module: m.name, dir: m.migrationsDir })),

@@ -66,7 +66,7 @@ describe('finding 7: the data dir is private to its owner', () => {
       fs.writeFileSync(control, 'x', { mode: 0o644 });
       fs.chmodSync(control, 0o644);
       expect(reachableByNobody([control])).toEqual([`R:${control}`]);
-      expect(targets.length).toBeGreaterThan(2);
+      expect(targets.length).toBeGreaterThanOrEqual(2);
     }
     fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
   }, 120_000);

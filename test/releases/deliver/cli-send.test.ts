@@ -75,7 +75,7 @@ describe('atelier releases destinations / send', () => {
     const t = await atelier(['releases', 'destinations', 'test', 'site']);
     expect(t.code, t.stderr).toBe(0);
     expect(t.json.steps.map((x: any) => x.step)).toEqual(['connect', 'list', 'write', 'delete']);
-  }, 60_000);
+  }, 240_000);
 
   it('a given --host-key that does not match is refused at send time with a clear message, exit 1', async () => {
     const wrong = 'SHA256:' + crypto.randomBytes(32).toString('base64').replace(/=+$/, '');
@@ -86,7 +86,7 @@ describe('atelier releases destinations / send', () => {
     expect(r.json.ok).toBe(false);
     expect(r.json.files[0].error.message).toMatch(/changed: expected .* got SHA256:/);
     expect(fs.existsSync(`${sftp.root}/wrong`)).toBe(false);
-  }, 60_000);
+  }, 240_000);
 
   it('send --json: every file verified under <path>/<release name>/, then again: nothing uploaded', async () => {
     const r = await atelier(['releases', 'send', relDir(), '--dest', 'seedbox', '--type', 'TV']);
@@ -99,7 +99,7 @@ describe('atelier releases destinations / send', () => {
     expect(again.code).toBe(0);
     expect(again.json.sent).toBe(0);
     expect(again.json.files.every((f: any) => f.verified && f.skipped)).toBe(true);
-  }, 60_000);
+  }, 240_000);
 
   it('kill -9 of the sending process mid-file: the next send resumes at the byte and the files are identical', async () => {
     await atelier(['releases', 'destinations', 'add', '--name', 'slow', '--kind', 'ftp', '--host', ftp.host, '--port', String(ftp.port), '--user', ftp.user, '--password-file', 'pw', '--path', `${ftp.root}/slow`, '--limit-kbps', '3072', '--parallel', '1']);
@@ -118,7 +118,7 @@ describe('atelier releases destinations / send', () => {
     expect(rar).toMatchObject({ verified: true });
     expect(rar.sent).toBe(6 * 1024 * 1024 - had);
     for (const f of r.json.files) expect(same(path.join(ftp.root, 'slow', REL, f.name), path.join(relDir(), f.name))).toBe(true);
-  }, 90_000);
+  }, 240_000);
 
   it('a wrong password fails the send with exit 1 and the planted password never appears in any output', async () => {
     await fsp.writeFile(path.join(dir, 'badpw'), 'planted-Secret-9f8e7d\n');
@@ -130,5 +130,5 @@ describe('atelier releases destinations / send', () => {
     expect(l.json.destinations.find((d: any) => d.name === 'badlogin').password).toBe('****8e7d');
     expect(output).not.toContain('planted-Secret-9f8e7d');
     expect(output).not.toContain(ftp.password);
-  }, 60_000);
+  }, 240_000);
 });
