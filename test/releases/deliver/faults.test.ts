@@ -56,7 +56,7 @@ describe.each(['ftp', 'ftps', 'sftp'] as const)('%s', (kind) => {
     const s = srv();
     const remote = `${s.root}/plain`;
     const r = await send(s, remote);
-    expect(r.ok).toBe(true);
+    expect(r.ok, JSON.stringify(r.files)).toBe(true);
     expect(r.files[0]).toMatchObject({ verified: true, skipped: false });
     expect(same(path.join(remote, big.name), big.path)).toBe(true);
     const again = await send(s, remote);

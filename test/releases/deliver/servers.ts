@@ -42,7 +42,31 @@ export async function waitPort(port: number, proc: ChildProcess, what: string, t
 }
 
 let userPassword: string | undefined;
-/** the test login: created when missing, a fresh random password per test run */
+
+/**
+ * One password for every test file of a run: the files run in parallel processes, and each used to
+ * set its own with chpasswd, logging the others' servers out (their uploads then failed at random).
+ * The first process to publish the file (link: atomic, fails if it exists) wins; all use its value.
+ */
+function sharedPassword(): string {
+  const file = path.join(os.tmpdir(), 'atelier-ftp-test-password');
+  try {
+    const pw = fs.readFileSync(file, 'utf8').trim();
+    if (pw) return pw;
+  } catch { /* first of the run */ }
+  const tmp = `${file}.${process.pid}`;
+  fs.writeFileSync(tmp, `pw-${crypto.randomBytes(9).toString('base64url')}`, { mode: 0o600 });
+  try {
+    fs.linkSync(tmp, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+/** the test login: created when missing, with the run's shared password */
 export function ftpUser(): { user: string; password: string; uid: number; gid: number } {
   if (process.getuid?.() !== 0) throw new Error('the delivery tests start vsftpd and sshd as root (as CI does); run them as root');
   if (spawnSync('id', ['-u', FTP_USER]).status !== 0) {
@@ -52,7 +76,8 @@ export function ftpUser(): { user: string; password: string; uid: number; gid: n
   }
   spawnSync('usermod', ['-d', '/tmp', FTP_USER]);
   if (!userPassword) {
-    userPassword = `pw-${crypto.randomBytes(9).toString('base64url')}`;
+    userPassword = sharedPassword();
+    // every process sets the same value: harmless when several do it at once
     const r = spawnSync('chpasswd', [], { input: `${FTP_USER}:${userPassword}\n`, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`chpasswd: ${r.stderr}`);
   }
