@@ -47,7 +47,7 @@ export function buildCli(modules: AtelierModule[], unloaded: ModuleEntry[] = [])
     json: isJson,
     api: (method, path, body) => callApi(config().serverUrl, config().token, method, path, body),
     watch: (ctx, jobId) => watchJob(ctx, jobId, isJson()),
-    localOrApi: (local, remote) => withPlatformOrApi(local, remote),
+    localOrApi: (local, remote, o) => withPlatformOrApi(local, remote, o?.work ?? false),
   };
   (program as any).closeAll = async () => {
     for (const p of opened.splice(0)) await p.close();
@@ -179,6 +179,7 @@ export function buildCli(modules: AtelierModule[], unloaded: ModuleEntry[] = [])
             await new Promise((r) => setTimeout(r, 300));
           }
         },
+        true, // embedded, this process runs it
       );
       out({ ok: done.status === 'completed', job: done }, `demo job ${done.status}`);
       if (done.status !== 'completed') process.exitCode = EXIT.failed;
@@ -197,13 +198,13 @@ export function buildCli(modules: AtelierModule[], unloaded: ModuleEntry[] = [])
    * ATELIER_URL point at one (a remote server); otherwise embedded. Without a token, the API call
    * says how to get one (exit 3).
    */
-  async function withPlatformOrApi<T>(local: (p: Platform) => Promise<T>, remote: () => Promise<T>): Promise<T> {
+  async function withPlatformOrApi<T>(local: (p: Platform) => Promise<T>, remote: () => Promise<T>, work = false): Promise<T> {
     const cfg = config();
     if (cfg.token && cfg.env.ATELIER_URL) return remote();
     if (!cfg.databaseUrl && readLock(cfg.dataDir)?.kind === 'server') return remote();
     let p: Platform;
     try {
-      p = await open(false);
+      p = await open(work);
     } catch (e) {
       // a server took the data dir between the check and the open
       if ((e as Error).name === 'DataDirLockedError' && (e as { owner?: { kind?: string } }).owner?.kind === 'server') return remote();

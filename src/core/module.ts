@@ -59,8 +59,9 @@ export interface CliContext {
   /**
    * Runs `local` on the embedded platform, or `remote` (through `api`) when a server owns the data dir
    * or ATELIER_TOKEN + ATELIER_URL point at one: every command with an API equivalent uses it.
+   * `work: true` when `local` enqueues a job this process must run (the queue's workers start).
    */
-  localOrApi<T>(local: (ctx: CoreContext) => Promise<T>, remote: () => Promise<T>): Promise<T>;
+  localOrApi<T>(local: (ctx: CoreContext) => Promise<T>, remote: () => Promise<T>, o?: { work?: boolean }): Promise<T>;
   /** Waits for a job, drawing a progress bar on stderr in a TTY; returns the finished job. */
   watch(ctx: CoreContext, jobId: string): Promise<import('./jobs/types.ts').JobRecord>;
 }

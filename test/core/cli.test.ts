@@ -54,6 +54,10 @@ describe('atelier CLI', () => {
     const missing = runCli(['jobs', 'show', crypto.randomUUID(), '--json'], env);
     expect(missing.code).toBe(4);
     expect(json(missing).error.code).toBe('not_found');
+    // embedded, the demo job runs in the CLI's own process
+    const demo = runCli(['jobs', 'demo', '--steps', '1', '--json'], env);
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(json(demo).job.status).toBe('completed');
   }, 120_000);
 
   it('with ATELIER_TOKEN, commands go through the server found in the lock file', async () => {
