@@ -98,8 +98,7 @@ export function buildCli(modules: AtelierModule[], unloaded: ModuleEntry[] = [])
     .description('create an admin user')
     .requiredOption('--email <email>').requiredOption('--password <password>')
     .action(async (o) => {
-      const p = await open(false);
-      const user = await p.auth.createUser(o.email, o.password, 'admin').catch((e: Error) => { throw new CliError(e.message, EXIT.usage, 'invalid_user'); });
+      const user = await createUser(o.email, o.password, 'admin');
       out({ ok: true, user }, `admin ${user.email} created`);
     });
   users.command('create')
@@ -108,8 +107,7 @@ export function buildCli(modules: AtelierModule[], unloaded: ModuleEntry[] = [])
     .option('--role <role>', `one of ${ROLE_NAMES.join(', ')}`, 'operator')
     .action(async (o) => {
       if (!ROLE_NAMES.includes(o.role)) throw new CliError(`--role must be one of ${ROLE_NAMES.join(', ')}`, EXIT.usage, 'usage');
-      const p = await open(false);
-      const user = await p.auth.createUser(o.email, o.password, o.role as Role).catch((e: Error) => { throw new CliError(e.message, EXIT.usage, 'invalid_user'); });
+      const user = await createUser(o.email, o.password, o.role as Role);
       out({ ok: true, user }, `${user.role} ${user.email} created`);
     });
   users.command('list').description('list users').action(async () => {
@@ -211,6 +209,14 @@ export function buildCli(modules: AtelierModule[], unloaded: ModuleEntry[] = [])
       throw e;
     }
     return local(p);
+  }
+
+  /** embedded, or through the server (POST /api/users, an admin's token) */
+  function createUser(email: string, password: string, role: Role) {
+    return withPlatformOrApi(
+      (p) => p.auth.createUser(email, password, role).catch((e: Error) => { throw new CliError(e.message, EXIT.usage, 'invalid_user'); }),
+      async () => (await cliCtx.api<{ user: Awaited<ReturnType<Platform['auth']['createUser']>> }>('POST', '/api/users', { email, password, role })).user,
+    );
   }
 
   /** job ids are UUIDs: anything else is a typing error, said as such (exit 2), not a database error */

@@ -87,6 +87,13 @@ describe('atelier CLI', () => {
     expect(users.code, users.stderr).toBe(0);
     expect(json(users).users.map((u: any) => u.email)).toContain('admin@cli.test');
 
+    const created = runCli(['users', 'create', '--email', 'op@cli.test', '--password', 'op-password-7h2m-long', '--role', 'operator', '--json'], cli);
+    expect(created.code, created.stderr).toBe(0);
+    expect(json(created).user).toMatchObject({ email: 'op@cli.test', role: 'operator' });
+    expect(created.stdout + created.stderr).not.toContain('op-password-7h2m-long');
+    const weak = runCli(['users', 'create', '--email', 'weak@cli.test', '--password', 'aaaaaaaaaa', '--json'], cli);
+    expect(weak.code).toBe(2);
+
     const stats = runCli(['promoteurs', 'stats', '--json'], cli);
     expect(stats.code, stats.stderr).toBe(0);
     expect(json(stats)).toMatchObject({ ok: true, programmes: [] });
