@@ -17,7 +17,9 @@ export async function startServer(modules: AtelierModule[], o: { port?: number }
     await p.close().catch(() => {});
     throw e;
   }
-  p.lock?.update({ port });
+  // the port actually bound (PORT=0 picks one) and the address: the CLI finds the server through the lock
+  const bound = app.server.address();
+  p.lock?.update(typeof bound === 'object' && bound ? { port: bound.port, host: bound.address } : { port });
   const users = await p.auth.countUsers();
   p.log.info({ url: `http://localhost:${port}`, database: p.database.kind, dataDir: config.dataDir },
     users === 0 ? 'atelier is ready: open the URL to create the first admin (or run `atelier users create-admin`)' : 'atelier is ready');

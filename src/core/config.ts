@@ -1,6 +1,7 @@
 // One typed config read from the environment. The table below is the single source for the
 // README's configuration table (`atelier config --markdown` prints it).
 import path from 'node:path';
+import { readLock } from './lock.ts';
 
 interface Setting {
   env: string;
@@ -17,7 +18,7 @@ export const settings = [
   { env: 'ATELIER_SECRET_KEYS_OLD', default: '(unset)', meaning: 'comma-separated previous vault keys, still accepted for decryption during a key rotation' },
   { env: 'ATELIER_ADMIN_EMAIL', default: '(unset)', meaning: 'bootstrap admin created on first start when no user exists (with ATELIER_ADMIN_PASSWORD)' },
   { env: 'ATELIER_ADMIN_PASSWORD', default: '(unset)', meaning: 'password of the bootstrap admin' },
-  { env: 'ATELIER_URL', default: 'http://localhost:8080', meaning: 'server URL the CLI talks to when a server owns the data dir' },
+  { env: 'ATELIER_URL', default: '(from the lock file)', meaning: 'server URL the CLI talks to; unset = the server that owns the data dir, at the port its lock file records (else http://localhost:PORT)' },
   { env: 'ATELIER_TOKEN', default: '(unset)', meaning: 'personal API token the CLI uses to talk to a running server' },
   { env: 'ATELIER_WORKERS', default: 'true', meaning: 'run job workers inside the server process (set false when separate `atelier worker` processes run)' },
   { env: 'ATELIER_FILES', default: 'local', meaning: 'blob store: `local` (<data>/files) or `s3`' },
@@ -95,7 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKeysOld: (env.ATELIER_SECRET_KEYS_OLD || '').split(',').map((s) => s.trim()).filter(Boolean),
     adminEmail: env.ATELIER_ADMIN_EMAIL || undefined,
     adminPassword: env.ATELIER_ADMIN_PASSWORD || undefined,
-    serverUrl: env.ATELIER_URL || `http://localhost:${env.PORT || 8080}`,
+    serverUrl: env.ATELIER_URL || serverUrlFromLock(path.resolve(env.ATELIER_DATA_DIR || './data')) || `http://localhost:${env.PORT || 8080}`,
     token: env.ATELIER_TOKEN || undefined,
     workers: bool(env.ATELIER_WORKERS, true),
     files: {
@@ -126,4 +127,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env,
   };
   return { ...cfg, ...overrides };
+}
+
+/** The server that owns the data dir records its port (and address) in the lock file: the CLI finds it there. */
+function serverUrlFromLock(dataDir: string): string | undefined {
+  const lock = readLock(dataDir);
+  if (lock?.kind !== 'server' || !lock.port) return undefined;
+  const host = !lock.host || lock.host === '0.0.0.0' || lock.host === '::' ? '127.0.0.1' : lock.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${lock.port}`;
 }

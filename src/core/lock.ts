@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export interface LockInfo { pid: number; kind: 'server' | 'cli' | 'worker'; port?: number; started: string }
+export interface LockInfo { pid: number; kind: 'server' | 'cli' | 'worker'; port?: number; host?: string; started: string }
 
 function alive(pid: number): boolean {
   try {

@@ -41,7 +41,7 @@ export function secureDataDir(dir: string, log?: Logger): number {
     const loose = (() => { try { return (fs.statSync(p).mode & 0o077) !== 0; } catch { return false; } })();
     walk(p, name === 'db' || loose);
   }
-  if (fixed) log?.info({ dir, fixed }, 'data dir modes set: folders 0700, files 0600 (owner only)');
+  if (fixed) log?.debug({ dir, fixed }, 'data dir modes set: folders 0700, files 0600 (owner only)');
   return fixed;
 }
 

@@ -241,9 +241,18 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
   cities.command('list')
     .description('cities that a scrape would visit (imported list, or the built-in default)')
     .action(async () => {
-      const ctx = await open();
-      const table = await zoneTableFromDb(ctx);
-      const { citiesInScope } = await import('./rules/cities.ts');
+      const { citiesInScope, createZoneTable, defaultZoneTable, IN_SCOPE_ZONES } = await import('./rules/cities.ts');
+      const table = await cli.localOrApi(async (ctx) => { bind(ctx); return zoneTableFromDb(ctx); }, async () => {
+        // the server's imported list, zone by zone (empty = the built-in default, as embedded)
+        const rows: { code_insee: string; zone: string }[] = [];
+        for (const zone of IN_SCOPE_ZONES) {
+          const r = await cli.api<{ byZone: Record<string, number>; cities: { code_insee: string; zone: string }[] }>('GET', `/api/promoteurs/cities?zone=${zone}&limit=1000`);
+          if (!Object.values(r.byZone).some((n) => n > 0)) return defaultZoneTable();
+          if ((r.byZone[zone] ?? 0) > r.cities.length) throw new CliError(`zone ${zone} has ${r.byZone[zone]} cities, more than the API lists at once (1000)`, EXIT.failed, 'too_many');
+          rows.push(...r.cities);
+        }
+        return createZoneTable(rows.map((c) => ({ codeInsee: c.code_insee, zone: c.zone as (typeof IN_SCOPE_ZONES)[number] })), 'csv');
+      });
       const list = citiesInScope(table);
       out(cli, { ok: true, source: table.source, cities: list }, [`${list.length} cities (${table.source})`, ...list.map((c) => `${c.codeInsee} ${c.nom} ${c.codePostal} ${c.zone}`)].join('\n'));
     });
@@ -251,9 +260,14 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
   group.command('stats')
     .description('per source: success rate, active programmes, last run')
     .action(async () => {
-      const ctx = await open();
-      const db = ctx.db.withSchema('promoteurs');
-      const rows = await db.selectFrom('programmes').select(['source_api', 'statut']).select((eb) => eb.fn.countAll().as('n')).groupBy(['source_api', 'statut']).execute();
+      const rows = await cli.localOrApi(async (ctx) => {
+        bind(ctx);
+        return ctx.db.withSchema('promoteurs').selectFrom('programmes').select(['source_api', 'statut']).select((eb) => eb.fn.countAll().as('n')).groupBy(['source_api', 'statut']).execute();
+      }, async () => {
+        // the server's per-source figures, in the same rows as embedded (programmes are 'disponible' or 'vendu')
+        const r = await cli.api<{ sources: { source: string; active: number; sold: number }[] }>('GET', '/api/promoteurs/stats');
+        return r.sources.flatMap((s) => [{ source_api: s.source, statut: 'disponible', n: s.active }, { source_api: s.source, statut: 'vendu', n: s.sold }]).filter((x) => x.n > 0);
+      });
       out(cli, { ok: true, programmes: rows }, rows.map((r: any) => `${r.source_api}\t${r.statut}\t${r.n}`).join('\n') || 'no programme yet');
     });
 

@@ -6,8 +6,7 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
-import { PgBoss } from 'pg-boss';
-import { fromPglite } from 'pg-boss/dist/adapters/pglite.js';
+import type { PgBoss } from 'pg-boss';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db.ts';
 import type { BlobStore } from '../files.ts';
@@ -115,7 +114,28 @@ export class JobService {
     return [...this.queues.keys()];
   }
 
+  /**
+   * Starts the queue. A process that neither works nor schedules (a CLI command such as `jobs list`)
+   * starts pg-boss only when it first needs it (enqueue, cancel): its start and queue upkeep cost
+   * seconds on the embedded database, and most commands only read job records.
+   */
   async start(opts: { work: boolean; cronIntervalSeconds?: number; schedules?: { name: string; cron: string; tz?: string; job: string; payload?: Record<string, unknown> }[] }): Promise<void> {
+    this.startOpts = opts;
+    if (opts.work || opts.schedules) await this.queue();
+  }
+
+  private startOpts: Parameters<JobService['start']>[0] | null = null;
+  private starting: Promise<PgBoss> | null = null;
+
+  /** pg-boss, started once (with its queues, schedules and workers) on first use */
+  private queue(): Promise<PgBoss> {
+    if (!this.startOpts) return Promise.reject(new Error('job queue not started'));
+    this.starting ??= this.startBoss(this.startOpts);
+    return this.starting;
+  }
+
+  private async startBoss(opts: NonNullable<JobService['startOpts']>): Promise<PgBoss> {
+    const { PgBoss } = await import('pg-boss');
     const common = {
       schema: 'pgboss',
       superviseIntervalSeconds: 5,
@@ -125,7 +145,7 @@ export class JobService {
       cronMonitorIntervalSeconds: opts.cronIntervalSeconds ?? 30,
     };
     this.boss = this.database.kind === 'pglite'
-      ? new PgBoss({ ...common, db: fromPglite(this.database.pglite!), backend: 'pglite' } as any)
+      ? new PgBoss({ ...common, db: (await import('pg-boss/dist/adapters/pglite.js')).fromPglite(this.database.pglite!), backend: 'pglite' } as any)
       : new PgBoss({ ...common, connectionString: this.database.connectionString!, max: 4 } as any);
     this.boss.on('error', (e: Error) => this.log.error({ err: e }, 'queue error'));
     await this.boss.start();
@@ -160,6 +180,7 @@ export class JobService {
       this.heartbeatTimer = setInterval(() => void this.beat(), 2000);
       this.heartbeatTimer.unref();
     }
+    return this.boss;
   }
 
   /**
@@ -188,8 +209,11 @@ export class JobService {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     // graceful: let running handlers see the abort, then stop pg-boss (which waits for them)
     for (const c of this.running.values()) c.abort(new Error('shutdown'));
+    await this.starting?.catch(() => {});
     if (this.boss) await this.boss.stop({ graceful: true, timeout: 15000, close: true } as any).catch(() => {});
     this.boss = null;
+    this.starting = null;
+    this.startOpts = null;
   }
 
   get isWorking(): boolean {
@@ -210,16 +234,16 @@ export class JobService {
 
   async enqueue(kind: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions = {}): Promise<JobRecord> {
     if (!this.queues.has(kind)) throw new Error(`unknown job kind: ${kind}`);
-    if (!this.boss) throw new Error('job queue not started');
+    const boss = await this.queue();
     const [module, ...rest] = kind.split('.');
     const row = await this.db.withSchema('core').insertInto('jobs')
       .values({ module, kind: rest.join('.'), title: opts.title ?? null, payload: JSON.stringify(payload), created_by: opts.createdBy ?? null })
       .returningAll().executeTakeFirstOrThrow();
     try {
-      const bossId = await this.boss.send(kind, { jobId: row.id }, opts.delaySeconds ? { startAfter: opts.delaySeconds } : {});
+      const bossId = await boss.send(kind, { jobId: row.id }, opts.delaySeconds ? { startAfter: opts.delaySeconds } : {});
       await this.db.withSchema('core').updateTable('jobs').set({ boss_id: bossId }).where('id', '=', row.id).execute();
       const local = this.workerIds.get(kind);
-      if (local && !opts.delaySeconds) this.boss.notifyWorker(local);
+      if (local && !opts.delaySeconds) boss.notifyWorker(local);
     } catch (e) {
       await this.finish(row.id, 'failed', null, `could not be queued: ${(e as Error).message}`);
       throw e;
@@ -268,7 +292,7 @@ export class JobService {
     await this.finish(id, 'cancelled', null, null);
     this.running.get(id)?.abort(new JobCancelledError());
     const row = await this.db.withSchema('core').selectFrom('jobs').select(['boss_id', 'module', 'kind']).where('id', '=', id).executeTakeFirst();
-    if (row?.boss_id && this.boss) await this.boss.cancel(`${row.module}.${row.kind}`, row.boss_id).catch(() => {});
+    if (row?.boss_id) await (await this.queue()).cancel(`${row.module}.${row.kind}`, row.boss_id).catch(() => {});
     return this.get(id);
   }
 
