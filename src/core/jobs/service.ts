@@ -220,10 +220,11 @@ export class JobService {
     return this.working;
   }
 
+  /** the queue answers; one started lazily (a process that does not work) is started by the check */
   async ready(): Promise<boolean> {
-    if (!this.boss) return false;
     try {
-      await this.boss.getQueues();
+      const boss = this.boss ?? (await this.queue());
+      await boss.getQueues();
       return true;
     } catch {
       return false;
