@@ -17,6 +17,7 @@ import { checkTemplate, TemplateError } from './listings/templates.ts';
 import { CONDITIONS } from './listings/conditions.ts';
 import { saveSession, checkSession, deleteSession, listAccounts, activateAccount } from './session/session.ts';
 import type { PhotoBlobs } from './ingest/listing.ts';
+import { publishRoutes } from './routes-publish.ts';
 import os from 'node:os';
 import path from 'node:path';
 import fsp from 'node:fs/promises';
@@ -405,4 +406,6 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     config: { role: 'viewer' },
     schema: { tags: ['vinted'], summary: 'Vinted accounts with a stored session (metadata only)', response: { 200: z.object({ ok: z.boolean(), accounts: z.array(SessionCheck.omit({ ok: true })) }) } },
   }, async () => ({ ok: true, accounts: await listAccounts(ctx) }));
+
+  await publishRoutes(app, ctx);
 }
