@@ -223,7 +223,7 @@ export async function publishRoutes(app: App, ctx: CoreContext): Promise<void> {
     config: { role: 'operator' },
     schema: {
       tags: ['vinted publish'], summary: 'publish one prepared article: header Idempotency-Key, {confirm_token, dry_run}; dry_run defaults to true; a repeat returns the first result, a concurrent duplicate gets 409',
-      headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }).passthrough(),
+      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough(),
       body: z.object({ confirm_token: z.string().min(10).max(4096), dry_run: z.boolean().default(true) }),
       response: { 200: z.record(z.string(), z.unknown()), 202: z.record(z.string(), z.unknown()) },
     },
@@ -237,7 +237,7 @@ export async function publishRoutes(app: App, ctx: CoreContext): Promise<void> {
     config: { role: 'operator' },
     schema: {
       tags: ['vinted publish'], summary: 'prepare and (dry_run:false + Idempotency-Key) queue a batch: the confirm tokens of a preview, or `only` article ids; dry_run defaults to true',
-      headers: z.object({ 'idempotency-key': z.string().min(8).max(200).optional() }).passthrough(),
+      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough(),
       body: z.object({
         job: z.uuid(), account: z.string().min(1).max(64), only: z.array(z.string().min(1).max(40)).max(500).optional(),
         confirm_tokens: z.array(z.string().min(10).max(4096)).max(500).optional(), dry_run: z.boolean().default(true),

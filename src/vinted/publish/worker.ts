@@ -231,10 +231,10 @@ async function reconcileWeb(run: Run, a: WebAdapter, pub: Publication): Promise<
       await update(db, p.id, { uploaded: p.uploaded, pending_step: null, pending_at: null });
       await step(db, p.id, 'reconciled photo', { index: i, vinted_photo_id: extra[0] });
     } else {
-      // not uploaded after all (or we cannot tell): it will be sent again
-      await update(db, p.id, { pending_step: null, pending_at: null, wasted: p.wasted + (list && extra.length === 0 ? 0 : 1) });
+      // the upload did not take (or we cannot tell): it is sent again, the lost request was wasted
+      await update(db, p.id, { pending_step: null, pending_at: null, wasted: p.wasted + 1 });
       await step(db, p.id, 'photo redone', { index: i, seen: list?.length ?? null });
-      if (!(list && extra.length === 0)) p.wasted++;
+      p.wasted++;
     }
   } else if (pending === 'create') {
     const found = await findInWardrobe(run, a, p);

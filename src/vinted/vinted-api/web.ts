@@ -4,6 +4,7 @@
 // at a time per account across every process, the rotated refresh token saved at once — and the
 // call replayed; a second 401 means the account must be reconnected. No call is retried here: the
 // queue decides (a blind retry of a create could publish twice).
+import { FormData } from 'undici';
 import type { CoreContext } from '../../core/module.ts';
 import { SsrfError, type HttpResponse } from '../../core/http.ts';
 import { scrub } from '../../core/log.ts';
@@ -67,10 +68,11 @@ export class WebAdapter {
     };
   }
 
+  // the FormData of the undici the HTTP client uses (Node's global one is another class to it)
   private async send(method: string, path: string, o: { body?: string | FormData; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpResponse> {
     try {
       return await this.ctx.http.request(`${this.base}${path}`, {
-        method, headers: this.headers(o.headers), body: o.body, retries: 0, retryOn: () => false, redirect: 'manual', timeoutMs: o.timeoutMs,
+        method, headers: this.headers(o.headers), body: o.body as never, retries: 0, retryOn: () => false, redirect: 'manual', timeoutMs: o.timeoutMs,
       });
     } catch (e) {
       if (e instanceof SsrfError) throw e;
