@@ -14,7 +14,7 @@ import { catalogForLabel, labelForCatalog, GENDERS } from './catalogue/studio-ma
 import { parseActiveHours } from './settings.ts';
 import { accountOr404, execute, kick, prepare, publicationView, publishConfirmed, queueView } from './publish/service.ts';
 import { getPublication, step, steps, update, ACTIVE } from './publish/store.ts';
-import { openPhotoToken } from './publish/tokens.ts';
+import { checkPhotoSignature } from './publish/tokens.ts';
 import { photoUrlKey } from './publish/photo-urls.ts';
 import { verifyWebhook } from './vinted-api/hmac.ts';
 import { readProStatus } from './vinted-api/pro.ts';
@@ -350,13 +350,16 @@ export async function publishRoutes(app: App, ctx: CoreContext): Promise<void> {
   });
 
   // ---- public: signed photo URLs (Vinted Pro fetches them) and Vinted Pro's webhook
-  app.get('/public/photos/:token', {
+  app.get('/public/photos/:job/:photo', {
     config: { role: 'public' },
-    schema: { tags: ['vinted publish'], summary: 'a listing copy behind a signed, expiring URL (what Vinted Pro fetches); 403 when the signature is wrong, 410 when expired', params: z.object({ token: z.string().min(10).max(1024) }) },
+    schema: {
+      tags: ['vinted publish'], summary: 'a listing copy behind a signed, expiring URL (what Vinted Pro fetches); 403 when the signature is wrong, 410 when expired',
+      params: z.object({ job: z.uuid(), photo: z.string().regex(/^[\w-]{1,40}$/) }), querystring: z.object({ e: z.coerce.number().int(), s: z.string().min(20).max(100) }),
+    },
   }, async (req, reply) => {
-    const t = openPhotoToken(photoUrlKey(ctx), req.params.token);
-    if (!t.ok) return reply.code(t.reason === 'expired' ? 410 : 403).send({ error: { code: t.reason === 'expired' ? 'expired' : 'forbidden', message: t.reason === 'expired' ? 'this photo link expired' : 'invalid photo link' } });
-    const row = await ctx.db.withSchema('vinted').selectFrom('photos').select(['blobs']).where('job_id', '=', t.claims.j).where('id', '=', t.claims.p).executeTakeFirst();
+    const v = checkPhotoSignature(photoUrlKey(ctx), req.params.job, req.params.photo, req.query.e, req.query.s);
+    if (v !== 'ok') return reply.code(v === 'expired' ? 410 : 403).send({ error: { code: v === 'expired' ? 'expired' : 'forbidden', message: v === 'expired' ? 'this photo link expired' : 'invalid photo link' } });
+    const row = await ctx.db.withSchema('vinted').selectFrom('photos').select(['blobs']).where('job_id', '=', req.params.job).where('id', '=', req.params.photo).executeTakeFirst();
     if (!row) throw notFound('photo');
     const blobs = (typeof row.blobs === 'string' ? JSON.parse(row.blobs) : row.blobs) as PhotoBlobs;
     const data = await listingCopy(ctx.files, blobs);

@@ -67,7 +67,8 @@ export function catalogForLabel(tax: Taxonomy, label: string | null | undefined,
   const e = studioEntry(label);
   let node: CatalogNode | null = null;
   const path = e?.entry[gender];
-  if (path) node = tax.findPath([GENDER_ROOT[gender], ...path]);
+  if (path) node = tax.findPath([GENDER_ROOT[gender], ...path]) ?? tax.resolvePath([GENDER_ROOT[gender], ...path]);
+  if (node === root) node = null;
   // not in the table, or the refreshed tree renamed it: the leaves of this gender named like the label
   if (!node && label && (!e || path)) node = tax.search(label, root)[0] ?? null;
   if (!node) return null;
@@ -79,6 +80,10 @@ export function catalogForLabel(tax: Taxonomy, label: string | null | undefined,
 export function labelForCatalog(tax: Taxonomy, id: number): string | null {
   const path = tax.pathOf(id).map(fold);
   if (!path.length) return null;
+  // the label that resolves to this very catalog (also after Vinted renamed a level)
+  for (const [label, e] of Object.entries(STUDIO_MAP)) {
+    for (const g of GENDERS) if (e[g] && catalogForLabel(tax, label, g)?.id === id) return label;
+  }
   let best: { label: string; depth: number } | null = null;
   for (const [label, e] of Object.entries(STUDIO_MAP)) {
     for (const g of GENDERS) {

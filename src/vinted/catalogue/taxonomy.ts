@@ -83,6 +83,34 @@ export class Taxonomy {
     return found;
   }
 
+  /**
+   * Like findPath, tolerant of a tree refreshed from Vinted that renamed a level: at a title that is
+   * not there, the child sharing the most words with it is taken ("Jeans droits" → "Jeans coupe
+   * droite"); when none shares a word, the deepest node found so far. null when even the first is missing.
+   */
+  resolvePath(titles: string[]): CatalogNode | null {
+    // French plural and feminine endings do not make another word: droits, droite → droit
+    const words = (t: string) => new Set(fold(t).split(' ').filter(Boolean).map((w) => (w.length > 3 ? w.replace(/(es|s|e)$/, '') : w)));
+    let level = this.data.catalogs;
+    let found: CatalogNode | null = null;
+    for (const t of titles) {
+      const f = fold(t);
+      let next = level.find((n) => fold(n.title) === f) ?? null;
+      if (!next) {
+        const want = words(t);
+        let best = 0;
+        for (const n of level) {
+          const score = [...words(n.title)].filter((w) => want.has(w)).length;
+          if (score > best) [best, next] = [score, n];
+        }
+      }
+      if (!next) return found;
+      found = next;
+      level = next.catalogs ?? [];
+    }
+    return found;
+  }
+
   /** A leaf under `node`: itself when it is one, else the child named "Autre(s) …" or the first child, recursively. */
   leafUnder(node: CatalogNode): CatalogNode {
     let n = node;

@@ -2,11 +2,10 @@
 // - the confirm token of a prepared article (spec §6): account, article and the hash of the exact
 //   payload the seller saw; an edit after prepare changes the hash and the token no longer matches;
 // - the public photo URLs given to Vinted Pro: one listing copy of one photo, until an expiry; the
-//   signature covers every field, so a token cannot be bent to read anything else.
+//   signature covers job, photo and expiry, so a URL cannot be bent to read anything else.
 import crypto from 'node:crypto';
 
 export interface ConfirmClaims { a: string; j: string; c: string; h: string; e: number }
-export interface PhotoClaims { j: string; p: string; e: number }
 
 function sign(key: Buffer, payload: unknown): string {
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -47,13 +46,19 @@ export function openConfirm(key: Buffer, token: string): Opened<ConfirmClaims> {
   return { ok: true, claims: c };
 }
 
-export function photoToken(key: Buffer, job: string, photo: string, ttlS: number): string {
-  return sign(key, { j: job, p: photo, e: Math.floor(Date.now() / 1000) + ttlS });
+/** The signature of one photo's public URL: job, photo and expiry (unix seconds) are all covered. */
+export function photoSignature(key: Buffer, job: string, photo: string, e: number): string {
+  return crypto.createHmac('sha256', key).update(`vinted-photo\n${job}\n${photo}\n${e}`).digest('base64url');
 }
 
-export function openPhotoToken(key: Buffer, token: string): Opened<PhotoClaims> {
-  const c = open<PhotoClaims>(key, token);
-  if (!c || typeof c.j !== 'string' || typeof c.p !== 'string' || typeof c.e !== 'number') return { ok: false, reason: 'invalid' };
-  if (c.e * 1000 < Date.now()) return { ok: false, reason: 'expired' };
-  return { ok: true, claims: c };
+export function photoQuery(key: Buffer, job: string, photo: string, ttlS: number): { e: number; s: string } {
+  const e = Math.floor(Date.now() / 1000) + ttlS;
+  return { e, s: photoSignature(key, job, photo, e) };
+}
+
+export function checkPhotoSignature(key: Buffer, job: string, photo: string, e: number, sig: string): 'ok' | 'invalid' | 'expired' {
+  const want = Buffer.from(photoSignature(key, job, photo, e));
+  const got = Buffer.from(sig);
+  if (got.length !== want.length || !crypto.timingSafeEqual(got, want)) return 'invalid';
+  return e * 1000 < Date.now() ? 'expired' : 'ok';
 }
