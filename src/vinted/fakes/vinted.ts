@@ -807,7 +807,8 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
     async close() {
       for (const r of hanging) r.destroy();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // answers held back on purpose (hang_after) must not keep the server open
+      await Promise.race([new Promise<void>((resolve) => server.close(() => resolve())), new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]);
     },
   };
 }

@@ -151,9 +151,10 @@ export async function release(db: Kysely<any>, id: string, owner: string): Promi
 }
 
 /** The next article of an account's queue that is due (or the time the next one will be). */
-export async function nextDue(db: Kysely<any>, accountId: string): Promise<{ due: Publication | null; nextAt: Date | null }> {
+export async function nextDue(db: Kysely<any>, accountId: string, owner: string): Promise<{ due: Publication | null; nextAt: Date | null }> {
+  // free ones, and the ones this runner held before it was killed and retried (same job, same owner)
   const base = P(db).selectFrom('publications').selectAll().where('account_id', '=', accountId).where('state', 'in', ACTIVE)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', new Date())]));
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', new Date()), eb('lease_owner', '=', owner)]));
   const due = await base.where('next_at', '<=', new Date()).orderBy('position').limit(1).executeTakeFirst();
   if (due) return { due: toPublication(due), nextAt: null };
   const nx = await P(db).selectFrom('publications').select(sql<Date>`min(next_at)`.as('m')).where('account_id', '=', accountId).where('state', 'in', ACTIVE).executeTakeFirst();

@@ -105,7 +105,7 @@ export async function publishQueueHandler(job: JobContext<{ account_id: string }
         await sleep(wait, job.signal);
         continue;
       }
-      const { due, nextAt } = await nextDue(ctx.db, accountId);
+      const { due, nextAt } = await nextDue(ctx.db, accountId, owner);
       if (!due) {
         if (!nextAt) break;
         const wait = nextAt.getTime() - Date.now();
