@@ -782,6 +782,8 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
       })();
     });
   });
+  // idle connections stay open a minute (as behind a usual proxy), so clients' pooled sockets are not cut mid-request
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(o.port ?? 0, o.host ?? '127.0.0.1', resolve));
   const addr = server.address() as AddressInfo;
   base = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
