@@ -12,7 +12,7 @@ import { loadTaxonomy } from './catalogue/taxonomy.ts';
 import { refreshTaxonomy } from './catalogue/refresh.ts';
 import { catalogForLabel, labelForCatalog, GENDERS } from './catalogue/studio-map.ts';
 import { parseActiveHours } from './settings.ts';
-import { accountOr404, execute, kick, prepare, publicationView, publishConfirmed, queueView } from './publish/service.ts';
+import { accountOr404, execute, kick, kickAll, prepare, publicationView, publishConfirmed, queueView } from './publish/service.ts';
 import { getPublication, step, steps, update, ACTIVE } from './publish/store.ts';
 import { checkPhotoSignature } from './publish/tokens.ts';
 import { photoUrlKey } from './publish/photo-urls.ts';
@@ -63,6 +63,11 @@ const Queue = z.object({
 const userOf = (req: { user?: unknown }) => (req.user as { id?: string } | null)?.id ?? null;
 
 export async function publishRoutes(app: App, ctx: CoreContext): Promise<void> {
+  // a server that starts (after a crash too) resumes the queues with work left at once, instead of
+  // at the next VINTED_QUEUE_CRON tick
+  if (ctx.jobs.isWorking) {
+    setTimeout(() => void kickAll(ctx).catch((e) => ctx.log.warn({ err: (e as Error).message }, 'vinted: resuming the publish queues failed')), 1000).unref();
+  }
   const lang = () => ctx.config.lang;
   const s = () => settingsOf(ctx).publish;
 

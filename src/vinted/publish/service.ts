@@ -243,8 +243,11 @@ export async function queueView(ctx: CoreContext, account: Account, jobId?: stri
 
 /** Makes sure the account's queue is being worked on: a publish job unless one is already waiting or running. */
 export async function kick(ctx: CoreContext, accountId: string): Promise<string | null> {
+  // a runner counts while it is waiting to start or its process is alive (heartbeats every 2 s); one
+  // whose process was killed waits for pg-boss's retry, whose delay grows with each retry: start another
   const live = await ctx.db.withSchema('core').selectFrom('jobs').select('id')
-    .where('module', '=', 'vinted').where('kind', '=', 'publish').where('status', 'in', ['queued', 'running', 'retrying'])
+    .where('module', '=', 'vinted').where('kind', '=', 'publish')
+    .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', 'in', ['running', 'retrying']), eb('heartbeat_at', '>', new Date(Date.now() - 30_000))])]))
     .where((eb) => eb(eb.ref('payload', '->>').key('account_id' as never), '=', accountId)).executeTakeFirst();
   if (live) return live.id;
   const a = await getAccount(ctx, accountId);

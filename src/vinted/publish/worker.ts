@@ -78,10 +78,22 @@ export async function publishQueueHandler(job: JobContext<{ account_id: string }
   const accountId = String(job.payload.account_id ?? '');
   const owner = `job:${job.id}`;
   const V = ctx.db.withSchema('vinted');
-  const got = await V.updateTable('accounts').set({ lease_owner: owner, lease_until: new Date(Date.now() + LEASE_MS) })
+  const acquire = () => V.updateTable('accounts').set({ lease_owner: owner, lease_until: new Date(Date.now() + LEASE_MS) })
     .where('id', '=', accountId)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', new Date()), eb('lease_owner', '=', owner)]))
     .returning('id').executeTakeFirst();
+  let got = await acquire();
+  if (!got) {
+    // held by a runner whose process died (no heartbeat for 10 s)? its lease runs out within 15 s: take over then
+    const held = await V.selectFrom('accounts').select(['lease_owner', 'lease_until']).where('id', '=', accountId).executeTakeFirst();
+    const ownerJob = held?.lease_owner?.startsWith('job:') ? held.lease_owner.slice(4) : null;
+    const other = ownerJob ? await ctx.db.withSchema('core').selectFrom('jobs').select(['status', 'heartbeat_at']).where('id', '=', ownerJob).executeTakeFirst() : null;
+    const dead = !other || other.status !== 'running' || !other.heartbeat_at || new Date(other.heartbeat_at).getTime() < Date.now() - 10_000;
+    if (dead && held?.lease_until) {
+      await sleep(Math.max(0, new Date(held.lease_until).getTime() - Date.now()) + 200, job.signal);
+      got = await acquire();
+    }
+  }
   if (!got) {
     await job.log('info', 'another worker is running this account\'s queue');
     return { skipped: true };
@@ -89,7 +101,7 @@ export async function publishQueueHandler(job: JobContext<{ account_id: string }
   let current: string | null = null;
   const renew = setInterval(() => {
     void V.updateTable('accounts').set({ lease_until: new Date(Date.now() + LEASE_MS) }).where('id', '=', accountId).where('lease_owner', '=', owner).execute().catch(() => {});
-    if (current) void renewClaim(ctx.db, current, owner, LEASE_MS * 2).catch(() => {});
+    if (current) void renewClaim(ctx.db, current, owner, LEASE_MS).catch(() => {});
   }, 4000);
   renew.unref();
   const done = { published: 0, failed: 0 };
@@ -110,10 +122,11 @@ export async function publishQueueHandler(job: JobContext<{ account_id: string }
         if (!nextAt) break;
         const wait = nextAt.getTime() - Date.now();
         if (wait > MAX_SLEEP_MS) break;
-        await sleep(Math.max(wait, 50), job.signal);
+        // due but held by another runner (or one that died: its lease runs out): look again in a second
+        await sleep(wait > 0 ? wait : 1000, job.signal);
         continue;
       }
-      if (!(await claim(ctx.db, due.id, owner, LEASE_MS * 2))) {
+      if (!(await claim(ctx.db, due.id, owner, LEASE_MS))) {
         await sleep(250, job.signal);
         continue;
       }
