@@ -196,7 +196,7 @@ const bench: BenchFn = async ({ quick, log }) => {
       rows.push({ metric: 'run 2: wasted requests (answers lost to a kill, calls redone)', value: wasted, unit: '' });
       rows.push({ metric: 'run 2: all requests to Vinted', value: st.requests, unit: '', baseline: { label: 'run-1-like minimum: writes', value: writes, unit: '' }, ratio: st.requests / writes });
       rows.push({ metric: 'run 2: wall time', value: wallS, unit: 's', baseline: { label: 'pacing floor', value: floorS, unit: 's' }, ratio: wallS / floorS });
-      notes.push(`run 2: ${killed} kills; each restart took ${restarts.map((r) => r.toFixed(0)).join(', ')} s (server start) and the killed runner job was picked up again by pg-boss once its heartbeat lapsed; wasted = requests whose answer was lost and whose call was redone (a reconciled one is not counted)`);
+      notes.push(`run 2: ${killed} kills; each restart took ${restarts.map((r) => r.toFixed(0)).join(', ')} s (server start), then a new runner took the account over once the dead one's lease ran out (≤ 15 s); wasted = requests whose answer was lost and whose call was redone (a reconciled one is not counted)`);
     } finally {
       if (server) await kill9(server.child);
       await fake.close();
