@@ -316,7 +316,7 @@ export async function publishRoutes(app: App, ctx: CoreContext): Promise<void> {
     },
   }, async (req) => {
     const accountId = req.body.account ? (await accountOr404(ctx, req.body.account)).id : undefined;
-    const job = await ctx.jobs.enqueue('vinted.sync', accountId ? { account_id: accountId } : {}, { title: 'Vinted: synchronisation des annonces', createdBy: userOf(req) });
+    const job = await ctx.jobs.enqueue('vinted.sync', accountId ? { account_id: accountId } : {}, { createdBy: userOf(req) });
     // no worker in this process (ATELIER_WORKERS=false): answer at once, the job runs elsewhere
     if (!ctx.jobs.isWorking) return { ok: true, job_id: job.id, status: job.status, result: null, error: null };
     const ac = new AbortController();

@@ -274,6 +274,28 @@ describe('prepare and publish', () => {
     expect(steps).toContain('reconciled create (found in the wardrobe)');
   }, 120_000);
 
+  it('out of attempts: the dead-letter state, visible with the last error, retried on demand', async () => {
+    const a = await addAccount();
+    const job = await seedCatalog(t.ctx, [{ photos: 1 }]);
+    const env = t.ctx.config.env;
+    const before = env.VINTED_MAX_ATTEMPTS;
+    env.VINTED_MAX_ATTEMPTS = '2';
+    fake.setMode({ mode: 'server_error', scope: 'write', status: 502 });
+    try {
+      await publishAll(job, a.name);
+      const q = await waitFor(() => queue(a.name, job), settled, 30_000);
+      expect(q.items[0]).toMatchObject({ state: 'dead', error_code: 'dead', attempts: 2 });
+      expect(q.items[0].error).toMatch(/Abandonné après 2 essais.*502/);
+      expect(q.counts.dead).toBe(1);
+    } finally {
+      env.VINTED_MAX_ATTEMPTS = before;
+      fake.setMode(null);
+    }
+    const dead = (await queue(a.name, job)).items[0];
+    expect((await call('POST', `/api/vinted/publish/${dead.id}/retry`)).status).toBe(200);
+    await waitFor(() => queue(a.name, job), (x) => x.items[0].state === 'published', 30_000);
+  });
+
   it('an expired session is refreshed once (refresh token rotated, saved) and the call replayed', async () => {
     const a = await addAccount();
     const job = await seedCatalog(t.ctx, [{}]);

@@ -252,7 +252,7 @@ export async function kick(ctx: CoreContext, accountId: string): Promise<string 
   if (live) return live.id;
   const a = await getAccount(ctx, accountId);
   if (!a || a.queue_state !== 'running') return null;
-  const job = await ctx.jobs.enqueue('vinted.publish', { account_id: accountId }, { title: `Vinted: file de ${a.name}` });
+  const job = await ctx.jobs.enqueue('vinted.publish', { account_id: accountId }, { title: `Vinted · ${a.name}` });
   return job.id;
 }
 
