@@ -273,6 +273,7 @@ async function findInWardrobe(run: Run, a: WebAdapter, p: Publication): Promise<
   const taken = new Set((await run.ctx.db.withSchema('vinted').selectFrom('publications').select('vinted_id').where('account_id', '=', run.account.id).where('vinted_id', 'is not', null).execute()).map((r) => String(r.vinted_id)));
   let byText: { id: string; url: string | null } | null = null;
   for (let page = 1; page <= 20; page++) {
+    if (page > 1) await sleep(800 + Math.random() * 400, run.job.signal);
     const w = await a.wardrobe(uid, page);
     for (const it of w.items) {
       const id = String(it?.id ?? '');

@@ -32,6 +32,8 @@ export async function syncAccount(ctx: CoreContext, account: Account): Promise<{
       await updateAccount(ctx, account.id, { vinted_user_id: uid });
     }
     for (let page = 1; page <= 100; page++) {
+      // reads are not budgeted but a burst of them is what anti-bot systems notice: a second between pages
+      if (page > 1) await new Promise((r) => setTimeout(r, 800 + Math.random() * 400));
       const w = await a.wardrobe(uid, page);
       for (const it of w.items) {
         seen.set(String(it.id), {
