@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { App, CoreContext } from '../core/module.ts';
 import { HttpError, notFound, badRequest } from '../core/errors.ts';
+import { registerSecret } from '../core/log.ts';
 import { settingsOf } from './catalog/runtime.ts';
 import { AccountInputError, deleteAccount, getAccount, listAccounts, publicAccount, saveAccount, setQueue, updateAccount, webhookVaultName, type Account } from './accounts/store.ts';
 import { checkAccount } from './accounts/check.ts';
@@ -385,6 +386,7 @@ export async function publishRoutes(app: App, ctx: CoreContext): Promise<void> {
       const account = (req.params as { account: string }).account;
       const stored = await ctx.vault.get(webhookVaultName(account));
       const key = stored ? (JSON.parse(stored).signing_key as string) : null;
+      registerSecret(key);
       if (!key || !Buffer.isBuffer(raw) || !verifyWebhook(key, req.headers['x-vpi-webhook-hmac-sha256'] as string | undefined, raw)) {
         return reply.code(401).send({ error: { code: 'bad_signature', message: 'webhook signature missing, wrong or too old' } });
       }

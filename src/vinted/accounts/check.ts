@@ -2,6 +2,7 @@
 // à reconnecter when Vinted refuses it (after the adapter's one refresh). A Pro account also gets
 // its webhook registered once (the signing key Vinted answers goes to the vault).
 import type { CoreContext } from '../../core/module.ts';
+import { registerSecret } from '../../core/log.ts';
 import { settingsOf } from '../catalog/runtime.ts';
 import { adapterFor, VintedError } from '../vinted-api/index.ts';
 import { getAccount, setQueue, updateAccount, webhookVaultName, type Account } from './store.ts';
@@ -37,6 +38,7 @@ async function ensureWebhook(ctx: CoreContext, account: Account): Promise<void> 
   if (a.kind !== 'pro') return;
   try {
     const w = await a.registerWebhook(`${publicUrl}/api/vinted/pro/webhook/${account.id}`);
+    registerSecret(w.signingKey);
     await ctx.vault.set(webhookVaultName(account.id), JSON.stringify({ id: w.id, signing_key: w.signingKey }));
   } catch (e) {
     ctx.log.warn({ account: account.name, err: (e as Error).message }, 'Vinted Pro webhook registration failed (results come by status poll)');

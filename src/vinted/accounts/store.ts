@@ -2,6 +2,7 @@
 // a web session (cookies + user agent) under vinted.session.<name> (the same entry POST /auth/session
 // writes), a Pro token under vinted.pro.<name>, a Pro webhook key under vinted.webhook.<id>.
 import type { CoreContext } from '../../core/module.ts';
+import { registerSecret } from '../../core/log.ts';
 import { parseCookies, sessionExpiry, CookieFileError } from './cookies.ts';
 import { splitProToken } from '../vinted-api/hmac.ts';
 
@@ -87,10 +88,15 @@ export async function saveAccount(ctx: CoreContext, o: { name: string; kind: Acc
     const missing = ['access_token_web', 'refresh_token_web'].filter((n) => !jar.values[n]);
     if (missing.length) throw new AccountInputError(`the cookies lack ${missing.join(' and ')}: export them from a browser logged into Vinted`);
     expires = sessionExpiry(jar);
+    for (const v of Object.values(jar.values)) registerSecret(v);
+    registerSecret(o.userAgent.trim());
     await ctx.vault.set(webVaultName(o.name), JSON.stringify({ cookie_value: o.cookies, user_agent: o.userAgent.trim(), saved_at: new Date().toISOString() }));
   } else {
-    if (!o.token || !splitProToken(o.token)) throw new AccountInputError('a Pro account needs the token shown by the Vinted Pro portal: "<access_key>,<signing_key>"');
-    await ctx.vault.set(proVaultName(o.name), JSON.stringify({ token: o.token.trim(), saved_at: new Date().toISOString() }));
+    const keys = o.token ? splitProToken(o.token) : null;
+    if (!keys) throw new AccountInputError('a Pro account needs the token shown by the Vinted Pro portal: "<access_key>,<signing_key>"');
+    registerSecret(keys.accessKey);
+    registerSecret(keys.signingKey);
+    await ctx.vault.set(proVaultName(o.name), JSON.stringify({ token: o.token!.trim(), saved_at: new Date().toISOString() }));
   }
   const now = new Date();
   const values = {

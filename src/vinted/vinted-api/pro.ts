@@ -5,7 +5,7 @@
 // contract are read tolerantly (several field names, upper or lower case statuses).
 import type { CoreContext } from '../../core/module.ts';
 import { SsrfError } from '../../core/http.ts';
-import { scrub } from '../../core/log.ts';
+import { registerSecret, scrub } from '../../core/log.ts';
 import { proVaultName, type Account } from '../accounts/store.ts';
 import { classify, fieldErrors, VintedError, type FieldError } from './errors.ts';
 import { signRequest, splitProToken } from './hmac.ts';
@@ -39,6 +39,8 @@ export class ProAdapter {
     const raw = await this.ctx.vault.get(proVaultName(this.account.name));
     const keys = raw ? splitProToken(JSON.parse(raw).token) : null;
     if (!keys) throw new VintedError('auth', `no Pro token stored for account ${this.account.name}`);
+    registerSecret(keys.accessKey);
+    registerSecret(keys.signingKey);
     this.keys = keys;
     return keys;
   }

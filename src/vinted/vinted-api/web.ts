@@ -7,7 +7,7 @@
 import { FormData } from 'undici';
 import type { CoreContext } from '../../core/module.ts';
 import { SsrfError, type HttpResponse } from '../../core/http.ts';
-import { scrub } from '../../core/log.ts';
+import { registerSecret, scrub } from '../../core/log.ts';
 import { applySetCookie, cookieHeader, jwtClaims, parseCookies, sessionExpiry, type CookieJar } from '../accounts/cookies.ts';
 import { updateAccount, webVaultName, type Account } from '../accounts/store.ts';
 import { classify, VintedError } from './errors.ts';
@@ -42,9 +42,13 @@ export class WebAdapter {
     this.jar = parseCookies(s.cookie_value);
     this.ua = s.user_agent;
     this.csrf = s.csrf_token ?? null;
+    // each value on its own, so that a token quoted alone in an error or a URL is masked too
+    for (const v of Object.values(this.jar.values)) registerSecret(v);
+    registerSecret(this.ua);
   }
 
   private async save(): Promise<void> {
+    for (const v of Object.values(this.jar!.values)) registerSecret(v);
     const list = Object.entries(this.jar!.values).map(([name, value]) => ({ name, value, ...(this.jar!.expires[name] ? { expirationDate: Math.floor(this.jar!.expires[name] / 1000) } : {}) }));
     await this.ctx.vault.set(webVaultName(this.account.name), JSON.stringify({ cookie_value: JSON.stringify(list), user_agent: this.ua, saved_at: new Date().toISOString(), csrf_token: this.csrf }));
     const exp = sessionExpiry(this.jar!);
