@@ -17,6 +17,16 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+// the fake runs in its own process for minutes between two of our requests: a pooled socket it closed
+// meanwhile fails once with "other side closed"; a new connection is what a client does then
+async function get(url: string): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch {
+    return fetch(url);
+  }
+}
+
 const json = (r: { code: number | null; stdout: string; stderr: string }) => {
   try {
     return JSON.parse(r.stdout);
@@ -31,12 +41,12 @@ describe('atelier vinted (publishing CLI)', () => {
     fakeProc = spawn(NODE, [CLI, 'vinted', 'fake-server', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const fake = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 200; i++) {
-      if (await fetch(`${fake}/__fake/stats`).then((r) => r.ok, () => false)) break;
+      if (await get(`${fake}/__fake/stats`).then((r) => r.ok, () => false)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(await (await fetch(`${fake}/__fake/stats`)).json()).toEqual(expect.objectContaining({ photos: 0, items: 0, deleted: 0, requests: 0 }));
+    expect(await (await get(`${fake}/__fake/stats`)).json()).toEqual(expect.objectContaining({ photos: 0, items: 0, deleted: 0, requests: 0 }));
     const cookies = path.join(dir, 'cookies.txt');
-    fs.writeFileSync(cookies, await (await fetch(`${fake}/__fake/session`)).text());
+    fs.writeFileSync(cookies, await (await get(`${fake}/__fake/session`)).text());
 
     const dbUrl = await createDatabase();
     const env: Record<string, string> = {
@@ -67,19 +77,19 @@ describe('atelier vinted (publishing CLI)', () => {
     const d = json(dry);
     expect(d).toMatchObject({ ok: true, dry_run: true, items: [{ cluster_id: 'c1', state: 'dry_run', vinted_id: null, url: null, error: null }] });
     expect(d.items[0].payload.item).toMatchObject({ catalog_id: 1065, size_id: 4, assigned_photos: expect.any(Array) });
-    const stats0 = await (await fetch(`${fake}/__fake/stats`)).json();
+    const stats0 = await (await get(`${fake}/__fake/stats`)).json();
     expect(stats0).toMatchObject({ photos: 0, items: 0 });
 
     const real = runCli(['vinted', 'publish', job, '--account', 'main', '--confirm', '--wait', '--json'], env);
     expect(real.code, real.stderr).toBe(0);
     const p = json(real);
     expect(p).toMatchObject({ ok: true, items: [{ cluster_id: 'c1', state: 'published', vinted_id: expect.stringMatching(/^\d+$/), url: expect.stringContaining(`${fake}/items/`), error: null }] });
-    expect(await (await fetch(`${fake}/__fake/stats`)).json()).toMatchObject({ photos: 3, items: 1, deleted: 0 });
+    expect(await (await get(`${fake}/__fake/stats`)).json()).toMatchObject({ photos: 3, items: 1, deleted: 0 });
 
     // again: already published, nothing sent
     const again = json(runCli(['vinted', 'publish', job, '--account', 'main', '--confirm', '--wait', '--json'], env));
     expect(again.items[0]).toMatchObject({ state: 'published', vinted_id: p.items[0].vinted_id });
-    expect(await (await fetch(`${fake}/__fake/stats`)).json()).toMatchObject({ photos: 3, items: 1 });
+    expect(await (await get(`${fake}/__fake/stats`)).json()).toMatchObject({ photos: 3, items: 1 });
 
     const list = runCli(['vinted', 'listings', '--sync', '--json'], env);
     expect(list.code, list.stderr).toBe(0);
