@@ -309,6 +309,11 @@ describe('prepare and publish', () => {
     const c = await call('POST', `/api/vinted/accounts/${a.name}/check`);
     expect(c.body.account.status).toBe('ok');
     expect(fake.stats().refreshes - before.refreshes).toBe(1);
+    // three calls meeting an expired token at once: one refresh (single-flight), all three replayed
+    fake.expireTokens();
+    const checks = await Promise.all([1, 2, 3].map(() => call('POST', `/api/vinted/accounts/${a.name}/check`)));
+    expect(checks.map((r) => r.body.account.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(fake.stats().refreshes - before.refreshes).toBe(2);
   });
 });
 
