@@ -55,6 +55,7 @@ const ListingView = z.object({
   account_id: z.string(), vinted_id: z.string(), title: z.string(), price: z.number().nullable(), currency: z.string().nullable(), url: z.string().nullable(),
   photo_url: z.string().nullable(), state: z.string(), publication_id: z.string().nullable(), job_id: z.string().nullable(), cluster_id: z.string().nullable(),
   views: z.number().nullable(), favourites: z.number().nullable(), first_seen_at: z.string(), seen_at: z.string(), updated_at: z.string(),
+  thumb: z.string().nullable().optional(),
 });
 const Queue = z.object({
   ok: z.boolean(), account_id: z.string(), queue_state: z.string(), queue_code: z.string().nullable(), queue_message: z.string().nullable(), circuit_until: Iso,
@@ -306,7 +307,17 @@ export async function publishRoutes(app: App, ctx: CoreContext): Promise<void> {
     schema: { tags: ['vinted publish'], summary: 'the wardrobe as last synced (every account, or one)', querystring: z.object({ account: z.string().max(64).optional() }), response: { 200: z.object({ ok: z.boolean(), listings: z.array(ListingView) }) } },
   }, async (req) => {
     const accountId = req.query.account ? (await accountOr404(ctx, req.query.account)).id : undefined;
-    return { ok: true, listings: await listListings(ctx.db, { accountId }) };
+    const listings = await listListings(ctx.db, { accountId });
+    // our own thumbnail of the article's cover (the page does not load images from Vinted's hosts)
+    const ids = listings.map((l) => l.publication_id).filter((x): x is string => !!x);
+    const covers = new Map<string, string>();
+    if (ids.length) {
+      for (const r of await ctx.db.withSchema('vinted').selectFrom('publications').select(['id', 'job_id', 'photos']).where('id', 'in', ids).execute()) {
+        const photos = (typeof r.photos === 'string' ? JSON.parse(r.photos) : r.photos) as { photo: string }[];
+        if (photos[0]) covers.set(r.id, `/api/vinted/bulk/photos/${r.job_id}/${encodeURIComponent(photos[0].photo)}/thumb`);
+      }
+    }
+    return { ok: true, listings: listings.map((l) => ({ ...l, thumb: l.publication_id ? covers.get(l.publication_id) ?? null : null })) };
   });
 
   app.post('/listings/sync', {

@@ -46,6 +46,7 @@ export async function seedCatalog(ctx: CoreContext, articles: Article[], plan: P
       const data = await phoneJpeg(n + i * 7);
       const base = `vinted/test/${job}/${id}`;
       await ctx.files.put(`${base}-original.jpg`, data);
+      await ctx.files.put(`${base}-thumb.jpg`, await sharp(data).resize(96).jpeg().toBuffer());
       photos.push({
         id, file: `IMG_${String(n).padStart(4, '0')}.jpg`, sha256: crypto.createHash('sha256').update(data).digest('hex'), phash: '0'.repeat(16),
         width: 240, height: 320, taken_at: null, format: 'jpeg', sharpness: 1,

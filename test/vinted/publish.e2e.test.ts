@@ -107,6 +107,10 @@ describe('publishing to Vinted, as a new user', () => {
     const rows = page.getByTestId('listing-row');
     await expect.poll(() => rows.count()).toBe(3);
     expect(await page.locator('[data-testid="listing-row"][data-state="live"]').count()).toBe(3);
+    // the thumbnails are ours (the page loads no image from Vinted's hosts) and they load
+    const thumbs = page.getByTestId('listing-thumb');
+    await expect.poll(() => thumbs.evaluateAll((imgs) => imgs.length === 3 && imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+    expect(await thumbs.first().getAttribute('src')).toMatch(/^\/api\/vinted\/bulk\/photos\//);
     await shot('6-listings-live');
     const first = rows.first();
     const hiddenId = (await first.getAttribute('data-vinted-id'))!;

@@ -34,7 +34,7 @@ function Row({ l, account, canEdit, onDone }: { l: ListingView; account: string;
   const open = l.state !== 'sold' && l.state !== 'deleted';
   return (
     <tr data-testid="listing-row" data-state={l.state} data-vinted-id={l.vinted_id} className={cx(!open && 'opacity-60')}>
-      <td className="py-2 pr-3">{l.photo_url ? <img src={l.photo_url} alt="" className="size-14 rounded-md object-cover" /> : <span className="block size-14 rounded-md bg-slate-100" />}</td>
+      <td className="py-2 pr-3">{l.thumb ? <img src={l.thumb} alt="" data-testid="listing-thumb" className="size-14 rounded-md object-cover" /> : <span className="block size-14 rounded-md bg-slate-100" />}</td>
       <td className="max-w-md px-3 py-2">
         {editing ? (
           <input aria-label={t('vinted.listings.col.title')} value={title} onChange={(e) => setTitle(e.target.value)} className="w-full rounded-md border-0 px-2 py-1 text-sm ring-1 ring-slate-300 ring-inset" />

@@ -94,6 +94,8 @@ export interface ListingView {
   account_id: string; vinted_id: string; title: string; price: number | null; currency: string | null; url: string | null; photo_url: string | null;
   state: 'live' | 'hidden' | 'reserved' | 'sold' | 'deleted' | 'draft'; publication_id: string | null; job_id: string | null; cluster_id: string | null;
   views: number | null; favourites: number | null; first_seen_at: string; seen_at: string; updated_at: string;
+  /** our thumbnail of the article's cover, when we published it */
+  thumb?: string | null;
 }
 
 export const ACTIVE_STATES = ['queued', 'uploading', 'creating', 'submitted'];
