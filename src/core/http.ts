@@ -243,8 +243,7 @@ export class HttpClient {
       this.opts.log?.debug({ method: o.method ?? 'GET', host, path: url.pathname, status, ms: Date.now() - started, attempt }, 'outbound request');
       const retryable = error !== null || retryOn(status);
       if (!retryable && res && body) {
-        const headers: Record<string, string> = {};
-        res.headers.forEach((v, k) => (headers[k] = v));
+        const headers = headersOf(res);
         const b = body;
         return { status, headers, body: b, url: res.url || url.toString(), text: () => b.toString('utf8'), json: () => JSON.parse(b.toString('utf8')) };
       }
@@ -255,8 +254,7 @@ export class HttpClient {
           const why = error.name === 'TimeoutError' ? 'timeout' : cause?.code ? `${error.message} (${cause.code})` : error.message;
           throw new HttpError2(`${o.method ?? 'GET'} ${url.host}${url.pathname} failed after ${attempt + 1} attempts: ${why}`, null);
         }
-        const headers: Record<string, string> = {};
-        res!.headers.forEach((v, k) => (headers[k] = v));
+        const headers = headersOf(res!);
         const b = body!;
         return { status, headers, body: b, url: res!.url || url.toString(), text: () => b.toString('utf8'), json: () => JSON.parse(b.toString('utf8')) };
       }
@@ -283,4 +281,13 @@ export class HttpClient {
     await this.open.close().catch(() => {});
     if (this.guarded !== this.open) await this.guarded.close().catch(() => {});
   }
+}
+
+/** Response headers by lower-case name; several Set-Cookie headers are kept, one per line (a header value cannot hold a newline). */
+function headersOf(res: { headers: { forEach(cb: (v: string, k: string) => void): void; getSetCookie?(): string[] } }): Record<string, string> {
+  const headers: Record<string, string> = {};
+  res.headers.forEach((v, k) => (headers[k] = v));
+  const cookies = res.headers.getSetCookie?.() ?? [];
+  if (cookies.length > 1) headers['set-cookie'] = cookies.join('\n');
+  return headers;
 }

@@ -154,7 +154,7 @@ describe('ingest → catalog → plan', () => {
   });
 
   it('plans listings that pass the gates, persists and exports them', async () => {
-    const r = await t.request('POST', '/api/vinted/bulk/listings/plan', { token: op, body: { job, defaults: { city: 'Lyon' }, overrides: { c2: { brand: 'LV', publish: true } } } });
+    const r = await t.request('POST', '/api/vinted/bulk/listings/plan', { token: op, body: { job, defaults: { city: 'Lyon', size: 'M' }, overrides: { c2: { brand: 'LV', publish: true } } } });
     expect(r.status).toBe(200);
     expect(r.body.items).toHaveLength(4);
     const [a, b] = r.body.items;

@@ -154,25 +154,32 @@ describe('buildPlan', () => {
     const [a, b, c] = plan.items;
     expect(a).toMatchObject({
       cluster_id: 'c1', title: 'Hoodie noir (bon état)', price: 25, condition: 'Bon état', status_id: 3, brand: 'Unknown',
-      size: 'Taille non visible', publish: false, publish_ready: true, missing_fields: [],
+      size: 'Taille non visible', publish: false,
     });
+    // Vinted needs a real size: "Taille non visible" has no size id, so the article cannot be published yet
+    expect(a).toMatchObject({ publish_ready: false, missing_fields: ['vinted_size_missing'], gender: 'femmes' });
+    expect(a.vinted).toMatchObject({ catalog_path: ['Femmes', 'Vêtements', 'Sweats & sweats à capuche', 'Sweats & sweats à capuche'], status_id: 3, color_ids: [1], size_id: null });
     expect(a.description).toBe('Hoodie noir. Bon état. Envoi rapide.\nPhotos réelles. Remise possible sur lot. #hoodie #noir #secondemain');
     expect(b.publish_ready).toBe(false);
     expect(b.missing_fields).toContain('category_missing');
     expect(b.price).toBe(20);
     expect(c).toMatchObject({ title: 'Jeans bleu (bon état) – Taille L', brand: 'Calvin Klein', brand_tier: null, price: 25, publish_ready: true });
+    // an unknown brand goes as Vinted's "no brand" with a warning
+    expect(c.vinted).toMatchObject({ catalog_path: ['Femmes', 'Vêtements', 'Jeans', 'Jeans droits'], size_id: 5, size_title: 'L / 40 / 12', brand_id: 1, package_size_id: 2 });
+    expect(c.vinted.warnings).toContain('brand_not_found');
     expect(c.description).toContain('#calvinklein');
   });
   it('applies defaults, overrides and custom templates', () => {
     const plan = buildPlan(catalog, { ...s, city: 'Lyon' }, {
-      defaults: { category: 'sweatshirt', condition: 'Très bon état' },
+      defaults: { category: 'sweatshirt', condition: 'Très bon état', size: 'M', gender: 'hommes' },
       templates: { title: '{Catégorie} {Marque} {Couleur}' },
       overrides: { c1: { brand: 'LV', price: 99, publish: true }, c3: { title: 'Jean magnifique 🔥' } },
     });
     const [a, b, c] = plan.items;
     expect(a).toMatchObject({ title: 'Hoodie LV noir', price: 99, price_target: 110, brand_tier: 'luxury', condition: 'Très bon état', status_id: 2, publish: true });
     expect(a.description).toContain('depuis Lyon.');
-    expect(b).toMatchObject({ category: 'sweatshirt', publish_ready: true });
+    expect(b).toMatchObject({ category: 'sweatshirt', publish_ready: true, gender: 'hommes' });
+    expect(b.vinted).toMatchObject({ catalog_path: ['Hommes', 'Vêtements', 'Sweats & pulls', 'Sweats'], size_title: 'M', status_id: 2 });
     expect(c.missing_fields).toEqual(['emoji', 'marketing_phrase']);
   });
   it('flags a broken template instead of failing the plan', () => {

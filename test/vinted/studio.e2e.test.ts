@@ -112,6 +112,12 @@ describe('Studio', () => {
       await cards().nth(i).getByTestId('field-category').selectOption(categories[i]);
       await expect.poll(async () => (await apiCatalog(job)).clusters[i].category).toBe(categories[i]);
     }
+    // Vinted needs a size: "Taille non visible" has none
+    for (let i = 0; i < 4; i++) {
+      await cards().nth(i).getByTestId('field-size').fill('M');
+      await cards().nth(i).getByTestId('field-size').press('Enter');
+      await expect.poll(async () => (await apiCatalog(job)).clusters[i].size).toBe('M');
+    }
     await cards().nth(3).getByTestId('field-brand').fill('Lacoste');
     await cards().nth(3).getByTestId('field-brand').press('Enter');
     await expect.poll(async () => (await apiCatalog(job)).clusters[3].brand).toBe('Lacoste');
@@ -119,7 +125,7 @@ describe('Studio', () => {
     await page.getByRole('button', { name: 'Mettre à jour les annonces' }).click();
     await expect.poll(() => page.getByTestId('plan-summary').textContent()).toBe('4 / 4 annonces prêtes');
     expect(await page.getByTestId('gate-failure').count()).toBe(0);
-    await expect.poll(() => page.getByTestId('plan-title').nth(2).inputValue()).toBe('Robe bordeaux (bon état)');
+    await expect.poll(() => page.getByTestId('plan-title').nth(2).inputValue()).toBe('Robe bordeaux (bon état) – Taille M');
 
     // a per-listing price and title, kept across a reload (saved with the plan)
     await page.getByTestId('plan-price').first().fill('35');
@@ -127,7 +133,7 @@ describe('Studio', () => {
     await page.getByTestId('plan-title').nth(1).fill('Jean droit brut');
     await page.getByTestId('plan-title').nth(1).press('Enter');
     await expect.poll(async () => (await platform.request('GET', `/api/vinted/bulk/listings/plan?job=${job}`, { token: platform.tokens.viewer })).body.items.map((i: any) => [i.price, i.title]).slice(0, 2))
-      .toEqual([[35, 'T-shirt moutarde (bon état)'], [20, 'Jean droit brut']]);
+      .toEqual([[35, 'T-shirt moutarde (bon état) – Taille M'], [20, 'Jean droit brut']]);
     await page.reload();
     await expect.poll(() => page.getByTestId('plan-price').first().inputValue()).toBe('35');
     await expect.poll(() => page.getByLabel('Ville d’envoi').inputValue()).toBe('Lyon');

@@ -7,6 +7,9 @@ import { computePrice } from './pricing.ts';
 import { renderTemplate, TemplateError, type TemplateValues } from './templates.ts';
 import { runGates } from './gates.ts';
 import { capitalize, fold, hashtagSlug } from './text.ts';
+import { mapArticle, type BrandIndex, type VintedMapping } from '../catalogue/mapping.ts';
+import { GENDERS, type Gender } from '../catalogue/studio-map.ts';
+import { snapshotTaxonomy, type Taxonomy } from '../catalogue/taxonomy.ts';
 
 export interface ItemOverride {
   title?: string;
@@ -18,12 +21,18 @@ export interface ItemOverride {
   category?: string | null;
   color?: string | null;
   publish?: boolean;
+  /** Vinted: women's or men's catalog, an explicit catalog (leaf) id, a parcel size id */
+  gender?: Gender;
+  catalog_id?: number | null;
+  package_size_id?: number | null;
 }
 
 export interface PlanOptions {
-  defaults?: { condition?: string; size?: string; brand?: string; category?: string; city?: string };
+  defaults?: { condition?: string; size?: string; brand?: string; category?: string; city?: string; gender?: Gender };
   templates?: { title?: string; description?: string };
   overrides?: Record<string, ItemOverride>;
+  /** Vinted's taxonomy to map against (default: the shipped snapshot) and brands found by keyword */
+  vinted?: { taxonomy?: Taxonomy; brands?: BrandIndex };
 }
 
 export interface PlanItem {
@@ -46,6 +55,9 @@ export interface PlanItem {
   publish: boolean;
   publish_ready: boolean;
   missing_fields: string[];
+  gender: Gender;
+  /** the article in Vinted's ids (catalog path, size, condition, colours, parcel, brand) */
+  vinted: VintedMapping;
 }
 
 export interface Plan {
@@ -56,7 +68,7 @@ export interface Plan {
 }
 
 type PlanSettings = Pick<VintedSettings, 'defaultPrice' | 'priceRules' | 'brandTiers' | 'conditionFactors' | 'marketingPhrases'
-  | 'city' | 'titleTemplate' | 'descriptionTemplate' | 'defaultCondition' | 'defaultSize'>;
+  | 'city' | 'titleTemplate' | 'descriptionTemplate' | 'defaultCondition' | 'defaultSize'> & { defaultGender?: Gender };
 
 const pick = <T>(...vals: (T | null | undefined)[]): T | null => {
   for (const v of vals) if (v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '')) return v;
@@ -107,7 +119,13 @@ export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOpt
   description = description.split('\n').map(capitalize).join('\n');
   const gates = runGates({ title, description, condition, size, price: finalPrice, category }, s.marketingPhrases);
   if (rawCondition && !condition) gates.missing_fields.push('condition_invalid');
-  const missing_fields = [...missing, ...gates.missing_fields];
+  const genderRaw = o.gender ?? d.gender ?? s.defaultGender ?? 'femmes';
+  const gender: Gender = (GENDERS as readonly string[]).includes(genderRaw) ? genderRaw : 'femmes';
+  const vinted = mapArticle(opts.vinted?.taxonomy ?? snapshotTaxonomy(), {
+    category, colors, condition, size, brand, gender, catalog_id: o.catalog_id, package_size_id: o.package_size_id,
+  }, opts.vinted?.brands);
+  // Vinted needs a catalog, a size, a condition and a parcel size: without them no publish
+  const missing_fields = [...missing, ...gates.missing_fields, ...vinted.missing.filter((m) => !(m === 'vinted_condition_missing' && !condition))];
   return {
     cluster_id: cluster.id,
     title,
@@ -128,6 +146,8 @@ export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOpt
     publish: o.publish ?? false,
     publish_ready: missing_fields.length === 0,
     missing_fields,
+    gender,
+    vinted,
   };
 }
 
