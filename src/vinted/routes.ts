@@ -26,10 +26,16 @@ const JobParam = z.object({ job: z.uuid() });
 const Ok = z.object({ ok: z.boolean() });
 const FileError = z.object({ file: z.string(), reason: z.string() });
 const Dup = z.object({ file: z.string(), of: z.string() });
+const SuggestionItem = z.object({ value: z.string(), score: z.number(), source: z.enum(['classifier', 'clip', 'ocr', 'llm']) });
+const Suggestions = z.object({
+  category: z.array(SuggestionItem).optional(), brand: z.array(SuggestionItem).optional(), size: z.array(SuggestionItem).optional(),
+  material: z.array(SuggestionItem).optional(), colors: z.array(SuggestionItem).optional(), defects: z.array(SuggestionItem).optional(),
+  description: z.array(SuggestionItem).optional(), label_photos: z.array(z.string()).optional(),
+});
 const ClusterSummary = z.object({
   id: z.string(), photos: z.array(z.string()), photo_ids: z.array(z.string()), cover: z.string(), category: z.string().nullable(),
   color: z.string().nullable(), colors: z.array(z.string()), score: z.number(), brand: z.string().nullable(), size: z.string().nullable(),
-  condition: z.string().nullable(), edited: z.boolean(),
+  condition: z.string().nullable(), edited: z.boolean(), suggestions: Suggestions,
 });
 const Progress = z.object({ scanned: z.number(), total: z.number(), clusters: z.number(), duplicates: z.number(), errors: z.number() });
 const Status = z.object({
@@ -104,7 +110,7 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     ok: true, job_id: c.job_id, version: c.version, backend: c.backend, files: c.files,
     photos: c.photos.map((p) => ({ id: p.id, file: p.file, position: p.position, width: p.width, height: p.height, taken_at: p.taken_at, format: p.format, sharpness: p.sharpness })),
     clusters: clusterSummaries(c), duplicates: c.duplicates, errors: c.errors,
-    conditions: CONDITIONS.map((k) => ({ label: k.label, status_id: k.status_id })), categories: s().categories,
+    conditions: CONDITIONS.map((k) => ({ label: k.label, status_id: k.status_id })), categories: [...new Set([...Object.values(s().classLabels), ...s().categories])],
   });
 
   const enqueue = async (payload: IngestPayload, files: number, user: { id: string; email: string } | undefined, title: string) => {

@@ -1,5 +1,6 @@
 // The vinted module's own settings (read from config.env). This table is the single source for the
 // settings table in docs/vinted.md and the README.
+import { classLabels, GARMENT_CLASSES } from './vision/classes.ts';
 export interface VintedSetting { env: string; default: string; meaning: string }
 
 export const DEFAULT_TITLE_TEMPLATE = '{Category} {Couleur} ({État}) – Taille {Size}';
@@ -32,6 +33,8 @@ export const settings = [
   { env: 'BULK_MIN_SAMPLES', default: '(pipeline default)', meaning: 'clustering: minimum photos per article (1 allows singletons)' },
   { env: 'BULK_MAX_PER_ARTICLE', default: '8', meaning: 'maximum photos per article' },
   { env: 'VINTED_CATEGORIES', default: DEFAULT_CATEGORIES.join(','), meaning: 'comma-separated French category labels for zero-shot recognition (CLIP)' },
+  { env: 'VINTED_CLASS_LABELS_JSON', default: '(built in)', meaning: 'French label per class of the shipped garment classifier, e.g. `{"outwear":"manteau","longsleeve":"pull"}` (classes: dress, hat, longsleeve, outwear, pants, shirt, shoes, shorts, skirt, t-shirt)' },
+  { env: 'VINTED_CATEGORY_MIN_SCORE', default: '0.5', meaning: 'an article whose best category scores under this (0–1) shows *à choisir* with the top 3 suggestions' },
   { env: 'DEFAULT_PRICE', default: '20', meaning: 'base price in € of an article whose category has no rule' },
   { env: 'PRICE_RULES_JSON', default: '{}', meaning: 'base price per category, e.g. `{"hoodie":25,"t-shirt":10,"jeans":25,"veste":35}`' },
   { env: 'BRAND_TIERS_JSON', default: '(built in)', meaning: 'brand tiers `{"tier":{"min":2,"max":2.5,"brands":["Lacoste","lv=Louis Vuitton"]}}` replacing the built-in premium/luxury/streetwear tiers; brands match on whole words' },
@@ -57,6 +60,8 @@ export interface VintedSettings {
   minSamples?: number;
   maxPerArticle: number;
   categories: string[];
+  classLabels: Record<string, string>;
+  categoryMinScore: number;
   defaultPrice: number;
   priceRules: Record<string, number>;
   brandTiers: BrandTier[];
@@ -116,6 +121,15 @@ function json<T>(name: string, v: string | undefined, d: T): T {
   }
 }
 
+function readClassLabels(v: string | undefined): Record<string, string> {
+  const given = json<Record<string, unknown>>('VINTED_CLASS_LABELS_JSON', v, {});
+  for (const [k, label] of Object.entries(given)) {
+    if (!(GARMENT_CLASSES as readonly string[]).includes(k)) throw new Error(`VINTED_CLASS_LABELS_JSON: unknown class "${k}" (classes: ${GARMENT_CLASSES.join(', ')})`);
+    if (typeof label !== 'string' || !label.trim()) throw new Error(`VINTED_CLASS_LABELS_JSON: the label of "${k}" must be a non-empty string`);
+  }
+  return classLabels(given as Record<string, string>);
+}
+
 export function readSettings(env: Record<string, string | undefined>, dataDir = './data'): VintedSettings {
   const backend = (env.VISION_BACKEND || 'auto').toLowerCase();
   if (!['auto', 'clip', 'classic'].includes(backend)) throw new Error(`VISION_BACKEND must be auto, clip or classic, got "${backend}"`);
@@ -143,6 +157,8 @@ export function readSettings(env: Record<string, string | undefined>, dataDir = 
     minSamples: opt('BULK_MIN_SAMPLES'),
     maxPerArticle: num('BULK_MAX_PER_ARTICLE', env.BULK_MAX_PER_ARTICLE, 8, 1),
     categories: env.VINTED_CATEGORIES ? env.VINTED_CATEGORIES.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_CATEGORIES,
+    classLabels: readClassLabels(env.VINTED_CLASS_LABELS_JSON),
+    categoryMinScore: num('VINTED_CATEGORY_MIN_SCORE', env.VINTED_CATEGORY_MIN_SCORE, 0.5, 0),
     defaultPrice: num('DEFAULT_PRICE', env.DEFAULT_PRICE, 20, 0),
     priceRules,
     brandTiers,

@@ -127,6 +127,8 @@ export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreCon
         minSamples: s.minSamples,
         maxPerArticle: s.maxPerArticle,
         categories: s.categories,
+        classLabels: s.classLabels,
+        categoryMinScore: s.categoryMinScore,
         modelsDir: s.modelsDir,
         blobPrefix: `vinted/${job.id}/`,
         signal: job.signal,
