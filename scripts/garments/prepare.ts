@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodePhoto } from '../../src/vinted/ingest/decode.ts';
 import { GARMENT_INPUT } from '../../src/vinted/vision/garment-input.ts';
+import { renderLabel } from './labels-render.ts';
 
 export const BACKBONE_PACKAGE = 'nsfwjs@4.4.0';
 const BACKBONE_INTEGRITY = 'sha512-krC1fgeTLXtZwgdpKJ0jm7hqv0gTSRQQRL+FhOaxaJ9Wj92t42BO3csO2odwgTAgZgf2RvkwPtp0R8Aa7dc+MA==';
@@ -83,4 +84,19 @@ export async function prepareTrain(work: string, log: (m: string) => void): Prom
   keep.forEach((i, j) => out.copy(packed, j * size, i * size, (i + 1) * size));
   fs.writeFileSync(path.join(work, 'train.u8'), packed);
   fs.writeFileSync(path.join(work, 'train.json'), JSON.stringify({ size: S, classes, files: keep.map((i) => items[i]!.file), labels: keep.map((i) => items[i]!.label) }));
+}
+
+/** seeds of the labels shown in training: far from the bench's (seed × 100 000 + i, seeds 1–9) */
+export const TRAIN_LABEL_SEED = 50_000_000;
+
+/** Generated label close-ups through the Studio's decoder → work/labels.u8 (the label detector's positives). */
+export async function prepareLabels(work: string, count: number, log: (m: string) => void): Promise<void> {
+  const S = GARMENT_INPUT, size = S * S * 3;
+  const out = Buffer.alloc(count * size);
+  for (let i = 0; i < count; i++) {
+    const l = await renderLabel(TRAIN_LABEL_SEED + i);
+    (await decodePhoto(l.jpeg, `label-${i}.jpg`)).garment.copy(out, i * size);
+    if ((i + 1) % 100 === 0) log(`labels ${i + 1}/${count}`);
+  }
+  fs.writeFileSync(path.join(work, 'labels.u8'), out);
 }

@@ -125,14 +125,15 @@ def view(img, r):
 net = Backbone(ALL_TAPS).eval()
 VIEWS = int(os.environ.get('TRAIN_VIEWS', '4'))
 @torch.no_grad()
-def features(idx, views):
+def features(arr, views):
+    """pooled taps of `views` views of every image: view 0 plain, the others augmented (N, V, D)"""
     r = np.random.RandomState(SEED + 1)
     feats = []
     B = 32
     for vi in range(views):
         f = []
-        for s in range(0, len(idx), B):
-            batch = torch.stack([view(X[i], None if vi == 0 else r) for i in idx[s:s + B]])
+        for s in range(0, len(arr), B):
+            batch = torch.stack([view(img, None if vi == 0 else r) for img in arr[s:s + B]])
             f.append(net(batch).numpy())
         feats.append(np.concatenate(f))
         log(f'features: view {vi + 1}/{views}')
@@ -149,7 +150,7 @@ if os.path.exists(cache):
     Fa = np.load(cache)
     log(f'features from {cache}')
 else:
-    Fa = features(np.arange(len(X)), VIEWS)
+    Fa = features(X, VIEWS)
     np.save(cache, Fa)
 assert Fa.shape[2] == o, (Fa.shape, o)
 
@@ -202,6 +203,40 @@ taps = TAP_SETS[best[2]]
 c = cols(taps)
 mu, sd, lin = fit(Fa[:, :, c].reshape(-1, len(c)), np.repeat(y, VIEWS), best[3])
 
+# label / tag close-up detector: a binary logistic head on the same standardised features, generated
+# label close-ups (prepare.ts, seeds apart from the bench's) against every garment view
+label_file = os.path.join(work, 'labels.u8')
+XL = np.fromfile(label_file, dtype=np.uint8).reshape(-1, S, S, 3)
+lcache = os.path.join(work, f'features-labels-{len(XL)}.npy')
+if os.path.exists(lcache):
+    FL = np.load(lcache)
+else:
+    FL = features(XL, 2)
+    np.save(lcache, FL)
+lhold = np.arange(len(XL)) % 7 == 0
+def fit_label(Fg, Fl, wd=1e-2, iters=100):
+    Z = torch.from_numpy((np.concatenate([Fg, Fl]) - mu) / sd)
+    t = torch.from_numpy(np.concatenate([np.zeros(len(Fg)), np.ones(len(Fl))]).astype(np.float32))
+    pw = torch.tensor(len(Fg) / max(1, len(Fl)))
+    lab = torch.nn.Linear(Z.shape[1], 1)
+    with torch.no_grad():
+        lab.weight.zero_(); lab.bias.zero_()
+    opt = torch.optim.LBFGS(lab.parameters(), lr=1, max_iter=iters, history_size=20, line_search_fn='strong_wolfe')
+    def closure():
+        opt.zero_grad()
+        loss = F.binary_cross_entropy_with_logits(lab(Z)[:, 0], t, pos_weight=pw) + wd * (lab.weight ** 2).sum()
+        loss.backward()
+        return loss
+    opt.step(closure)
+    return lab
+lab = fit_label(Fa[tr][:, :, c].reshape(-1, len(c)), FL[~lhold][:, :, c].reshape(-1, len(c)))
+with torch.no_grad():
+    pg = torch.sigmoid(lab(torch.from_numpy((Fa[ho][:, 0, c] - mu) / sd)))[:, 0].numpy()
+    pl = torch.sigmoid(lab(torch.from_numpy((FL[lhold][:, 0, c] - mu) / sd)))[:, 0].numpy()
+label_holdout = {'garment_photos': int(len(pg)), 'false_labels': int((pg >= 0.5).sum()), 'labels': int(len(pl)), 'found': int((pl >= 0.5).sum())}
+log(f'label detector, held out: {label_holdout}')
+lab = fit_label(Fa[:, :, c].reshape(-1, len(c)), FL[:, :, c].reshape(-1, len(c)))
+
 class Classifier(torch.nn.Module):
     def __init__(self):
         super().__init__()
@@ -209,22 +244,24 @@ class Classifier(torch.nn.Module):
         self.mu = torch.nn.Parameter(torch.from_numpy(mu), requires_grad=False)
         self.sd = torch.nn.Parameter(torch.from_numpy(sd), requires_grad=False)
         self.lin = lin
+        self.lab = lab
     def forward(self, x):
         f = self.backbone(x)
         z = (f - self.mu) / self.sd
         # embedding for grouping: the standardised head input, unit length
         emb = z / z.norm(dim=1, keepdim=True).clamp_min(1e-6)
-        return torch.softmax(self.lin(z), 1), emb
+        return torch.softmax(self.lin(z), 1), emb, torch.sigmoid(self.lab(z))[:, 0]
 
 model = Classifier().eval()
 dummy = torch.from_numpy(X[:2].astype(np.float32))
-torch.onnx.export(model, dummy, out_path, input_names=['image'], output_names=['probs', 'embedding'],
-                  dynamic_axes={'image': {0: 'n'}, 'probs': {0: 'n'}, 'embedding': {0: 'n'}}, opset_version=13)
+torch.onnx.export(model, dummy, out_path, input_names=['image'], output_names=['probs', 'embedding', 'label'],
+                  dynamic_axes={'image': {0: 'n'}, 'probs': {0: 'n'}, 'embedding': {0: 'n'}, 'label': {0: 'n'}}, opset_version=13)
 with torch.no_grad():
-    p, e = model(dummy)
+    p, e, _ = model(dummy)
 np.save(os.path.join(work, 'check-probs.npy'), p.numpy())
 json.dump({'classes': classes, 'input': S, 'taps': taps, 'weight_decay': best[3], 'views': VIEWS, 'seed': SEED,
            'embedding_dim': int(e.shape[1]), 'held_out': {'photos': int(hold.sum()), 'top1': round(float(best[0]), 4), 'top3': round(float(best[1]), 4)},
+           'label_detector_held_out': label_holdout,
            'selection': [{'taps': r[2], 'weight_decay': r[3], 'top1': round(float(r[0]), 4), 'top3': round(float(r[1]), 4)} for r in results],
            'seconds': round(time.time() - t0)}, open(os.path.join(work, 'train-result.json'), 'w'), indent=2)
 log(f'wrote {out_path}')

@@ -15,6 +15,7 @@ import { localCopy, type IngestPayload } from './catalog/ingest-job.ts';
 import { buildPlan, type PlanOptions } from './listings/plan.ts';
 import { checkTemplate, TemplateError } from './listings/templates.ts';
 import { CONDITIONS } from './listings/conditions.ts';
+import { llmConfig, LLM_KEY_VAULT_NAME } from './llm/job.ts';
 import { saveSession, checkSession, deleteSession, listAccounts, activateAccount } from './session/session.ts';
 import type { PhotoBlobs } from './ingest/listing.ts';
 import os from 'node:os';
@@ -411,4 +412,46 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     config: { role: 'viewer' },
     schema: { tags: ['vinted'], summary: 'Vinted accounts with a stored session (metadata only)', response: { 200: z.object({ ok: z.boolean(), accounts: z.array(SessionCheck.omit({ ok: true })) }) } },
   }, async () => ({ ok: true, accounts: await listAccounts(ctx) }));
+
+  // ---- optional vision LLM (follow-up job; the key lives in the vault and is never echoed)
+  const LlmStatus = z.object({ ok: z.boolean(), configured: z.boolean(), base_url: z.string().nullable(), model: z.string().nullable(), has_key: z.boolean(), auto: z.boolean() });
+  const llmStatus = async () => {
+    const cfg = llmConfig(ctx);
+    return { ok: true, configured: !!cfg, base_url: cfg?.baseUrl ?? null, model: cfg?.model ?? null, has_key: await ctx.vault.has(LLM_KEY_VAULT_NAME), auto: s().llm.auto };
+  };
+  app.get('/llm', {
+    config: { role: 'viewer' },
+    schema: { tags: ['vinted'], summary: 'is a vision model configured (VINTED_LLM_BASE_URL, VINTED_LLM_MODEL) and is its key stored', response: { 200: LlmStatus } },
+  }, llmStatus);
+
+  app.put('/llm/key', {
+    config: { role: 'admin' },
+    schema: { tags: ['vinted'], summary: 'store the vision model API key in the vault', body: z.object({ api_key: z.string().min(1).max(4096) }), response: { 200: LlmStatus } },
+  }, async (req) => {
+    await ctx.vault.set(LLM_KEY_VAULT_NAME, req.body.api_key);
+    req.log.info('vision model key stored');
+    return llmStatus();
+  });
+
+  app.delete('/llm/key', {
+    config: { role: 'admin' },
+    schema: { tags: ['vinted'], summary: 'forget the vision model API key', response: { 200: LlmStatus } },
+  }, async () => {
+    await ctx.vault.delete(LLM_KEY_VAULT_NAME);
+    return llmStatus();
+  });
+
+  app.post('/bulk/describe', {
+    config: { role: 'operator' },
+    schema: {
+      tags: ['vinted'], summary: 'ask the vision model for suggestions on the articles of a catalog (a vinted.describe job)',
+      body: z.object({ job: z.uuid(), clusters: z.array(Id).max(500).optional() }),
+      response: { 202: z.object({ ok: z.boolean(), job_id: z.string() }) },
+    },
+  }, async (req, reply) => {
+    if (!llmConfig(ctx)) throw new HttpError(409, 'not_configured', 'no vision model configured: set VINTED_LLM_BASE_URL and VINTED_LLM_MODEL');
+    await catalogOr404(req.body.job);
+    const job = await ctx.jobs.enqueue('vinted.describe', { job: req.body.job, clusters: req.body.clusters }, { title: 'Studio: vision model', createdBy: (req.user as any)?.id ?? null });
+    return reply.code(202).send({ ok: true, job_id: job.id });
+  });
 }

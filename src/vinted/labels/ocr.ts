@@ -58,7 +58,8 @@ export async function closeOcr(): Promise<void> {
 
 /** Grey, contrast-stretched, long edge OCR_EDGE: what tesseract reads best. */
 async function prepare(image: Buffer, rotate = 0): Promise<Buffer> {
-  return sharp(image).rotate(rotate || undefined, { background: '#ffffff' })
+  const upright = sharp(image).autoOrient();
+  return (rotate ? upright.rotate(rotate) : upright)
     .resize(OCR_EDGE, OCR_EDGE, { fit: 'inside' }).greyscale().normalise().png({ compressionLevel: 1 }).toBuffer();
 }
 

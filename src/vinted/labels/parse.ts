@@ -74,32 +74,33 @@ const LETTER = '(?:XXXS|XXS|XS|S|M|L|XL|XXL|XXXL|2XL|3XL|4XL|5XL|TU)';
  * "W32 L34") rank above a bare number; OCR confusions of O/0 and I/1 next to digits are undone.
  */
 export function findSizes(text: string, confidence = 90): Found[] {
-  const up = ` ${text.toUpperCase().replace(/[|]/g, ' ').replace(/(?<=\d)[O](?=\d|\b)/g, '0').replace(/(?<=\b\d?)[I](?=\d)/g, '1')} `;
+  const up = ` ${text.toUpperCase().replace(/(?<=\d)[O](?=\d|\b)/g, '0')} `;
   const c = Math.max(0, Math.min(100, confidence)) / 100;
   const out = new Map<string, number>();
   const add = (v: string, w: number) => { const s = Math.round(w * c * 1000) / 1000; if (s > (out.get(v) ?? 0)) out.set(v, s); };
   let m: RegExpExecArray | null;
   // jeans: W32 L34, W32/L34, 32/34 with W/L words around
-  const wl = /\bW\s?(2[2-9]|3\d|4[0-4])\s*[/,-]?\s*L\s?(2[6-9]|3[0-8])\b/g;
+  // (OCR often reads the L of "L34" as [, | or I)
+  const wl = /\bW\s?(2[2-9]|3\d|4[0-4])\s*[/,-]?\s*[L[|I]\s?(2[6-9]|3[0-8])\b/g;
   while ((m = wl.exec(up))) add(`W${m[1]} L${m[2]}`, 1);
   const wOnly = /\bW\s?(2[2-9]|3\d|4[0-4])\b/g;
   while ((m = wOnly.exec(up))) add(`W${m[1]}`, 0.7);
   // letter sizes: after a size word, or standing alone between separators
   const lw = new RegExp(`(?:TAILLE|SIZE|TALLA|TAGLIA|GR(?:Ö|O)SSE|T\\.|TG)\\s*[:.]?\\s*(${LETTER})(?![A-Z0-9])`, 'g');
   while ((m = lw.exec(up))) add(m[1]!, 1);
-  const alone = new RegExp(`(?<=[\\s/,;:()\\-])(${LETTER})(?=[\\s/,;:()\\-])`, 'g');
-  while ((m = alone.exec(up))) add(m[1]!, ['S', 'M', 'L', 'TU'].includes(m[1]!) ? 0.6 : 0.8);
+  const alone = new RegExp(`(?<=[\\s/,;:()|\\-])(${LETTER})(?=[\\s/,;:()|\\-])`, 'g');
+  while ((m = alone.exec(up))) add(m[1]!, ['S', 'M', 'L', 'TU'].includes(m[1]!) ? 0.8 : 0.85);
   // numbers with a system: FR/EU/EUR 38, UK 10, US 8, IT 44, D 38
   const sys = /\b(FR|EU|EUR|F|UK|GB|US|USA|IT|I|D|DE)\s*[:.]?\s*(\d{1,2}(?:[.,]5|\s?1\/2)?)\b/g;
   while ((m = sys.exec(up))) {
     const n = m[2]!.replace(',', '.').replace(/\s?1\/2/, '.5');
     const system = ['FR', 'EU', 'EUR', 'F'].includes(m[1]!) ? '' : ['UK', 'GB'].includes(m[1]!) ? 'UK ' : ['US', 'USA'].includes(m[1]!) ? 'US ' : ['IT', 'I'].includes(m[1]!) ? 'IT ' : 'DE ';
-    add(`${system}${n}`, system === '' ? 0.95 : 0.75);
+    add(`${system}${n}`, system === '' ? 0.9 : 0.7);
   }
   const tn = /(?:TAILLE|SIZE|T\.|TG)\s*[:.]?\s*(\d{2}(?:[.,]5)?)\b/g;
-  while ((m = tn.exec(up))) add(m[1]!.replace(',', '.'), 0.95);
+  while ((m = tn.exec(up))) add(m[1]!.replace(',', '.'), 0.9);
   // a bare even number in the clothing range, standing alone (weak)
-  const bare = /(?<=[\s/])(3[2-9]|4\d|5[0-6])(?=[\s/])/g;
+  const bare = /(?<=[\s/|])(3[2-9]|4\d|5[0-6])(?=[\s/|])/g;
   while ((m = bare.exec(up))) add(m[1]!, 0.4);
   // kids: 8 ans, 10A, 12 mois
   const kids = /\b(\d{1,2})\s?(ANS|A|MOIS|M)\b/g;

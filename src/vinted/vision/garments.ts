@@ -1,7 +1,7 @@
 // The garment classifier, shipped with the project (models/garments.onnx, trained by
 // `npm run train:garments`, see docs/vinted-classifier.md): a photo's GARMENT_INPUT² raster →
-// probabilities over GARMENT_CLASSES and an embedding (the head's standardised input, unit length)
-// that grouping can use. Runs on onnxruntime-node, one thread per call: photos are classified while
+// probabilities over GARMENT_CLASSES, an embedding (the head's standardised input, unit length)
+// that grouping can use, and the probability that the photo is a label close-up. Runs on onnxruntime-node, one thread per call: photos are classified while
 // others decode, which keeps both cores busy without oversubscribing them.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +11,12 @@ import { GARMENT_INPUT } from './garment-input.ts';
 export const GARMENT_MODEL = path.join(import.meta.dirname, 'models', 'garments.onnx');
 export const GARMENT_MODEL_INFO = path.join(import.meta.dirname, 'models', 'garments.json');
 
-export interface GarmentPrediction { probs: Float32Array; embedding: Float32Array }
+export interface GarmentPrediction {
+  probs: Float32Array;
+  embedding: Float32Array;
+  /** probability that the photo is a label / tag close-up (not a view of the garment) */
+  label: number;
+}
 
 export interface GarmentModel {
   classes: readonly GarmentClass[];
@@ -55,7 +60,11 @@ async function load(file: string): Promise<GarmentModel> {
       const input = new Float32Array(raster.length);
       for (let i = 0; i < raster.length; i++) input[i] = raster[i]!;
       const out = await session.run({ image: new ort.Tensor('float32', input, [1, S, S, 3]) });
-      return { probs: Float32Array.from(out.probs!.data as Float32Array), embedding: Float32Array.from(out.embedding!.data as Float32Array) };
+      return {
+        probs: Float32Array.from(out.probs!.data as Float32Array),
+        embedding: Float32Array.from(out.embedding!.data as Float32Array),
+        label: Number((out.label!.data as Float32Array)[0]),
+      };
     },
   };
 }

@@ -10,6 +10,8 @@ import { classicEmbedding, cosineDistance, standardise } from './features.ts';
 import { hamming, phash } from './phash.ts';
 import { classLabels } from './classes.ts';
 import { categoryFromScores, combineProbs, loadGarmentModel, type GarmentModel, type GarmentPrediction } from './garments.ts';
+import { COMMON_BRANDS } from '../labels/parse.ts';
+import type { LabelReading } from '../labels/read.ts';
 import type { Cluster, PipelineHooks, PipelineInput, PipelineOptions, PipelineResult, StoredPhoto } from './types.ts';
 
 /**
@@ -24,6 +26,8 @@ export const DUP_SIGNATURE_MAX = 0.004;
 export const DEFAULT_MIN_SAMPLES = 1;
 /** an article whose best class scores under this is left to the seller ("à choisir", top 3 suggested) */
 export const DEFAULT_CATEGORY_MIN_SCORE = 0.5;
+/** a photo the classifier sees as a label / tag close-up at or above this is read by the label OCR and does not vote on the category */
+export const LABEL_PHOTO_MIN = 0.5;
 
 interface Rec {
   index: number;
@@ -32,6 +36,7 @@ interface Rec {
   signature: Float32Array; // raw classic embedding (dedup confirmation, classic clustering)
   work: Buffer | null;   // kept in memory only for the CLIP backend
   garment: GarmentPrediction | null;
+  label: LabelReading | null;
   time: number | null;
 }
 
@@ -85,6 +90,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       hooks.log?.('warn', `categories unavailable: ${(e as Error).message}`);
     }
   }
+  const brandList = [...new Set([...COMMON_BRANDS, ...(opts.brands ?? [])])];
   const total = inputs.length;
   const errors: PipelineResult['errors'] = [];
   const duplicates: PipelineResult['duplicates'] = [];
@@ -110,6 +116,17 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       bySha.set(sha, i);
       const dec = await decodePhoto(buf, input.name, { sha256: sha });
       const garment = garments ? await garments.classify(dec.garment) : null;
+      // label close-ups only: read at full resolution while the file is in memory (about a second each)
+      let label: LabelReading | null = null;
+      if (garment && garment.label >= LABEL_PHOTO_MIN && opts.readLabels !== false) {
+        try {
+          const { readLabel } = await import('../labels/read.ts');
+          label = await readLabel(dec.original ?? dec.listing ?? buf, brandList);
+          hooks.log?.('info', `label read on ${input.name}: ${label.brands[0]?.value ?? 'no brand'}, ${label.sizes[0]?.value ?? 'no size'} (${Math.round(label.ms)} ms)`, { file: input.name });
+        } catch (e) {
+          hooks.log?.('warn', `label not read on ${input.name}: ${(e as Error).message}`, { file: input.name });
+        }
+      }
       const id = `p${String(i + 1).padStart(4, '0')}`;
       const blobs: StoredPhoto['blobs'] = { listing: keyFor(opts.blobPrefix, id, 'listing'), work: keyFor(opts.blobPrefix, id, 'work'), thumb: keyFor(opts.blobPrefix, id, 'thumb') };
       if (dec.original) blobs.original = keyFor(opts.blobPrefix, id, 'original');
@@ -128,6 +145,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
         signature: classicEmbedding(dec.analysis),
         work: clip ? dec.work : null,
         garment,
+        label,
         time: parseTime(dec.takenAt),
       };
     } catch (e) {
@@ -230,11 +248,23 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       suggestions.category = z.scores.map((score, k) => ({ value: opts.categories[k]!, score: Math.round(score * 1000) / 1000, source: 'clip' as const }))
         .sort((a, b) => b.score - a.score).slice(0, 3);
     } else if (garments) {
-      const probs = photos.flatMap((r) => (r.garment ? [r.garment.probs] : []));
+      const seen = photos.filter((r) => r.garment);
+      const views = seen.filter((r) => r.garment!.label < LABEL_PHOTO_MIN);
+      const labelPhotos = seen.filter((r) => r.garment!.label >= LABEL_PHOTO_MIN);
+      if (labelPhotos.length) suggestions.label_photos = labelPhotos.map((r) => r.photo.id);
+      // a label close-up says nothing of the garment's shape: it votes only when nothing else does
+      const probs = (views.length ? views : seen).map((r) => r.garment!.probs);
       const c = categoryFromScores(combineProbs(probs), labels, opts.categoryMinScore ?? DEFAULT_CATEGORY_MIN_SCORE);
       category = c.category;
       categoryScore = c.score;
       suggestions.category = c.suggestions.map((x) => ({ value: x.category, score: x.score, source: 'classifier' as const }));
+    }
+    const readings = photos.flatMap((r) => (r.label ? [r.label] : []));
+    if (readings.length) {
+      const { mergeFound } = await import('../labels/read.ts');
+      const brand = mergeFound(readings.map((x) => x.brands), 2), size = mergeFound(readings.map((x) => x.sizes), 2);
+      if (brand.length) suggestions.brand = brand.map((f) => ({ ...f, source: 'ocr' as const }));
+      if (size.length) suggestions.size = size.map((f) => ({ ...f, source: 'ocr' as const }));
     }
     clusters.push({
       id: `c${k + 1}`,

@@ -23,6 +23,10 @@ export interface PipelineOptions {
   classLabels?: Record<string, string>;
   /** an article's best class score under this leaves its category to the seller (top 3 suggested) */
   categoryMinScore?: number;
+  /** read brand and size on the photos detected as label close-ups (default on) */
+  readLabels?: boolean;
+  /** brands the label reader matches, besides its built-in list (the price tiers' brands) */
+  brands?: string[];
   modelsDir: string;
   /** where working copies / thumbnails / listing copies are written (blob keys are prefix + name) */
   blobPrefix: string;
