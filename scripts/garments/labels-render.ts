@@ -56,14 +56,19 @@ export async function renderLabel(seed: number, brands: string[] = COMMON_BRANDS
   const brand = pick(brands);
   const size = sizeFor(r);
   const font = pick(FONTS), scheme = pick(SCHEMES);
-  const W = 640, H = 420 + 60 * size.lines.length;
+  const W = 640;
   const upper = r() < 0.5;
+  // every line fits the label's width (a glyph is at most ~0.72 em wide in these fonts)
+  const fit = (text: string, size: number) => Math.min(size, Math.floor((W - 60) / (0.72 * [...text].length)));
+  const line = (text: string, size: number, bold: boolean) => ({ text, size: fit(text, size), bold });
+  const brandText = upper ? brand.toUpperCase() : brand;
   const lines: { text: string; size: number; bold: boolean }[] = [
-    { text: upper ? brand.toUpperCase() : brand, size: 58 + Math.floor(r() * 22), bold: r() < 0.7 },
-    ...size.lines.map((t) => ({ text: t, size: 40 + Math.floor(r() * 14), bold: r() < 0.5 })),
-    { text: pick(COMPOSITION), size: 24, bold: false },
-    { text: pick(ORIGIN), size: 22, bold: false },
+    line(brandText, 58 + Math.floor(r() * 22), r() < 0.7),
+    ...size.lines.map((t) => line(t, 40 + Math.floor(r() * 14), r() < 0.5)),
+    line(pick(COMPOSITION), 24, false),
+    line(pick(ORIGIN), 22, false),
   ];
+  const H = Math.round(140 + lines.reduce((a, l) => a + l.size * 1.25 + 10, 0));
   let y = 70 + lines[0]!.size * 0.4;
   const texts = lines.map((l, i) => {
     const el = `<text x="${W / 2}" y="${Math.round(y + l.size * 0.35)}" font-family="${font}" font-size="${l.size}" font-weight="${l.bold ? 'bold' : 'normal'}" text-anchor="middle" fill="${scheme.fg}">${esc(l.text)}</text>`;
@@ -88,7 +93,7 @@ export async function renderLabel(seed: number, brands: string[] = COMMON_BRANDS
 
 /** `count` labels (cached under bench/.cache/vinted/labels-<seed>-<count>/). */
 export async function generatedLabels(count: number, seed = 1): Promise<GeneratedLabel[]> {
-  const dir = path.join(CACHE_DIR, `labels-${seed}-${count}-v1`);
+  const dir = path.join(CACHE_DIR, `labels-${seed}-${count}-v2`);
   const truthFile = path.join(dir, 'truth.json');
   if (fs.existsSync(truthFile)) return (JSON.parse(fs.readFileSync(truthFile, 'utf8')) as GeneratedLabel[]).map((l) => ({ ...l, file: path.join(dir, l.file) }));
   fs.mkdirSync(dir, { recursive: true });

@@ -89,16 +89,17 @@ export function findSizes(text: string, confidence = 90): Found[] {
   const lw = new RegExp(`(?:TAILLE|SIZE|TALLA|TAGLIA|GR(?:Ö|O)SSE|T\\.|TG)\\s*[:.]?\\s*(${LETTER})(?![A-Z0-9])`, 'g');
   while ((m = lw.exec(up))) add(m[1]!, 1);
   const alone = new RegExp(`(?<=[\\s/,;:()|\\-])(${LETTER})(?=[\\s/,;:()|\\-])`, 'g');
-  while ((m = alone.exec(up))) add(m[1]!, ['S', 'M', 'L', 'TU'].includes(m[1]!) ? 0.8 : 0.85);
+  // a letter size on its own ranks above the numbers printed next to it ("M / EU 40 / UK 12")
+  while ((m = alone.exec(up))) add(m[1]!, 0.92);
   // numbers with a system: FR/EU/EUR 38, UK 10, US 8, IT 44, D 38
   const sys = /\b(FR|EU|EUR|F|UK|GB|US|USA|IT|I|D|DE)\s*[:.]?\s*(\d{1,2}(?:[.,]5|\s?1\/2)?)\b/g;
   while ((m = sys.exec(up))) {
     const n = m[2]!.replace(',', '.').replace(/\s?1\/2/, '.5');
     const system = ['FR', 'EU', 'EUR', 'F'].includes(m[1]!) ? '' : ['UK', 'GB'].includes(m[1]!) ? 'UK ' : ['US', 'USA'].includes(m[1]!) ? 'US ' : ['IT', 'I'].includes(m[1]!) ? 'IT ' : 'DE ';
-    add(`${system}${n}`, system === '' ? 0.9 : 0.7);
+    add(`${system}${n}`, system === '' ? 0.88 : 0.7);
   }
   const tn = /(?:TAILLE|SIZE|T\.|TG)\s*[:.]?\s*(\d{2}(?:[.,]5)?)\b/g;
-  while ((m = tn.exec(up))) add(m[1]!.replace(',', '.'), 0.9);
+  while ((m = tn.exec(up))) add(m[1]!.replace(',', '.'), 0.88);
   // a bare even number in the clothing range, standing alone (weak)
   const bare = /(?<=[\s/|])(3[2-9]|4\d|5[0-6])(?=[\s/|])/g;
   while ((m = bare.exec(up))) add(m[1]!, 0.4);
