@@ -112,7 +112,7 @@ describe('vinted.describe job', () => {
     expect(job.status, job.error ?? '').toBe('completed');
     expect((job.result as any).failed).toBe(1);
     const events = await t.ctx.jobs.eventsOf(job.id);
-    expect(events.some((e) => e.level === 'warn' && /not described: the answer holds no JSON object/.test(e.message))).toBe(true);
+    expect(events.some((e) => e.level === 'warn' && /not described: the answer holds no JSON object/.test(e.message ?? ""))).toBe(true);
 
     fake.script(['500']);
     const bad = await t.request('POST', '/api/vinted/bulk/describe', { token: t.tokens.operator, body: { job: ingestId, clusters: ['c1'] } });
