@@ -2,7 +2,7 @@
 //   node_modules/.bin/node bench/vinted/embedding-eval.ts [--held-out]
 // Same shoots and scoring as grouping-eval.ts. The distance is a mix of the classic one (as the
 // pipeline computes it) and the cosine distance of the classifier embeddings, the latter rescaled to
-// the classic one's median: d = (1 − w)·d_classic + w·k·d_emb, for a few w; eps unchanged (0.5).
+// the classic one's median (mixEmbedding, as the pipeline does): d = (1 − w)·d_classic + w·k·d_emb, for a few w; eps unchanged (0.5).
 // Embeddings are computed from the same 512 px working raster the pipeline classifies and cached
 // under bench/.cache/vinted/emb-*.bin. --held-out scores seeds 5 and 6 (never used to choose w).
 import fs from 'node:fs';
@@ -10,8 +10,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { garmentRaster } from '../../src/vinted/vision/garment-input.ts';
 import { loadGarmentModel } from '../../src/vinted/vision/garments.ts';
-import { cosineDistance } from '../../src/vinted/vision/features.ts';
-import { DEFAULT_CLUSTER_EPS } from '../../src/vinted/vision/pipeline.ts';
+import { DEFAULT_CLUSTER_EPS, mixEmbedding } from '../../src/vinted/vision/pipeline.ts';
 import { buildShoot, CACHE_DIR, sourceAvailable } from './generate.ts';
 import { distances, loadShoots, pipelineEmbed, pipelineGroup, SHOOTS, summary, type LoadedShoot, type ShootSpec } from './grouping-eval.ts';
 import { adjustedRandIndex } from './metrics.ts';
@@ -32,22 +31,14 @@ async function embeddings(spec: ShootSpec): Promise<Map<string, Float32Array>> {
   return new Map(Object.entries(out).map(([k, v]) => [k, Float32Array.from(v)]));
 }
 
-function median(xs: Float32Array): number {
-  const a = Array.from(xs).filter((x) => x > 0).sort((x, y) => x - y);
-  return a[Math.floor(a.length / 2)] ?? 1;
-}
-
 function score(shoots: { s: LoadedShoot; emb: Map<string, Float32Array>; names: Map<string, string> }[], w: number) {
   return shoots.map(({ s, emb, names }) => {
     const run = (photos: LoadedShoot['capture'], renamed: boolean) => {
       const dc = distances(photos.map((p) => pipelineEmbed(p.raster)));
       const n = photos.length;
       const e = photos.map((p) => emb.get(renamed ? names.get(p.name)! : p.name)!);
-      const de = new Float32Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { const d = cosineDistance(e[i]!, e[j]!); de[i * n + j] = d; de[j * n + i] = d; }
-      const k = median(dc) / median(de);
-      const d = new Float32Array(n * n);
-      for (let i = 0; i < n * n; i++) d[i] = (1 - w) * dc[i]! + w * k * de[i]!;
+      const d = Float32Array.from(dc);
+      mixEmbedding(d, e, w);
       const out = pipelineGroup(n, d, DEFAULT_CLUSTER_EPS.classic);
       const pred = new Int32Array(n);
       out.groups.forEach((g, gi) => g.members.forEach((i) => (pred[i] = gi)));
