@@ -29,6 +29,7 @@ import { generatedLabels } from '../scripts/garments/labels-render.ts';
 import { buildPlan } from '../src/vinted/listings/plan.ts';
 import { readSettings } from '../src/vinted/settings.ts';
 import { readLabel } from '../src/vinted/labels/read.ts';
+import { COMMON_BRANDS } from '../src/vinted/labels/parse.ts';
 import { closeOcr } from '../src/vinted/labels/ocr.ts';
 import { loadGarmentModel } from '../src/vinted/vision/garments.ts';
 import { decodePhoto } from '../src/vinted/ingest/decode.ts';
@@ -234,7 +235,7 @@ const bench: BenchFn = async ({ quick, log }) => {
     const buf = fs.readFileSync(l.file);
     if ((await model.classify((await decodePhoto(buf, path.basename(l.file))).garment)).label >= 0.5) detected++;
     const t = performance.now();
-    const r = await readLabel(buf, [...new Set([...settings.brandTiers.flatMap((x) => x.brands.map((b) => b.brand))])].concat((await import('../src/vinted/labels/parse.ts')).COMMON_BRANDS));
+    const r = await readLabel(buf, [...new Set([...COMMON_BRANDS, ...settings.brandTiers.flatMap((x) => x.brands.map((b) => b.brand))])]);
     lt.push(performance.now() - t);
     if (r.brands[0]?.value === l.brand) brandOk++;
     if (r.sizes[0]?.value === l.size) sizeOk++;
