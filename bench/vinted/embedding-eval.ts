@@ -2,7 +2,9 @@
 //   node_modules/.bin/node bench/vinted/embedding-eval.ts [--held-out]
 // Same shoots and scoring as grouping-eval.ts. The distance is a mix of the classic one (as the
 // pipeline computes it) and the cosine distance of the classifier embeddings, the latter rescaled to
-// the classic one's median (mixEmbedding, as the pipeline does): d = (1 − w)·d_classic + w·k·d_emb, for a few w; eps unchanged (0.5).
+// the classic one's median: d = (1 − w)·d_classic + w·k·d_emb, for a few w; eps unchanged (0.5).
+// Result (2026-12-03): it lowers the shuffled ARI at every w > 0 (the embedding is trained to make
+// garments of one class alike, which is what grouping must tell apart), so the pipeline does not use it.
 // Embeddings are computed from the same 512 px working raster the pipeline classifies and cached
 // under bench/.cache/vinted/emb-*.bin. --held-out scores seeds 5 and 6 (never used to choose w).
 import fs from 'node:fs';
@@ -10,10 +12,27 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { garmentRaster } from '../../src/vinted/vision/garment-input.ts';
 import { loadGarmentModel } from '../../src/vinted/vision/garments.ts';
-import { DEFAULT_CLUSTER_EPS, mixEmbedding } from '../../src/vinted/vision/pipeline.ts';
+import { DEFAULT_CLUSTER_EPS } from '../../src/vinted/vision/pipeline.ts';
+import { cosineDistance } from '../../src/vinted/vision/features.ts';
 import { buildShoot, CACHE_DIR, sourceAvailable } from './generate.ts';
 import { distances, loadShoots, pipelineEmbed, pipelineGroup, SHOOTS, summary, type LoadedShoot, type ShootSpec } from './grouping-eval.ts';
 import { adjustedRandIndex } from './metrics.ts';
+
+function medianPositive(d: Float32Array, n: number): number {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) xs.push(d[i * n + j]!);
+  xs.sort((a, b) => a - b);
+  return xs[xs.length >> 1] || 1;
+}
+
+/** Mixes the embedding's cosine distances into `dist` (in place), rescaled to the classic distances' median. */
+function mixEmbedding(dist: Float32Array, emb: Float32Array[], w: number): void {
+  const n = emb.length;
+  const de = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { const d = cosineDistance(emb[i]!, emb[j]!); de[i * n + j] = d; de[j * n + i] = d; }
+  const k = medianPositive(dist, n) / medianPositive(de, n);
+  for (let i = 0; i < n * n; i++) dist[i] = (1 - w) * dist[i]! + w * k * de[i]!;
+}
 
 async function embeddings(spec: ShootSpec): Promise<Map<string, Float32Array>> {
   const shoot = await buildShoot(spec.n, spec.seed, () => {}, spec.size);

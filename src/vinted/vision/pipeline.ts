@@ -40,29 +40,6 @@ interface Rec {
   time: number | null;
 }
 
-/**
- * Weight of the classifier's embedding in the grouping distance (classic backend):
- * d = (1 − w)·d_classic + w·k·d_embedding, k = median(d_classic) / median(d_embedding) so that eps
- * keeps its meaning. Chosen with bench/vinted/embedding-eval.ts (see docs/vinted-classifier.md).
- */
-export const GARMENT_EMBEDDING_WEIGHT = 0;
-
-function medianPositive(d: Float32Array, n: number): number {
-  const xs: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) xs.push(d[i * n + j]!);
-  xs.sort((a, b) => a - b);
-  return xs[xs.length >> 1] || 1;
-}
-
-/** Mixes the embedding's cosine distances into `dist` (in place). */
-export function mixEmbedding(dist: Float32Array, emb: Float32Array[], w: number): void {
-  const n = emb.length;
-  const de = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { const d = cosineDistance(emb[i]!, emb[j]!); de[i * n + j] = d; de[j * n + i] = d; }
-  const k = medianPositive(dist, n) / medianPositive(de, n);
-  for (let i = 0; i < n * n; i++) dist[i] = (1 - w) * dist[i]! + w * k * de[i]!;
-}
-
 /** Natural order of file names: IMG_2.jpg before IMG_10.jpg. */
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
@@ -246,7 +223,6 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
     const d = cosineDistance(emb[i]!, emb[j]!);
     dist[i * n + j] = d; dist[j * n + i] = d;
   }
-  if (!clip && GARMENT_EMBEDDING_WEIGHT > 0 && n > 1 && kept.every((r) => r.garment)) mixEmbedding(dist, kept.map((r) => r.garment!.embedding), GARMENT_EMBEDDING_WEIGHT);
   hooks.progress?.({ stage: 'cluster', done: 0, total: n });
   const eps = (opts.clusterEps ?? DEFAULT_CLUSTER_EPS[backend]) * (backend === 'classic' && n < STANDARDISE_MIN ? RAW_EPS_FACTOR : 1);
   const cl = clusterPhotos({
