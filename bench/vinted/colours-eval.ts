@@ -12,6 +12,8 @@
 // wood-plank canvas (deterministic; the photo's own backdrop stays around the garment, inside);
 // "crop" keeps the middle 70 % × 70 % of the photo: the garment touches the edges (not background-heavy:
 // it checks that the garment reaching the border is not taken for background).
+// "warm", "cool", "dim", "dim warm": every photo (both sets) under a camera cast (see CASTS); "as on
+// the photo" compares with the plain photo's first label.
 // Speed: garmentPixels + dominantColours per photo, all rasters looped, median of several passes,
 // on the calling thread (the pipeline runs it there too).
 import { createHash } from 'node:crypto';
@@ -143,6 +145,18 @@ if (fs.existsSync(cacheFile)) {
   fs.writeFileSync(cacheFile, Buffer.concat(parts));
 }
 
+// camera casts (issue 13): the same photos as a phone would take them under tungsten light, cool
+// daylight/shade, in a dim room, dim and warm — per-channel gains on the rastered photo (a cast and an
+// exposure change act on the sensor's linear light; on sRGB values the gains are an approximation)
+const CASTS: Record<string, [number, number, number]> = { warm: [1.1, 0.98, 0.76], cool: [0.84, 0.97, 1.1], dim: [0.62, 0.62, 0.62], 'dim warm': [0.72, 0.6, 0.46] };
+for (const [cast, g] of Object.entries(CASTS)) {
+  sets[cast] = [...sets.photos!, ...sets.holdout!].map((it) => {
+    const d = Buffer.alloc(it.r.data.length);
+    for (let i = 0; i < d.length; i++) d[i] = Math.min(255, Math.round(it.r.data[i]! * g[i % 3]!));
+    return { ...it, r: { ...it.r, data: d } };
+  });
+}
+
 console.log(`module: ${path.relative(process.cwd(), modPath)}`);
 const onPhoto = new Map<string, string>();
 for (const [set, items] of Object.entries(sets)) {
@@ -153,7 +167,7 @@ for (const [set, items] of Object.entries(sets)) {
     const ok1 = it.want.includes(got[0]!), ok2 = got.some((g) => it.want.includes(g));
     const bg = borderName(it.r), leak = bg !== null && !it.want.includes(bg) && got.includes(bg);
     top1 += +ok1; top2 += +ok2; leaks += +leak;
-    if (set === 'photos') onPhoto.set(it.file, got[0]!);
+    if (set === 'photos' || set === 'holdout') onPhoto.set(it.file, got[0]!);
     else if (set !== 'holdout') same += +(onPhoto.get(it.file) === got[0]);
     if (!ok1 || leak) wrong.push(`  ${it.file}: got [${got.join(', ')}], want ${it.want.join('|')}${ok2 ? ' (2nd ok)' : ''}${leak ? ` (background "${bg}" leaked)` : ''}`);
   }

@@ -16,6 +16,7 @@ import { isImageCandidate } from './catalog/names.ts';
 import type { IngestPayload } from './catalog/ingest-job.ts';
 import { buildPlan, type Plan } from './listings/plan.ts';
 import { publishCli } from './cli-publish.ts';
+import { LLM_KEY_VAULT_NAME } from './llm/job.ts';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
@@ -204,5 +205,31 @@ export function vintedCli(group: Command, cliCtx: CliContext): void {
         }
         console.log(`${ready}/${plan.items.length} listings pass the quality gates`);
       }
+    });
+
+  group.command('llm-key')
+    .description('store the vision model API key in the vault, read from standard input (never from the command line: it would stay in the shell history)')
+    .option('--delete', 'forget the stored key')
+    .action(async (o: { delete?: boolean }) => {
+      let key = '';
+      if (!o.delete) {
+        const chunks: Buffer[] = [];
+        for await (const c of process.stdin) chunks.push(c as Buffer);
+        key = Buffer.concat(chunks).toString('utf8').trim();
+        if (!key) throw new CliError('no key on standard input (e.g. `atelier vinted llm-key < key.txt`)', EXIT.usage, 'usage');
+      }
+      let ctx: (CoreContext & { close(): Promise<void> }) | null = null;
+      try {
+        ctx = await openCtx(cliCtx);
+      } catch (e) {
+        if (!(e instanceof DataDirLockedError)) throw e;
+      }
+      if (ctx) {
+        if (o.delete) await ctx.vault.delete(LLM_KEY_VAULT_NAME);
+        else await ctx.vault.set(LLM_KEY_VAULT_NAME, key);
+      } else if (o.delete) await cliCtx.api('DELETE', '/api/vinted/llm/key');
+      else await cliCtx.api('PUT', '/api/vinted/llm/key', { api_key: key });
+      if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, stored: !o.delete }) + '\n');
+      else console.log(o.delete ? 'vision model key deleted' : 'vision model key stored in the vault');
     });
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AtelierModule } from '../core/module.ts';
 import { vintedRoutes } from './routes.ts';
 import { ingestHandler } from './catalog/ingest-job.ts';
+import { describeHandler } from './llm/job.ts';
 import { vintedCli } from './cli.ts';
 import { settings, readSettings } from './settings.ts';
 import { publishQueueHandler } from './publish/worker.ts';
@@ -28,6 +29,14 @@ const vinted: AtelierModule = {
     publish: { handler: (job, core) => publishQueueHandler(job, core), retryLimit: 20, retryDelaySeconds: 2, expireInSeconds: 12 * 3600, concurrency: 4 },
     'publish-tick': { handler: async (_job, core) => ({ kicked: await kickAll(core) }), retryLimit: 0 },
     sync: { handler: (job, core) => syncHandler(job, core), retryLimit: 1, retryDelaySeconds: 30, expireInSeconds: 3600, concurrency: 1 },
+    // the optional vision LLM, after an ingest: a slow remote model never holds the photos back
+    describe: {
+      handler: (job, core) => describeHandler(job, core),
+      retryLimit: 2,
+      retryDelaySeconds: 30,
+      expireInSeconds: 2 * 3600,
+      concurrency: 1,
+    },
   },
   schedules: (config) => {
     const s = readSettings(config.env, config.dataDir).publish;

@@ -15,6 +15,7 @@ import { localCopy, type IngestPayload } from './catalog/ingest-job.ts';
 import { buildPlan, type PlanOptions } from './listings/plan.ts';
 import { checkTemplate, TemplateError } from './listings/templates.ts';
 import { CONDITIONS } from './listings/conditions.ts';
+import { llmConfig, LLM_KEY_VAULT_NAME } from './llm/job.ts';
 import { saveSession, checkSession, deleteSession, listAccounts, activateAccount } from './session/session.ts';
 import type { PhotoBlobs } from './ingest/listing.ts';
 import { publishRoutes } from './routes-publish.ts';
@@ -27,10 +28,16 @@ const JobParam = z.object({ job: z.uuid() });
 const Ok = z.object({ ok: z.boolean() });
 const FileError = z.object({ file: z.string(), reason: z.string() });
 const Dup = z.object({ file: z.string(), of: z.string() });
+const SuggestionItem = z.object({ value: z.string(), score: z.number(), source: z.enum(['classifier', 'clip', 'ocr', 'llm']) });
+const Suggestions = z.object({
+  category: z.array(SuggestionItem).optional(), brand: z.array(SuggestionItem).optional(), size: z.array(SuggestionItem).optional(),
+  material: z.array(SuggestionItem).optional(), colors: z.array(SuggestionItem).optional(), defects: z.array(SuggestionItem).optional(),
+  description: z.array(SuggestionItem).optional(), label_photos: z.array(z.string()).optional(),
+});
 const ClusterSummary = z.object({
   id: z.string(), photos: z.array(z.string()), photo_ids: z.array(z.string()), cover: z.string(), category: z.string().nullable(),
   color: z.string().nullable(), colors: z.array(z.string()), score: z.number(), brand: z.string().nullable(), size: z.string().nullable(),
-  condition: z.string().nullable(), edited: z.boolean(),
+  condition: z.string().nullable(), edited: z.boolean(), suggestions: Suggestions,
 });
 const Progress = z.object({ scanned: z.number(), total: z.number(), clusters: z.number(), duplicates: z.number(), errors: z.number() });
 const Status = z.object({
@@ -112,7 +119,7 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     ok: true, job_id: c.job_id, version: c.version, backend: c.backend, files: c.files,
     photos: c.photos.map((p) => ({ id: p.id, file: p.file, position: p.position, width: p.width, height: p.height, taken_at: p.taken_at, format: p.format, sharpness: p.sharpness })),
     clusters: clusterSummaries(c), duplicates: c.duplicates, errors: c.errors,
-    conditions: CONDITIONS.map((k) => ({ label: k.label, status_id: k.status_id })), categories: s().categories,
+    conditions: CONDITIONS.map((k) => ({ label: k.label, status_id: k.status_id })), categories: [...new Set([...Object.values(s().classLabels), ...s().categories])],
   });
 
   const enqueue = async (payload: IngestPayload, files: number, user: { id: string; email: string } | undefined, title: string) => {
@@ -413,6 +420,48 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     config: { role: 'viewer' },
     schema: { tags: ['vinted'], summary: 'Vinted accounts with a stored session (metadata only)', response: { 200: z.object({ ok: z.boolean(), accounts: z.array(SessionCheck.omit({ ok: true })) }) } },
   }, async () => ({ ok: true, accounts: await listAccounts(ctx) }));
+
+  // ---- optional vision LLM (follow-up job; the key lives in the vault and is never echoed)
+  const LlmStatus = z.object({ ok: z.boolean(), configured: z.boolean(), base_url: z.string().nullable(), model: z.string().nullable(), has_key: z.boolean(), auto: z.boolean() });
+  const llmStatus = async () => {
+    const cfg = llmConfig(ctx);
+    return { ok: true, configured: !!cfg, base_url: cfg?.baseUrl ?? null, model: cfg?.model ?? null, has_key: await ctx.vault.has(LLM_KEY_VAULT_NAME), auto: s().llm.auto };
+  };
+  app.get('/llm', {
+    config: { role: 'viewer' },
+    schema: { tags: ['vinted'], summary: 'is a vision model configured (VINTED_LLM_BASE_URL, VINTED_LLM_MODEL) and is its key stored', response: { 200: LlmStatus } },
+  }, llmStatus);
+
+  app.put('/llm/key', {
+    config: { role: 'admin' },
+    schema: { tags: ['vinted'], summary: 'store the vision model API key in the vault', body: z.object({ api_key: z.string().min(1).max(4096) }), response: { 200: LlmStatus } },
+  }, async (req) => {
+    await ctx.vault.set(LLM_KEY_VAULT_NAME, req.body.api_key);
+    req.log.info('vision model key stored');
+    return llmStatus();
+  });
+
+  app.delete('/llm/key', {
+    config: { role: 'admin' },
+    schema: { tags: ['vinted'], summary: 'forget the vision model API key', response: { 200: LlmStatus } },
+  }, async () => {
+    await ctx.vault.delete(LLM_KEY_VAULT_NAME);
+    return llmStatus();
+  });
+
+  app.post('/bulk/describe', {
+    config: { role: 'operator' },
+    schema: {
+      tags: ['vinted'], summary: 'ask the vision model for suggestions on the articles of a catalog (a vinted.describe job)',
+      body: z.object({ job: z.uuid(), clusters: z.array(Id).max(500).optional() }),
+      response: { 202: z.object({ ok: z.boolean(), job_id: z.string() }) },
+    },
+  }, async (req, reply) => {
+    if (!llmConfig(ctx)) throw new HttpError(409, 'not_configured', 'no vision model configured: set VINTED_LLM_BASE_URL and VINTED_LLM_MODEL');
+    await catalogOr404(req.body.job);
+    const job = await ctx.jobs.enqueue('vinted.describe', { job: req.body.job, clusters: req.body.clusters }, { title: 'Studio: vision model', createdBy: (req.user as any)?.id ?? null });
+    return reply.code(202).send({ ok: true, job_id: job.id });
+  });
 
   await publishRoutes(app, ctx);
 }

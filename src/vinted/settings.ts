@@ -1,5 +1,6 @@
 // The vinted module's own settings (read from config.env). This table is the single source for the
 // settings table in docs/vinted.md and the README.
+import { classLabels, GARMENT_CLASSES } from './vision/classes.ts';
 export interface VintedSetting { env: string; default: string; meaning: string }
 
 export const DEFAULT_TITLE_TEMPLATE = '{Catégorie} {Couleur} ({État}) – Taille {Taille}';
@@ -32,6 +33,13 @@ export const settings = [
   { env: 'BULK_MIN_SAMPLES', default: '(pipeline default)', meaning: 'clustering: minimum photos per article (1 allows singletons)' },
   { env: 'BULK_MAX_PER_ARTICLE', default: '8', meaning: 'maximum photos per article' },
   { env: 'VINTED_CATEGORIES', default: DEFAULT_CATEGORIES.join(','), meaning: 'comma-separated French category labels for zero-shot recognition (CLIP)' },
+  { env: 'VINTED_CLASS_LABELS_JSON', default: '(built in)', meaning: 'French label per class of the shipped garment classifier, e.g. `{"outwear":"manteau","longsleeve":"pull"}` (classes: dress, hat, longsleeve, outwear, pants, shirt, shoes, shorts, skirt, t-shirt)' },
+  { env: 'VINTED_CATEGORY_MIN_SCORE', default: '0.5', meaning: 'an article whose best category scores under this (0–1) shows *à choisir* with the top 3 suggestions' },
+  { env: 'VINTED_LLM_BASE_URL', default: '(empty: off)', meaning: 'optional vision LLM: base URL of an OpenAI-compatible chat-completions API that accepts images, e.g. `https://api.openai.com/v1`, `http://127.0.0.1:11434/v1` (Ollama; loopback needs ATELIER_HTTP_ALLOW_PRIVATE=true); its key goes in the vault (`atelier vinted llm-key`)' },
+  { env: 'VINTED_LLM_MODEL', default: '(empty: off)', meaning: 'the vision model name at that endpoint, e.g. `gpt-4o-mini`, `llava`, `pixtral-12b-latest`' },
+  { env: 'VINTED_LLM_PRICE_INPUT', default: '0', meaning: 'price in € per million prompt tokens (job cost; 0 for a local model)' },
+  { env: 'VINTED_LLM_PRICE_OUTPUT', default: '0', meaning: 'price in € per million completion tokens' },
+  { env: 'VINTED_LLM_AUTO', default: 'true', meaning: 'when a vision model is configured, describe every ingested batch in a follow-up job (`false`: only on demand)' },
   { env: 'DEFAULT_PRICE', default: '20', meaning: 'base price in € of an article whose category has no rule' },
   { env: 'PRICE_RULES_JSON', default: '{}', meaning: 'base price per category, e.g. `{"hoodie":25,"t-shirt":10,"jeans":25,"veste":35}`' },
   { env: 'BRAND_TIERS_JSON', default: '(built in)', meaning: 'brand tiers `{"tier":{"min":2,"max":2.5,"brands":["Lacoste","lv=Louis Vuitton"]}}` replacing the built-in premium/luxury/streetwear tiers; brands match on whole words' },
@@ -71,6 +79,9 @@ export interface VintedSettings {
   minSamples?: number;
   maxPerArticle: number;
   categories: string[];
+  classLabels: Record<string, string>;
+  categoryMinScore: number;
+  llm: { baseUrl: string; model: string; priceInput: number; priceOutput: number; auto: boolean };
   defaultPrice: number;
   priceRules: Record<string, number>;
   brandTiers: BrandTier[];
@@ -196,6 +207,25 @@ function json<T>(name: string, v: string | undefined, d: T): T {
   }
 }
 
+function readBaseUrl(v: string | undefined): string {
+  const t = (v ?? '').trim();
+  if (!t) return '';
+  let u: URL;
+  try { u = new URL(t); } catch { throw new Error(`VINTED_LLM_BASE_URL is not a URL: "${t}"`); }
+  if (!['http:', 'https:'].includes(u.protocol)) throw new Error('VINTED_LLM_BASE_URL must be http(s)');
+  if (u.username || u.password) throw new Error('VINTED_LLM_BASE_URL must not hold credentials: put the key in the vault (atelier vinted llm-key)');
+  return t.replace(/\/+$/, '');
+}
+
+function readClassLabels(v: string | undefined): Record<string, string> {
+  const given = json<Record<string, unknown>>('VINTED_CLASS_LABELS_JSON', v, {});
+  for (const [k, label] of Object.entries(given)) {
+    if (!(GARMENT_CLASSES as readonly string[]).includes(k)) throw new Error(`VINTED_CLASS_LABELS_JSON: unknown class "${k}" (classes: ${GARMENT_CLASSES.join(', ')})`);
+    if (typeof label !== 'string' || !label.trim()) throw new Error(`VINTED_CLASS_LABELS_JSON: the label of "${k}" must be a non-empty string`);
+  }
+  return classLabels(given as Record<string, string>);
+}
+
 export function readSettings(env: Record<string, string | undefined>, dataDir = './data'): VintedSettings {
   const backend = (env.VISION_BACKEND || 'auto').toLowerCase();
   if (!['auto', 'clip', 'classic'].includes(backend)) throw new Error(`VISION_BACKEND must be auto, clip or classic, got "${backend}"`);
@@ -223,6 +253,15 @@ export function readSettings(env: Record<string, string | undefined>, dataDir = 
     minSamples: opt('BULK_MIN_SAMPLES'),
     maxPerArticle: num('BULK_MAX_PER_ARTICLE', env.BULK_MAX_PER_ARTICLE, 8, 1),
     categories: env.VINTED_CATEGORIES ? env.VINTED_CATEGORIES.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_CATEGORIES,
+    classLabels: readClassLabels(env.VINTED_CLASS_LABELS_JSON),
+    categoryMinScore: num('VINTED_CATEGORY_MIN_SCORE', env.VINTED_CATEGORY_MIN_SCORE, 0.5, 0),
+    llm: {
+      baseUrl: readBaseUrl(env.VINTED_LLM_BASE_URL),
+      model: (env.VINTED_LLM_MODEL ?? '').trim(),
+      priceInput: num('VINTED_LLM_PRICE_INPUT', env.VINTED_LLM_PRICE_INPUT, 0, 0),
+      priceOutput: num('VINTED_LLM_PRICE_OUTPUT', env.VINTED_LLM_PRICE_OUTPUT, 0, 0),
+      auto: !/^(false|0|no|off)$/i.test((env.VINTED_LLM_AUTO ?? '').trim()),
+    },
     defaultPrice: num('DEFAULT_PRICE', env.DEFAULT_PRICE, 20, 0),
     priceRules,
     brandTiers,

@@ -44,6 +44,7 @@ function newCluster(c: Catalog, photos: string[], from?: CatalogCluster): Catalo
     id: nextClusterId(c), photos, cover: photos[0],
     category: from?.category ?? null, category_score: from?.category_score ?? null, colors: from ? [...from.colors] : [],
     score: 1, joins: [], brand: null, size: null, condition: null, edited: true,
+    suggestions: from?.suggestions ? structuredClone(from.suggestions) : {},
   };
 }
 

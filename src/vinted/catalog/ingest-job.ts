@@ -29,7 +29,7 @@ export interface IngestPayload {
   backend?: 'auto' | 'clip' | 'classic';
 }
 
-interface Checkpoint { stage: 'analysed' | 'saved'; resultKey: string }
+interface Checkpoint { stage: 'analysed' | 'saved'; resultKey: string; describeQueued?: boolean }
 
 const STAGES: Record<string, [number, number]> = {
   decode: [2, 70], dedup: [70, 75], embed: [75, 88], cluster: [88, 94], recognise: [94, 99],
@@ -127,6 +127,9 @@ export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreCon
         minSamples: s.minSamples,
         maxPerArticle: s.maxPerArticle,
         categories: s.categories,
+        classLabels: s.classLabels,
+        categoryMinScore: s.categoryMinScore,
+        brands: s.brandTiers.flatMap((t) => t.brands.map((b) => b.brand)),
         modelsDir: s.modelsDir,
         blobPrefix: `vinted/${job.id}/`,
         signal: job.signal,
@@ -146,6 +149,12 @@ export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreCon
     const saved = await loadCatalog(ctx.db, job.id);
     if (saved) await job.artifact('catalog.json', JSON.stringify(catalogExport(saved), null, 2), 'application/json');
     if (p.uploadPrefix) await ctx.files.deletePrefix(p.uploadPrefix).catch(() => 0);
+    // the optional vision model runs after, in its own job: the catalog is ready without it
+    if (s.llm.auto && s.llm.baseUrl && s.llm.model && counters.clusters > 0 && !cp?.describeQueued) {
+      const d = await ctx.jobs.enqueue('vinted.describe', { job: job.id }, { title: 'Studio: vision model' });
+      await job.checkpoint.set({ stage: 'saved', resultKey, describeQueued: true } satisfies Checkpoint);
+      await job.log('info', `vision model suggestions requested (job ${d.id})`);
+    }
     return { ...counters, backend: result.backend, photos: result.photos.length };
   } catch (e) {
     if (!job.signal.aborted) await setCatalogStatus(ctx.db, job.id, 'failed').catch(() => {});

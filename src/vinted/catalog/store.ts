@@ -41,7 +41,7 @@ export async function saveResult(db: Db, jobId: string, r: PipelineResult, extra
     for (const part of chunks(photos)) await V(tx).insertInto('photos').values(part).execute();
     const clusters = r.clusters.map((c, i) => ({
       job_id: jobId, id: c.id, position: i, photos: j(c.photos), cover: c.cover, category: c.category, category_score: c.category_score,
-      colors: j(c.colors ?? []), score: c.score, joins: j(c.joins ?? []),
+      colors: j(c.colors ?? []), score: c.score, joins: j(c.joins ?? []), suggestions: j(c.suggestions ?? {}),
     }));
     for (const part of chunks(clusters)) await V(tx).insertInto('clusters').values(part).execute();
     const dups = [...new Map(r.duplicates.map((d) => [d.file, d])).values()].map((d) => ({ job_id: jobId, file: d.file, of: d.of }));
@@ -88,6 +88,7 @@ export async function loadCatalog(db: Db, jobId: string): Promise<Catalog | null
       id: c.id, photos: parse(c.photos), cover: c.cover, category: c.category,
       category_score: c.category_score === null ? null : Number(c.category_score), colors: parse(c.colors), score: Number(c.score),
       joins: parse(c.joins), brand: c.brand, size: c.size, condition: c.condition, edited: c.edited,
+      suggestions: parse(c.suggestions ?? {}),
     })),
     duplicates: dups.map((d) => ({ file: d.file, of: d.of })),
     errors: errors.map((e) => ({ file: e.file, reason: e.reason })),
@@ -109,6 +110,7 @@ export async function saveClusters(db: Db, c: Catalog, expectedVersion?: number)
     const rows = c.clusters.map((x, i) => ({
       job_id: c.job_id, id: x.id, position: i, photos: j(x.photos), cover: x.cover, category: x.category, category_score: x.category_score,
       colors: j(x.colors), score: x.score, joins: j(x.joins), brand: x.brand, size: x.size, condition: x.condition, edited: x.edited,
+      suggestions: j(x.suggestions ?? {}),
     }));
     for (const part of chunks(rows)) await V(tx).insertInto('clusters').values(part).execute();
     return upd.version as number;

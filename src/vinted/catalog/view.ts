@@ -16,6 +16,7 @@ export function clusterSummaries(c: Catalog) {
     size: x.size,
     condition: x.condition,
     edited: x.edited,
+    suggestions: x.suggestions ?? {},
   }));
 }
 
@@ -31,7 +32,7 @@ export function catalogExport(c: Catalog) {
     })),
     clusters: c.clusters.map((x) => ({
       id: x.id, photos: x.photos, cover: x.cover, category: x.category, category_score: x.category_score, colors: x.colors, score: x.score,
-      joins: x.joins, brand: x.brand, size: x.size, condition: x.condition, edited: x.edited,
+      joins: x.joins, brand: x.brand, size: x.size, condition: x.condition, edited: x.edited, suggestions: x.suggestions ?? {},
     })),
     duplicates: c.duplicates,
     errors: c.errors,

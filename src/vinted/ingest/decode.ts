@@ -11,6 +11,7 @@ import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { sniffImage, type ImageFormat } from './detect.ts';
 import { decodeHeic, PixelLimitError } from './heic.ts';
 import { areaResize, fitInside, luma } from './raster.ts';
+import { garmentRaster } from '../vision/garment-input.ts';
 import { jpegFrame, JpegStructureError, stripJpegMetadata } from './strip.ts';
 
 export const LISTING_EDGE = 1600;
@@ -38,6 +39,8 @@ export interface DecodedPhoto {
   analysis: { data: Buffer; width: number; height: number; channels: number };
   /** 32×32 grey for pHash */
   grey32: Buffer;
+  /** the garment classifier's input: the working raster squashed to GARMENT_INPUT² RGB */
+  garment: Buffer;
   sharpness: number;
 }
 
@@ -182,6 +185,7 @@ export async function decodePhoto(buf: Buffer, name: string, opts: DecodeOptions
       original, listing, work, thumb,
       analysis,
       grey32,
+      garment: garmentRaster(workRaw.data, ww, wh, wc),
       sharpness: laplacianVariance(grey, g.width, g.height),
     };
   } catch (e) {

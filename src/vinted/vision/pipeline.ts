@@ -8,6 +8,10 @@ import { clusterPhotos } from './cluster.ts';
 import { dominantColours, garmentPixels } from './colors.ts';
 import { classicEmbedding, cosineDistance, standardise } from './features.ts';
 import { hamming, phash } from './phash.ts';
+import { classLabels } from './classes.ts';
+import { categoryFromScores, combineProbs, loadGarmentModel, type GarmentModel, type GarmentPrediction } from './garments.ts';
+import { COMMON_BRANDS } from '../labels/parse.ts';
+import type { LabelReading } from '../labels/read.ts';
 import type { Cluster, PipelineHooks, PipelineInput, PipelineOptions, PipelineResult, StoredPhoto } from './types.ts';
 
 /**
@@ -20,6 +24,10 @@ export const RAW_EPS_FACTOR = 0.35;
 /** near-duplicate confirmation: raw classic-signature distance under which a pHash match is a duplicate */
 export const DUP_SIGNATURE_MAX = 0.004;
 export const DEFAULT_MIN_SAMPLES = 1;
+/** an article whose best class scores under this is left to the seller ("à choisir", top 3 suggested) */
+export const DEFAULT_CATEGORY_MIN_SCORE = 0.5;
+/** a photo the classifier sees as a label / tag close-up at or above this is read by the label OCR and does not vote on the category */
+export const LABEL_PHOTO_MIN = 0.5;
 
 interface Rec {
   index: number;
@@ -27,6 +35,8 @@ interface Rec {
   analysis: DecodedPhoto['analysis'];
   signature: Float32Array; // raw classic embedding (dedup confirmation, classic clustering)
   work: Buffer | null;   // kept in memory only for the CLIP backend
+  garment: GarmentPrediction | null;
+  label: LabelReading | null;
   time: number | null;
 }
 
@@ -71,6 +81,16 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
   const backend = resolveBackend(opts, clipModelPresent);
   // load the model before decoding: a missing/broken model fails the job early, not after minutes of work
   const clip = backend === 'clip' ? await loadClip(opts.modelsDir) : null;
+  // the shipped classifier: a broken install loses the categories (said in the job log), never the photos
+  let garments: GarmentModel | null = null;
+  if (opts.classifier !== false) {
+    try {
+      garments = await loadGarmentModel();
+    } catch (e) {
+      hooks.log?.('warn', `categories unavailable: ${(e as Error).message}`);
+    }
+  }
+  const brandList = [...new Set([...COMMON_BRANDS, ...(opts.brands ?? [])])];
   const total = inputs.length;
   const errors: PipelineResult['errors'] = [];
   const duplicates: PipelineResult['duplicates'] = [];
@@ -95,6 +115,18 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       }
       bySha.set(sha, i);
       const dec = await decodePhoto(buf, input.name, { sha256: sha });
+      const garment = garments ? await garments.classify(dec.garment) : null;
+      // label close-ups only: read at full resolution while the file is in memory (about a second each)
+      let label: LabelReading | null = null;
+      if (garment && garment.label >= LABEL_PHOTO_MIN && opts.readLabels !== false) {
+        try {
+          const { readLabel } = await import('../labels/read.ts');
+          label = await readLabel(dec.original ?? dec.listing ?? buf, brandList);
+          hooks.log?.('info', `label read on ${input.name}: ${label.brands[0]?.value ?? 'no brand'}, ${label.sizes[0]?.value ?? 'no size'} (${Math.round(label.ms)} ms)`, { file: input.name });
+        } catch (e) {
+          hooks.log?.('warn', `label not read on ${input.name}: ${(e as Error).message}`, { file: input.name });
+        }
+      }
       const id = `p${String(i + 1).padStart(4, '0')}`;
       const blobs: StoredPhoto['blobs'] = { listing: keyFor(opts.blobPrefix, id, 'listing'), work: keyFor(opts.blobPrefix, id, 'work'), thumb: keyFor(opts.blobPrefix, id, 'thumb') };
       if (dec.original) blobs.original = keyFor(opts.blobPrefix, id, 'original');
@@ -112,6 +144,8 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
         analysis: dec.analysis,
         signature: classicEmbedding(dec.analysis),
         work: clip ? dec.work : null,
+        garment,
+        label,
         time: parseTime(dec.takenAt),
       };
     } catch (e) {
@@ -200,15 +234,37 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
 
   // recognise
   const textEmb = clip && opts.categories.length ? await clip.embedLabels(opts.categories) : null;
+  const labels = classLabels(opts.classLabels);
   const clusters: Cluster[] = [];
   for (const [k, g] of cl.groups.entries()) {
     const photos = g.members.map((i) => kept[i]!);
     const px = photos.flatMap((r) => garmentPixels(r.analysis, 3));
     let category: string | null = null, categoryScore: number | null = null;
+    const suggestions: Cluster['suggestions'] = {};
     if (clip && textEmb) {
       const z = clip.zeroShot(g.members.map((i) => emb[i]!), textEmb);
       category = opts.categories[z.index]!;
       categoryScore = Math.round(z.score * 1000) / 1000;
+      suggestions.category = z.scores.map((score, k) => ({ value: opts.categories[k]!, score: Math.round(score * 1000) / 1000, source: 'clip' as const }))
+        .sort((a, b) => b.score - a.score).slice(0, 3);
+    } else if (garments) {
+      const seen = photos.filter((r) => r.garment);
+      const views = seen.filter((r) => r.garment!.label < LABEL_PHOTO_MIN);
+      const labelPhotos = seen.filter((r) => r.garment!.label >= LABEL_PHOTO_MIN);
+      if (labelPhotos.length) suggestions.label_photos = labelPhotos.map((r) => r.photo.id);
+      // a label close-up says nothing of the garment's shape: it votes only when nothing else does
+      const probs = (views.length ? views : seen).map((r) => r.garment!.probs);
+      const c = categoryFromScores(combineProbs(probs), labels, opts.categoryMinScore ?? DEFAULT_CATEGORY_MIN_SCORE);
+      category = c.category;
+      categoryScore = c.score;
+      suggestions.category = c.suggestions.map((x) => ({ value: x.category, score: x.score, source: 'classifier' as const }));
+    }
+    const readings = photos.flatMap((r) => (r.label ? [r.label] : []));
+    if (readings.length) {
+      const { mergeFound } = await import('../labels/read.ts');
+      const brand = mergeFound(readings.map((x) => x.brands), 2), size = mergeFound(readings.map((x) => x.sizes), 2);
+      if (brand.length) suggestions.brand = brand.map((f) => ({ ...f, source: 'ocr' as const }));
+      if (size.length) suggestions.size = size.map((f) => ({ ...f, source: 'ocr' as const }));
     }
     clusters.push({
       id: `c${k + 1}`,
@@ -216,6 +272,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       cover: photos[0]!.photo.id,
       category,
       category_score: categoryScore,
+      suggestions,
       colors: dominantColours(px, 2),
       score: g.score,
       joins: g.joins.map((j) => ({ a: kept[j.a]!.photo.id, b: kept[j.b]!.photo.id, distance: j.distance })),

@@ -17,6 +17,16 @@ export interface PipelineOptions {
   maxPerArticle: number; // 8
   /** French category labels for zero-shot (CLIP only) */
   categories: string[];
+  /** the shipped garment classifier (default on): categories with no model to download */
+  classifier?: boolean;
+  /** class → French label (classes.ts; VINTED_CLASS_LABELS_JSON) */
+  classLabels?: Record<string, string>;
+  /** an article's best class score under this leaves its category to the seller (top 3 suggested) */
+  categoryMinScore?: number;
+  /** read brand and size on the photos detected as label close-ups (default on) */
+  readLabels?: boolean;
+  /** brands the label reader matches, besides its built-in list (the price tiers' brands) */
+  brands?: string[];
   modelsDir: string;
   /** where working copies / thumbnails / listing copies are written (blob keys are prefix + name) */
   blobPrefix: string;
@@ -43,11 +53,32 @@ export interface Cluster {
   id: string;              // "c1", "c2", … in capture order of their first photo
   photos: string[];        // photo ids, in capture order
   cover: string;           // photo id
-  category: string | null; // French label, null without CLIP
+  category: string | null; // French label; null when unsure (the card shows "à choisir" and the suggestions)
   category_score: number | null;
+  /** suggestions the seller can accept with one click (classifier, label OCR, vision LLM) */
+  suggestions?: ClusterSuggestions;
   colors: string[];        // up to 2 French colour labels, dominant first
   score: number;           // confidence 0–1
   joins: { a: string; b: string; distance: number }[]; // the distances that joined the photos
+}
+
+export interface Suggestion {
+  value: string;
+  /** 0–1 */
+  score: number;
+  source: 'classifier' | 'clip' | 'ocr' | 'llm';
+}
+
+export interface ClusterSuggestions {
+  category?: Suggestion[];
+  brand?: Suggestion[];
+  size?: Suggestion[];
+  material?: Suggestion[];
+  colors?: Suggestion[];
+  defects?: Suggestion[];
+  description?: Suggestion[];
+  /** photo ids detected as label / tag close-ups */
+  label_photos?: string[];
 }
 
 export interface PipelineResult {

@@ -68,7 +68,8 @@ describe('CLIP backend (tiny generated model, real transformers.js path)', () =>
     const inputs = [{ name: 'a.jpg', data: await shot('dress-rose', 'front') }];
     const r = await runPipeline(inputs, options({ backend: 'auto', modelsDir: empty, blobPrefix: 'auto/' }), store(dir));
     expect(r.backend).toBe('classic');
-    expect(r.clusters[0]!.category).toBeNull();
+    // no CLIP: the category comes from the shipped classifier
+    expect(r.clusters[0]!.suggestions?.category?.[0]?.source).toBe('classifier');
     // no hub here: the download attempt fails, and the error says which model and where
     await expect(runPipeline(inputs, options({ backend: 'clip', modelsDir: empty, blobPrefix: 'clip2/' }), store(dir)))
       .rejects.toThrow(`CLIP backend: cannot load ${DEFAULT_CLIP_MODEL} from ${empty} (files absent and download failed)`);

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useI18n } from '../../i18n.ts';
 import { Button, cx } from '../../components/ui.tsx';
-import type { CatalogView, ClusterView } from './types.ts';
+import type { CatalogView, ClusterView, SuggestionItem } from './types.ts';
 import { COLORS, photoUrl } from './types.ts';
 
 export interface Edits {
@@ -65,6 +65,28 @@ function TextInput({ label, value, onCommit, testId, disabled }: { label: string
   );
 }
 
+/** One-click suggestions for a field (category, brand, size): each button sets the field to its value. */
+function SuggestionRow({ field, label, items, current, onUse, disabled }: { field: string; label: string; items: SuggestionItem[]; current: string | null; onUse: (v: string) => void; disabled: boolean }) {
+  const { t } = useI18n();
+  const open = items.filter((s) => s.value !== current);
+  if (!open.length) return null;
+  return (
+    <div className="flex flex-wrap items-center gap-1 text-xs text-slate-600" data-testid={`suggest-${field}`}>
+      <span>{label}</span>
+      {open.map((s) => (
+        <button
+          key={`${s.source}:${s.value}`} type="button" disabled={disabled} data-testid={`suggest-${field}-option`} data-value={s.value}
+          title={`${t(`vinted.suggest.source.${s.source}`)} · ${t('vinted.suggest.use', { value: s.value, score: Math.round(s.score * 100) })}`}
+          onClick={() => onUse(s.value)}
+          className="rounded-full bg-indigo-50 px-2 py-0.5 font-medium text-indigo-700 ring-1 ring-indigo-200 hover:bg-indigo-100 disabled:opacity-50"
+        >
+          {s.value} <span className="tabular-nums text-indigo-500">{Math.round(s.score * 100)} %</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
 function Card({ c, catalog, edits, selected, onSelect, canEdit }: { c: ClusterView; catalog: CatalogView; edits: Edits; selected: boolean; onSelect: (v: boolean) => void; canEdit: boolean }) {
   const { t } = useI18n();
   const [over, setOver] = useState(false);
@@ -110,6 +132,22 @@ function Card({ c, catalog, edits, selected, onSelect, canEdit }: { c: ClusterVi
         <span>{c.colors.length ? c.colors.join(', ') : '—'}</span>
         {' · '}
         <span>{t('vinted.card.photos', { count: c.photo_ids.length })}</span>
+      </div>
+      <div className="mt-1 space-y-1 px-3">
+        {!c.category && c.suggestions.category?.length ? (
+          <SuggestionRow field="category" label={t('vinted.suggest.category')} items={c.suggestions.category} current={c.category} disabled={!canEdit} onUse={(v) => edits.fields(c.id, { category: v })} />
+        ) : null}
+        {c.suggestions.brand?.length ? (
+          <SuggestionRow field="brand" label={t('vinted.suggest.brand')} items={c.suggestions.brand.slice(0, 2)} current={c.brand} disabled={!canEdit} onUse={(v) => edits.fields(c.id, { brand: v })} />
+        ) : null}
+        {c.suggestions.size?.length ? (
+          <SuggestionRow field="size" label={t('vinted.suggest.size')} items={c.suggestions.size.slice(0, 2)} current={c.size} disabled={!canEdit} onUse={(v) => edits.fields(c.id, { size: v })} />
+        ) : null}
+        {(['material', 'defects', 'description'] as const).map((k) => c.suggestions[k]?.length ? (
+          <p key={k} className="text-xs text-slate-600" data-testid={`suggest-${k}`}>
+            <span className="font-medium">{t(`vinted.suggest.${k}`)}</span>{c.suggestions[k]!.map((x) => x.value).join(', ')}
+          </p>
+        ) : null)}
       </div>
       <ul className="grid grid-cols-3 gap-1.5 p-3">
         {c.photo_ids.map((id, i) => (

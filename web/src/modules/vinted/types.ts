@@ -12,6 +12,19 @@ export interface ClusterView {
   size: string | null;
   condition: string | null;
   edited: boolean;
+  suggestions: Suggestions;
+}
+
+export interface SuggestionItem { value: string; score: number; source: 'classifier' | 'clip' | 'ocr' | 'llm' }
+export interface Suggestions {
+  category?: SuggestionItem[];
+  brand?: SuggestionItem[];
+  size?: SuggestionItem[];
+  material?: SuggestionItem[];
+  colors?: SuggestionItem[];
+  defects?: SuggestionItem[];
+  description?: SuggestionItem[];
+  label_photos?: string[];
 }
 
 export interface PhotoView { id: string; file: string; position: number; width: number; height: number; taken_at: string | null; format: string }
