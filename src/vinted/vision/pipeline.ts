@@ -91,6 +91,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
     }
   }
   const brandList = [...new Set([...COMMON_BRANDS, ...(opts.brands ?? [])])];
+  let ocrUsed = false;
   const total = inputs.length;
   const errors: PipelineResult['errors'] = [];
   const duplicates: PipelineResult['duplicates'] = [];
@@ -120,6 +121,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       let label: LabelReading | null = null;
       if (garment && garment.label >= LABEL_PHOTO_MIN && opts.readLabels !== false) {
         try {
+          ocrUsed = true;
           const { readLabel } = await import('../labels/read.ts');
           label = await readLabel(dec.original ?? dec.listing ?? buf, brandList);
           hooks.log?.('info', `label read on ${input.name}: ${label.brands[0]?.value ?? 'no brand'}, ${label.sizes[0]?.value ?? 'no size'} (${Math.round(label.ms)} ms)`, { file: input.name });
@@ -157,6 +159,8 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       hooks.progress?.({ stage: 'decode', done, total });
     }
   }, signal);
+  // the OCR worker thread would keep a CLI process (or a bench child) alive: stop it once the photos are read
+  if (ocrUsed) await (await import('../labels/ocr.ts')).closeOcr();
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('pipeline aborted');
   // an exact copy of a file that failed to decode fails the same way
   const failed = new Map(errors.map((e) => [e.file, e.reason]));

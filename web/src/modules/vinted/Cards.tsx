@@ -134,8 +134,9 @@ function Card({ c, catalog, edits, selected, onSelect, canEdit }: { c: ClusterVi
         <span>{t('vinted.card.photos', { count: c.photo_ids.length })}</span>
       </div>
       <div className="mt-1 space-y-1 px-3">
-        {!c.category && c.suggestions.category?.length ? (
-          <SuggestionRow field="category" label={t('vinted.suggest.category')} items={c.suggestions.category} current={c.category} disabled={!canEdit} onUse={(v) => edits.fields(c.id, { category: v })} />
+        {/* unsure: the classifier's top 3; named: only a vision model's differing opinion */}
+        {c.suggestions.category?.some((x) => !c.category || x.source === 'llm') ? (
+          <SuggestionRow field="category" label={t('vinted.suggest.category')} items={c.suggestions.category.filter((x) => !c.category || x.source === 'llm')} current={c.category} disabled={!canEdit} onUse={(v) => edits.fields(c.id, { category: v })} />
         ) : null}
         {c.suggestions.brand?.length ? (
           <SuggestionRow field="brand" label={t('vinted.suggest.brand')} items={c.suggestions.brand.slice(0, 2)} current={c.brand} disabled={!canEdit} onUse={(v) => edits.fields(c.id, { brand: v })} />
