@@ -5,6 +5,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from './log.ts';
+import { pidAlive } from './lock.ts';
 
 const TAGGED = /^atelier-[a-z0-9-]+-p(\d+)-[A-Za-z0-9]{6}$/;
 
@@ -14,15 +15,6 @@ export function makeTempDir(label: string): Promise<string> {
   return fsp.mkdtemp(path.join(os.tmpdir(), `atelier-${label}-p${process.pid}-`));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Removes the tagged temp folders whose process is gone; returns how many. */
 export function sweepTempDirs(log?: Logger, dir = os.tmpdir()): number {
   let removed = 0;
@@ -30,7 +22,7 @@ export function sweepTempDirs(log?: Logger, dir = os.tmpdir()): number {
   try { names = fs.readdirSync(dir); } catch { return 0; }
   for (const name of names) {
     const m = TAGGED.exec(name);
-    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
     try {
       fs.rmSync(path.join(dir, name), { recursive: true, force: true });
       removed++;

@@ -13,6 +13,7 @@ import type { BlobStore } from '../files.ts';
 import type { Logger } from '../log.ts';
 import type { CoreContext } from '../module.ts';
 import { scrub } from '../log.ts';
+import { pidAlive } from '../lock.ts';
 import { jobMetrics } from '../metrics.ts';
 import {
   JobCancelledError, JobFailedError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
@@ -526,16 +527,6 @@ export class JobService {
         await write();
       },
     };
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
