@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import vinted from '../../src/vinted/index.ts';
 import { startFakeVinted, type FakeVinted } from '../../src/vinted/fakes/vinted.ts';
+import { eventsAfter } from '../../src/vinted/events/outbox.ts';
 import { PUBLISH_ENV, seedCatalog, waitFor } from './publish-helpers.ts';
 
 let t: TestPlatform;
@@ -361,6 +362,9 @@ describe('the queue stops', () => {
     expect(fake.stats().requests).toBe(requests);
     const blocked = fake.stats().blocked;
     expect(blocked).toBe(1);
+    // the stop is news once (notifications, webhooks read the outbox)
+    const stops = (await eventsAfter(t.ctx.db, 0, 1000)).filter((e) => e.type === 'account.blocked' && e.accountId === q.account_id);
+    expect(stops.map((e) => e.data)).toEqual([{ code: 'captcha' }]);
     // the seller passes the check in their browser and resumes: the others go, the manual one stays manual
     fake.setMode(null);
     await call('POST', `/api/vinted/accounts/${a.name}/queue`, { action: 'resume' });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import vinted from '../../src/vinted/index.ts';
 import { startFakeVinted, type FakeVinted } from '../../src/vinted/fakes/vinted.ts';
+import { eventsAfter } from '../../src/vinted/events/outbox.ts';
 import { PUBLISH_ENV, seedCatalog, waitFor } from './publish-helpers.ts';
 
 let t: TestPlatform;
@@ -43,6 +44,16 @@ describe('wardrobe', () => {
     expect(l.map((x) => [x.vinted_id, x.state, x.cluster_id]).sort()).toEqual([[ids[0], 'sold', 'c1'], [ids[1], 'reserved', 'c2'], [ids[2], 'live', 'c3']].sort());
     const acc = (await call('GET', '/api/vinted/accounts/shop', undefined, t.tokens.viewer)).body.account;
     expect(acc.synced_at).not.toBeNull();
+  });
+
+  it('records each publication and the sale in the events outbox once, however many syncs see them', async () => {
+    const again = await call('POST', '/api/vinted/listings/sync', { account: 'shop' });
+    expect(again.body, again.text).toMatchObject({ ok: true, status: 'completed' });
+    const events = await eventsAfter(t.ctx.db, 0, 1000);
+    expect(events.filter((e) => e.type === 'listing.created').map((e) => e.data.vinted_id).sort()).toEqual([...ids].sort());
+    const sold = events.filter((e) => e.type === 'listing.sold');
+    expect(sold.map((e) => e.data.vinted_id)).toEqual([ids[0]]);
+    expect(sold[0].data).toMatchObject({ cluster_id: 'c1' });
   });
 
   it('hide, unhide, edit and delete go to Vinted first, then to the wardrobe', async () => {

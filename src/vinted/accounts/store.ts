@@ -1,6 +1,7 @@
 // Vinted seller accounts: metadata and queue state in vinted.accounts, secrets in the vault only —
 // a web session (cookies + user agent) under vinted.session.<name> (the same entry POST /auth/session
 // writes), a Pro token under vinted.pro.<name>, a Pro webhook key under vinted.webhook.<id>.
+import { recordEvent } from '../events/outbox.ts';
 import type { CoreContext } from '../../core/module.ts';
 import { registerSecret } from '../../core/log.ts';
 import { parseCookies, sessionExpiry, CookieFileError } from './cookies.ts';
@@ -121,7 +122,14 @@ export async function updateAccount(ctx: Pick<CoreContext, 'db'>, id: string, pa
 
 /** Stops or restarts an account's queue, with the reason (a code the UI and the CLI translate). */
 export async function setQueue(ctx: Pick<CoreContext, 'db'>, id: string, state: Account['queue_state'], code: string | null): Promise<void> {
-  await updateAccount(ctx, id, { queue_state: state, queue_code: code, queue_changed_at: new Date() });
+  const before = await A(ctx).selectFrom('accounts').select(['queue_state', 'queue_code']).where('id', '=', id).executeTakeFirst();
+  const at = new Date();
+  await updateAccount(ctx, id, { queue_state: state, queue_code: code, queue_changed_at: at });
+  // a stop the seller did not ask for is news (notification, webhook); the same stop seen twice is not
+  if (state === 'stopped' && code !== 'user' && !(before?.queue_state === 'stopped' && before.queue_code === code)) {
+    const type = code === 'reconnect' ? 'account.reconnect' : code === 'captcha' || code === 'html_block' || code === 'access_denied' ? 'account.blocked' : 'queue.blocked';
+    await recordEvent(ctx.db, { type, accountId: id, dedupeKey: `${type}:${id}:${at.toISOString()}`, data: { code } });
+  }
 }
 
 export async function deleteAccount(ctx: CoreContext, a: Account): Promise<void> {

@@ -8,6 +8,7 @@
 // asks Vinted what happened — the photos under the listing's temp_uuid, the item in the wardrobe
 // (by its photo ids, else title and price) — and only repeats what did not happen. Repeated requests
 // are counted as `wasted`.
+import { recordEvent } from '../events/outbox.ts';
 import type { CoreContext } from '../../core/module.ts';
 import type { JobContext } from '../../core/jobs/types.ts';
 import { scrub } from '../../core/log.ts';
@@ -190,6 +191,10 @@ async function markPublished(run: Run, p: Publication, vintedId: string, url: st
   await upsertListing(run.ctx.db, {
     account_id: run.account.id, vinted_id: vintedId, title: p.payload.title, price: p.payload.price, currency: p.payload.currency, url, state: 'live',
     publication_id: p.id, job_id: p.job_id, cluster_id: p.cluster_id,
+  });
+  await recordEvent(run.ctx.db, {
+    type: 'listing.created', accountId: run.account.id, dedupeKey: `listing.created:${run.account.id}:${vintedId}`,
+    data: { vinted_id: vintedId, url, title: p.payload.title, price: p.payload.price, currency: p.payload.currency, job_id: p.job_id, cluster_id: p.cluster_id },
   });
   return (await getPublication(run.ctx.db, p.id))!;
 }

@@ -2,6 +2,7 @@
 // Pro: the item list), match them to our publications, and track live / hidden / reserved / sold /
 // deleted. A listing we knew that is gone from the wardrobe is deleted. Edit, hide/unhide and
 // delete go to Vinted first, inside the account's write budget, then to our copy.
+import { recordEvent } from '../events/outbox.ts';
 import type { CoreContext } from '../../core/module.ts';
 import type { JobContext } from '../../core/jobs/types.ts';
 import { HttpError } from '../../core/errors.ts';
@@ -56,14 +57,23 @@ export async function syncAccount(ctx: CoreContext, account: Account): Promise<{
   const pubs = await ctx.db.withSchema('vinted').selectFrom('publications').select(['id', 'vinted_id', 'job_id', 'cluster_id'])
     .where('account_id', '=', account.id).where('vinted_id', 'is not', null).execute();
   const byVinted = new Map(pubs.map((p) => [String(p.vinted_id), p]));
+  const known = new Map((await listListings(ctx.db, { accountId: account.id, limit: 100_000 })).map((l) => [l.vinted_id, l.state]));
   for (const [id, l] of seen) {
     const p = byVinted.get(id);
+    // a sale is news once: when a listing we knew unsold is now sold (a first sync's old sales are not)
+    const was = known.get(id);
+    if (l.state === 'sold' && was && was !== 'sold') {
+      await recordEvent(ctx.db, {
+        type: 'listing.sold', accountId: account.id, dedupeKey: `listing.sold:${account.id}:${id}`,
+        data: { vinted_id: id, title: l.title, price: l.price, currency: l.currency, url: l.url, job_id: p?.job_id ?? null, cluster_id: p?.cluster_id ?? null },
+      });
+    }
     await upsertListing(ctx.db, { account_id: account.id, vinted_id: id, ...l, publication_id: p?.id ?? null, job_id: p?.job_id ?? null, cluster_id: p?.cluster_id ?? null });
   }
   let gone = 0;
-  for (const l of await listListings(ctx.db, { accountId: account.id, limit: 5000 })) {
-    if (!seen.has(l.vinted_id) && l.state !== 'deleted') {
-      await setListingState(ctx.db, account.id, l.vinted_id, 'deleted');
+  for (const [id, state] of known) {
+    if (!seen.has(id) && state !== 'deleted') {
+      await setListingState(ctx.db, account.id, id, 'deleted');
       gone++;
     }
   }
