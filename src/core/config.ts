@@ -42,6 +42,8 @@ export const settings = [
   { env: 'ATELIER_HTTP_TIMEOUT', default: '30000', meaning: 'outbound request timeout in ms' },
   { env: 'ATELIER_HTTP_RETRIES', default: '3', meaning: 'outbound retries on network errors, 429 and 5xx' },
   { env: 'HTTPS_PROXY', default: '(unset)', meaning: 'proxy for outbound requests' },
+  { env: 'ATELIER_SMTP_URL', default: '(unset: no e-mail)', meaning: 'SMTP server for the platform\'s e-mails (notifications), e.g. `smtp://user:password@mail.example.org:587` (STARTTLS) or `smtps://…:465`; the password is masked in logs' },
+  { env: 'ATELIER_MAIL_FROM', default: 'atelier <atelier@localhost>', meaning: 'sender address of the platform\'s e-mails' },
   { env: 'ATELIER_JOB_RETENTION_DAYS', default: '30', meaning: 'finished jobs, their logs and artefacts are purged after this many days' },
 ] as const satisfies readonly Setting[];
 

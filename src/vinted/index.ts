@@ -9,6 +9,7 @@ import { settings, readSettings } from './settings.ts';
 import { publishQueueHandler } from './publish/worker.ts';
 import { kickAll } from './publish/service.ts';
 import { syncHandler } from './wardrobe/sync.ts';
+import { deliverOnce } from './notify/deliver.ts';
 
 const vinted: AtelierModule = {
   name: 'vinted',
@@ -29,6 +30,8 @@ const vinted: AtelierModule = {
     publish: { handler: (job, core) => publishQueueHandler(job, core), retryLimit: 20, retryDelaySeconds: 2, expireInSeconds: 12 * 3600, concurrency: 4 },
     'publish-tick': { handler: async (_job, core) => ({ kicked: await kickAll(core) }), retryLimit: 0 },
     sync: { handler: (job, core) => syncHandler(job, core), retryLimit: 1, retryDelaySeconds: 30, expireInSeconds: 3600, concurrency: 1 },
+    // notifications, e-mails and webhooks from the events outbox (also polled by a server with workers)
+    deliver: { handler: async (_job, core) => deliverOnce(core), retryLimit: 0, expireInSeconds: 600 },
     // the optional vision LLM, after an ingest: a slow remote model never holds the photos back
     describe: {
       handler: (job, core) => describeHandler(job, core),
@@ -43,6 +46,7 @@ const vinted: AtelierModule = {
     return [
       { name: 'vinted.publish-tick', cron: s.queueCron, job: 'publish-tick' },
       { name: 'vinted.sync', cron: s.syncCron, job: 'sync' },
+      { name: 'vinted.deliver', cron: '* * * * *', job: 'deliver' },
     ];
   },
   cli: vintedCli,

@@ -23,8 +23,14 @@ import { listListings, setListingState, upsertListing } from './wardrobe/store.t
 import { listingAction } from './wardrobe/sync.ts';
 import { listingCopy, type PhotoBlobs } from './ingest/listing.ts';
 import { message } from './publish/messages.ts';
+import { recordEvent } from './events/outbox.ts';
 
 const Ok = z.object({ ok: z.boolean() });
+const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+// the events Vinted Pro documents (contract §2); anything else is refused
+const PRO_WEBHOOK_EVENTS = new Set(['CREATE_ITEM_SUCCESS', 'CREATE_ITEM_FAILURE', 'UPDATE_ITEM_SUCCESS', 'UPDATE_ITEM_FAILURE', 'DELETE_ITEM_SUCCESS', 'DELETE_ITEM_FAILURE',
+  'ITEM_DELETED', 'ITEM_SOLD', 'ITEM_UPDATED', 'ORDER_CREATED', 'CANCEL_ORDER_FAILURE', 'SHIPMENT_LABEL_CREATED', 'ITEM_PUBLISHED', 'ORDER_CANCELLED',
+  'VINTED_AUTHENTICATION_ERROR', 'ITEM_DRAFT_UPDATED', 'ITEM_REUPLOADED']);
 const AccountRef = z.object({ account: z.string().min(1).max(64) });
 const Iso = z.string().nullable();
 const AccountView = z.object({
@@ -391,7 +397,7 @@ export async function publishRoutes(app: App, ctx: CoreContext): Promise<void> {
     scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
     scope.post('/pro/webhook/:account', {
       config: { role: 'public' },
-      schema: { tags: ['vinted publish'], summary: 'Vinted Pro webhook (X-Vpi-Webhook-Hmac-Sha256, ±300 s)', params: z.object({ account: z.uuid() }), response: { 200: Ok, 401: z.object({ error: z.object({ code: z.string(), message: z.string() }) }) } },
+      schema: { tags: ['vinted publish'], summary: 'Vinted Pro webhook (X-Vpi-Webhook-Hmac-Sha256, ±300 s)', params: z.object({ account: z.uuid() }), response: { 200: Ok, 401: ErrorBody, 422: ErrorBody } },
     }, async (req, reply) => {
       const raw = req.body as unknown as Buffer;
       const account = (req.params as { account: string }).account;
@@ -406,6 +412,11 @@ export async function publishRoutes(app: App, ctx: CoreContext): Promise<void> {
         ev = JSON.parse(raw.toString('utf8'));
       } catch {
         throw badRequest('webhook body is not JSON');
+      }
+      const type = String(ev?.event ?? ev?.event_type ?? ev?.type ?? '').toUpperCase();
+      if (!PRO_WEBHOOK_EVENTS.has(type)) {
+        req.log.warn({ account, type: type.slice(0, 60) }, 'vinted: unknown Vinted Pro webhook event refused');
+        return reply.code(422).send({ error: { code: 'unknown_event', message: `unknown webhook event ${JSON.stringify(type.slice(0, 60))}` } });
       }
       await onWebhook(ctx, account, ev);
       return { ok: true };
@@ -440,5 +451,22 @@ async function onWebhook(ctx: CoreContext, accountId: string, ev: any): Promise<
   } else if (type === 'ITEM_SOLD' || type === 'ITEM_DELETED' || type === 'DELETE_ITEM_SUCCESS') {
     const vid = String(p?.vinted_item_id ?? pub?.vinted_id ?? '');
     if (vid) await setListingState(ctx.db, accountId, vid, type === 'ITEM_SOLD' ? 'sold' : 'deleted');
+    if (vid && type === 'ITEM_SOLD') {
+      // the same dedupe key as the wardrobe sync's: a sale seen by both is one event
+      const l = (await listListings(ctx.db, { accountId, limit: 100_000 })).find((x) => x.vinted_id === vid);
+      await recordEvent(ctx.db, {
+        type: 'listing.sold', accountId, dedupeKey: `listing.sold:${accountId}:${vid}`,
+        data: { vinted_id: vid, title: l?.title ?? pub?.payload.title ?? null, price: l?.price ?? pub?.payload.price ?? null, currency: l?.currency ?? pub?.payload.currency ?? null, url: l?.url ?? null, job_id: pub?.job_id ?? null, cluster_id: pub?.cluster_id ?? null, source: 'pro_webhook' },
+      });
+    }
+  } else if (type === 'ORDER_CREATED') {
+    // order ids are int64: kept as strings (contract §2)
+    const orderId = String(p?.order_id ?? p?.id ?? '');
+    if (/^\d{1,20}$/.test(orderId)) {
+      await recordEvent(ctx.db, {
+        type: 'order.created', accountId, dedupeKey: `order.created:${accountId}:${orderId}`,
+        data: { order_id: orderId, vinted_id: p?.vinted_item_id != null ? String(p.vinted_item_id) : null, title: p?.item_title ?? p?.title ?? pub?.payload.title ?? null, price: p?.price ?? null, currency: p?.currency ?? null, source: 'pro_webhook' },
+      });
+    }
   }
 }
