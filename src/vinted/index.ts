@@ -10,6 +10,7 @@ import { publishQueueHandler } from './publish/worker.ts';
 import { kickAll } from './publish/service.ts';
 import { syncHandler } from './wardrobe/sync.ts';
 import { deliverOnce } from './notify/deliver.ts';
+import { inboxHandler } from './inbox/service.ts';
 
 const vinted: AtelierModule = {
   name: 'vinted',
@@ -31,6 +32,8 @@ const vinted: AtelierModule = {
     'publish-tick': { handler: async (_job, core) => ({ kicked: await kickAll(core) }), retryLimit: 0 },
     sync: { handler: (job, core) => syncHandler(job, core), retryLimit: 1, retryDelaySeconds: 30, expireInSeconds: 3600, concurrency: 1 },
     // notifications, e-mails and webhooks from the events outbox (also polled by a server with workers)
+    // buyer messages and offers read from Vinted, then the automatic replies that are due
+    inbox: { handler: (job, core) => inboxHandler(job, core), retryLimit: 1, retryDelaySeconds: 60, expireInSeconds: 1800, concurrency: 1 },
     deliver: { handler: async (_job, core) => deliverOnce(core), retryLimit: 0, expireInSeconds: 600 },
     // the optional vision LLM, after an ingest: a slow remote model never holds the photos back
     describe: {
@@ -47,6 +50,7 @@ const vinted: AtelierModule = {
       { name: 'vinted.publish-tick', cron: s.queueCron, job: 'publish-tick' },
       { name: 'vinted.sync', cron: s.syncCron, job: 'sync' },
       { name: 'vinted.deliver', cron: '* * * * *', job: 'deliver' },
+      { name: 'vinted.inbox', cron: config.env.VINTED_INBOX_CRON || '*/10 * * * *', job: 'inbox' },
     ];
   },
   cli: vintedCli,

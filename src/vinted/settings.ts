@@ -64,6 +64,7 @@ export const settings = [
   { env: 'VINTED_QUEUE_CRON', default: '*/5 * * * *', meaning: 'when the publish queues are checked for work left (a publish also starts its queue at once)' },
   { env: 'VINTED_SYNC_CRON', default: '23 * * * *', meaning: 'when every connected account\'s wardrobe is read back from Vinted' },
   { env: 'VINTED_CATALOGUE_MAX_AGE_DAYS', default: '7', meaning: 'Vinted\'s catalogue is refreshed from the account before a publish when older than this' },
+  { env: 'VINTED_INBOX_CRON', default: '*/10 * * * *', meaning: 'when buyer messages and offers are read from Vinted (web accounts), and automatic replies sent' },
   { env: 'VINTED_WEBHOOK_TIMEOUT_MS', default: '10000', meaning: 'outgoing webhooks: how long a receiver has to answer before the attempt counts as failed' },
   { env: 'VINTED_WEBHOOK_MAX_ATTEMPTS', default: '10', meaning: 'outgoing webhooks and e-mails: attempts before a delivery is given up (it can still be replayed from the UI)' },
   { env: 'VINTED_WEBHOOK_BACKOFF_S', default: '30', meaning: 'outgoing webhooks and e-mails: first retry delay, doubling at each attempt (at most 6 h)' },

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { Taxonomy, snapshotTaxonomy, type TaxonomyData } from '../catalogue/taxonomy.ts';
 import { signWebhook, verifyRequest } from '../vinted-api/hmac.ts';
+import { registerInbox, type FakeInbox } from './vinted-inbox.ts';
 
 export type FakeMode = 'captcha' | 'html403' | 'cloudflare' | 'rate_limit' | 'validation' | 'server_error' | 'slow' | 'timeout' | 'hang_after' | 'access_denied';
 
@@ -70,6 +71,8 @@ export interface FakeVinted {
   items(): Item[];
   photos(): Photo[];
   setItemState(id: number, state: 'sold' | 'reserved' | 'live' | 'deleted'): boolean;
+  /** buyers writing and making offers (vinted-inbox.ts) */
+  inbox: FakeInbox;
   close(): Promise<void>;
 }
 
@@ -400,6 +403,8 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
     ROUTES.push([method, new RegExp(`^${pattern.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`), h]);
   };
 
+  const inbox = registerInbox({ route, json, vintedError, requireSession, bodyJson, user, item: (id) => items.get(id) });
+
   route('GET', '/items/new', (req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
       .end(`<!DOCTYPE html><html><head><meta name="accept-language" content="fr-FR"></head><body><div id="__next"></div><script>self.__next_f.push([1,"{\\"CSRF_TOKEN\\":\\"${csrf}\\",\\"ANON_ID\\":\\"x\\"}"])</script></body></html>`);
@@ -691,6 +696,7 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
   const control = async (req: Req, res: Res): Promise<void> => {
     const p = req.path;
     if (p === '/__fake/stats' && req.method === 'GET') return json(res, 200, fakeApi.stats());
+    if (inbox.control(req, res)) return;
     if (p === '/__fake/session' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(cookieFile(user(req.query.get('login') ?? undefined)));
       return;
@@ -804,6 +810,7 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
     expireTokens: fakeApi.expireTokens,
     revokeSessions: fakeApi.revokeSessions,
     setItemState: fakeApi.setItemState,
+    inbox: inbox.api,
     items: () => [...items.values()],
     photos: () => [...photos.values()],
     async close() {

@@ -37,10 +37,17 @@ export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES;
 export type TemplateValues = Partial<Record<TemplateVariable, string | number | null | undefined>>;
 
 const key = (name: string) => fold(name).replace(/ /g, '');
-const CANONICAL = new Map<string, TemplateVariable>();
-for (const [name, aliases] of Object.entries(TEMPLATE_VARIABLES) as [TemplateVariable, readonly string[]][]) {
-  for (const n of [name, ...aliases]) CANONICAL.set(key(n), name);
+
+/** The variables one kind of template may use (listing text, message replies…), looked up by folded name. */
+export interface Vocabulary { names: ReadonlyMap<string, string>; list: readonly string[] }
+
+export function vocabulary(def: Record<string, readonly string[]>): Vocabulary {
+  const names = new Map<string, string>();
+  for (const [name, aliases] of Object.entries(def)) for (const n of [name, ...aliases]) names.set(key(n), name);
+  return { names, list: Object.keys(def) };
 }
+
+const LISTING = vocabulary(TEMPLATE_VARIABLES);
 
 type Filter = { name: string; arg?: string | number };
 // Maps, not object literals: a lookup by a user-written name must never find `constructor`
@@ -66,8 +73,8 @@ const filterName = (n: string): string | null => {
 
 type Node =
   | { kind: 'text'; text: string }
-  | { kind: 'var'; name: TemplateVariable; filters: Filter[] }
-  | { kind: 'section'; name: TemplateVariable; inverted: boolean; body: Node[] };
+  | { kind: 'var'; name: string; filters: Filter[] }
+  | { kind: 'section'; name: string; inverted: boolean; body: Node[] };
 
 const NAME = String.raw`[\p{L}_][\p{L}\p{N}_]*`;
 const ARG = String.raw`(?:-?\d+(?:\.\d+)?|"[^"{}]*"|'[^'{}]*')`;
@@ -76,16 +83,16 @@ const EXPR = String.raw`${NAME}(?:\s*\|\s*${NAME}(?:\s*[:(]\s*${ARG}\s*\)?)?)*`;
 const TAG = new RegExp(String.raw`\{%\s*([^%{}]*?)\s*%\}|\{\{\s*([^{}]*?)\s*\}\}|\{([#^/]?)\s*([^{}]*?)\s*\}`, 'gu');
 const EXPR_RE = new RegExp(String.raw`^${EXPR}$`, 'u');
 
-function variable(name: string): TemplateVariable {
-  const v = CANONICAL.get(key(name));
+function variable(name: string, vocab: Vocabulary): string {
+  const v = vocab.names.get(key(name));
   if (!v) {
-    const known = Object.keys(TEMPLATE_VARIABLES).map((n) => `{${n}}`).join(', ');
+    const known = vocab.list.map((n) => `{${n}}`).join(', ');
     throw new TemplateError(`variable inconnue {${name}} : variables possibles ${known}`);
   }
   return v;
 }
 
-function expression(src: string): { name: TemplateVariable; filters: Filter[] } {
+function expression(src: string, vocab: Vocabulary): { name: string; filters: Filter[] } {
   if (!EXPR_RE.test(src)) throw new TemplateError(`expression invalide {${src}} : écrivez {Variable} ou {Variable|filtre}`);
   const [head, ...rest] = src.split('|').map((s) => s.trim());
   const filters = rest.map((f): Filter => {
@@ -96,15 +103,15 @@ function expression(src: string): { name: TemplateVariable; filters: Filter[] } 
     const arg = raw === undefined ? undefined : /^["']/.test(raw) ? raw.slice(1, -1) : Number(raw);
     return { name, arg };
   });
-  return { name: variable(head), filters };
+  return { name: variable(head, vocab), filters };
 }
 
 /** Parses a template; throws TemplateError with a French message naming the problem. */
-export function parseTemplate(template: string): Node[] {
+export function parseTemplate(template: string, vocab: Vocabulary = LISTING): Node[] {
   if (typeof template !== 'string') throw new TemplateError('le modèle doit être un texte');
   if (template.length > TEMPLATE_MAX_LENGTH) throw new TemplateError(`modèle trop long (${template.length} caractères, ${TEMPLATE_MAX_LENGTH} au plus)`);
   const root: Node[] = [];
-  const stack: { name: TemplateVariable; nodes: Node[]; legacy: boolean }[] = [];
+  const stack: { name: string; nodes: Node[]; legacy: boolean }[] = [];
   let cur = root;
   let last = 0;
   const text = (t: string) => {
@@ -112,14 +119,14 @@ export function parseTemplate(template: string): Node[] {
     if (/[{}]/.test(t)) throw new TemplateError(`accolade seule dans « ${t.trim().slice(0, 30)} » : une accolade ouvre une variable, comme {Marque}`);
     cur.push({ kind: 'text', text: t });
   };
-  const open = (name: TemplateVariable, inverted: boolean, legacy: boolean) => {
+  const open = (name: string, inverted: boolean, legacy: boolean) => {
     if (stack.length >= MAX_DEPTH) throw new TemplateError(`trop de sections imbriquées (${MAX_DEPTH} au plus)`);
     const node: Node = { kind: 'section', name, inverted, body: [] };
     cur.push(node);
     stack.push({ name, nodes: cur, legacy });
     cur = node.body;
   };
-  const close = (name: TemplateVariable | null, legacy: boolean) => {
+  const close = (name: string | null, legacy: boolean) => {
     const top = stack.pop();
     if (!top) throw new TemplateError(legacy ? '{% endif %} sans {% if %}' : `{/${name}} ferme une section qui n'est pas ouverte`);
     if (!legacy && top.name !== name) throw new TemplateError(`{/${name}} ferme la section {#${top.name}}`);
@@ -131,17 +138,17 @@ export function parseTemplate(template: string): Node[] {
     const [, stmt, legacyExpr, sigil, expr] = m;
     if (stmt !== undefined) {
       const ifm = /^if\s+(not\s+)?(\S+)$/u.exec(stmt);
-      if (ifm) open(variable(ifm[2]), !!ifm[1], true);
+      if (ifm) open(variable(ifm[2], vocab), !!ifm[1], true);
       else if (stmt === 'endif') close(null, true);
       else throw new TemplateError(`balise {% ${stmt} %} non prise en charge : utilisez {#Variable}…{/Variable}`);
     } else if (legacyExpr !== undefined) {
-      cur.push({ kind: 'var', ...expression(legacyExpr) });
+      cur.push({ kind: 'var', ...expression(legacyExpr, vocab) });
     } else if (sigil === '#' || sigil === '^') {
-      open(variable(expr), sigil === '^', false);
+      open(variable(expr, vocab), sigil === '^', false);
     } else if (sigil === '/') {
-      close(variable(expr), false);
+      close(variable(expr, vocab), false);
     } else {
-      cur.push({ kind: 'var', ...expression(expr) });
+      cur.push({ kind: 'var', ...expression(expr, vocab) });
     }
   }
   text(template.slice(last));
@@ -153,26 +160,30 @@ export function parseTemplate(template: string): Node[] {
 }
 
 /** Throws TemplateError when the template does not parse or names an unknown variable or filter. */
-export function checkTemplate(template: string): void {
-  parseTemplate(template);
+export function checkTemplate(template: string, vocab: Vocabulary = LISTING): void {
+  parseTemplate(template, vocab);
 }
 
-function valueOf(values: TemplateValues, name: TemplateVariable): string {
-  // own properties only: the values come from our code, never a prototype lookup
-  const v = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+type Values = TemplateValues | ReadonlyMap<string, string | number | null | undefined>;
+
+function valueOf(values: Values, name: string): string {
+  // a Map, or own properties only: never a prototype lookup
+  const v = values instanceof Map ? values.get(name) : Object.prototype.hasOwnProperty.call(values, name) ? (values as Record<string, unknown>)[name] : undefined;
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
   return typeof v === 'string' ? v : '';
 }
 
-function evaluate(nodes: Node[], values: TemplateValues, out: string[], size: { n: number }): void {
+function evaluate(nodes: Node[], values: Values, out: string[], size: { n: number }, strict: boolean): void {
   for (const node of nodes) {
     if (node.kind === 'section') {
       const present = valueOf(values, node.name).trim() !== '';
-      if (present !== node.inverted) evaluate(node.body, values, out, size);
+      // inside a section a variable is optional by design
+      if (present !== node.inverted) evaluate(node.body, values, out, size, false);
       continue;
     }
     let s = node.kind === 'text' ? node.text : valueOf(values, node.name);
+    if (strict && node.kind === 'var' && !s.trim()) throw new TemplateError(`la variable {${node.name}} est vide ici : rien n'est envoyé (mettez-la dans une section {#${node.name}}…{/${node.name}} si elle est facultative)`);
     if (node.kind === 'var') for (const f of node.filters) s = FILTERS.get(f.name)!(s, f.arg);
     size.n += s.length;
     if (size.n > OUTPUT_MAX_LENGTH) throw new TemplateError(`texte produit trop long (plus de ${OUTPUT_MAX_LENGTH} caractères)`);
@@ -183,7 +194,7 @@ function evaluate(nodes: Node[], values: TemplateValues, out: string[], size: { 
 /** Renders then tidies what empty variables leave behind (double spaces, "()", a dangling "–"). */
 export function renderTemplate(template: string, values: TemplateValues): string {
   const out: string[] = [];
-  evaluate(parseTemplate(template), values, out, { n: 0 });
+  evaluate(parseTemplate(template), values, out, { n: 0 }, false);
   return out.join('')
     .split('\n')
     .map((line) => line
@@ -198,4 +209,14 @@ export function renderTemplate(template: string, values: TemplateValues): string
       .trim())
     .join('\n')
     .trim();
+}
+
+/**
+ * Renders a message (a reply to a buyer): every variable outside a section must have a value, else a
+ * TemplateError names it and nothing is sent. Only spaces are tidied: the text is the seller's.
+ */
+export function renderMessage(template: string, values: ReadonlyMap<string, string | number | null | undefined>, vocab: Vocabulary): string {
+  const out: string[] = [];
+  evaluate(parseTemplate(template, vocab), values, out, { n: 0 }, true);
+  return out.join('').split('\n').map((l) => l.replace(/[ \t]+/g, ' ').trimEnd()).join('\n').trim();
 }
