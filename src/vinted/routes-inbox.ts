@@ -121,7 +121,8 @@ export async function inboxRoutes(app: App, ctx: CoreContext): Promise<void> {
 
   const send = async (req: any, act: ReplyAction) => {
     const a = await accountOr404(ctx, req.params.account);
-    const r = await sendAction(ctx, a, req.params.conversation, act, { key: req.headers['idempotency-key'] as string | undefined });
+    // the header, or the body's idempotency_key (the web client sends JSON bodies only)
+    const r = await sendAction(ctx, a, req.params.conversation, act, { key: (req.headers['idempotency-key'] as string | undefined) ?? req.body.idempotency_key });
     return { ok: r.state === 'sent', ...r };
   };
   app.post('/inbox/:account/:conversation/reply', {
@@ -129,7 +130,7 @@ export async function inboxRoutes(app: App, ctx: CoreContext): Promise<void> {
     schema: {
       tags: ['vinted messages'], summary: 'answer the buyer: a template (rendered for this conversation) or a text; counts in the write budget; Idempotency-Key makes a repeat one send',
       params: Target, headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough(),
-      body: z.object({ template_id: z.uuid().optional(), body: z.string().min(1).max(5000).optional() }),
+      body: z.object({ template_id: z.uuid().optional(), body: z.string().min(1).max(5000).optional(), idempotency_key: z.string().min(1).max(200).optional() }),
       response: { 200: Send },
     },
   }, async (req) => send(req, { kind: 'reply', template_id: req.body.template_id, body: req.body.body }));
@@ -139,7 +140,7 @@ export async function inboxRoutes(app: App, ctx: CoreContext): Promise<void> {
     schema: {
       tags: ['vinted messages'], summary: 'answer the buyer\'s offer: accept, refuse, or counter (never under the article\'s minimum price)',
       params: Target, headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough(),
-      body: z.object({ action: z.enum(['accept', 'reject', 'counter']), price: z.number().positive().max(100000).optional() }),
+      body: z.object({ action: z.enum(['accept', 'reject', 'counter']), price: z.number().positive().max(100000).optional(), idempotency_key: z.string().min(1).max(200).optional() }),
       response: { 200: Send },
     },
   }, async (req) => {

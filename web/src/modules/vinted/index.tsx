@@ -13,10 +13,14 @@ import { Cards, type Edits } from './Cards.tsx';
 import { PlanTable } from './PlanTable.tsx';
 import { Templates } from './Templates.tsx';
 import { PublishPanel } from './PublishPanel.tsx';
+import { NotificationBell } from './Notifications.tsx';
 import type { CatalogRow, CatalogView, Override, PlanView } from './types.ts';
 
 const AccountsPage = lazy(() => import('./Accounts.tsx'));
 const ListingsPage = lazy(() => import('./Listings.tsx'));
+const MessagesPage = lazy(() => import('./Messages.tsx'));
+const NotificationsPage = lazy(() => import('./Notifications.tsx'));
+const WebhooksPage = lazy(() => import('./Webhooks.tsx'));
 
 function Home({ onOpen, canEdit }: { onOpen: (job: string) => void; canEdit: boolean }) {
   const { t, formatDate } = useI18n();
@@ -239,6 +243,9 @@ function Tabs() {
       <NavLink to="/vinted" end className={link}>{t('vinted.nav.studio')}</NavLink>
       <NavLink to="/vinted/accounts" className={link}>{t('vinted.nav.accounts')}</NavLink>
       <NavLink to="/vinted/listings" className={link}>{t('vinted.nav.listings')}</NavLink>
+      <NavLink to="/vinted/messages" className={link}>{t('vinted.nav.messages')}</NavLink>
+      <NavLink to="/vinted/webhooks" className={link}>{t('vinted.nav.webhooks')}</NavLink>
+      <NotificationBell />
     </nav>
   );
 }
@@ -252,6 +259,9 @@ export default function VintedModule() {
         <Route index element={<StudioPage />} />
         <Route path="accounts" element={<AccountsPage />} />
         <Route path="listings" element={<ListingsPage />} />
+        <Route path="messages" element={<MessagesPage />} />
+        <Route path="notifications" element={<NotificationsPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="*" element={<StudioPage />} />
       </Routes>
     </div>
