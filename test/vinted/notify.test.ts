@@ -142,15 +142,27 @@ describe('outgoing webhooks', () => {
     expect(last.headers['atelier-event']).toBe('listing.sold');
   });
 
+  it('a delivery taken by a process that died (lease expired) is sent by the next pass, once', async () => {
+    const ev = await sale('Bottes');
+    await t.ctx.db.insertInto('vinted.deliveries').values({ channel: 'webhook', target: endpoint, event_id: ev!, event_type: 'listing.sold', lease_until: new Date(Date.now() - 1000) }).execute();
+    const before = received.length;
+    await deliverOnce(t.ctx);
+    await deliverOnce(t.ctx);
+    expect(received.slice(before).filter((r) => JSON.parse(r.body).id === `evt_${ev}`)).toHaveLength(1);
+    // the secret never shows in logs or answers
+    expect(t.logs.join('\n')).not.toContain(secret);
+    expect(responses.filter((r) => r.includes(secret))).toHaveLength(1); // the answer that created it
+  });
+
   it('the replay button sends a delivered event again, freshly signed', async () => {
-    const log = (await call('GET', `/api/vinted/webhooks/${endpoint}/deliveries`)).body.deliveries;
+    const log = (await call('GET', `/api/vinted/webhooks/${endpoint}/deliveries`)).body.deliveries.filter((d: any) => d.log.length === 4);
     const before = received.length;
     expect((await call('POST', `/api/vinted/webhooks/deliveries/${log[0].id}/replay`)).status).toBe(200);
     expect((await call('POST', '/api/vinted/webhooks/deliveries/999999/replay')).status).toBe(404);
     await deliverOnce(t.ctx);
     expect(received.length).toBe(before + 1);
-    expect(received[received.length - 1].body).toBe(received[before - 1].body);
-    const after = (await call('GET', `/api/vinted/webhooks/${endpoint}/deliveries`)).body.deliveries[0];
+    expect(JSON.parse(received[received.length - 1].body).id).toBe(`evt_${log[0].event_id}`);
+    const after = (await call('GET', `/api/vinted/webhooks/${endpoint}/deliveries`)).body.deliveries.find((d: any) => d.id === log[0].id);
     expect(after.state).toBe('delivered');
     expect(after.log.at(-1).replay).toBe(true);
   });
@@ -299,5 +311,24 @@ describe('Vinted Pro webhooks received', () => {
     expect(types).toEqual(['listing.sold', 'order.created']);
     const notes = (await call('GET', '/api/vinted/notifications', undefined, t.tokens.admin)).body.notifications.map((x: any) => x.text);
     expect(notes).toContain('Nouvelle commande : Manteau laine');
+  });
+});
+
+describe('SSRF', () => {
+  it('without ATELIER_HTTP_ALLOW_PRIVATE a webhook to a loopback address is refused by the guard, never sent', async () => {
+    const p = await createTestPlatform({ modules: [vinted], env: { ATELIER_HTTP_ALLOW_PRIVATE: 'false', VINTED_WEBHOOK_BACKOFF_S: '0', VINTED_DELIVERY_POLL_MS: '3600000' } });
+    try {
+      const r = await p.request('POST', '/api/vinted/webhooks', { token: p.tokens.operator, body: { url: `http://127.0.0.1:${port}/internal`, events: ['listing.sold'] } });
+      expect(r.status).toBe(200);
+      const before = received.length;
+      await recordEvent(p.ctx.db, { type: 'listing.sold', accountId: null, dedupeKey: 'ssrf-1', data: {} });
+      await deliverOnce(p.ctx);
+      expect(received.length).toBe(before);
+      const d = (await p.request('GET', `/api/vinted/webhooks/${r.body.endpoint.id}/deliveries`, { token: p.tokens.operator })).body.deliveries[0];
+      expect(d.state).toBe('dead'); // retrying cannot help
+      expect(d.last_error).toMatch(/private or loopback/);
+    } finally {
+      await p.close();
+    }
   });
 });

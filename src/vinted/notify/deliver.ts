@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { CoreContext } from '../../core/module.ts';
 import { mailerOf } from '../../core/mail.ts';
 import { scrub } from '../../core/log.ts';
+import { SsrfError } from '../../core/http.ts';
 import { EVENT_TYPES, type VintedEvent } from '../events/outbox.ts';
 import { emailBody, emailSubject, notificationText } from './texts.ts';
 
@@ -132,7 +133,8 @@ async function sendWebhook(ctx: CoreContext, s: DeliverySettings, d: any, e: Vin
     const ok = r.status >= 200 && r.status < 300;
     return { ok, status: r.status, ms: Date.now() - started, error: ok ? null : `HTTP ${r.status}` };
   } catch (err) {
-    return { ok: false, status: null, ms: Date.now() - started, error: scrub((err as Error).message).slice(0, 500) };
+    // an address the SSRF guard refuses will be refused at every retry: given up at once (replayable)
+    return { ok: false, status: null, ms: Date.now() - started, error: scrub((err as Error).message).slice(0, 500), permanent: err instanceof SsrfError };
   }
 }
 
