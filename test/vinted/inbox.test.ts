@@ -191,4 +191,18 @@ describe('inbox', () => {
     expect((await call('GET', '/api/vinted/accounts/shop')).body.account.queue_state).toBe('stopped');
     expect(responses.join('\n')).not.toMatch(/access_token_web=|refresh_token_web=/);
   });
+
+  it('the vinted.inbox job reads the accounts; a revoked session fails that job for good (reconnect), never the process', async () => {
+    const ok = await t.ctx.jobs.enqueue('vinted.inbox', {});
+    const done = await t.ctx.jobs.wait(ok.id);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect((done.result as any).shop.conversations).toBeGreaterThanOrEqual(3);
+    fake.revokeSessions();
+    const accountId = (await call('GET', '/api/vinted/accounts/shop')).body.account.id;
+    const bad = await t.ctx.jobs.enqueue('vinted.inbox', { account_id: accountId });
+    const failed = await t.ctx.jobs.wait(bad.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.attempts).toBe(1);
+    expect((await call('GET', '/api/vinted/accounts/shop')).body.account.status).toBe('reconnect');
+  });
 });

@@ -4,7 +4,7 @@
 // write budget, once per idempotency key, and only in conversations the buyer opened.
 import crypto from 'node:crypto';
 import type { CoreContext } from '../../core/module.ts';
-import type { JobContext } from '../../core/jobs/types.ts';
+import { JobFailedError, type JobContext } from '../../core/jobs/types.ts';
 import { HttpError } from '../../core/errors.ts';
 import { scrub } from '../../core/log.ts';
 import { settingsOf } from '../catalog/runtime.ts';
@@ -290,6 +290,12 @@ export async function inboxHandler(job: JobContext<{ account_id?: string }>, ctx
       }
     }
   }
-  if (job.payload.account_id && accounts.length === 1 && (out[accounts[0].name] as any)?.error) throw new Error(`inbox of ${accounts[0].name} failed: ${(out[accounts[0].name] as any).error}`);
+  const failed = job.payload.account_id && accounts.length === 1 ? (out[accounts[0].name] as { error?: string } | undefined)?.error : undefined;
+  if (failed) {
+    const msg = `inbox of ${accounts[0].name} failed: ${failed}`;
+    // a refused session or a captcha needs the seller, not a retry
+    if (failed === 'auth' || failed === 'captcha' || failed === 'access_denied') throw new JobFailedError(msg, out);
+    throw new Error(msg);
+  }
   return out;
 }
