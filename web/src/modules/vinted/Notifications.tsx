@@ -14,10 +14,26 @@ export function NotificationBell() {
   const { t } = useI18n();
   const [count, setCount] = useState(0);
   useEffect(() => {
-    const es = new EventSource('/api/vinted/notifications/stream');
-    es.addEventListener('unread', (e) => setCount(JSON.parse((e as MessageEvent).data).count));
-    es.addEventListener('notification', (e) => window.dispatchEvent(new CustomEvent('atelier:notification', { detail: JSON.parse((e as MessageEvent).data) })));
-    return () => es.close();
+    let es: EventSource | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let alive = true;
+    const open = () => {
+      es = new EventSource('/api/vinted/notifications/stream');
+      es.addEventListener('unread', (e) => setCount(JSON.parse((e as MessageEvent).data).count));
+      es.addEventListener('notification', (e) => window.dispatchEvent(new CustomEvent('atelier:notification', { detail: JSON.parse((e as MessageEvent).data) })));
+      es.onerror = () => {
+        // a 401 (the access token expired while the page was idle) closes an EventSource for good:
+        // an API call refreshes the session, then the stream is opened again
+        if (es?.readyState !== EventSource.CLOSED || !alive) return;
+        timer = setTimeout(() => void api.get('/api/vinted/notifications?limit=1').catch(() => undefined).finally(() => alive && open()), 5000);
+      };
+    };
+    open();
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+      es?.close();
+    };
   }, []);
   return (
     <Link to="/vinted/notifications" aria-label={t('vinted.bell.label', { count })} data-testid="notification-bell" className="relative ml-2 inline-flex items-center rounded-md px-2 py-1.5 text-slate-600 hover:bg-white hover:text-slate-900">
