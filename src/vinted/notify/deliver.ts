@@ -9,7 +9,7 @@ import type { CoreContext } from '../../core/module.ts';
 import { mailerOf } from '../../core/mail.ts';
 import { scrub } from '../../core/log.ts';
 import { SsrfError } from '../../core/http.ts';
-import { EVENT_TYPES, type VintedEvent } from '../events/outbox.ts';
+import type { VintedEvent } from '../events/outbox.ts';
 import { emailBody, emailSubject, notificationText } from './texts.ts';
 
 export const NOTIFY_TYPES = ['listing.sold', 'message.received', 'offer.received', 'order.created', 'account.reconnect', 'account.blocked', 'queue.blocked'] as const;
@@ -149,7 +149,7 @@ async function sendEmail(ctx: CoreContext, d: any, e: VintedEvent): Promise<Outc
   const text = notificationText(lang, e.type, e.data, acc?.name ?? null);
   const base = (ctx.config.env.VINTED_PUBLIC_URL || ctx.config.env.ATELIER_URL || '').replace(/\/+$/, '');
   try {
-    await mailer.send({ to: u.email, subject: emailSubject(lang, text), text: emailBody(lang, text, base ? `${base}/vinted/notifications` : null) });
+    await mailer.send({ to: u.email, subject: emailSubject(text), text: emailBody(lang, text, base ? `${base}/vinted/notifications` : null) });
     return { ok: true, status: 250, ms: Date.now() - started, error: null };
   } catch (err) {
     return { ok: false, status: null, ms: Date.now() - started, error: scrub((err as Error).message).slice(0, 500) };
@@ -214,4 +214,3 @@ export function startDeliveryLoop(ctx: CoreContext): { stop(): void; kick(): Pro
   return { stop() { stopped = true; clearInterval(timer); }, kick: run };
 }
 
-export const ALL_EVENT_TYPES = EVENT_TYPES;

@@ -28,7 +28,7 @@ export function notificationText(lang: Lang, type: string, data: Record<string, 
   return t.replace(/\{(\w+)\}/g, (_m, k: string) => params[k] ?? '').replace(/\s*\(\s*\)/g, '').trim();
 }
 
-export function emailSubject(lang: Lang, text: string): string {
+export function emailSubject(text: string): string {
   return `[atelier] ${text}`.slice(0, 200);
 }
 
