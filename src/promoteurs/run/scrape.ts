@@ -19,6 +19,7 @@ import { BrowserEngine } from '../crawl/browser.ts';
 import { ProgrammeStore, rowToProgramme } from '../sync/store.ts';
 import { assembleProgramme, cardHash, outOfZone } from '../sync/assemble.ts';
 import { ImageDownloader } from '../sync/images.ts';
+import { parseDetailOffThread } from '../parse/detail-pool.ts';
 import { EspoCrmSink, EspoError } from '../sinks/espocrm.ts';
 import { sendAlert, type Alert } from '../alerts/index.ts';
 import { espoApiKey } from './espo-key.ts';
@@ -346,7 +347,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         let programme: Programme;
         let detail: ProgrammeDetail;
         try {
-          detail = source.parseDetail(html, card, { city, url: card.urlExterne, now });
+          detail = await parseDetailOffThread(source, html, card, { city, url: card.urlExterne, now });
           programme = assembleProgramme(source, card, detail, city, table);
           if (detail.warnings?.length && p.verbose) await job.log('debug', `${source.key} ${card.name}: ${detail.warnings.join('; ')}`);
         } catch (e) {
@@ -361,7 +362,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
           c.skipped++;
           continue;
         }
-        const res = await store.upsert(programme, { cardHash: hash, runId, listingCity: city.codeInsee, sansImage: programme.images.length === 0 });
+        const res = await store.upsert(programme, { cardHash: hash, runId, listingCity: city.codeInsee, sansImage: programme.images.length === 0, existing: stored ?? null });
         c[res.action]++;
         if (p.verbose && res.action !== 'unchanged') await job.log('info', `${source.key} ${programme.name}: ${res.action}${res.action === 'updated' ? ` (${res.fields.join(', ')})` : ''}`);
         if (dryRun) preview.push(programme);
