@@ -21,6 +21,7 @@ import { assembleProgramme, cardHash, outOfZone } from '../sync/assemble.ts';
 import { ImageDownloader } from '../sync/images.ts';
 import { parseDetailOffThread } from '../parse/detail-pool.ts';
 import { EspoCrmSink, EspoError } from '../sinks/espocrm.ts';
+import { EspoImages } from '../sinks/espocrm-images.ts';
 import { sendAlert, type Alert } from '../alerts/index.ts';
 import { espoApiKey } from './espo-key.ts';
 
@@ -88,7 +89,11 @@ export interface ScrapeResult {
   skipped?: string;
   counters: Counters;
   sources: SourceReport[];
-  crm?: { created: number; updated: number; unchanged: number; errors: number; sold: number; error?: string; dryRun: boolean };
+  crm?: {
+    created: number; updated: number; unchanged: number; errors: number; sold: number; error?: string; dryRun: boolean;
+    /** images as attachments: uploaded now, reused (same content sent before), failed (left out of the record) */
+    images: { uploaded: number; reused: number; wouldUpload: number; errors: number };
+  };
   images?: { downloaded: number; errors: number; skipped: number };
   alerts: Alert[];
   unknownCities: string[];
@@ -459,7 +464,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   // ---- EspoCRM sink (optional)
   let crm: ScrapeResult['crm'];
   if (settings.espo.url) {
-    crm = { created: 0, updated: 0, unchanged: 0, errors: 0, sold: 0, dryRun };
+    crm = { created: 0, updated: 0, unchanged: 0, errors: 0, sold: 0, dryRun, images: { uploaded: 0, reused: 0, wouldUpload: 0, errors: 0 } };
     await progress('EspoCRM');
     const apiKey = await espoApiKey(core, settings);
     if (!apiKey) {
@@ -467,6 +472,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       alerts.push({ runId, source: null, level: 'error', message: `EspoCRM: ${crm.error}` });
     } else {
       const sink = new EspoCrmSink({ http: core.http, url: settings.espo.url, apiKey, minIntervalMs: settings.espo.minIntervalMs, dryRun, allowPrivate, signal: job.signal });
+      const attachments = new EspoImages({ db: core.db, files: core.files, sink, espoUrl: settings.espo.url, dryRun });
       try {
         await sink.check();
         const keys = sources.map((s) => s.key);
@@ -486,10 +492,18 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
           if (job.signal.aborted) break;
           try {
             const citySlug = cities.find((c) => c.codeInsee === t.p.codeInsee)?.slug ?? null;
-            const r = await sink.push(t.p, t.espoId, citySlug);
+            // stored images → attachment ids (uploaded once per content); a failed upload leaves that image out
+            const m = t.id !== null ? await attachments.forProgramme(t.id, t.p.idExterne) : null;
+            if (m) {
+              crm.images.uploaded += m.uploaded; crm.images.reused += m.reused; crm.images.wouldUpload += m.wouldUpload; crm.images.errors += m.errors.length;
+              for (const err of m.errors) await job.log('warn', `EspoCRM ${t.p.sourceApi}/${t.p.idExterne}: image not sent: ${err}`, { code: 'crmImageFailed', name: t.p.name, error: err });
+            }
+            const r = await sink.push(t.p, t.espoId, citySlug, m?.media);
             crm[r.action]++;
             if (t.sold && r.action !== 'unchanged') crm.sold++;
-            if (t.id !== null && !dryRun) await db.updateTable('programmes').set({ espo_id: r.id, espo_hash: t.hash, espo_synced_at: new Date(), espo_error: null }).where('id', '=', t.id).execute();
+            // an image left out keeps the programme out of sync (espo_hash unset): the next run tries it again
+            const imageError = m?.errors.length ? `${m.errors.length} image(s) not sent: ${m.errors[0]}` : null;
+            if (t.id !== null && !dryRun) await db.updateTable('programmes').set({ espo_id: r.id, espo_hash: imageError ? null : t.hash, espo_synced_at: new Date(), espo_error: imageError }).where('id', '=', t.id).execute();
           } catch (e) {
             if (e instanceof EspoError && e.status === 401) throw e;
             crm.errors++;
