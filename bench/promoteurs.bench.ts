@@ -19,7 +19,7 @@ import { openPlatform } from '../src/core/platform.ts';
 import promoteurs from '../src/promoteurs/index.ts';
 import { runScrape, type ScrapePayload, type ScrapeResult } from '../src/promoteurs/run/scrape.ts';
 import { readSettings } from '../src/promoteurs/settings.ts';
-import { describeSource, getSource, listSources } from '../src/promoteurs/sources/index.ts';
+import { getSource, listSources, sourcesTable } from '../src/promoteurs/sources/index.ts';
 import { Worker } from 'node:worker_threads';
 import { FAKE_CITIES, type FakeSiteOptions } from '../src/promoteurs/fakes/sites.ts';
 import { genericDetail } from '../src/promoteurs/parse/generic.ts';
@@ -150,11 +150,9 @@ const bench: BenchFn = async ({ quick, log }) => {
     rows.push({ metric: `Nexity detail parse (real pages, ${pages.length} files, ${(pages.reduce((a, x) => a + x.length, 0) / pages.length / 1024).toFixed(0)} kB avg, ${lots} lots)`, value: +parse.toFixed(1), unit: 'pages/s', baseline: { label: 'cheerio.load(html) alone (parse5, default options)', value: +bare.toFixed(1), unit: 'pages/s' }, ratio: +(parse / bare).toFixed(3) });
   }
   // per source: status, discovery, extractor, fixture kind (what backs each parser)
-  notes.push('sources: key | status | discovery | extractor | fixture kind');
-  for (const src of listSources()) {
-    const d = describeSource(src);
-    notes.push(`  ${d.key} | ${d.status} | ${d.discovery} | ${d.extractor} | ${d.fixtureKind}`);
-  }
+  // the same table as docs/promoteurs-sources.md (test/promoteurs/docs.test.ts keeps them equal)
+  notes.push('sources (the table of docs/promoteurs-sources.md):');
+  for (const line of sourcesTable().split('\n')) notes.push(`  ${line}`);
   return { name: 'promoteurs', rows, notes };
 };
 
