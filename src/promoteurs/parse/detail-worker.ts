@@ -9,6 +9,7 @@ export type DetailOutcome =
   | { ok: false; name: string; message: string; source?: string; level?: 'listing' | 'detail' };
 
 export default function parseDetailTask(t: DetailTask): DetailOutcome {
+  if (!t.source) return { ok: false, name: 'Warm', message: 'warm-up: parsers loaded' };
   const src = getSource(t.source);
   if (!src) return { ok: false, name: 'Error', message: `unknown source ${t.source}` };
   try {

@@ -19,7 +19,7 @@ import { BrowserEngine } from '../crawl/browser.ts';
 import { ProgrammeStore, rowToProgramme } from '../sync/store.ts';
 import { assembleProgramme, cardHash, outOfZone } from '../sync/assemble.ts';
 import { ImageDownloader } from '../sync/images.ts';
-import { parseDetailOffThread } from '../parse/detail-pool.ts';
+import { parseDetailOffThread, warmDetailPool } from '../parse/detail-pool.ts';
 import { EspoCrmSink, EspoError } from '../sinks/espocrm.ts';
 import { EspoImages } from '../sinks/espocrm-images.ts';
 import { sendAlert, type Alert } from '../alerts/index.ts';
@@ -194,6 +194,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   let cpChain: Promise<void> = Promise.resolve();
   const saveCheckpoint = () => { cpChain = cpChain.then(() => job.checkpoint.set(checkpoint)).catch(() => {}); return cpChain; };
 
+  warmDetailPool();
   const store = new ProgrammeStore(core.db, dryRun);
   const allowPrivate = core.config.http.allowPrivate;
   let browser: BrowserEngine | null = null;
