@@ -80,8 +80,12 @@ const bench: BenchFn = async ({ quick, log }) => {
   const run = async (srcs: Source[], dryRun: boolean) => {
     const t0 = performance.now();
     const elu0 = nodePerf.eventLoopUtilization();
+    const cpu0 = process.threadCpuUsage();
+    const all0 = process.cpuUsage();
     const r = await runScrape(p, job(`00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`, { ...payload, dryRun }), { sources: srcs, settings });
-    return { r, ms: performance.now() - t0, busy: nodePerf.eventLoopUtilization(elu0).utilization };
+    const main = process.threadCpuUsage(cpu0);
+    const all = process.cpuUsage(all0);
+    return { r, ms: performance.now() - t0, busy: nodePerf.eventLoopUtilization(elu0).utilization, mainCpuMs: (main.user + main.system) / 1000, processCpuMs: (all.user + all.system) / 1000 };
   };
   try {
     const detailsTotal = sites.reduce((a, s) => a + s.site.programmes, 0);
@@ -97,7 +101,8 @@ const bench: BenchFn = async ({ quick, log }) => {
     const parFloor = floor(par.r);
     // the scraper's event loop does every fetch, parse and DB write of the 19 sites: when it is busy
     // most of the time, a loaded machine (other processes on the 2 cores) stretches the run
-    notes.push(`parallel run: the scraper's event loop was busy ${(par.busy * 100).toFixed(0)} % of the wall time; load average ${os.loadavg()[0].toFixed(1)} at its end`);
+    const pages = par.r.counters.listingPages + par.r.counters.detailPages + par.r.counters.sitemapPages;
+    notes.push(`parallel run: the scraper's event loop was busy ${(par.busy * 100).toFixed(0)} % of the wall time; CPU: ${Math.round(par.mainCpuMs)} ms on the event loop (${(par.mainCpuMs / pages).toFixed(1)} ms per page, ${pages} pages), ${Math.round(par.processCpuMs)} ms for the whole process (parse workers and the fakes' worker included) in ${Math.round(par.ms)} ms of wall time on ${os.cpus().length} CPUs; load average ${os.loadavg()[0].toFixed(1)} at its end`);
     for (const s of par.r.sources) log(`  ${s.source}: floor ${s.politenessMs} ms + backoff ${s.backoffMs} ms, wall ${s.wallMs} ms, ${s.requests} requests, ${s.counters.found} found, ${s.counters.errors} errors`);
     // 2. sequential: site after site, same work
     let seqMs = 0;
