@@ -96,7 +96,10 @@ describe('promoteurs UI', () => {
         await p2.goto(`/promoteurs/runs/${job.id}`);
         const err = p2.getByTestId('run-error');
         await err.waitFor({ timeout: 30_000 });
-        expect(await err.innerText()).toMatch(/Échec de la collecte : every page failed: .*network error/);
+        // in French, from the run's counts: the cause is the network, never robots.txt
+        const text = await err.innerText();
+        expect(text).toMatch(/Échec de la collecte : toutes les pages ont échoué \(\d+ erreurs réseau\) — /);
+        expect(text).not.toMatch(/robots/);
         // red: the failed badge's colour (Tailwind's red palette: oklch hue ≈ 25–30)
         const color = await p2.locator('[data-status="failed"]').first().evaluate((el) => getComputedStyle(el).color);
         expect(color).toMatch(/^oklch\(0\.\d+ 0\.(1|2)\d* 2\d\.\d+\)$/);

@@ -83,6 +83,8 @@ export interface ScrapeResult {
   status: RunStatus;
   /** why, in one line, when not ok */
   reason: string | null;
+  /** the same, as counts the UI words in French or English */
+  outcome: RunOutcomeDetail | null;
   /** sources left out of "all" (off in the settings, or unverified and off by default) */
   skippedSources: { source: string; reason: string }[];
   dryRun: boolean;
@@ -146,7 +148,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     if (last && now.getTime() - new Date(last.started_at).getTime() < settings.minIntervalDays * 86400_000) {
       const msg = `scheduled run skipped: the last one started ${new Date(last.started_at).toISOString()} (< ${settings.minIntervalDays} days)`;
       await job.log('info', msg);
-      return { status: 'ok', reason: null, skippedSources: [], dryRun, skipped: msg, counters: zero(), sources: [], alerts: [], unknownCities: [], durationMs: 0 };
+      return { status: 'ok', reason: null, outcome: null, skippedSources: [], dryRun, skipped: msg, counters: zero(), sources: [], alerts: [], unknownCities: [], durationMs: 0 };
     }
   }
 
@@ -526,9 +528,9 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
 
   if (dryRun) await job.artifact('preview.json', JSON.stringify({ programmes: preview }), 'application/json');
   // ---- the run's honest outcome
-  const { status, reason } = runOutcome(reports, total);
+  const { status, reason, detail: outcome } = runOutcome(reports, total);
   const result: ScrapeResult = {
-    status, reason, skippedSources,
+    status, reason, outcome, skippedSources,
     dryRun, counters: total, sources: reports, crm, images: images?.stats, alerts, unknownCities, durationMs: Date.now() - started,
   };
   if (status === 'failed') alerts.push({ runId, source: null, level: 'error', message: `run failed: ${reason}` });
@@ -546,7 +548,21 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
  * failed: no page at all could be fetched (every source failed); partial: some pages or sources failed;
  * ok otherwise. The reason names the dominant cause — a network error is never called a robots.txt refusal.
  */
-export function runOutcome(reports: SourceReport[], total: Counters): { status: RunStatus; reason: string | null } {
+/** The same verdict as data, for the UI to say in the user's language (the reason string is English). */
+export interface RunOutcomeDetail {
+  status: Exclude<RunStatus, 'ok'>;
+  pagesFailed: number;
+  /** sources that did not end ok */
+  sources: number;
+  networkErrors: number;
+  httpErrors: number;
+  robotsBlocked: number;
+  parseErrors: number;
+  /** the first failing source's own reason (technical, as the server saw it) */
+  first: string | null;
+}
+
+export function runOutcome(reports: SourceReport[], total: Counters): { status: RunStatus; reason: string | null; detail: RunOutcomeDetail | null } {
   const pagesOk = total.listingPages + total.detailPages + total.sitemapPages;
   const failing = reports.filter((r) => r.status !== 'ok');
   const causes = [
@@ -556,13 +572,17 @@ export function runOutcome(reports: SourceReport[], total: Counters): { status: 
     [total.parseErrors, `${total.parseErrors} parse error(s)`],
   ].filter(([n]) => (n as number) > 0).map(([, t]) => t as string);
   const firstReason = failing.map((r) => r.reason).find(Boolean);
+  const detail = (status: RunOutcomeDetail['status']): RunOutcomeDetail => ({
+    status, pagesFailed: total.pagesFailed, sources: failing.length, networkErrors: total.networkErrors, httpErrors: total.httpErrors,
+    robotsBlocked: total.robotsBlocked, parseErrors: total.parseErrors, first: firstReason ?? null,
+  });
   if (reports.length && pagesOk === 0 && reports.every((r) => r.status === 'failed')) {
-    return { status: 'failed', reason: `every page failed${causes.length ? `: ${causes.join(', ')}` : ''}${firstReason ? ` — ${firstReason}` : ''}` };
+    return { status: 'failed', reason: `every page failed${causes.length ? `: ${causes.join(', ')}` : ''}${firstReason ? ` — ${firstReason}` : ''}`, detail: detail('failed') };
   }
   if (failing.length || total.pagesFailed > 0) {
-    return { status: 'partial', reason: `${total.pagesFailed} page(s) failed in ${failing.length} source(s)${causes.length ? ` (${causes.join(', ')})` : ''}` };
+    return { status: 'partial', reason: `${total.pagesFailed} page(s) failed in ${failing.length} source(s)${causes.length ? ` (${causes.join(', ')})` : ''}`, detail: detail('partial') };
   }
-  return { status: 'ok', reason: null };
+  return { status: 'ok', reason: null, detail: null };
 }
 
 /** Called when a scrape job fails for good: record it and alert. */

@@ -221,6 +221,14 @@ function NewRun({ onStarted }: { onStarted: (id: string) => void }) {
   );
 }
 
+/** the run's verdict (ScrapeResult.outcome) in the user's language; the technical first error as the server saw it */
+interface RunOutcome { status: 'failed' | 'partial'; pagesFailed: number; sources: number; networkErrors: number; httpErrors: number; robotsBlocked: number; parseErrors: number; first: string | null }
+function outcomeText(o: RunOutcome, t: (k: string, p?: Record<string, string | number>) => string): string {
+  const causes = (['networkErrors', 'httpErrors', 'robotsBlocked', 'parseErrors'] as const).filter((k) => o[k] > 0).map((k) => `${o[k]} ${t(`promoteurs.counter.${k}`)}`).join(', ');
+  const head = o.status === 'failed' ? t('promoteurs.outcome.failed') : t('promoteurs.outcome.partial', { pages: o.pagesFailed, sources: o.sources });
+  return `${head}${causes ? ` (${causes})` : ''}${o.first ? ` — ${o.first}` : ''}`;
+}
+
 function Counters({ counters }: { counters: Record<string, number> }) {
   const { t } = useI18n();
   const keys = ['found', 'created', 'updated', 'unchanged', 'sold', 'skipped', 'errors'];
@@ -283,14 +291,15 @@ function RunPage() {
   // per-source / per-city progress is in the run record: refresh it as the job's SSE stream moves
   useEffect(() => { reload(); }, [job?.progress, reload]);
   if (!job) return <Loading />;
+  const outcome = (job.result as { outcome?: RunOutcome | null } | null)?.outcome ?? null;
   return (
     <>
       <Link to="/promoteurs/runs" className="text-sm text-indigo-700 hover:underline">{t('promoteurs.run.back')}</Link>
       <PageHeader title={job.title ?? job.id} subtitle={live ? `● ${t('promoteurs.run.live')}` : undefined} actions={<StatusBadge status={job.status} />} />
       <Card className="mb-6">
         <ProgressBar value={job.progress} status={job.status} className="mb-3" /><Counters counters={job.counters} />
-        {job.error && <div className="mt-3" data-testid="run-error"><Alert>{t('promoteurs.run.failed', { reason: job.error })}</Alert></div>}
-        {data?.run?.status === 'partial' && <div className="mt-3" data-testid="run-partial"><Alert kind="warning">{t('promoteurs.run.partialReason', { reason: data.run.error ?? '' })}</Alert></div>}
+        {job.error && <div className="mt-3" data-testid="run-error"><Alert>{t('promoteurs.run.failed', { reason: outcome?.status === 'failed' ? outcomeText(outcome, t) : job.error })}</Alert></div>}
+        {data?.run?.status === 'partial' && <div className="mt-3" data-testid="run-partial"><Alert kind="warning">{t('promoteurs.run.partialReason', { reason: outcome?.status === 'partial' ? outcomeText(outcome, t) : data.run.error ?? '' })}</Alert></div>}
         {(job.result as { skippedSources?: { source: string; reason: string }[] } | null)?.skippedSources?.length ? (
           <details className="mt-3 text-xs text-slate-600"><summary>{t('promoteurs.run.skipped', { n: (job.result as any).skippedSources.length })}</summary>
             <ul className="mt-1 list-disc pl-5">{(job.result as any).skippedSources.map((x: any) => <li key={x.source}><span className="font-medium">{x.source}</span> — {x.reason}</li>)}</ul></details>
