@@ -44,7 +44,7 @@ registerStrings('promoteurs', {
     'settings.alerts': 'Alertes', 'settings.emails': 'E-mails (séparés par des virgules)', 'settings.webhook': 'Webhook (actuel : {current}, secret : {secret})',
     'settings.smtpOn': 'Serveur SMTP configuré.', 'settings.smtpOff': 'Aucun serveur SMTP (PROMOTEURS_ALERT_SMTP_URL) : les e-mails ne partent pas.',
     'settings.webhookHelp': 'Identifiants (utilisateur:mot de passe@ ou ?token=) : gardés dans le coffre, envoyés en en-têtes Authorization / X-Webhook-Token, jamais dans l’URL.',
-    'outcome.failed': 'toutes les pages ont échoué', 'outcome.partial': '{pages} page(s) en échec chez {sources} promoteur(s)',
+    'outcome.failed': 'toutes les pages ont échoué', 'outcome.partial': '{pages} page(s) en échec chez {sources} promoteur(s)', 'outcome.detail': 'Détail technique :',
     'stats.active': 'programmes disponibles', 'stats.lots': 'lots', 'stats.sold': 'vendus', 'stats.cities': 'villes importées',
   },
   en: {
@@ -89,7 +89,7 @@ registerStrings('promoteurs', {
     'settings.alerts': 'Alerts', 'settings.emails': 'E-mails (comma-separated)', 'settings.webhook': 'Webhook (current: {current}, secret: {secret})',
     'settings.smtpOn': 'SMTP server configured.', 'settings.smtpOff': 'No SMTP server (PROMOTEURS_ALERT_SMTP_URL): e-mails are not sent.',
     'settings.webhookHelp': 'Credentials (user:password@ or ?token=): kept in the vault, sent as Authorization / X-Webhook-Token headers, never in the URL.',
-    'outcome.failed': 'every page failed', 'outcome.partial': '{pages} page(s) failed at {sources} developer(s)',
+    'outcome.failed': 'every page failed', 'outcome.partial': '{pages} page(s) failed at {sources} developer(s)', 'outcome.detail': 'Technical detail:',
     'stats.active': 'available programmes', 'stats.lots': 'lots', 'stats.sold': 'sold', 'stats.cities': 'imported cities',
   },
 });

@@ -226,7 +226,13 @@ interface RunOutcome { status: 'failed' | 'partial'; pagesFailed: number; source
 function outcomeText(o: RunOutcome, t: (k: string, p?: Record<string, string | number>) => string): string {
   const causes = (['networkErrors', 'httpErrors', 'robotsBlocked', 'parseErrors'] as const).filter((k) => o[k] > 0).map((k) => `${o[k]} ${t(`promoteurs.counter.${k}`)}`).join(', ');
   const head = o.status === 'failed' ? t('promoteurs.outcome.failed') : t('promoteurs.outcome.partial', { pages: o.pagesFailed, sources: o.sources });
-  return `${head}${causes ? ` (${causes})` : ''}${o.first ? ` — ${o.first}` : ''}`;
+  return `${head}${causes ? ` (${causes})` : ''}`;
+}
+/** the first failing source's own words (technical, English), under the sentence */
+function OutcomeDetail({ o }: { o: RunOutcome | null }) {
+  const { t } = useI18n();
+  if (!o?.first) return null;
+  return <div className="mt-1 break-words font-mono text-xs opacity-80" data-testid="run-error-detail">{t('promoteurs.outcome.detail')} {o.first}</div>;
 }
 
 function Counters({ counters }: { counters: Record<string, number> }) {
@@ -298,8 +304,8 @@ function RunPage() {
       <PageHeader title={job.title ?? job.id} subtitle={live ? `● ${t('promoteurs.run.live')}` : undefined} actions={<StatusBadge status={job.status} />} />
       <Card className="mb-6">
         <ProgressBar value={job.progress} status={job.status} className="mb-3" /><Counters counters={job.counters} />
-        {job.error && <div className="mt-3" data-testid="run-error"><Alert>{t('promoteurs.run.failed', { reason: outcome?.status === 'failed' ? outcomeText(outcome, t) : job.error })}</Alert></div>}
-        {data?.run?.status === 'partial' && <div className="mt-3" data-testid="run-partial"><Alert kind="warning">{t('promoteurs.run.partialReason', { reason: outcome?.status === 'partial' ? outcomeText(outcome, t) : data.run.error ?? '' })}</Alert></div>}
+        {job.error && <div className="mt-3" data-testid="run-error"><Alert>{t('promoteurs.run.failed', { reason: outcome?.status === 'failed' ? outcomeText(outcome, t) : job.error })}{outcome?.status === 'failed' && <OutcomeDetail o={outcome} />}</Alert></div>}
+        {data?.run?.status === 'partial' && <div className="mt-3" data-testid="run-partial"><Alert kind="warning">{t('promoteurs.run.partialReason', { reason: outcome?.status === 'partial' ? outcomeText(outcome, t) : data.run.error ?? '' })}{outcome?.status === 'partial' && <OutcomeDetail o={outcome} />}</Alert></div>}
         {(job.result as { skippedSources?: { source: string; reason: string }[] } | null)?.skippedSources?.length ? (
           <details className="mt-3 text-xs text-slate-600"><summary>{t('promoteurs.run.skipped', { n: (job.result as any).skippedSources.length })}</summary>
             <ul className="mt-1 list-disc pl-5">{(job.result as any).skippedSources.map((x: any) => <li key={x.source}><span className="font-medium">{x.source}</span> — {x.reason}</li>)}</ul></details>
