@@ -23,6 +23,7 @@ import { getSource, listSources, sourcesTable } from '../src/promoteurs/sources/
 import { Worker } from 'node:worker_threads';
 import { FAKE_CITIES, type FakeSiteOptions } from '../src/promoteurs/fakes/sites.ts';
 import { genericDetail } from '../src/promoteurs/parse/generic.ts';
+import { closeDetailPool, warmDetailPool } from '../src/promoteurs/parse/detail-pool.ts';
 import type { Source } from '../src/promoteurs/types.ts';
 import type { JobContext } from '../src/core/jobs/types.ts';
 import { resolveCities } from '../src/promoteurs/rules/cities.ts';
@@ -96,6 +97,10 @@ const bench: BenchFn = async ({ quick, log }) => {
     // is loaded on first city lookup, whatever the run
     resolveCities(payload.cities);
     notes.push('the official geography (@etalab/decoupage-administratif communes.json) is loaded once before the timed runs');
+    // likewise the parse worker's start (a thread importing every parser): once per process, not per run
+    warmDetailPool();
+    await new Promise((ok) => setTimeout(ok, 3000));
+    notes.push('the parse worker is started (and its parsers loaded) 3 s before the timed runs');
     // 1. parallel (the engine's way), first run (dry-run: nothing stored, so every detail is fetched)
     const par = await run(sources, true);
     const parFloor = floor(par.r);
@@ -127,6 +132,7 @@ const bench: BenchFn = async ({ quick, log }) => {
   } finally {
     await p.close();
     await fakes.close();
+    await closeDetailPool();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 
