@@ -98,9 +98,8 @@ const bench: BenchFn = async ({ quick, log }) => {
     resolveCities(payload.cities);
     notes.push('the official geography (@etalab/decoupage-administratif communes.json) is loaded once before the timed runs');
     // likewise the parse worker's start (a thread importing every parser): once per process, not per run
-    warmDetailPool();
-    await new Promise((ok) => setTimeout(ok, 3000));
-    notes.push('the parse worker is started (and its parsers loaded) 3 s before the timed runs');
+    await warmDetailPool();
+    notes.push('the parse worker is started (and its parsers loaded) before the timed runs');
     // 1. parallel (the engine's way), first run (dry-run: nothing stored, so every detail is fetched)
     const par = await run(sources, true);
     const parFloor = floor(par.r);

@@ -49,8 +49,8 @@ export async function parseDetailOffThread(source: Source, html: string, card: P
  * Starts a worker and loads the parsers in it now (a run calls this first: the first detail page
  * then finds a warm worker instead of waiting for the registry to load).
  */
-export function warmDetailPool(): void {
-  void thePool().run({ source: '', html: '', card: { sourceApi: '', idExterne: '', name: '', urlExterne: '' }, ctx: {} }).catch(() => {});
+export async function warmDetailPool(): Promise<void> {
+  await thePool().run({ source: '', html: '', card: { sourceApi: '', idExterne: '', name: '', urlExterne: '' }, ctx: {} }).catch(() => {});
 }
 
 /** Stops the workers (end of a CLI run, tests); the next parse starts them again. */

@@ -196,7 +196,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   let cpChain: Promise<void> = Promise.resolve();
   const saveCheckpoint = () => { cpChain = cpChain.then(() => job.checkpoint.set(checkpoint)).catch(() => {}); return cpChain; };
 
-  warmDetailPool();
+  void warmDetailPool();
   const store = new ProgrammeStore(core.db, dryRun);
   const allowPrivate = core.config.http.allowPrivate;
   let browser: BrowserEngine | null = null;
