@@ -16,3 +16,7 @@ CREATE TABLE promoteurs.espo_attachments (
   created_at     timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (espo_url, field, content_hash)
 );
+
+-- why a source run is not healthy, as a code and numbers the web app words in French or English
+-- (source_runs.reason keeps the English sentence for logs, alerts and the CLI)
+ALTER TABLE promoteurs.source_runs ADD COLUMN reason_detail jsonb;

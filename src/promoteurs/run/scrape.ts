@@ -58,6 +58,13 @@ function add(a: Counters, b: Partial<Counters>): void {
   for (const [k, v] of Object.entries(b)) (a as any)[k] = ((a as any)[k] ?? 0) + (v ?? 0);
 }
 
+/** why a source run is not healthy, as a code and numbers (source_runs.reason_detail) */
+export type SourceReasonDetail =
+  | { code: 'timedOut'; minutes: number }
+  | { code: 'incomplete'; n: number }
+  | { code: 'parseErrors'; n: number }
+  | { code: 'drop'; now: number; before: number; pct: number };
+
 interface CityResult { city: string; nom: string; ok: boolean; error?: string; counters: Counters }
 interface SiteCheckpoint { cities: Record<string, CityResult>; done?: boolean }
 interface Checkpoint { sites: Record<string, SiteCheckpoint> }
@@ -395,9 +402,11 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     const done = Object.values(site.cities);
     const complete = !timedOut && done.length === cities.length && listingFailures === 0 && done.every((r) => r.ok);
     let reason: string | null = null;
-    if (timedOut) reason = `timed out after ${settings.sourceTimeoutMs / 60000} min`;
-    else if (!complete) reason = `incomplete: ${done.filter((r) => !r.ok).length} listing page(s) failed`;
-    else if (counters.parseErrors > 0) reason = `${counters.parseErrors} parse error(s)`;
+    // the same reason as a code and numbers: the run page words it in French or English
+    let reasonDetail: SourceReasonDetail | null = null;
+    if (timedOut) { reason = `timed out after ${settings.sourceTimeoutMs / 60000} min`; reasonDetail = { code: 'timedOut', minutes: settings.sourceTimeoutMs / 60000 }; }
+    else if (!complete) { const n = done.filter((r) => !r.ok).length; reason = `incomplete: ${n} listing page(s) failed`; reasonDetail = { code: 'incomplete', n }; }
+    else if (counters.parseErrors > 0) { reason = `${counters.parseErrors} parse error(s)`; reasonDetail = { code: 'parseErrors', n: counters.parseErrors }; }
     if (!reason) {
       // compare with the last healthy run of this source over the same cities
       const last = await db.selectFrom('source_runs').innerJoin('runs', 'runs.id', 'source_runs.run_id')
@@ -410,6 +419,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         for (const r of done) if (lastCities[r.city]) { before += lastCities[r.city].counters.found; nowFound += r.counters.found; }
         if (before > 0 && nowFound < before * (1 - settings.dropThreshold)) {
           reason = `abnormal drop: ${nowFound} programmes found vs ${before} in the last healthy run (> ${Math.round(settings.dropThreshold * 100)} % fewer)`;
+          reasonDetail = { code: 'drop', now: nowFound, before, pct: Math.round(settings.dropThreshold * 100) };
         }
       }
     }
@@ -434,7 +444,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     site.done = true;
     await saveCheckpoint();
     await db.updateTable('source_runs').set({
-      finished_at: new Date(), complete, healthy, reason, counters: JSON.stringify(counters), last_error: lastError,
+      finished_at: new Date(), complete, healthy, reason, reason_detail: reasonDetail ? JSON.stringify(reasonDetail) : null, counters: JSON.stringify(counters), last_error: lastError,
     }).where('run_id', '=', runId).where('source', '=', source.key).execute();
     const pagesOk = counters.listingPages + counters.detailPages + counters.sitemapPages;
     const srcStatus: RunStatus = pagesOk === 0 && (counters.pagesFailed > 0 || counters.found === 0 && listingFailures > 0) ? 'failed'

@@ -189,7 +189,7 @@ function ProgrammePage() {
 }
 
 interface RunRow { id: string; startedAt: string; dryRun: boolean; scheduled: boolean; status: string; outcome?: string | null; progress: number | null; counters: Record<string, number>; error: string | null; title: string | null;
-  sources: { source: string; healthy: boolean; reason: string | null; finished: boolean }[] }
+  sources: { source: string; healthy: boolean; reason: string | null; reasonDetail: ({ code: string } & Record<string, string | number>) | null; finished: boolean }[] }
 
 function NewRun({ onStarted }: { onStarted: (id: string) => void }) {
   const { t } = useI18n();
@@ -269,7 +269,7 @@ function RunsPage() {
                 {r.dryRun && <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800">{t('promoteurs.runs.dry')}</span>}
                 {r.scheduled && <span className="rounded bg-slate-100 px-2 py-0.5 text-xs">{t('promoteurs.runs.scheduled')}</span>}
                 <span className="text-xs text-slate-500">{formatDate(r.startedAt)}</span>
-                {r.sources.filter((s) => s.finished && !s.healthy).map((s) => <span key={s.source} className="rounded bg-red-100 px-2 py-0.5 text-xs text-red-800">{s.source}: {s.reason}</span>)}
+                {r.sources.filter((s) => s.finished && !s.healthy).map((s) => <span key={s.source} className="rounded bg-red-100 px-2 py-0.5 text-xs text-red-800">{s.source}: {s.reasonDetail ? t(`promoteurs.reason.${s.reasonDetail.code}`, s.reasonDetail) : s.reason}</span>)}
               </div>
               {r.status === 'running' && r.progress != null && <ProgressBar value={r.progress} className="mb-2" />}
               <Counters counters={r.counters} />
@@ -283,7 +283,7 @@ function RunsPage() {
 
 interface RunDetail {
   run: { dry_run: boolean; status: string; error: string | null } | null;
-  sources: { source: string; complete: boolean; healthy: boolean; reason: string | null; counters: Record<string, number>; finishedAt: string | null; cities: { city: string; nom: string; ok: boolean; error?: string; counters: Record<string, number> }[] }[];
+  sources: { source: string; complete: boolean; healthy: boolean; reason: string | null; reasonDetail: ({ code: string } & Record<string, string | number>) | null; counters: Record<string, number>; finishedAt: string | null; cities: { city: string; nom: string; ok: boolean; error?: string; counters: Record<string, number> }[] }[];
   preview: Programme[] | null;
   alerts: { id: number; source: string | null; message: string }[];
 }
@@ -318,7 +318,7 @@ function RunPage() {
             <div key={s.source}>
               <div className="mb-1 flex items-center gap-3">
                 <span className="font-medium">{s.source}</span>
-                {s.finishedAt && <span className={cx('rounded px-2 py-0.5 text-xs', s.healthy ? 'bg-emerald-100 text-emerald-800' : 'bg-red-100 text-red-800')}>{s.healthy ? t('promoteurs.run.healthy') : t('promoteurs.run.unhealthy', { reason: s.reason ?? '' })}</span>}
+                {s.finishedAt && <span className={cx('rounded px-2 py-0.5 text-xs', s.healthy ? 'bg-emerald-100 text-emerald-800' : 'bg-red-100 text-red-800')}>{s.healthy ? t('promoteurs.run.healthy') : t('promoteurs.run.unhealthy', { reason: s.reasonDetail ? t(`promoteurs.reason.${s.reasonDetail.code}`, s.reasonDetail) : s.reason ?? '' })}</span>}
                 <span className="text-xs text-slate-500">{t('promoteurs.run.cities.n', { n: s.cities.length })}</span>
               </div>
               <Counters counters={s.counters} />
