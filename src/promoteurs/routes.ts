@@ -38,6 +38,12 @@ export async function enqueueScrape(ctx: CoreContext, body: z.infer<typeof Scrap
   return ctx.jobs.enqueue('promoteurs.scrape', body, { title, createdBy });
 }
 
+
+/** source_runs.reason_detail as an object (PGlite and pg may hand JSON back as text) */
+function reasonDetailOf(s: { reason_detail?: unknown }): unknown {
+  return typeof s.reason_detail === 'string' ? JSON.parse(s.reason_detail) : s.reason_detail ?? null;
+}
+
 export async function promoteursRoutes(app: App, ctx: CoreContext): Promise<void> {
   const db = () => ctx.db.withSchema('promoteurs');
 
@@ -134,13 +140,13 @@ export async function promoteursRoutes(app: App, ctx: CoreContext): Promise<void
   }, async (req) => {
     const runs = await db().selectFrom('runs').selectAll().orderBy('started_at', 'desc').limit(req.query.limit ?? 50).execute();
     const ids = runs.map((r: any) => r.id);
-    const srs = ids.length ? await db().selectFrom('source_runs').select(['run_id', 'source', 'complete', 'healthy', 'reason', 'counters', 'finished_at']).where('run_id', 'in', ids).execute() : [];
+    const srs = ids.length ? await db().selectFrom('source_runs').select(['run_id', 'source', 'complete', 'healthy', 'reason', 'reason_detail', 'counters', 'finished_at']).where('run_id', 'in', ids).execute() : [];
     const jobs = await Promise.all(ids.map((id: string) => ctx.jobs.get(id)));
     return {
       runs: runs.map((r: any, i: number) => ({
         id: r.id, startedAt: r.started_at, finishedAt: r.finished_at, dryRun: r.dry_run, scheduled: r.scheduled, status: jobs[i]?.status ?? r.status, outcome: r.status,
         progress: jobs[i]?.progress ?? null, counters: jobs[i]?.counters ?? r.counters, error: r.error ?? jobs[i]?.error ?? null, options: r.options, title: jobs[i]?.title ?? null,
-        sources: srs.filter((s: any) => s.run_id === r.id).map((s: any) => ({ source: s.source, complete: s.complete, healthy: s.healthy, reason: s.reason, finished: !!s.finished_at, counters: typeof s.counters === 'string' ? JSON.parse(s.counters) : s.counters })),
+        sources: srs.filter((s: any) => s.run_id === r.id).map((s: any) => ({ source: s.source, complete: s.complete, healthy: s.healthy, reason: s.reason, reasonDetail: reasonDetailOf(s), finished: !!s.finished_at, counters: typeof s.counters === 'string' ? JSON.parse(s.counters) : s.counters })),
       })),
     };
   });
@@ -162,7 +168,8 @@ export async function promoteursRoutes(app: App, ctx: CoreContext): Promise<void
     return {
       run: run ?? null, job: job ?? null, alerts,
       sources: srs.map((s: any) => ({
-        source: s.source, complete: s.complete, healthy: s.healthy, reason: s.reason, lastError: s.last_error, startedAt: s.started_at, finishedAt: s.finished_at,
+        source: s.source, complete: s.complete, healthy: s.healthy, reason: s.reason,
+        reasonDetail: reasonDetailOf(s), lastError: s.last_error, startedAt: s.started_at, finishedAt: s.finished_at,
         counters: typeof s.counters === 'string' ? JSON.parse(s.counters) : s.counters,
         cities: Object.values(typeof s.cities === 'string' ? JSON.parse(s.cities) : s.cities),
       })),

@@ -96,7 +96,13 @@ describe('promoteurs UI', () => {
         await p2.goto(`/promoteurs/runs/${job.id}`);
         const err = p2.getByTestId('run-error');
         await err.waitFor({ timeout: 30_000 });
-        expect(await err.innerText()).toMatch(/Échec de la collecte : every page failed: .*network error/);
+        // in French, from the run's counts: the cause is the network, never robots.txt
+        expect(await err.innerText()).toMatch(/^Échec de la collecte : toutes les pages ont échoué \(\d+ erreurs réseau\)/);
+        expect(await err.innerText()).not.toMatch(/disallow|interdit/i);
+        // the server's own words stay available, apart, as a technical detail
+        expect(await p2.getByTestId('run-error-detail').innerText()).toMatch(/^Détail technique : .*network error.*ECONNREFUSED/);
+        // the source's own verdict, in French too
+        expect(await p2.getByTestId('sources').innerText()).toMatch(/anormal : incomplète : 1 page\(s\) liste en échec/);
         // red: the failed badge's colour (Tailwind's red palette: oklch hue ≈ 25–30)
         const color = await p2.locator('[data-status="failed"]').first().evaluate((el) => getComputedStyle(el).color);
         expect(color).toMatch(/^oklch\(0\.\d+ 0\.(1|2)\d* 2\d\.\d+\)$/);
@@ -116,5 +122,5 @@ describe('promoteurs UI', () => {
     } finally {
       await down.close();
     }
-  });
+  }, 180_000); // a second platform and a second browser: slow on a loaded 2-core machine
 });

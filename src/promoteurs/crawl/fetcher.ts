@@ -4,7 +4,7 @@
 // promoteurs.page_cache) and the optional browser engine. All requests of one site go through that
 // site's Pacer, so a site never sees two requests at once.
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { HttpClient, HttpResponse } from '../../core/http.ts';
 import type { BlobStore } from '../../core/files.ts';
 import { Pacer } from './pacer.ts';
@@ -84,6 +84,8 @@ export interface FetcherDeps {
   onRetry?: (info: { url: string; attempt: number; status: number | null; waitMs: number; error?: string }) => void;
 }
 
+interface CachedPage { etag: string | null; last_modified: string | null; body_key: string; content_type?: string | null }
+
 const isRetryable = (status: number) => status === 429 || status >= 500;
 
 export function retryAfterMs(h: string | undefined): number | null {
@@ -102,6 +104,8 @@ export class SiteFetcher {
   private robots: Promise<RobotsRules> | null = null;
   /** robots.txt could not be fetched at all (network): the error, and when to try again */
   private robotsDown: { error: string; retryAt: number } | null = null;
+  private cacheLoad: Promise<Map<string, CachedPage>> | null = null;
+  private cache: Map<string, CachedPage> | null = null;
   /** requests sent (including retries and robots.txt), 304s, retries */
   stats = { requests: 0, notModified: 0, retries: 0, robotsBlocked: 0 };
 
@@ -171,6 +175,20 @@ export class SiteFetcher {
     }
   }
 
+  /**
+   * The page cache's validators for this site, read in one query on first use: one query per page
+   * would cost the event loop more than the page itself on embedded PGlite (19 sites crawl at once).
+   */
+  private validators(): Promise<Map<string, CachedPage>> {
+    this.cacheLoad ??= (async () => {
+      const rows = await this.deps.db!.withSchema('promoteurs').selectFrom('page_cache').select(['url', 'etag', 'last_modified', 'body_key', 'content_type'])
+        .where(sql<boolean>`starts_with(url, ${`${this.origin}/`})`).execute();
+      this.cache = new Map(rows.map((r: any) => [r.url as string, r as CachedPage]));
+      return this.cache;
+    })();
+    return this.cacheLoad;
+  }
+
   private cacheKey(url: string): string {
     return `promoteurs/pages/${crypto.createHash('sha256').update(url).digest('hex').slice(0, 40)}.html`;
   }
@@ -194,10 +212,10 @@ export class SiteFetcher {
   private async fetchHttp(url: string, o: FetchOptions): Promise<FetchedPage> {
     const { db, files } = this.deps;
     const useCache = !!(o.cache && db && files);
-    let cached: { etag: string | null; last_modified: string | null; body_key: string; content_type?: string | null } | undefined;
+    let cached: CachedPage | undefined;
     const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'accept-language': 'fr-FR,fr;q=0.9' };
     if (useCache) {
-      cached = await db!.withSchema('promoteurs').selectFrom('page_cache').select(['etag', 'last_modified', 'body_key', 'content_type']).where('url', '=', url).executeTakeFirst();
+      cached = (await this.validators()).get(url);
       if (cached?.etag) headers['if-none-match'] = cached.etag;
       if (cached?.last_modified) headers['if-modified-since'] = cached.last_modified;
     }
@@ -225,6 +243,7 @@ export class SiteFetcher {
       };
       await db!.withSchema('promoteurs').insertInto('page_cache').values(row)
         .onConflict((oc) => oc.column('url').doUpdateSet({ ...row })).execute();
+      this.cache?.set(url, row);
     }
     return { url: res.url || url, status: res.status, html, body: res.body, contentType: res.headers['content-type'] ?? '', notModified: false, attempts };
   }

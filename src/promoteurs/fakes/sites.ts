@@ -200,7 +200,10 @@ export async function startFakeSite(o: FakeSiteOptions): Promise<FakeSite> {
 
   function route(pathname: string, search: string): { kind: FakeSite['requests'][number]['kind']; body?: string | Buffer; type?: string } {
     if (pathname === '/robots.txt') return { kind: 'robots', body: o.robots ?? defaultRobots, type: 'text/plain' };
-    if (/\.(jpg|jpeg|png)$/.test(pathname)) return { kind: 'image', body: JPEG, type: 'image/jpeg' };
+    // bytes after the JPEG's end marker are ignored by decoders: each path gets its own content, except
+    // "perspective-01"/"visuel-1" of a programme, which every programme of the site shares (a logo-like
+    // picture: tests check that one content goes to the CRM once)
+    if (/\.(jpg|jpeg|png)$/.test(pathname)) return { kind: 'image', body: /(perspective-01|visuel-1)\.jpg$/.test(pathname) ? JPEG : Buffer.concat([JPEG, Buffer.from(pathname)]), type: 'image/jpeg' };
     let m: RegExpExecArray | null;
     if (spec) {
       const sm = sitemaps.get(pathname);

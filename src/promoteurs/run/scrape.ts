@@ -19,7 +19,9 @@ import { BrowserEngine } from '../crawl/browser.ts';
 import { ProgrammeStore, rowToProgramme } from '../sync/store.ts';
 import { assembleProgramme, cardHash, outOfZone } from '../sync/assemble.ts';
 import { ImageDownloader } from '../sync/images.ts';
+import { parseDetailOffThread, warmDetailPool } from '../parse/detail-pool.ts';
 import { EspoCrmSink, EspoError } from '../sinks/espocrm.ts';
+import { EspoImages } from '../sinks/espocrm-images.ts';
 import { sendAlert, type Alert } from '../alerts/index.ts';
 import { espoApiKey } from './espo-key.ts';
 
@@ -56,6 +58,13 @@ function add(a: Counters, b: Partial<Counters>): void {
   for (const [k, v] of Object.entries(b)) (a as any)[k] = ((a as any)[k] ?? 0) + (v ?? 0);
 }
 
+/** why a source run is not healthy, as a code and numbers (source_runs.reason_detail) */
+export type SourceReasonDetail =
+  | { code: 'timedOut'; minutes: number }
+  | { code: 'incomplete'; n: number }
+  | { code: 'parseErrors'; n: number }
+  | { code: 'drop'; now: number; before: number; pct: number };
+
 interface CityResult { city: string; nom: string; ok: boolean; error?: string; counters: Counters }
 interface SiteCheckpoint { cities: Record<string, CityResult>; done?: boolean }
 interface Checkpoint { sites: Record<string, SiteCheckpoint> }
@@ -81,13 +90,19 @@ export interface ScrapeResult {
   status: RunStatus;
   /** why, in one line, when not ok */
   reason: string | null;
+  /** the same, as counts the UI words in French or English */
+  outcome: RunOutcomeDetail | null;
   /** sources left out of "all" (off in the settings, or unverified and off by default) */
   skippedSources: { source: string; reason: string }[];
   dryRun: boolean;
   skipped?: string;
   counters: Counters;
   sources: SourceReport[];
-  crm?: { created: number; updated: number; unchanged: number; errors: number; sold: number; error?: string; dryRun: boolean };
+  crm?: {
+    created: number; updated: number; unchanged: number; errors: number; sold: number; error?: string; dryRun: boolean;
+    /** images as attachments: uploaded now, reused (same content sent before), failed (left out of the record) */
+    images: { uploaded: number; reused: number; wouldUpload: number; errors: number };
+  };
   images?: { downloaded: number; errors: number; skipped: number };
   alerts: Alert[];
   unknownCities: string[];
@@ -140,7 +155,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     if (last && now.getTime() - new Date(last.started_at).getTime() < settings.minIntervalDays * 86400_000) {
       const msg = `scheduled run skipped: the last one started ${new Date(last.started_at).toISOString()} (< ${settings.minIntervalDays} days)`;
       await job.log('info', msg);
-      return { status: 'ok', reason: null, skippedSources: [], dryRun, skipped: msg, counters: zero(), sources: [], alerts: [], unknownCities: [], durationMs: 0 };
+      return { status: 'ok', reason: null, outcome: null, skippedSources: [], dryRun, skipped: msg, counters: zero(), sources: [], alerts: [], unknownCities: [], durationMs: 0 };
     }
   }
 
@@ -188,6 +203,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   let cpChain: Promise<void> = Promise.resolve();
   const saveCheckpoint = () => { cpChain = cpChain.then(() => job.checkpoint.set(checkpoint)).catch(() => {}); return cpChain; };
 
+  void warmDetailPool();
   const store = new ProgrammeStore(core.db, dryRun);
   const allowPrivate = core.config.http.allowPrivate;
   let browser: BrowserEngine | null = null;
@@ -346,7 +362,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         let programme: Programme;
         let detail: ProgrammeDetail;
         try {
-          detail = source.parseDetail(html, card, { city, url: card.urlExterne, now });
+          detail = await parseDetailOffThread(source, html, card, { city, url: card.urlExterne, now });
           programme = assembleProgramme(source, card, detail, city, table);
           if (detail.warnings?.length && p.verbose) await job.log('debug', `${source.key} ${card.name}: ${detail.warnings.join('; ')}`);
         } catch (e) {
@@ -361,7 +377,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
           c.skipped++;
           continue;
         }
-        const res = await store.upsert(programme, { cardHash: hash, runId, listingCity: city.codeInsee, sansImage: programme.images.length === 0 });
+        const res = await store.upsert(programme, { cardHash: hash, runId, listingCity: city.codeInsee, sansImage: programme.images.length === 0, existing: stored ?? null });
         c[res.action]++;
         if (p.verbose && res.action !== 'unchanged') await job.log('info', `${source.key} ${programme.name}: ${res.action}${res.action === 'updated' ? ` (${res.fields.join(', ')})` : ''}`);
         if (dryRun) preview.push(programme);
@@ -386,9 +402,11 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     const done = Object.values(site.cities);
     const complete = !timedOut && done.length === cities.length && listingFailures === 0 && done.every((r) => r.ok);
     let reason: string | null = null;
-    if (timedOut) reason = `timed out after ${settings.sourceTimeoutMs / 60000} min`;
-    else if (!complete) reason = `incomplete: ${done.filter((r) => !r.ok).length} listing page(s) failed`;
-    else if (counters.parseErrors > 0) reason = `${counters.parseErrors} parse error(s)`;
+    // the same reason as a code and numbers: the run page words it in French or English
+    let reasonDetail: SourceReasonDetail | null = null;
+    if (timedOut) { reason = `timed out after ${settings.sourceTimeoutMs / 60000} min`; reasonDetail = { code: 'timedOut', minutes: settings.sourceTimeoutMs / 60000 }; }
+    else if (!complete) { const n = done.filter((r) => !r.ok).length; reason = `incomplete: ${n} listing page(s) failed`; reasonDetail = { code: 'incomplete', n }; }
+    else if (counters.parseErrors > 0) { reason = `${counters.parseErrors} parse error(s)`; reasonDetail = { code: 'parseErrors', n: counters.parseErrors }; }
     if (!reason) {
       // compare with the last healthy run of this source over the same cities
       const last = await db.selectFrom('source_runs').innerJoin('runs', 'runs.id', 'source_runs.run_id')
@@ -401,6 +419,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         for (const r of done) if (lastCities[r.city]) { before += lastCities[r.city].counters.found; nowFound += r.counters.found; }
         if (before > 0 && nowFound < before * (1 - settings.dropThreshold)) {
           reason = `abnormal drop: ${nowFound} programmes found vs ${before} in the last healthy run (> ${Math.round(settings.dropThreshold * 100)} % fewer)`;
+          reasonDetail = { code: 'drop', now: nowFound, before, pct: Math.round(settings.dropThreshold * 100) };
         }
       }
     }
@@ -425,7 +444,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     site.done = true;
     await saveCheckpoint();
     await db.updateTable('source_runs').set({
-      finished_at: new Date(), complete, healthy, reason, counters: JSON.stringify(counters), last_error: lastError,
+      finished_at: new Date(), complete, healthy, reason, reason_detail: reasonDetail ? JSON.stringify(reasonDetail) : null, counters: JSON.stringify(counters), last_error: lastError,
     }).where('run_id', '=', runId).where('source', '=', source.key).execute();
     const pagesOk = counters.listingPages + counters.detailPages + counters.sitemapPages;
     const srcStatus: RunStatus = pagesOk === 0 && (counters.pagesFailed > 0 || counters.found === 0 && listingFailures > 0) ? 'failed'
@@ -458,7 +477,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   // ---- EspoCRM sink (optional)
   let crm: ScrapeResult['crm'];
   if (settings.espo.url) {
-    crm = { created: 0, updated: 0, unchanged: 0, errors: 0, sold: 0, dryRun };
+    crm = { created: 0, updated: 0, unchanged: 0, errors: 0, sold: 0, dryRun, images: { uploaded: 0, reused: 0, wouldUpload: 0, errors: 0 } };
     await progress('EspoCRM');
     const apiKey = await espoApiKey(core, settings);
     if (!apiKey) {
@@ -466,6 +485,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       alerts.push({ runId, source: null, level: 'error', message: `EspoCRM: ${crm.error}` });
     } else {
       const sink = new EspoCrmSink({ http: core.http, url: settings.espo.url, apiKey, minIntervalMs: settings.espo.minIntervalMs, dryRun, allowPrivate, signal: job.signal });
+      const attachments = new EspoImages({ db: core.db, files: core.files, sink, espoUrl: settings.espo.url, dryRun });
       try {
         await sink.check();
         const keys = sources.map((s) => s.key);
@@ -485,10 +505,18 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
           if (job.signal.aborted) break;
           try {
             const citySlug = cities.find((c) => c.codeInsee === t.p.codeInsee)?.slug ?? null;
-            const r = await sink.push(t.p, t.espoId, citySlug);
+            // stored images → attachment ids (uploaded once per content); a failed upload leaves that image out
+            const m = t.id !== null ? await attachments.forProgramme(t.id, t.p.idExterne) : null;
+            if (m) {
+              crm.images.uploaded += m.uploaded; crm.images.reused += m.reused; crm.images.wouldUpload += m.wouldUpload; crm.images.errors += m.errors.length;
+              for (const err of m.errors) await job.log('warn', `EspoCRM ${t.p.sourceApi}/${t.p.idExterne}: image not sent: ${err}`, { code: 'crmImageFailed', name: t.p.name, error: err });
+            }
+            const r = await sink.push(t.p, t.espoId, citySlug, m?.media);
             crm[r.action]++;
             if (t.sold && r.action !== 'unchanged') crm.sold++;
-            if (t.id !== null && !dryRun) await db.updateTable('programmes').set({ espo_id: r.id, espo_hash: t.hash, espo_synced_at: new Date(), espo_error: null }).where('id', '=', t.id).execute();
+            // an image left out keeps the programme out of sync (espo_hash unset): the next run tries it again
+            const imageError = m?.errors.length ? `${m.errors.length} image(s) not sent: ${m.errors[0]}` : null;
+            if (t.id !== null && !dryRun) await db.updateTable('programmes').set({ espo_id: r.id, espo_hash: imageError ? null : t.hash, espo_synced_at: new Date(), espo_error: imageError }).where('id', '=', t.id).execute();
           } catch (e) {
             if (e instanceof EspoError && e.status === 401) throw e;
             crm.errors++;
@@ -510,9 +538,9 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
 
   if (dryRun) await job.artifact('preview.json', JSON.stringify({ programmes: preview }), 'application/json');
   // ---- the run's honest outcome
-  const { status, reason } = runOutcome(reports, total);
+  const { status, reason, detail: outcome } = runOutcome(reports, total);
   const result: ScrapeResult = {
-    status, reason, skippedSources,
+    status, reason, outcome, skippedSources,
     dryRun, counters: total, sources: reports, crm, images: images?.stats, alerts, unknownCities, durationMs: Date.now() - started,
   };
   if (status === 'failed') alerts.push({ runId, source: null, level: 'error', message: `run failed: ${reason}` });
@@ -530,7 +558,21 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
  * failed: no page at all could be fetched (every source failed); partial: some pages or sources failed;
  * ok otherwise. The reason names the dominant cause — a network error is never called a robots.txt refusal.
  */
-export function runOutcome(reports: SourceReport[], total: Counters): { status: RunStatus; reason: string | null } {
+/** The same verdict as data, for the UI to say in the user's language (the reason string is English). */
+export interface RunOutcomeDetail {
+  status: Exclude<RunStatus, 'ok'>;
+  pagesFailed: number;
+  /** sources that did not end ok */
+  sources: number;
+  networkErrors: number;
+  httpErrors: number;
+  robotsBlocked: number;
+  parseErrors: number;
+  /** the first failing source's own reason (technical, as the server saw it) */
+  first: string | null;
+}
+
+export function runOutcome(reports: SourceReport[], total: Counters): { status: RunStatus; reason: string | null; detail: RunOutcomeDetail | null } {
   const pagesOk = total.listingPages + total.detailPages + total.sitemapPages;
   const failing = reports.filter((r) => r.status !== 'ok');
   const causes = [
@@ -540,13 +582,17 @@ export function runOutcome(reports: SourceReport[], total: Counters): { status: 
     [total.parseErrors, `${total.parseErrors} parse error(s)`],
   ].filter(([n]) => (n as number) > 0).map(([, t]) => t as string);
   const firstReason = failing.map((r) => r.reason).find(Boolean);
+  const detail = (status: RunOutcomeDetail['status']): RunOutcomeDetail => ({
+    status, pagesFailed: total.pagesFailed, sources: failing.length, networkErrors: total.networkErrors, httpErrors: total.httpErrors,
+    robotsBlocked: total.robotsBlocked, parseErrors: total.parseErrors, first: firstReason ?? null,
+  });
   if (reports.length && pagesOk === 0 && reports.every((r) => r.status === 'failed')) {
-    return { status: 'failed', reason: `every page failed${causes.length ? `: ${causes.join(', ')}` : ''}${firstReason ? ` — ${firstReason}` : ''}` };
+    return { status: 'failed', reason: `every page failed${causes.length ? `: ${causes.join(', ')}` : ''}${firstReason ? ` — ${firstReason}` : ''}`, detail: detail('failed') };
   }
   if (failing.length || total.pagesFailed > 0) {
-    return { status: 'partial', reason: `${total.pagesFailed} page(s) failed in ${failing.length} source(s)${causes.length ? ` (${causes.join(', ')})` : ''}` };
+    return { status: 'partial', reason: `${total.pagesFailed} page(s) failed in ${failing.length} source(s)${causes.length ? ` (${causes.join(', ')})` : ''}`, detail: detail('partial') };
   }
-  return { status: 'ok', reason: null };
+  return { status: 'ok', reason: null, detail: null };
 }
 
 /** Called when a scrape job fails for good: record it and alert. */

@@ -4,6 +4,8 @@
 // where[n][…] filters and maxSize ≤ 200; updates PUT only the fields that differ from the CRM record.
 // Errors carry their reason in X-Status-Reason. EspoCRM has no rate limit of its own: we space our
 // requests (PROMOTEURS_ESPOCRM_MIN_INTERVAL_MS). Dry-run: reads only, reports what it would write.
+// Images are attachments (espocrm-images.ts): `images` an attachment-multiple field (imagesIds),
+// `imagePrincipale` an image field (imagePrincipaleId); the developers' own image URLs are not sent.
 import type { HttpClient, HttpResponse } from '../../core/http.ts';
 import type { Programme } from '../types.ts';
 import { Pacer } from '../crawl/pacer.ts';
@@ -25,8 +27,11 @@ export class EspoError extends Error {
 
 export type EspoFields = Record<string, string | number | string[] | null>;
 
+/** The attachment ids of a programme's stored images; absent: the image fields are left as they are. */
+export interface EspoMedia { imagesIds: string[]; imagePrincipaleId: string | null }
+
 /** The CRM record of a programme (field names of the spec). */
-export function toEspoFields(p: Programme, villeId: string | null): EspoFields {
+export function toEspoFields(p: Programme, villeId: string | null, media?: EspoMedia): EspoFields {
   return {
     name: p.name,
     slug: p.slug,
@@ -41,8 +46,7 @@ export function toEspoFields(p: Programme, villeId: string | null): EspoFields {
     livraison: p.livraison ?? null,
     statut: p.statut,
     description: p.description ?? null,
-    images: p.images.slice(0, 5),
-    imagePrincipale: p.imagePrincipale ?? null,
+    ...(media ? { imagesIds: media.imagesIds, imagePrincipaleId: media.imagePrincipaleId } : {}),
     imageAlt: p.imageAlt,
     // TEXT field: the JSON string, never the array itself
     lotsDetails: JSON.stringify(p.lotsDetails),
@@ -89,7 +93,7 @@ export class EspoCrmSink {
   private o: EspoSinkOptions;
   private pacer = new Pacer();
   private villeCache = new Map<string, string | null>();
-  stats = { requests: 0, created: 0, updated: 0, unchanged: 0, errors: 0, villeLookups: 0 };
+  stats = { requests: 0, created: 0, updated: 0, unchanged: 0, errors: 0, villeLookups: 0, uploads: 0 };
 
   constructor(o: EspoSinkOptions) {
     this.o = { ...o, url: o.url.replace(/\/+$/, '') };
@@ -153,9 +157,9 @@ export class EspoCrmSink {
    * Creates or updates one programme. `knownId`: the CRM id stored in our DB from an earlier push
    * (skips the lookup). Unchanged → no write at all.
    */
-  async push(p: Programme, knownId: string | null, citySlug: string | null): Promise<PushResult> {
+  async push(p: Programme, knownId: string | null, citySlug: string | null, media?: EspoMedia): Promise<PushResult> {
     const villeId = await this.villeId(p.codePostal, citySlug);
-    const want = toEspoFields(p, villeId);
+    const want = toEspoFields(p, villeId, media);
     let existing: Record<string, unknown> | null = null;
     if (knownId) {
       try { existing = (await this.call('GET', `${PROGRAMME_ENTITY}/${encodeURIComponent(knownId)}`)).json(); } catch (e) {
@@ -183,6 +187,20 @@ export class EspoCrmSink {
     if (!this.o.dryRun) await this.call('PUT', `${PROGRAMME_ENTITY}/${encodeURIComponent(id)}`, diff);
     this.stats.updated++;
     return { action: 'updated', id, fields };
+  }
+
+  /**
+   * Uploads one file (POST Attachment, the file as a base64 data URI) for a field of the programme
+   * entity and returns its id. `images` is attachment-multiple (parentType), `imagePrincipale` an
+   * image field (relatedType). Never retried blindly: a lost answer would leave a twin upload.
+   */
+  async uploadAttachment(field: 'images' | 'imagePrincipale', file: { name: string; type: string; data: Buffer }): Promise<string> {
+    const owner = field === 'images' ? { parentType: PROGRAMME_ENTITY } : { relatedType: PROGRAMME_ENTITY };
+    const res = await this.call('POST', 'Attachment', { name: file.name, type: file.type, role: 'Attachment', ...owner, field, file: `data:${file.type};base64,${file.data.toString('base64')}` });
+    const id = (res.json() as { id?: unknown }).id;
+    if (typeof id !== 'string' || !id) throw new EspoError('POST', 'Attachment', res.status, 'no attachment id in the answer');
+    this.stats.uploads++;
+    return id;
   }
 
   /** Marks a programme sold in the CRM (PUT statut only). */

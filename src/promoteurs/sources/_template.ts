@@ -18,6 +18,7 @@ import { absUrl, clean } from '../parse/text.ts';
 import { parseFloor, parsePostcode, parsePrice, parsePriceRange, parseSurface, parseTypesRange, parseTypology } from '../parse/numbers.ts';
 import { isSold, readTable } from '../parse/table.ts';
 import { stripLabelsFromName } from '../rules/labels.ts';
+import { DEFAULT_FETCH, DEFAULT_POLITENESS } from './defaults.ts';
 
 const KEY = 'template'; // TODO: the source key ("vinci"): CLI name and sourceApi of its programmes
 const BASE = 'https://www.example-promoteur.fr'; // TODO: site root, no trailing slash
@@ -140,8 +141,8 @@ export const template: Source = {
   // 'verified' only once a page recorded from the real site passes its test (docs/promoteurs-sources.md)
   verification: { status: 'unverified', fixtureKind: 'fake-only', reason: 'TODO: one line' },
   // 'browser' only when the lots are built by JavaScript and no inline state/JSON holds them
-  fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3 },
-  politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3 },
+  fetch: DEFAULT_FETCH,
+  politeness: DEFAULT_POLITENESS,
   selectors: SEL,
   listingUrl(city) {
     // city: {nom, slug, codePostal, codeInsee, departement, departementNom, zone, commune?}

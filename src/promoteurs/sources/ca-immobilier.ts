@@ -1,8 +1,6 @@
-// Crédit Agricole Immobilier: a data-only source read by the generic structured-data extractor (parse/generic.ts).
-// What is known of the site (leads, not facts): nothing public about its site beyond the domain (notes, 2026); listing and programme URL shapes guessed.
-// Unverified: nothing here was checked against a page of the real site; docs/promoteurs-sources.md
-// says how an operator with Internet access records pages and turns a source to verified.
+// Crédit Agricole Immobilier: a configuration read by the generic extractor; what is known of the site is in `notes`.
 import { genericSource } from './generic-source.ts';
+import { unverified } from './defaults.ts';
 
 export const caImmobilier = genericSource({
   key: 'ca-immobilier',
@@ -10,10 +8,6 @@ export const caImmobilier = genericSource({
   baseUrl: 'https://www.ca-immobilier.fr',
   discovery: { kind: 'listing', urlPattern: '/programmes-immobiliers-neufs/{dept}/{ville_slug}' },
   idPattern: '/programme-immobilier-neuf/[a-z0-9-]+-(\\d+)$',
-  verification: {
-    status: 'unverified',
-    fixtureKind: 'fake-only',
-    reason: 'no public information on its pages (notes, 2026): URL shapes guessed; no page recorded from the real site',
-  },
+  verification: unverified('no public information on its pages (notes, 2026): URL shapes guessed; no page recorded from the real site'),
   notes: 'nothing public about its site beyond the domain (notes, 2026); listing and programme URL shapes guessed',
 });

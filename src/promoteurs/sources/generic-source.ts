@@ -5,6 +5,7 @@
 import type { City, Source, SourceDiscovery, SourceFetchConfig, SourcePoliteness, SourceVerification } from '../types.ts';
 import { genericDetail, genericListing } from '../parse/generic.ts';
 import { slugify } from '../parse/text.ts';
+import { DEFAULT_FETCH, DEFAULT_POLITENESS } from './defaults.ts';
 
 export interface GenericSourceConfig {
   key: string;
@@ -53,8 +54,8 @@ export function genericSource(c: GenericSourceConfig): GenericSource {
     idPattern: c.idPattern,
     verification: c.verification,
     notes: c.notes,
-    fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3, ...c.fetch },
-    politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3, ...c.politeness },
+    fetch: { ...DEFAULT_FETCH, ...c.fetch },
+    politeness: { ...DEFAULT_POLITENESS, ...c.politeness },
     listingUrl(city) {
       if (d.kind === 'sitemap') return new URL(d.sitemaps[0], `${base}/`).toString();
       return `${base}${fillCityPattern(d.urlPattern, city)}`;

@@ -14,6 +14,7 @@ import { absUrl, clean, fold } from '../parse/text.ts';
 import { parseFloor, parsePostcode, parsePrice, parsePriceRange, parseSurface, parseTypesRange, parseTypology } from '../parse/numbers.ts';
 import { isSold, readTable } from '../parse/table.ts';
 import { stripLabelsFromName } from '../rules/labels.ts';
+import { DEFAULT_FETCH, DEFAULT_POLITENESS, unverified } from './defaults.ts';
 
 const BASE = 'https://www.icade-immobilier.com';
 const ID_RE = /,p(\d+)(?:[/?#]|$)/;
@@ -144,13 +145,9 @@ export const icade: Source = {
   discovery: { kind: 'listing' },
   extractor: 'dedicated',
   idPattern: ID_RE.source,
-  verification: {
-    status: 'unverified',
-    fixtureKind: 'hand-made',
-    reason: 'fixtures hand-made from the operator\'s DevTools notes (Feb. 2026); no page recorded from the real site yet',
-  },
-  fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3 },
-  politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3 },
+  verification: unverified('fixtures hand-made from the operator\'s DevTools notes (Feb. 2026); no page recorded from the real site yet', 'hand-made'),
+  fetch: DEFAULT_FETCH,
+  politeness: DEFAULT_POLITENESS,
   selectors: {
     listing: {
       card: '.block-item',

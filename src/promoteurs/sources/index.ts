@@ -62,4 +62,16 @@ export function describeSource(s: Source): { key: string; name: string; status: 
   };
 }
 
+/**
+ * The per-source table of docs/promoteurs-sources.md (status, discovery, extractor, fixture kind),
+ * generated from the configurations: the bench prints it and a test keeps the docs' copy equal.
+ */
+export function sourcesTable(): string {
+  const rows = SOURCES.map((src) => {
+    const d = describeSource(src);
+    return `| ${d.key} | ${d.name} | ${d.status === 'verified' ? '**verified**' : 'unverified'} | ${d.discovery} | ${d.extractor} | ${d.fixtureKind} |`;
+  });
+  return ['| key | developer | status | discovery | extractor | fixture kind |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
 export { probeSelectors, tryParse, type SelectorProbe, type TryContext } from './try.ts';

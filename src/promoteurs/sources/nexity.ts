@@ -19,6 +19,7 @@ import { parseCount, parseFloor, parsePrice, parsePriceRange, parseSurface, pars
 import { parseDelivery } from '../parse/delivery.ts';
 import { findInlineScript, runInSandbox } from '../parse/sandbox.ts';
 import { readTable } from '../parse/table.ts';
+import { DEFAULT_FETCH, DEFAULT_POLITENESS } from './defaults.ts';
 
 const BASE = 'https://www.nexity.fr';
 const ID_RE = /\/neuf\/(\d{4}__\d+(?:_\d+)?)/;
@@ -393,8 +394,8 @@ export const nexity: Source = {
     reason: 'two real captures of a programme page (2022-09-02, 2024-12-20) pass their tests',
     fixtures: 'nexity',
   },
-  fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3 },
-  politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3 },
+  fetch: DEFAULT_FETCH,
+  politeness: DEFAULT_POLITENESS,
   selectors: {
     listing: {
       card: '.neo-product-card',

@@ -1,6 +1,7 @@
 // Programme images: ≤ 5 per programme, downloaded with the source page as Referer, ≤ N per minute for
 // all sources together (PROMOTEURS_IMAGES_PER_MIN, default 30), 30 s timeout, into the blob store.
 // Runs beside the crawl (its own queue), so images never slow the listing/detail pacing.
+import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { HttpClient } from '../../core/http.ts';
 import type { BlobStore } from '../../core/files.ts';
@@ -36,6 +37,7 @@ export class ImageDownloader {
         let blobKey: string | null = null;
         let contentType: string | null = null;
         let size: number | null = null;
+        let hash: string | null = null;
         let error: string | null = null;
         try {
           await this.pacer.run(this.o.intervalMs, 0, async () => {
@@ -46,6 +48,8 @@ export class ImageDownloader {
             blobKey = `promoteurs/images/${t.sourceApi}/${encodeURIComponent(t.idExterne)}/${i + 1}.${EXT[contentType] ?? 'img'}`;
             await this.o.files.put(blobKey, res.body);
             size = res.body.length;
+            // the content hash is what EspoCRM uploads are deduplicated by
+            hash = crypto.createHash('sha256').update(res.body).digest('hex');
           }, this.o.signal);
           this.stats.downloaded++;
         } catch (e) {
@@ -53,7 +57,7 @@ export class ImageDownloader {
           error = (e as Error).message;
           this.stats.errors++;
         }
-        const row = { programme_id: t.programmeId, url, position: i, blob_key: blobKey, content_type: contentType, size, error, fetched_at: new Date() };
+        const row = { programme_id: t.programmeId, url, position: i, blob_key: blobKey, content_type: contentType, size, content_hash: hash, error, fetched_at: new Date() };
         await this.o.db.withSchema('promoteurs').insertInto('images').values(row)
           .onConflict((oc) => oc.columns(['programme_id', 'url']).doUpdateSet(row)).execute();
       }

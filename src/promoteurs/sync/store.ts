@@ -125,9 +125,10 @@ export class ProgrammeStore {
   }
 
   /** Stores a freshly fetched programme; returns what happened and which fields changed. */
-  async upsert(p: Programme, o: { cardHash: string; runId: string; listingCity: string | null; sansImage: boolean }): Promise<{ action: UpsertAction; fields: string[]; id: number | null }> {
+  async upsert(p: Programme, o: { cardHash: string; runId: string; listingCity: string | null; sansImage: boolean; existing?: StoredRow | null }): Promise<{ action: UpsertAction; fields: string[]; id: number | null }> {
     const now = new Date();
-    const existing = await this.get(p.sourceApi, p.idExterne);
+    // the caller usually read the row a moment ago (card hash check): null = known absent
+    const existing = o.existing !== undefined ? (o.existing ?? undefined) : await this.get(p.sourceApi, p.idExterne);
     const hash = contentHash(p);
     if (!existing) {
       if (this.dryRun) return { action: 'created', fields: FIELDS.map((f) => f.key), id: null };

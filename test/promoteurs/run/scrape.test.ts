@@ -203,6 +203,13 @@ describe('promoteurs scrape, end to end', () => {
     expect(i.counters.sold).toBe(0);
     expect(i.counters.retries).toBeGreaterThan(0);
     expect(r.alerts.filter((a: any) => a.source === 'icade').map((a: any) => a.message).join(' ')).toMatch(/incomplete.*errors for/s);
+    // the verdict also as a code and numbers, for the web app to word (list and detail of the run)
+    const list = await t.request('GET', '/api/promoteurs/runs?limit=1', { token: t.tokens.viewer });
+    const listed = list.body.runs[0].sources.find((s: any) => s.source === 'icade');
+    expect(listed.reasonDetail).toEqual({ code: 'incomplete', n: 2 });
+    const detail = await t.request('GET', `/api/promoteurs/runs/${list.body.runs[0].id}`, { token: t.tokens.viewer });
+    expect(detail.body.sources.find((s: any) => s.source === 'icade').reasonDetail).toEqual({ code: 'incomplete', n: 2 });
+    expect(detail.body.sources.find((s: any) => s.source === 'bouygues').reasonDetail).toBeNull();
   });
 
   it('a scheduled tick less than PROMOTEURS_MIN_INTERVAL_DAYS after the last scheduled run is skipped', async () => {

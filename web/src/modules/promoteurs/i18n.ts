@@ -44,6 +44,9 @@ registerStrings('promoteurs', {
     'settings.alerts': 'Alertes', 'settings.emails': 'E-mails (séparés par des virgules)', 'settings.webhook': 'Webhook (actuel : {current}, secret : {secret})',
     'settings.smtpOn': 'Serveur SMTP configuré.', 'settings.smtpOff': 'Aucun serveur SMTP (PROMOTEURS_ALERT_SMTP_URL) : les e-mails ne partent pas.',
     'settings.webhookHelp': 'Identifiants (utilisateur:mot de passe@ ou ?token=) : gardés dans le coffre, envoyés en en-têtes Authorization / X-Webhook-Token, jamais dans l’URL.',
+    'outcome.failed': 'toutes les pages ont échoué', 'outcome.partial': '{pages} page(s) en échec chez {sources} promoteur(s)', 'outcome.detail': 'Détail technique :',
+    'reason.timedOut': 'arrêtée après {minutes} min', 'reason.incomplete': 'incomplète : {n} page(s) liste en échec', 'reason.parseErrors': '{n} erreur(s) d’analyse',
+    'reason.drop': 'chute anormale : {now} programmes contre {before} à la dernière collecte saine (plus de {pct} % de moins)',
     'stats.active': 'programmes disponibles', 'stats.lots': 'lots', 'stats.sold': 'vendus', 'stats.cities': 'villes importées',
   },
   en: {
@@ -88,6 +91,9 @@ registerStrings('promoteurs', {
     'settings.alerts': 'Alerts', 'settings.emails': 'E-mails (comma-separated)', 'settings.webhook': 'Webhook (current: {current}, secret: {secret})',
     'settings.smtpOn': 'SMTP server configured.', 'settings.smtpOff': 'No SMTP server (PROMOTEURS_ALERT_SMTP_URL): e-mails are not sent.',
     'settings.webhookHelp': 'Credentials (user:password@ or ?token=): kept in the vault, sent as Authorization / X-Webhook-Token headers, never in the URL.',
+    'outcome.failed': 'every page failed', 'outcome.partial': '{pages} page(s) failed at {sources} developer(s)', 'outcome.detail': 'Technical detail:',
+    'reason.timedOut': 'stopped after {minutes} min', 'reason.incomplete': 'incomplete: {n} listing page(s) failed', 'reason.parseErrors': '{n} parse error(s)',
+    'reason.drop': 'abnormal drop: {now} programmes vs {before} in the last healthy run (more than {pct} % fewer)',
     'stats.active': 'available programmes', 'stats.lots': 'lots', 'stats.sold': 'sold', 'stats.cities': 'imported cities',
   },
 });

@@ -189,7 +189,7 @@ function ProgrammePage() {
 }
 
 interface RunRow { id: string; startedAt: string; dryRun: boolean; scheduled: boolean; status: string; outcome?: string | null; progress: number | null; counters: Record<string, number>; error: string | null; title: string | null;
-  sources: { source: string; healthy: boolean; reason: string | null; finished: boolean }[] }
+  sources: { source: string; healthy: boolean; reason: string | null; reasonDetail: ({ code: string } & Record<string, string | number>) | null; finished: boolean }[] }
 
 function NewRun({ onStarted }: { onStarted: (id: string) => void }) {
   const { t } = useI18n();
@@ -219,6 +219,20 @@ function NewRun({ onStarted }: { onStarted: (id: string) => void }) {
       </div>
     </Card>
   );
+}
+
+/** the run's verdict (ScrapeResult.outcome) in the user's language; the technical first error as the server saw it */
+interface RunOutcome { status: 'failed' | 'partial'; pagesFailed: number; sources: number; networkErrors: number; httpErrors: number; robotsBlocked: number; parseErrors: number; first: string | null }
+function outcomeText(o: RunOutcome, t: (k: string, p?: Record<string, string | number>) => string): string {
+  const causes = (['networkErrors', 'httpErrors', 'robotsBlocked', 'parseErrors'] as const).filter((k) => o[k] > 0).map((k) => `${o[k]} ${t(`promoteurs.counter.${k}`)}`).join(', ');
+  const head = o.status === 'failed' ? t('promoteurs.outcome.failed') : t('promoteurs.outcome.partial', { pages: o.pagesFailed, sources: o.sources });
+  return `${head}${causes ? ` (${causes})` : ''}`;
+}
+/** the first failing source's own words (technical, English), under the sentence */
+function OutcomeDetail({ o }: { o: RunOutcome | null }) {
+  const { t } = useI18n();
+  if (!o?.first) return null;
+  return <div className="mt-1 break-words font-mono text-xs opacity-80" data-testid="run-error-detail">{t('promoteurs.outcome.detail')} {o.first}</div>;
 }
 
 function Counters({ counters }: { counters: Record<string, number> }) {
@@ -255,7 +269,7 @@ function RunsPage() {
                 {r.dryRun && <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800">{t('promoteurs.runs.dry')}</span>}
                 {r.scheduled && <span className="rounded bg-slate-100 px-2 py-0.5 text-xs">{t('promoteurs.runs.scheduled')}</span>}
                 <span className="text-xs text-slate-500">{formatDate(r.startedAt)}</span>
-                {r.sources.filter((s) => s.finished && !s.healthy).map((s) => <span key={s.source} className="rounded bg-red-100 px-2 py-0.5 text-xs text-red-800">{s.source}: {s.reason}</span>)}
+                {r.sources.filter((s) => s.finished && !s.healthy).map((s) => <span key={s.source} className="rounded bg-red-100 px-2 py-0.5 text-xs text-red-800">{s.source}: {s.reasonDetail ? t(`promoteurs.reason.${s.reasonDetail.code}`, s.reasonDetail) : s.reason}</span>)}
               </div>
               {r.status === 'running' && r.progress != null && <ProgressBar value={r.progress} className="mb-2" />}
               <Counters counters={r.counters} />
@@ -269,7 +283,7 @@ function RunsPage() {
 
 interface RunDetail {
   run: { dry_run: boolean; status: string; error: string | null } | null;
-  sources: { source: string; complete: boolean; healthy: boolean; reason: string | null; counters: Record<string, number>; finishedAt: string | null; cities: { city: string; nom: string; ok: boolean; error?: string; counters: Record<string, number> }[] }[];
+  sources: { source: string; complete: boolean; healthy: boolean; reason: string | null; reasonDetail: ({ code: string } & Record<string, string | number>) | null; counters: Record<string, number>; finishedAt: string | null; cities: { city: string; nom: string; ok: boolean; error?: string; counters: Record<string, number> }[] }[];
   preview: Programme[] | null;
   alerts: { id: number; source: string | null; message: string }[];
 }
@@ -283,14 +297,15 @@ function RunPage() {
   // per-source / per-city progress is in the run record: refresh it as the job's SSE stream moves
   useEffect(() => { reload(); }, [job?.progress, reload]);
   if (!job) return <Loading />;
+  const outcome = (job.result as { outcome?: RunOutcome | null } | null)?.outcome ?? null;
   return (
     <>
       <Link to="/promoteurs/runs" className="text-sm text-indigo-700 hover:underline">{t('promoteurs.run.back')}</Link>
       <PageHeader title={job.title ?? job.id} subtitle={live ? `● ${t('promoteurs.run.live')}` : undefined} actions={<StatusBadge status={job.status} />} />
       <Card className="mb-6">
         <ProgressBar value={job.progress} status={job.status} className="mb-3" /><Counters counters={job.counters} />
-        {job.error && <div className="mt-3" data-testid="run-error"><Alert>{t('promoteurs.run.failed', { reason: job.error })}</Alert></div>}
-        {data?.run?.status === 'partial' && <div className="mt-3" data-testid="run-partial"><Alert kind="warning">{t('promoteurs.run.partialReason', { reason: data.run.error ?? '' })}</Alert></div>}
+        {job.error && <div className="mt-3" data-testid="run-error"><Alert>{t('promoteurs.run.failed', { reason: outcome?.status === 'failed' ? outcomeText(outcome, t) : job.error })}{outcome?.status === 'failed' && <OutcomeDetail o={outcome} />}</Alert></div>}
+        {data?.run?.status === 'partial' && <div className="mt-3" data-testid="run-partial"><Alert kind="warning">{t('promoteurs.run.partialReason', { reason: outcome?.status === 'partial' ? outcomeText(outcome, t) : data.run.error ?? '' })}{outcome?.status === 'partial' && <OutcomeDetail o={outcome} />}</Alert></div>}
         {(job.result as { skippedSources?: { source: string; reason: string }[] } | null)?.skippedSources?.length ? (
           <details className="mt-3 text-xs text-slate-600"><summary>{t('promoteurs.run.skipped', { n: (job.result as any).skippedSources.length })}</summary>
             <ul className="mt-1 list-disc pl-5">{(job.result as any).skippedSources.map((x: any) => <li key={x.source}><span className="font-medium">{x.source}</span> — {x.reason}</li>)}</ul></details>
@@ -303,7 +318,7 @@ function RunPage() {
             <div key={s.source}>
               <div className="mb-1 flex items-center gap-3">
                 <span className="font-medium">{s.source}</span>
-                {s.finishedAt && <span className={cx('rounded px-2 py-0.5 text-xs', s.healthy ? 'bg-emerald-100 text-emerald-800' : 'bg-red-100 text-red-800')}>{s.healthy ? t('promoteurs.run.healthy') : t('promoteurs.run.unhealthy', { reason: s.reason ?? '' })}</span>}
+                {s.finishedAt && <span className={cx('rounded px-2 py-0.5 text-xs', s.healthy ? 'bg-emerald-100 text-emerald-800' : 'bg-red-100 text-red-800')}>{s.healthy ? t('promoteurs.run.healthy') : t('promoteurs.run.unhealthy', { reason: s.reasonDetail ? t(`promoteurs.reason.${s.reasonDetail.code}`, s.reasonDetail) : s.reason ?? '' })}</span>}
                 <span className="text-xs text-slate-500">{t('promoteurs.run.cities.n', { n: s.cities.length })}</span>
               </div>
               <Counters counters={s.counters} />
