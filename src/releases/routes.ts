@@ -23,6 +23,7 @@ import { defaultVolumeSize, ruleSetFor, type PackPayload } from './pack/job.ts';
 import { mergeMetadata, packRelease, PackError, SOURCE_FORMATS } from './pack/pipeline.ts';
 import { resolveTemplate } from './nfo/store.ts';
 import { deliveryRoutes } from './deliver/routes.ts';
+import { enrichRoutes } from './enrich/routes.ts';
 
 const Type = z.enum(['EBOOK', 'DOCS', 'TV']);
 const Kind = z.enum(['nfo', 'diz']);
@@ -61,6 +62,7 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
   const s = settingsOf(ctx);
 
   deliveryRoutes(app, ctx);
+  enrichRoutes(app, ctx);
 
   app.get('/rulesets', {
     config: { role: 'viewer' },
