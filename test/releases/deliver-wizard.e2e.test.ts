@@ -73,6 +73,14 @@ describe('Packer: enrich, pack, send to SFTP', () => {
     for (const step of ['connexion', 'liste du dossier', 'écriture du fichier test', 'suppression du fichier test']) await row.getByText(`OK ${step}`).waitFor();
     await browser.screenshot(page, 'releases-destinations');
 
+    // ---- preferences: ATL's ebooks go to seedbox by default
+    await page.getByRole('tab', { name: 'Préférences' }).click();
+    await page.getByLabel('Groupe (* = tous)').fill('ATL');
+    await page.getByTestId('prefs').locator('fieldset', { hasText: 'Livre numérique' }).getByLabel('seedbox').check();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Préférences enregistrées.').waitFor();
+    expect((await platform.request('GET', '/api/releases/prefs/ATL', { token: platform.tokens.viewer })).body.prefs).toEqual({ EBOOK: { destinations: ['seedbox'] } });
+
     // ---- the wizard, up to the metadata step
     await page.getByRole('tab', { name: 'Packer' }).click();
     await page.getByLabel('Tag du groupe').fill('ATL');
@@ -113,7 +121,8 @@ describe('Packer: enrich, pack, send to SFTP', () => {
 
     // ---- Envoyer vers… the SFTP destination: live progress, then every file verified
     await page.getByRole('button', { name: 'Envoyer vers…' }).click();
-    await page.getByLabel('seedbox').check();
+    // preselected from ATL's preferences
+    await expect.poll(() => page.getByLabel('seedbox').isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
     const deliveries = page.getByTestId('deliveries');
     await deliveries.waitFor({ timeout: 90_000 });

@@ -9,7 +9,7 @@ import type { JobRecord } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { Alert, Button, Card, ErrorBox, Field, PageHeader, Spinner, cx } from '../../components/ui.tsx';
 import { JobProgress } from '../../components/jobs.tsx';
-import { Destinations, EnrichPanel, MetadataSources, SendPanel } from './setup.tsx';
+import { Destinations, EnrichPanel, MetadataSources, Preferences, SendPanel } from './setup.tsx';
 
 type RType = 'EBOOK' | 'DOCS' | 'TV';
 const TYPES: RType[] = ['EBOOK', 'DOCS', 'TV'];
@@ -43,7 +43,7 @@ interface PackResult {
 interface ArtifactInfo { id: string; name: string; size: number; url: string }
 
 const STEPS = ['group', 'type', 'rules', 'files', 'metadata', 'template', 'summary', 'pack', 'results', 'send'] as const;
-const TABS = ['packer', 'destinations', 'sources'] as const;
+const TABS = ['packer', 'destinations', 'sources', 'prefs'] as const;
 type Tab = (typeof TABS)[number];
 type Step = (typeof STEPS)[number];
 
@@ -203,10 +203,24 @@ export default function ReleasesPage() {
   const [tab, setTabState] = useState<Tab>(() => (TABS as readonly string[]).includes(location.hash.slice(1)) ? location.hash.slice(1) as Tab : 'packer');
   const setTab = (x: Tab) => { setTabState(x); history.replaceState(null, '', x === 'packer' ? location.pathname : `#${x}`); };
   const [sendJob, setSendJob] = useState<{ id: string; name: string }>();
+  // the group's preferences for this type: preselected rule set, templates and destinations
+  const [prefs, setPrefs] = useState<{ ruleSet?: string; nfoTemplate?: string; dizTemplate?: string; destinations?: string[] }>({});
 
   const rules = useApi<{ rulesets: RuleSetInfo[] }>('/api/releases/rulesets');
   const templates = useApi<{ templates: TemplateInfo[] }>(`/api/releases/templates?type=${type}`);
   const typeRules = useMemo(() => (rules.data?.rulesets ?? []).filter((r) => r.type === type).sort((a, b) => b.year - a.year), [rules.data, type]);
+  useEffect(() => {
+    if (!/^[A-Za-z0-9_]{1,32}$/.test(group)) return;
+    let stale = false;
+    api.get<{ effective: typeof prefs }>(`/api/releases/prefs/${group}?type=${type}`).then((r) => {
+      if (stale) return;
+      setPrefs(r.effective ?? {});
+      if (r.effective?.ruleSet) setRuleSet(r.effective.ruleSet);
+      if (r.effective?.nfoTemplate) setNfoId(r.effective.nfoTemplate);
+      if (r.effective?.dizTemplate) setDizId(r.effective.dizTemplate);
+    }).catch(() => setPrefs({}));
+    return () => { stale = true; };
+  }, [group, type]);
   useEffect(() => {
     if (!typeRules.some((r) => r.id === ruleSet)) setRuleSet(typeRules[0]?.id ?? '');
   }, [typeRules, ruleSet]);
@@ -376,6 +390,7 @@ export default function ReleasesPage() {
       </nav>
       {tab === 'destinations' && <Destinations />}
       {tab === 'sources' && <MetadataSources />}
+      {tab === 'prefs' && <Preferences initialGroup={group} />}
       {tab === 'packer' && <>
       <Stepper step={step} />
 
@@ -604,7 +619,7 @@ export default function ReleasesPage() {
 
       {step === 'send' && sendJob && (
         <>
-          <SendPanel key={sendJob.id} packJob={sendJob.id} releaseName={sendJob.name} />
+          <SendPanel key={sendJob.id} packJob={sendJob.id} releaseName={sendJob.name} preselect={prefs.destinations} />
           <div className="mt-4 flex gap-3">
             {done?.id === sendJob.id && <Button variant="secondary" onClick={() => setStep('results')}>{t('releases.back')}</Button>}
             <Button variant="secondary" onClick={restart}>{t('releases.restart')}</Button>

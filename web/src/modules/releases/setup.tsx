@@ -275,10 +275,10 @@ export function Destinations() {
 
 interface Delivery { id: string; job_id: string; destination_name: string; status: string; remote_dir: string; files: { name: string; bytes: number; verified: boolean; check?: string; skipped?: boolean }[] | string; error: string | null }
 
-export function SendPanel({ packJob, releaseName }: { packJob: string; releaseName: string }) {
+export function SendPanel({ packJob, releaseName, preselect }: { packJob: string; releaseName: string; preselect?: string[] }) {
   const { t } = useI18n();
   const dests = useApi<{ destinations: Destination[] }>('/api/releases/destinations');
-  const [chosen, setChosen] = useState<string[]>([]);
+  const [chosen, setChosen] = useState<string[]>(preselect ?? []);
   const [jobs, setJobs] = useState<JobRecord[]>([]);
   const [finished, setFinished] = useState(0);
   const [error, setError] = useState<unknown>();
@@ -338,6 +338,82 @@ export function SendPanel({ packJob, releaseName }: { packJob: string; releaseNa
           })}
         </div>
       )}
+    </Card>
+  );
+}
+
+// ---- preferences per group --------------------------------------------------------------------
+
+type PType = 'EBOOK' | 'DOCS' | 'TV';
+interface TypePrefs { ruleSet?: string; nfoTemplate?: string; dizTemplate?: string; destinations?: string[]; outputPath?: string }
+export type GroupPrefs = Partial<Record<PType, TypePrefs>>;
+
+export function Preferences({ initialGroup }: { initialGroup: string }) {
+  const { t } = useI18n();
+  const [group, setGroup] = useState(initialGroup || '*');
+  const valid = /^(\*|[A-Za-z0-9_]{1,32})$/.test(group);
+  const current = useApi<{ prefs: GroupPrefs }>(valid ? `/api/releases/prefs/${encodeURIComponent(group)}` : null);
+  const rules = useApi<{ rulesets: { id: string; type: PType; title: string }[] }>('/api/releases/rulesets');
+  const templates = useApi<{ templates: { id: string; name: string; type: PType; kind: 'nfo' | 'diz' }[] }>('/api/releases/templates');
+  const dests = useApi<{ destinations: Destination[] }>('/api/releases/destinations');
+  const [draft, setDraft] = useState<GroupPrefs>({});
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>();
+  useEffect(() => { setDraft(current.data?.prefs ?? {}); setSaved(false); }, [current.data]);
+  const edit = (type: PType, k: keyof TypePrefs, v: unknown) => { setSaved(false); setDraft((d) => ({ ...d, [type]: { ...d[type], [k]: v } })); };
+  const save = async () => {
+    setError(undefined);
+    try { await api.put(`/api/releases/prefs/${encodeURIComponent(group)}`, draft); setSaved(true); await current.reload(); } catch (e) { setError(e); }
+  };
+  const sel = 'mt-1 block w-full rounded-lg border-0 px-3 py-2 ring-1 ring-inset ring-slate-300';
+  return (
+    <Card title={t('releases.prefs.title')}>
+      <p className="mb-4 text-sm text-slate-600">{t('releases.prefs.hint')}</p>
+      <div className="max-w-xs"><Field label={t('releases.prefs.group')} value={group} onChange={(e) => setGroup(e.target.value.trim())} error={valid ? undefined : t('releases.group.invalid')} /></div>
+      {current.error ? <div className="mt-3"><ErrorBox error={current.error} /></div> : (
+        <div className="mt-4 grid gap-6 lg:grid-cols-3" data-testid="prefs">
+          {(['EBOOK', 'DOCS', 'TV'] as PType[]).map((type) => {
+            const p = draft[type] ?? {};
+            const tpl = (kind: 'nfo' | 'diz') => (templates.data?.templates ?? []).filter((x) => x.type === type && x.kind === kind);
+            return (
+              <fieldset key={type} className="space-y-3 rounded-xl p-4 ring-1 ring-slate-200">
+                <legend className="px-1 text-sm font-semibold text-slate-900">{t(`releases.type.${type}`)}</legend>
+                <div>
+                  <label htmlFor={`pr-rs-${type}`} className="block text-sm font-medium text-slate-800">{t('releases.rules.label')}</label>
+                  <select id={`pr-rs-${type}`} className={sel} value={p.ruleSet ?? ''} onChange={(e) => edit(type, 'ruleSet', e.target.value || undefined)}>
+                    <option value="">{t('releases.prefs.default')}</option>
+                    {(rules.data?.rulesets ?? []).filter((r) => r.type === type).map((r) => <option key={r.id} value={r.id}>{r.id}</option>)}
+                  </select>
+                </div>
+                {(['nfo', 'diz'] as const).filter((k) => k === 'nfo' || type !== 'TV').map((kind) => (
+                  <div key={kind}>
+                    <label htmlFor={`pr-${kind}-${type}`} className="block text-sm font-medium text-slate-800">{t(kind === 'nfo' ? 'releases.tpl.nfo' : 'releases.tpl.diz')}</label>
+                    <select id={`pr-${kind}-${type}`} className={sel} value={(kind === 'nfo' ? p.nfoTemplate : p.dizTemplate) ?? ''} onChange={(e) => edit(type, kind === 'nfo' ? 'nfoTemplate' : 'dizTemplate', e.target.value || undefined)}>
+                      <option value="">{t('releases.prefs.default')}</option>
+                      {tpl(kind).map((x) => <option key={x.id} value={x.id}>{x.name}</option>)}
+                    </select>
+                  </div>
+                ))}
+                <div>
+                  <span className="block text-sm font-medium text-slate-800">{t('releases.prefs.destinations')}</span>
+                  {(dests.data?.destinations ?? []).length === 0 ? <p className="text-xs text-slate-500">{t('releases.dest.none')}</p> : (dests.data?.destinations ?? []).map((d) => (
+                    <label key={d.id} className="flex items-center gap-2 text-sm">
+                      <input type="checkbox" checked={(p.destinations ?? []).includes(d.name)} onChange={(e) => edit(type, 'destinations', e.target.checked ? [...(p.destinations ?? []), d.name] : (p.destinations ?? []).filter((x) => x !== d.name))} />
+                      {d.name}
+                    </label>
+                  ))}
+                </div>
+                <Field label={t('releases.prefs.outputPath')} value={p.outputPath ?? ''} placeholder="/srv/releases" onChange={(e) => edit(type, 'outputPath', e.target.value || undefined)} />
+              </fieldset>
+            );
+          })}
+        </div>
+      )}
+      {error !== undefined && <div className="mt-3"><ErrorBox error={error} /></div>}
+      <div className="mt-4 flex items-center gap-3">
+        <Button disabled={!valid} onClick={() => void save()}>{t('releases.save')}</Button>
+        {saved && <span className="text-sm text-emerald-700">{t('releases.prefs.saved')}</span>}
+      </div>
     </Card>
   );
 }
