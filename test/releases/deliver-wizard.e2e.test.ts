@@ -28,8 +28,7 @@ beforeAll(async () => {
   await ensureWeb({ quiet: true });
   [platform, fake, sshd] = await Promise.all([createTestPlatform({ modules: [releases] }), startFakeMetadataApis(), startSshd()]);
   // the provider addresses are an admin setting; here they point at the fake (no key needed for OpenLibrary)
-  await updateConfig(platform.ctx, 'openlibrary', { baseUrl: fake.base('openlibrary') });
-  await updateConfig(platform.ctx, 'googlebooks', { enabled: false });
+  await updateConfig(platform.ctx, 'openlibrary', { enabled: true, baseUrl: fake.base('openlibrary') });
   const baseURL = await platform.listen();
   epub = await writeEpub(path.join(platform.dataDir, 'Le Rouge et le Noir.epub'), { title: 'Le Rouge et le Noir', author: 'Stendhal', publisher: 'Folio', date: '2015-01-01', language: 'fr', isbn: '9782070413454' });
   browser = await launchBrowser({ baseURL });

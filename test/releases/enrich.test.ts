@@ -27,7 +27,7 @@ async function call(method: string, url: string, body?: unknown, token = t.token
 beforeAll(async () => {
   [t, fake] = await Promise.all([createTestPlatform({ modules: [releases] }), startFakeMetadataApis()]);
   for (const name of ['openlibrary', 'googlebooks', 'tmdb', 'tvdb', 'omdb'] as const) {
-    const r = await call('PUT', `/api/releases/config/apis/${name}`, { baseUrl: fake.base(name), ...(name in fake.keys ? { key: fake.keys[name as keyof typeof fake.keys] } : {}) }, t.tokens.admin);
+    const r = await call('PUT', `/api/releases/config/apis/${name}`, { enabled: true, baseUrl: fake.base(name), ...(name in fake.keys ? { key: fake.keys[name as keyof typeof fake.keys] } : {}) }, t.tokens.admin);
     expect(r.status, r.text).toBe(200);
   }
 }, 60_000);
@@ -41,6 +41,19 @@ beforeEach(async () => {
 });
 
 describe('metadata providers configuration', () => {
+  it('out of the box nothing is asked: keyless providers start disabled, the others wait for a key', async () => {
+    const fresh = await createTestPlatform({ modules: [releases] });
+    try {
+      const r = await enrich(fresh.ctx, book, 'EBOOK', FAST);
+      expect(r.providers.map((p) => [p.name, p.status])).toEqual([['openlibrary', 'disabled'], ['googlebooks', 'disabled']]);
+      const tv = await enrich(fresh.ctx, episode, 'TV', FAST);
+      expect(tv.providers.map((p) => p.status)).toEqual(['not_configured', 'not_configured', 'not_configured']);
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
+
+
   it('keys are write-only: masked in every answer; an operator may not move a provider; a viewer may not change anything', async () => {
     const list = await call('GET', '/api/releases/config/apis', undefined, t.tokens.viewer);
     expect(list.status).toBe(200);

@@ -43,7 +43,9 @@ const table = (db: Kysely<any>) => db.withSchema('releases');
 /** every provider's row, created with its defaults on first read */
 export async function listConfigs(db: Kysely<any>): Promise<ApiConfig[]> {
   await table(db).insertInto('api_configs')
-    .values(PROVIDERS.map((name) => ({ name, priority: PROVIDER_INFO[name].priority })))
+    // nothing leaves the machine until the operator says so: keyless providers (OpenLibrary, Google
+    // Books) start disabled; the others wait for their key
+    .values(PROVIDERS.map((name) => ({ name, priority: PROVIDER_INFO[name].priority, enabled: PROVIDER_INFO[name].key === 'required' })))
     .onConflict((oc) => oc.column('name').doNothing()).execute();
   const rows = await table(db).selectFrom('api_configs').selectAll().execute();
   return PROVIDERS.map((name) => {
