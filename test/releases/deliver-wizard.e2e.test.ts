@@ -104,8 +104,8 @@ describe('Packer: enrich, pack, send to SFTP', () => {
     await enrich.getByRole('button', { name: 'Accepter Éditeur' }).click();
     await enrich.getByRole('button', { name: 'Accepter Année' }).click();
     await enrich.getByRole('button', { name: 'Accepter Pages' }).click();
-    expect(await page.getByLabel('Éditeur').inputValue()).toBe('Gallimard');
-    expect(await page.getByLabel('Pages').inputValue()).toBe('576');
+    expect(await page.getByLabel('Éditeur', { exact: true }).inputValue()).toBe('Gallimard');
+    expect(await page.getByLabel('Pages', { exact: true }).inputValue()).toBe('576');
     await expect.poll(() => page.getByLabel('Nom de la release').inputValue()).toBe('Stendhal.Le.Rouge.Et.Le.Noir.2000.FRENCH.RETAiL.ePUB.eBOOK-ATL');
     await page.getByText('Nom conforme à ebook-2024').waitFor();
     await page.getByRole('button', { name: 'Suivant' }).click();
