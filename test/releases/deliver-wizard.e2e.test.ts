@@ -29,6 +29,7 @@ beforeAll(async () => {
   [platform, fake, sshd] = await Promise.all([createTestPlatform({ modules: [releases] }), startFakeMetadataApis(), startSshd()]);
   // the provider addresses are an admin setting; here they point at the fake (no key needed for OpenLibrary)
   await updateConfig(platform.ctx, 'openlibrary', { enabled: true, baseUrl: fake.base('openlibrary') });
+  await updateConfig(platform.ctx, 'tmdb', { baseUrl: fake.base('tmdb') });
   const baseURL = await platform.listen();
   epub = await writeEpub(path.join(platform.dataDir, 'Le Rouge et le Noir.epub'), { title: 'Le Rouge et le Noir', author: 'Stendhal', publisher: 'Folio', date: '2015-01-01', language: 'fr', isbn: '9782070413454' });
   browser = await launchBrowser({ baseURL });
@@ -46,9 +47,26 @@ afterAll(async () => {
 
 describe('Packer: enrich, pack, send to SFTP', () => {
   test('a new user adds an SFTP destination, packs an EPUB with the OpenLibrary suggestions and sees it verified on the server', async () => {
+    // ---- a metadata source's key: write-only, masked, and the Tester says why it is refused
+    await page.goto('/releases#sources');
+    const tmdb = page.locator('[data-provider="tmdb"]');
+    await tmdb.waitFor();
+    expect(await tmdb.textContent()).toContain('clé manquante');
+    await tmdb.getByLabel(/Clé d’API/).fill('not-the-right-key');
+    await tmdb.getByRole('button', { name: 'Enregistrer' }).click();
+    await tmdb.getByText('prête').waitFor();
+    await tmdb.getByRole('button', { name: 'Tester' }).click();
+    await tmdb.getByText(/indisponible — clé refusée/).waitFor({ timeout: 30_000 });
+    await tmdb.getByLabel(/Clé d’API/).fill(fake.keys.tmdb);
+    await tmdb.getByRole('button', { name: 'Enregistrer' }).click();
+    await tmdb.getByText(`(****${fake.keys.tmdb.slice(-4)})`).waitFor();
+    await tmdb.getByRole('button', { name: 'Tester' }).click();
+    await tmdb.getByText('Test réussi.').waitFor({ timeout: 30_000 });
+    expect(await page.content()).not.toContain(fake.keys.tmdb);
+    await browser.screenshot(page, 'releases-metadata-sources');
+
     // ---- the destination: added, tested, its key shown and pinned on first use
-    await page.goto('/releases#destinations');
-    await page.getByRole('tab', { name: 'Destinations' }).waitFor();
+    await page.getByRole('tab', { name: 'Destinations' }).click();
     await page.getByText('Aucune destination : ajoutez-en une ci-dessous.').waitFor();
     await page.getByLabel('Nom', { exact: true }).fill('seedbox');
     await page.getByLabel('Protocole').selectOption('sftp');
