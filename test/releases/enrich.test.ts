@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from 'vitest';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import releases from '../../src/releases/index.ts';
 import { startFakeMetadataApis, type FakeMetadataApis } from '../../src/releases/fakes/metadata.ts';
-import { enrich, resetEnrichState, testProvider, updateConfig } from '../../src/releases/enrich/index.ts';
+import { enrich, purgeEnrichCache, resetEnrichState, testProvider, updateConfig } from '../../src/releases/enrich/index.ts';
 import type { ReleaseMetadata } from '../../src/releases/metadata/types.ts';
 
 let t: TestPlatform;
@@ -209,6 +209,16 @@ describe('enrichment', () => {
       await updateConfig(t.ctx, 'omdb', { key: fake.keys.omdb });
       await updateConfig(t.ctx, 'tmdb', { enabled: true });
     }
+  });
+
+  it('expired answers are dropped by the daily cleanup', async () => {
+    await enrich(t.ctx, book, 'EBOOK', FAST);
+    const db = t.ctx.db.withSchema('releases');
+    const rows = await db.selectFrom('enrich_cache').select('key').execute();
+    expect(rows.length).toBeGreaterThan(0);
+    await db.updateTable('enrich_cache').set({ expires_at: new Date(Date.now() - 1000) }).where('key', '=', rows[0].key).execute();
+    expect(await purgeEnrichCache(t.ctx.db)).toBe(1);
+    expect((await db.selectFrom('enrich_cache').select('key').execute()).length).toBe(rows.length - 1);
   });
 
   it('no key, token or planted secret ever appears in a response or a log line', () => {
