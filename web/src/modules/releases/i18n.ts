@@ -54,7 +54,7 @@ registerStrings('releases', {
     'send.done': 'Envoyé vers {dest} et vérifié ({dir}).', 'send.failed': 'Envoi vers {dest} échoué : {error}', 'send.verified': 'vérifié', 'send.notVerified': 'non vérifié', 'send.skipped': 'déjà présent',
     'tab.prefs': 'Préférences', 'prefs.title': 'Préférences par groupe', 'prefs.hint': 'Valeurs par défaut d’un groupe pour chaque type : jeu de règles, modèles, destinations (présélectionnées à l’envoi ; le CLI y envoie quand --dest manque) et dossier de sortie du CLI. Le groupe * s’applique à tous les groupes ; la valeur propre à un groupe l’emporte.',
     'prefs.group': 'Groupe (* = tous)', 'prefs.default': '(par défaut)', 'prefs.destinations': 'Destinations par défaut', 'prefs.outputPath': 'Dossier de sortie (CLI)', 'prefs.saved': 'Préférences enregistrées.',
-    'counter.rate': 'octets/s', 'counter.eta': 'secondes restantes (ETA)', 'kind.deliver': 'Envoi de release',
+    'counter.sent': 'octets envoyés', 'counter.rate': 'octets/s', 'counter.eta': 'secondes restantes (ETA)', 'kind.deliver': 'Envoi de release',
     'status.queued': 'en attente', 'status.running': 'en cours', 'status.retrying': 'nouvel essai', 'status.failed': 'échec', 'status.cancelled': 'annulé', 'status.completed': 'terminé',
   },
   en: {
@@ -109,7 +109,7 @@ registerStrings('releases', {
     'send.done': 'Sent to {dest} and verified ({dir}).', 'send.failed': 'Sending to {dest} failed: {error}', 'send.verified': 'verified', 'send.notVerified': 'not verified', 'send.skipped': 'already there',
     'tab.prefs': 'Preferences', 'prefs.title': 'Preferences per group', 'prefs.hint': 'A group\'s defaults for each type: rule set, templates, destinations (preselected when sending; the CLI sends there when --dest is missing) and the CLI\'s output folder. Group * applies to every group; a group\'s own value wins.',
     'prefs.group': 'Group (* = all)', 'prefs.default': '(default)', 'prefs.destinations': 'Default destinations', 'prefs.outputPath': 'Output folder (CLI)', 'prefs.saved': 'Preferences saved.',
-    'counter.rate': 'bytes/s', 'counter.eta': 'seconds left (ETA)', 'kind.deliver': 'Release delivery',
+    'counter.sent': 'bytes sent', 'counter.rate': 'bytes/s', 'counter.eta': 'seconds left (ETA)', 'kind.deliver': 'Release delivery',
     'status.queued': 'queued', 'status.running': 'running', 'status.retrying': 'retrying', 'status.failed': 'failed', 'status.cancelled': 'cancelled', 'status.completed': 'done',
   },
 });
