@@ -14,7 +14,7 @@ import { ensureWeb } from '../../scripts/ensure-web.ts';
 import releases from '../../src/releases/index.ts';
 import { startFakeMetadataApis, type FakeMetadataApis } from '../../src/releases/fakes/metadata.ts';
 import { updateConfig } from '../../src/releases/enrich/index.ts';
-import { writeEpub } from './samples.ts';
+import { FIXTURES, writeEpub } from './samples.ts';
 import { startSshd, cleanup } from './deliver/servers.ts';
 
 let platform: TestPlatform;
@@ -168,4 +168,33 @@ describe('Packer: enrich, pack, send to SFTP', () => {
     await page.getByTestId('deliveries').getByText(/déjà présent/).first().waitFor({ timeout: 90_000 });
     expect(browser.pageErrors).toEqual([]);
   }, 300_000);
+
+  test('an episode: TVDB, TMDb and OMDb answer; the suggestions (air date, network, rating from TMDb) go into the NFO', async () => {
+    for (const name of ['tvdb', 'tmdb', 'omdb'] as const) await updateConfig(platform.ctx, name, { enabled: true, baseUrl: fake.base(name), key: fake.keys[name] });
+    await page.goto('/releases');
+    await page.getByLabel('Tag du groupe').fill('ATL');
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByRole('radio', { name: /Épisode TV/ }).click();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Jeu de règles').waitFor();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByTestId('file-input').setInputFiles(path.join(FIXTURES, 'Sample.Show.S01E02.Pilot.Episode.mkv'));
+    await page.getByText(/MKV · Sample Show/).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    const enrich = page.getByTestId('enrich');
+    const providers = enrich.getByTestId('enrich-providers');
+    await expect.poll(() => providers.textContent(), { timeout: 30_000 }).toContain('TheTVDB v4 : réponse');
+    expect(await providers.textContent()).toContain('TMDb : réponse');
+    expect(await providers.textContent()).toContain('OMDb : réponse');
+    expect(await enrich.locator('tr[data-field="network"]').textContent()).toContain('Canal+');
+    expect(await enrich.locator('tr[data-field="rating"]').textContent()).toMatch(/7\.9[\s\S]*TMDb/);
+    await browser.screenshot(page, 'releases-wizard-tv-suggestions');
+    await enrich.getByRole('button', { name: 'Tout accepter' }).click();
+    await page.getByText('Nom conforme à tv-2024').waitFor();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    const nfo = page.getByTestId('nfo-preview');
+    await expect.poll(() => nfo.textContent(), { timeout: 30_000 }).toContain('Canal+');
+    expect(await nfo.textContent()).toContain('2021-09-21');
+    expect(browser.pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -2,7 +2,7 @@
 // providers (keys masked, Tester), the destinations page (add FTP/FTPS/SFTP, Tester, host key
 // pinned on first use), and "Envoyer vers…" (SendPanel: one delivery job per destination, live
 // progress with ETA over the job SSE, then each file's verification).
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, useApi } from '../../api.ts';
 import type { JobRecord } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
@@ -359,11 +359,14 @@ export function Preferences({ initialGroup }: { initialGroup: string }) {
   const [draft, setDraft] = useState<GroupPrefs>({});
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<unknown>();
-  useEffect(() => { setDraft(current.data?.prefs ?? {}); setSaved(false); }, [current.data]);
-  const edit = (type: PType, k: keyof TypePrefs, v: unknown) => { setSaved(false); setDraft((d) => ({ ...d, [type]: { ...d[type], [k]: v } })); };
+  // a load answering late never overwrites what the user already changed
+  const dirty = useRef(false);
+  useEffect(() => { if (!dirty.current) setDraft(current.data?.prefs ?? {}); }, [current.data]);
+  useEffect(() => { setSaved(false); dirty.current = false; }, [group]);
+  const edit = (type: PType, k: keyof TypePrefs, v: unknown) => { setSaved(false); dirty.current = true; setDraft((d) => ({ ...d, [type]: { ...d[type], [k]: v } })); };
   const save = async () => {
     setError(undefined);
-    try { await api.put(`/api/releases/prefs/${encodeURIComponent(group)}`, draft); setSaved(true); await current.reload(); } catch (e) { setError(e); }
+    try { await api.put(`/api/releases/prefs/${encodeURIComponent(group)}`, draft); dirty.current = false; setSaved(true); await current.reload(); } catch (e) { setError(e); }
   };
   const sel = 'mt-1 block w-full rounded-lg border-0 px-3 py-2 ring-1 ring-inset ring-slate-300';
   return (
