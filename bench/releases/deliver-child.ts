@@ -1,5 +1,8 @@
 // Child process for the delivery benchmark: sends a release directory to one server and prints
-// {sent, seconds, ok, maxRssBytes}. With "dropAt" it signals the parent (stdout line "HALF") when
+// {sent, issued, resumes, retries, seconds, ok, maxRssBytes}. `sent` is what the transport counted
+// (SFTP: acknowledged writes, so a write lost in flight is never counted); `issued` is every byte
+// read from disk and handed to the connection (counted by a no-limit throttle hook, called once per
+// chunk before it goes out), so `issued − size` is what really went on the wire twice. With "dropAt" it signals the parent (stdout line "HALF") when
 // half of the bytes are on the server and waits for the parent to cut the connections.
 // Usage: node deliver-child.ts '<json options>'
 import { readFileSync } from 'node:fs';
@@ -10,13 +13,18 @@ const o = JSON.parse(process.argv[2]!) as { kind: 'ftp' | 'sftp'; host: string; 
 const files = await listLocal(o.dir);
 const total = files.reduce((n, f) => n + f.size, 0);
 let signalled = false;
+let issued = 0;
+let resumes = 0;
+let retries = 0;
 const t0 = performance.now();
 const r = await deliverRelease(files, {
   kind: o.kind, remoteDir: o.remoteDir, parallel: o.parallel, retries: 10, backoffMs: 300,
+  ...(o.dropAt ? { throttle: async (n: number) => { issued += n; } } : {}),
+  log: (_level, m) => { if (/resuming at byte/.test(m)) resumes++; if (/retrying in/.test(m)) retries++; },
   connect: () => connect({ kind: o.kind, host: o.host, port: o.port, user: o.user, password: o.password, privateKey: o.keyFile ? readFileSync(o.keyFile, 'utf8') : undefined, fingerprint: o.fingerprint }),
   onProgress: (p) => {
     if (o.dropAt && !signalled && p.bytes >= total * o.dropAt) { signalled = true; process.stdout.write('HALF\n'); }
   },
 });
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-process.stdout.write(JSON.stringify({ ok: r.ok, sent: r.sent, bytes: r.bytes, seconds: (performance.now() - t0) / 1000, maxRssBytes: hwm ? Number(hwm[1]) * 1024 : 0 }) + '\n');
+process.stdout.write(JSON.stringify({ ok: r.ok, sent: r.sent, issued, resumes, retries, bytes: r.bytes, seconds: (performance.now() - t0) / 1000, maxRssBytes: hwm ? Number(hwm[1]) * 1024 : 0 }) + '\n');

@@ -19,6 +19,7 @@ import { SOURCE_FORMATS } from './pack/pipeline.ts';
 import { listTemplates } from './nfo/store.ts';
 import type { ReleaseType } from './nfo/index.ts';
 import { deliveryCli, sendJson, sendRelease } from './deliver/cli.ts';
+import { effectivePrefs, getPrefs, listPrefs, parseKey, PrefsError, setPrefs, type GroupPrefs } from './prefs.ts';
 
 const TYPES = ['EBOOK', 'DOCS', 'TV'];
 
@@ -150,7 +151,7 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
   const packOptions = (c: Command) => c
     .requiredOption('--type <type>', 'EBOOK | DOCS | TV')
     .requiredOption('--group <group>', 'release group tag')
-    .option('--out <dir>', 'folder the release directory is written into', '.')
+    .option('--out <dir>', 'folder the release directory is written into (default: the group\'s output folder from `prefs`, else the current folder)')
     .option('--name <name>', 'release name (default: built from the metadata); validated against the rule set')
     .option('--dry-run', 'show the name, NFO and planned files without writing anything')
     .option('--rule-set <id>', 'rule set id, e.g. ebook-2024 (default: the newest of the type)')
@@ -176,15 +177,20 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
       const grp = groupOf(o.group);
       const abs = path.resolve(file);
       await checkSource(abs);
-      const outDir = path.resolve(o.out ?? '.');
-      await fsp.mkdir(outDir, { recursive: true });
-      const payload = payloadOf(abs, o, type, grp, outDir);
       let ctx: CoreContext | undefined;
       try {
         ctx = await cliCtx.open();
       } catch (e) {
         if ((e as Error).name !== 'DataDirLockedError') throw e;
       }
+      // the group's preferences (`atelier releases prefs`) fill the options not given
+      if (ctx) {
+        const pref = await effectivePrefs(ctx.db, grp, type);
+        o = { ...o, ruleSet: o.ruleSet ?? pref.ruleSet, nfoTemplate: o.nfoTemplate ?? pref.nfoTemplate, dizTemplate: o.dizTemplate ?? pref.dizTemplate, out: o.out ?? pref.outputPath, dest: o.dest ?? pref.destinations };
+      }
+      const outDir = path.resolve(o.out ?? '.');
+      await fsp.mkdir(outDir, { recursive: true });
+      const payload = payloadOf(abs, o, type, grp, outDir);
       let r: StoredPackResult & { job_id: string };
       if (ctx) {
         r = await runPack(ctx, cliCtx, payload);
@@ -319,6 +325,68 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
         for (const e of r.events) console.log(`${new Date(e.ts).toISOString()} [${e.level ?? e.type}] ${e.message ?? ''}`);
       }
     });
+
+  const prefs = group.command('prefs').description('per-group defaults: rule set, NFO/DIZ templates, destinations and output folder per type (group "*" = every group)');
+  const prefsError = (e: unknown): never => {
+    if (e instanceof PrefsError) usage(e.message);
+    throw e;
+  };
+  const printPrefs = (grp: string, p: GroupPrefs) => {
+    const lines = Object.entries(p).flatMap(([t, v]) => Object.entries(v ?? {}).map(([k, x]) => `  ${t.toLowerCase()}.${k} = ${Array.isArray(x) ? x.join(',') : x}`));
+    console.log(`${grp}${lines.length ? '' : '  (nothing set)'}`);
+    for (const l of lines) console.log(l);
+  };
+  prefs.command('list').description('every group\'s preferences')
+    .action(async () => {
+      const list = await local((ctx) => listPrefs(ctx.db), async () => (await cliCtx.api<any>('GET', '/api/releases/prefs')).prefs);
+      if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, prefs: list }) + '\n');
+      else if (!list.length) console.log('no preferences yet: atelier releases prefs set <group|*> <type>.<key> <value>');
+      else for (const x of list) printPrefs(x.group, x.prefs);
+    });
+  prefs.command('get').description('a group\'s own preferences, and what applies to a type once "*" is added (--type)')
+    .argument('<group>', 'group tag, or * for every group').argument('[key]', '<type>.<key>, e.g. tv.ruleSet')
+    .option('--type <type>', 'EBOOK | DOCS | TV: also show the effective values')
+    .action(async (grp: string, key: string | undefined, o: { type?: string }) => {
+      if (grp !== '*') groupOf(grp);
+      const type = o.type ? typeOf(o.type) : undefined;
+      const r = await local(async (ctx) => ({ prefs: await getPrefs(ctx.db, grp), effective: type ? await effectivePrefs(ctx.db, grp, type) : undefined }),
+        async () => cliCtx.api<any>('GET', `/api/releases/prefs/${encodeURIComponent(grp)}${type ? `?type=${type}` : ''}`));
+      if (key) {
+        const [t, k] = (() => { try { return parseKey(key); } catch (e) { return prefsError(e); } })();
+        const value = (r.prefs as GroupPrefs)[t]?.[k] ?? null;
+        if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, group: grp, key, value }) + '\n');
+        else console.log(value === null ? '(not set)' : Array.isArray(value) ? value.join(',') : value);
+        return;
+      }
+      if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, group: grp, ...r }) + '\n');
+      else {
+        printPrefs(grp, r.prefs);
+        if (r.effective) console.log(`effective for ${type}: ${JSON.stringify(r.effective)}`);
+      }
+    });
+  const change = (verb: 'set' | 'unset') => async (grp: string, key: string, value: string | undefined) => {
+    if (grp !== '*') groupOf(grp);
+    const [t, k] = (() => { try { return parseKey(key); } catch (e) { return prefsError(e); } })();
+    const apply = (p: GroupPrefs): GroupPrefs => {
+      const next: GroupPrefs = JSON.parse(JSON.stringify(p));
+      const tp = (next[t] ??= {}) as Record<string, unknown>;
+      if (verb === 'unset') delete tp[k];
+      else tp[k] = k === 'destinations' ? value!.split(',').map((x) => x.trim()).filter(Boolean) : k === 'outputPath' ? path.resolve(value!) : value;
+      return next;
+    };
+    const saved = await local(async (ctx) => setPrefs(ctx.db, grp, apply(await getPrefs(ctx.db, grp))).catch(prefsError),
+      async () => {
+        const cur = (await cliCtx.api<any>('GET', `/api/releases/prefs/${encodeURIComponent(grp)}`)).prefs;
+        return (await cliCtx.api<any>('PUT', `/api/releases/prefs/${encodeURIComponent(grp)}`, apply(cur))).prefs;
+      });
+    if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, group: grp, prefs: saved }) + '\n');
+    else printPrefs(grp, saved);
+  };
+  prefs.command('set').description('set one preference: <type>.<key> with key ruleSet | nfoTemplate | dizTemplate | destinations (comma-separated) | outputPath')
+    .argument('<group>', 'group tag, or * for every group').argument('<key>', 'e.g. tv.ruleSet, ebook.destinations').argument('<value>')
+    .action(change('set'));
+  prefs.command('unset').description('remove one preference').argument('<group>').argument('<key>')
+    .action((g: string, k: string) => change('unset')(g, k, undefined));
 
   group.command('templates')
     .description('list NFO/DIZ templates (shipped defaults and your own)')

@@ -23,6 +23,9 @@ import { defaultVolumeSize, ruleSetFor, type PackPayload } from './pack/job.ts';
 import { mergeMetadata, packRelease, PackError, SOURCE_FORMATS } from './pack/pipeline.ts';
 import { resolveTemplate } from './nfo/store.ts';
 import { deliveryRoutes } from './deliver/routes.ts';
+import { enrichRoutes } from './enrich/routes.ts';
+import { prefsRoutes } from './prefs-routes.ts';
+import { effectivePrefs } from './prefs.ts';
 
 const Type = z.enum(['EBOOK', 'DOCS', 'TV']);
 const Kind = z.enum(['nfo', 'diz']);
@@ -61,6 +64,8 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
   const s = settingsOf(ctx);
 
   deliveryRoutes(app, ctx);
+  enrichRoutes(app, ctx);
+  prefsRoutes(app, ctx);
 
   app.get('/rulesets', {
     config: { role: 'viewer' },
@@ -122,7 +127,9 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
       body: z.object({ type: Type, group: Group, ruleSet: z.string().optional(), upload: z.uuid().optional(), metadata: MetadataEdits, naming: Naming, name: z.string().max(255).optional() }),
     },
   }, async (req) => {
-    const b = req.body;
+    // the group's preferences fill what the request leaves out
+    const pref = await effectivePrefs(ctx.db, req.body.group, req.body.type);
+    const b = { ...req.body, ruleSet: req.body.ruleSet ?? pref.ruleSet };
     const ruleSet = await ruleSetFor(b.type, b.ruleSet).catch((e) => { throw badRequest((e as Error).message); });
     const base = b.upload ? await uploadMetadata(ctx, b.upload) : ({ format: SOURCE_FORMATS[b.type][0], fileName: 'sample', size: 0 } as ReleaseMetadata);
     const md = mergeMetadata(base, b.metadata as Partial<ReleaseMetadata>);
@@ -155,7 +162,8 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
       }),
     },
   }, async (req) => {
-    const b = req.body;
+    const pref = await effectivePrefs(ctx.db, req.body.group, req.body.type);
+    const b = { ...req.body, ruleSet: req.body.ruleSet ?? pref.ruleSet, nfoTemplate: req.body.nfoTemplate ?? pref.nfoTemplate, dizTemplate: req.body.dizTemplate ?? pref.dizTemplate };
     const ruleSet = await ruleSetFor(b.type, b.ruleSet).catch((e) => { throw badRequest((e as Error).message); });
     const row = await ctx.db.withSchema('releases').selectFrom('uploads').selectAll().where('id', '=', b.upload).executeTakeFirst();
     if (!row) throw notFound(`upload ${b.upload}`);
@@ -198,7 +206,8 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
       }),
     },
   }, async (req, reply) => {
-    const b = req.body;
+    const pref = await effectivePrefs(ctx.db, req.body.group, req.body.type);
+    const b = { ...req.body, ruleSet: req.body.ruleSet ?? pref.ruleSet, nfoTemplate: req.body.nfoTemplate ?? pref.nfoTemplate, dizTemplate: req.body.dizTemplate ?? pref.dizTemplate };
     await ruleSetFor(b.type, b.ruleSet).catch((e) => { throw badRequest((e as Error).message); });
     let sourceName: string;
     if (b.source.upload) {

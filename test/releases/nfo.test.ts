@@ -21,6 +21,29 @@ describe('NFO / DIZ', () => {
     }
   });
 
+  it('titles in Japanese, Hebrew, Devanagari, Greek: the CP437 NFO shows them romanised like the name (never "?"), within 80 columns; the original stays in title_original', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['吾輩は猫である', '夏目漱石', /WuBeihaMaodearu[\s\S]*XiaMuShuShi/i],
+      ['שירת הים', 'יהודה הלוי', /syrt hym[\s\S]*yhvdh hlvy/i],
+      ['भगवद्गीता', 'व्यास', /bhgvdgita[\s\S]*vyas/i],
+      ['Ὀδύσσεια', 'Ὅμηρος', /Odysseia[\s\S]*Homiros/i],
+    ];
+    for (const [title, author, expected] of cases) {
+      const ctx = templateContext({ ...SAMPLE_METADATA.EBOOK, title, author, authors: [author] }, facts);
+      expect(ctx.title_original).toBe(title);
+      expect(ctx.author_original).toBe(author);
+      const r = await renderNfo(defaultTemplate('EBOOK', 'nfo')!, ctx);
+      const text = decodeNfo(r.data);
+      expect(text, title).toMatch(expected);
+      expect(text).not.toContain('?');
+      expect(r.columns).toBeLessThanOrEqual(80);
+      expect(r.encoding).toBe('cp437');
+    }
+    // what CP437 has is kept as is
+    const fr = templateContext({ ...SAMPLE_METADATA.EBOOK, title: 'Les Misérables — tome Ⅰ' }, facts);
+    expect(fr.title).toBe('Les Misérables — tome Ⅰ');
+  });
+
   it('DIZ: 44 columns × 30 lines at most, with the [xx/NN] disk counter', async () => {
     const ctx = templateContext({ ...SAMPLE_METADATA.EBOOK, title: 'A very long title that certainly does not fit on one forty-four column line' }, facts);
     const r = await renderDiz(defaultTemplate('EBOOK', 'diz')!, ctx);

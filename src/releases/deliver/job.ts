@@ -121,7 +121,7 @@ export async function deliverHandler(job: JobContext<DeliverPayload>, ctx: CoreC
         const pct = pr.total ? Math.floor((pr.bytes / pr.total) * 100) : 100;
         if (pct === last) return;
         last = pct;
-        await job.progress(pct, { bytes: pr.bytes, total: pr.total, rate: pr.rate, eta: pr.etaSeconds ?? -1 }, pr.file);
+        await job.progress(pct, { sent: pr.bytes, total: pr.total, rate: Math.round(pr.rate), ...(pr.etaSeconds != null ? { eta: Math.round(pr.etaSeconds) } : {}) }, pr.file);
       },
     });
     // a delivery that did not verify every file is a failed job (the deliveries row keeps the details)

@@ -1,7 +1,10 @@
 // NFO/DIZ bytes: CP437 (the DOS code page NFO viewers expect) through iconv-lite; a character
-// CP437 lacks is transliterated (é stays é, ’ → ', € → EUR, ŝ → s) and only then replaced by '?'.
+// CP437 lacks is transliterated (é stays é, ’ → ', € → EUR, ŝ → s), and text in another script
+// (Japanese, Chinese, Korean, Hebrew, Arabic, Cyrillic, Greek, Devanagari …) is romanised with
+// any-ascii exactly as in the release name — never a row of '?' (decision docs/decisions/005).
 // The ASCII fallback also maps box drawing and block characters to + - | = #.
 import iconv from 'iconv-lite';
+import anyAscii from 'any-ascii';
 
 const CP437_CHARS = new Set([...iconv.decode(Buffer.from(Array.from({ length: 256 }, (_, i) => i)), 'cp437')]);
 
@@ -23,7 +26,24 @@ function asciiOf(ch: string): string {
   if (cp >= 0x2580 && cp <= 0x259f) return '#';
   if (ch === '■' || ch === '▪') return '#';
   const stripped = ch.normalize('NFKD').replace(/\p{M}+/gu, '');
-  return /^[\x20-\x7e]+$/.test(stripped) ? stripped : '?';
+  if (/^[\x20-\x7e]+$/.test(stripped)) return stripped;
+  const roman = anyAscii(ch);
+  return /^[\x20-\x7e]+$/.test(roman) && roman ? roman : '?';
+}
+
+const SCRIPT_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
+
+/**
+ * Text in scripts CP437 cannot show, romanised with any-ascii (as the release name is); what CP437
+ * has (accents, box drawing, £ …) is left alone. CJK runs get a space on each side so that words
+ * do not glue to the Latin text around them.
+ */
+export function romanizeNonCp437(text: string): string {
+  if ([...text].every((ch) => CP437_CHARS.has(ch) || ch === '\n' || ch === '\t' || TRANSLIT[ch] !== undefined)) return text;
+  const spaced = text.normalize('NFC').replace(SCRIPT_RUN, (run) => ` ${anyAscii(run)} `).replace(/ {2,}/g, ' ').trim();
+  // a word with any letter CP437 lacks is romanised whole (Greek: CP437 has α and δ, not ύ)
+  const fits = (ch: string) => CP437_CHARS.has(ch) || TRANSLIT[ch] !== undefined || /\p{Script=Latin}/u.test(ch);
+  return spaced.replace(/\S+/g, (word) => ([...word].every(fits) ? word : anyAscii(word)));
 }
 
 export interface EncodeResult {

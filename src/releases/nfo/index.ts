@@ -6,7 +6,7 @@ import type { ReleaseMetadata } from '../metadata/types.ts';
 import { languageName } from '../metadata/language.ts';
 import type { RenderResult } from './render.ts';
 import { renderTemplate } from './render-isolated.ts';
-import { encodeNfo, type EncodeResult } from './encode.ts';
+import { encodeNfo, romanizeNonCp437, type EncodeResult } from './encode.ts';
 
 export { TemplateError, checkTemplate, wrapLine } from './render.ts';
 export { renderTemplate } from './render-isolated.ts';
@@ -43,16 +43,25 @@ export interface ReleaseFacts {
 }
 
 /** the placeholders a template sees (documented in docs/releases.md) */
+/** text CP437 can show is kept as is (accents, €…); any other script is romanised like the release name */
+export function roman(text: string): string {
+  return romanizeNonCp437(text);
+}
+
 export function templateContext(md: Partial<ReleaseMetadata>, r: ReleaseFacts): Record<string, unknown> {
   const v = md.video;
   return {
     name: r.name,
     group: r.group,
     type: r.type,
-    title: md.title ?? md.show ?? '',
-    author: md.author ?? md.authors?.[0] ?? '',
-    authors: md.authors ?? (md.author ? [md.author] : []),
-    publisher: md.publisher ?? '',
+    // a CP437 NFO cannot hold Japanese, Hebrew, Devanagari…: such text is romanised before the
+    // template wraps it (so widths hold); the original script stays in *_original (decision 005)
+    title: roman(md.title ?? md.show ?? ''),
+    title_original: md.title ?? md.show ?? '',
+    author: roman(md.author ?? md.authors?.[0] ?? ''),
+    author_original: md.author ?? md.authors?.[0] ?? '',
+    authors: (md.authors ?? (md.author ? [md.author] : [])).map(roman),
+    publisher: roman(md.publisher ?? ''),
     year: md.year ?? '',
     date: md.date ?? '',
     language: md.language ?? '',
@@ -61,7 +70,7 @@ export function templateContext(md: Partial<ReleaseMetadata>, r: ReleaseFacts): 
     format: md.format ?? '',
     pages: md.pages ?? '',
     size: md.size ?? 0,
-    description: md.description ?? '',
+    description: roman(md.description ?? ''),
     subjects: md.subjects ?? [],
     release_date: r.releaseDate ?? new Date().toISOString().slice(0, 10),
     source_url: r.sourceUrl ?? '',
@@ -70,11 +79,11 @@ export function templateContext(md: Partial<ReleaseMetadata>, r: ReleaseFacts): 
     volumes: r.volumes ?? 1,
     volume_size: r.volumeSize ?? 0,
     disks: DISK_PLACEHOLDER,
-    show: md.show ?? md.title ?? '',
+    show: roman(md.show ?? md.title ?? ''),
     season: md.season ?? '',
     episode: md.episode ?? '',
     episode_code: md.season !== undefined && md.episode !== undefined ? `S${String(md.season).padStart(2, '0')}E${String(md.episode).padStart(2, '0')}` : '',
-    episode_title: md.episodeTitle ?? '',
+    episode_title: roman(md.episodeTitle ?? ''),
     air_date: md.airDate ?? '',
     network: md.network ?? '',
     runtime: v?.durationSec ?? 0,

@@ -18,6 +18,7 @@ import { loadRuleSet, type RuleSet } from '../rules/index.ts';
 import { packRelease, PackError, type PackResult } from './pipeline.ts';
 import { settingsOf } from './runtime.ts';
 import type { ReleasesSettings } from '../settings.ts';
+import { purgeEnrichCache } from '../enrich/index.ts';
 
 export interface PackPayload {
   source: { upload?: string; path?: string; name?: string };
@@ -194,6 +195,8 @@ export async function cleanupHandler(job: JobContext<{ days?: number }>, ctx: Co
   // records of jobs the platform's own purge (ATELIER_JOB_RETENTION_DAYS) already removed
   const orphans = await ctx.db.withSchema('releases').deleteFrom('packs')
     .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM core.jobs j WHERE j.id = packs.job_id)`).executeTakeFirst();
+  const cached = await purgeEnrichCache(ctx.db);
+  await job.log('info', `retention ${days} d: ${cached} expired metadata answer(s) dropped from the cache`);
   await job.log('info', `retention ${days} d: purged ${old.length} pack(s) and ${uploads.length} upload(s) older than ${cutoff.toISOString()}; ${Number(orphans.numDeletedRows)} orphan record(s) removed`);
   return { packs: old.length, uploads: uploads.length, orphans: Number(orphans.numDeletedRows), days };
 }

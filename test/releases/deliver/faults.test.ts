@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { startVsftpd, startSshd, cleanup, type Server } from './servers.ts';
 import { connect } from '../../../src/releases/deliver/sftp.ts';
-import { deliverRelease, partName, type LocalFile } from '../../../src/releases/deliver/deliver.ts';
+import { deliverRelease, listLocal, partName, type LocalFile } from '../../../src/releases/deliver/deliver.ts';
 import { throttle } from '../../../src/releases/deliver/throttle.ts';
 import { SFTP_CHUNK, SFTP_WINDOW } from '../../../src/releases/deliver/sftp.ts';
 
@@ -117,6 +117,32 @@ describe('server restart, host keys, disk full', () => {
     const r = await run;
     expect(r.ok).toBe(true);
     expect(same(path.join(remote, big.name), big.path)).toBe(true);
+  });
+
+  it('FTP: a whole TV release (NFO, SFV, RAR volumes) — the server stopped when half of it is up, started again: resumes, every file identical', async () => {
+    // the issue's "done means": a release directory as the Packer writes it, sent volumes in order
+    const rel = path.join(dir, 'Sample.Show.S01E02.720p.WEB.H264-ATL');
+    await fsp.mkdir(rel, { recursive: true });
+    const stem = 'sample.show.s01e02.720p.web.h264-atl';
+    const vols = [`${stem}.rar`, `${stem}.r00`, `${stem}.r01`, `${stem}.r02`];
+    for (const v of vols) await fsp.writeFile(path.join(rel, v), crypto.randomBytes(3 * 1024 * 1024));
+    await fsp.writeFile(path.join(rel, `${stem}.sfv`), vols.map((v) => `${v} ${crypto.randomBytes(4).toString('hex')}`).join('\r\n'));
+    await fsp.writeFile(path.join(rel, `${stem}.nfo`), 'Sample Show S01E02\r\n');
+    const files = await listLocal(rel);
+    expect(files.map((f) => f.name)).toEqual([`${stem}.nfo`, `${stem}.sfv`, ...vols]);
+    const total = files.reduce((n, f) => n + f.size, 0);
+    const remote = `${ftp.root}/tv-release`;
+    const remoteSize = () => files.reduce((n, f) => n + Math.max(sizeOf(path.join(remote, f.name)), sizeOf(path.join(remote, partName(f.name)))), 0);
+    const run = send(ftp, remote, { throttle: throttle(6 * 1024 * 1024), parallel: 1 }, files);
+    await waitFor(() => remoteSize() > total / 2);
+    await ftp.stop();
+    await new Promise((r) => setTimeout(r, 700)); // down for a while: connects are refused, the client backs off
+    await ftp.start();
+    const r = await run;
+    expect(r.ok, JSON.stringify(r.files)).toBe(true);
+    for (const f of files) expect(same(path.join(remote, f.name), f.path), f.name).toBe(true);
+    expect((await fsp.readdir(remote)).sort()).toEqual(files.map((f) => f.name).sort());
+    expect(r.sent - total).toBeLessThanOrEqual(4 * 1024 * 1024);
   });
 
   it('SFTP: sshd restarted mid-file: resumes, identical', async () => {

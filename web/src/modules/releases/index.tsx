@@ -9,6 +9,7 @@ import type { JobRecord } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { Alert, Button, Card, ErrorBox, Field, PageHeader, Spinner, cx } from '../../components/ui.tsx';
 import { JobProgress } from '../../components/jobs.tsx';
+import { Destinations, EnrichPanel, MetadataSources, Preferences, SendPanel } from './setup.tsx';
 
 type RType = 'EBOOK' | 'DOCS' | 'TV';
 const TYPES: RType[] = ['EBOOK', 'DOCS', 'TV'];
@@ -41,7 +42,9 @@ interface PackResult {
 }
 interface ArtifactInfo { id: string; name: string; size: number; url: string }
 
-const STEPS = ['group', 'type', 'rules', 'files', 'metadata', 'template', 'summary', 'pack', 'results'] as const;
+const STEPS = ['group', 'type', 'rules', 'files', 'metadata', 'template', 'summary', 'pack', 'results', 'send'] as const;
+const TABS = ['packer', 'destinations', 'sources', 'prefs'] as const;
+type Tab = (typeof TABS)[number];
 type Step = (typeof STEPS)[number];
 
 function human(n: number): string {
@@ -135,7 +138,7 @@ function Nfo({ text, testId }: { text: string; testId: string }) {
 
 interface PackRow extends JobRecord { pack: { name: string | null; ok: boolean | null; purged_at: string | null } | null }
 
-function RecentPacks({ onOpen, refreshKey }: { onOpen: (job: JobRecord) => void; refreshKey: number }) {
+function RecentPacks({ onOpen, onSend, refreshKey }: { onOpen: (job: JobRecord) => void; onSend: (job: PackRow) => void; refreshKey: number }) {
   const { t } = useI18n();
   const list = useApi<{ jobs: PackRow[] }>(`/api/releases/jobs?limit=10&r=${refreshKey}`);
   const jobs = (list.data?.jobs ?? []).filter((j) => !(j.payload as { dryRun?: boolean } | undefined)?.dryRun);
@@ -152,6 +155,7 @@ function RecentPacks({ onOpen, refreshKey }: { onOpen: (job: JobRecord) => void;
               </span>
               <span className="text-xs text-slate-500 tabular-nums">{new Date(j.created_at).toLocaleString()}</span>
               {j.status === 'completed' || j.status === 'failed' ? <Button size="sm" variant="secondary" onClick={() => onOpen(j)}>{t('releases.recent.open')}</Button> : null}
+              {j.status === 'completed' && j.pack?.ok && !j.pack.purged_at ? <Button size="sm" variant="secondary" aria-label={`${t('releases.send.short')} ${j.pack.name}`} onClick={() => onSend(j)}>{t('releases.send.short')}</Button> : null}
             </span>
           </li>
         ))}
@@ -196,10 +200,27 @@ export default function ReleasesPage() {
   const fileInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [recentKey, setRecentKey] = useState(0);
+  const [tab, setTabState] = useState<Tab>(() => (TABS as readonly string[]).includes(location.hash.slice(1)) ? location.hash.slice(1) as Tab : 'packer');
+  const setTab = (x: Tab) => { setTabState(x); history.replaceState(null, '', x === 'packer' ? location.pathname : `#${x}`); };
+  const [sendJob, setSendJob] = useState<{ id: string; name: string }>();
+  // the group's preferences for this type: preselected rule set, templates and destinations
+  const [prefs, setPrefs] = useState<{ ruleSet?: string; nfoTemplate?: string; dizTemplate?: string; destinations?: string[] }>({});
 
   const rules = useApi<{ rulesets: RuleSetInfo[] }>('/api/releases/rulesets');
   const templates = useApi<{ templates: TemplateInfo[] }>(`/api/releases/templates?type=${type}`);
   const typeRules = useMemo(() => (rules.data?.rulesets ?? []).filter((r) => r.type === type).sort((a, b) => b.year - a.year), [rules.data, type]);
+  useEffect(() => {
+    if (!/^[A-Za-z0-9_]{1,32}$/.test(group)) return;
+    let stale = false;
+    api.get<{ effective: typeof prefs }>(`/api/releases/prefs/${group}?type=${type}`).then((r) => {
+      if (stale) return;
+      setPrefs(r.effective ?? {});
+      if (r.effective?.ruleSet) setRuleSet(r.effective.ruleSet);
+      if (r.effective?.nfoTemplate) setNfoId(r.effective.nfoTemplate);
+      if (r.effective?.dizTemplate) setDizId(r.effective.dizTemplate);
+    }).catch(() => setPrefs({}));
+    return () => { stale = true; };
+  }, [group, type]);
   useEffect(() => {
     if (!typeRules.some((r) => r.id === ruleSet)) setRuleSet(typeRules[0]?.id ?? '');
   }, [typeRules, ruleSet]);
@@ -359,6 +380,18 @@ export default function ReleasesPage() {
   return (
     <div>
       <PageHeader title={t('releases.title')} subtitle={t('releases.subtitle')} />
+      <nav className="mb-6 flex gap-2 border-b border-slate-200" role="tablist">
+        {TABS.map((x) => (
+          <button key={x} type="button" role="tab" aria-selected={tab === x} onClick={() => setTab(x)}
+            className={cx('-mb-px border-b-2 px-3 py-2 text-sm font-medium', tab === x ? 'border-indigo-600 text-indigo-700' : 'border-transparent text-slate-600 hover:text-slate-900')}>
+            {t(`releases.tab.${x}`)}
+          </button>
+        ))}
+      </nav>
+      {tab === 'destinations' && <Destinations />}
+      {tab === 'sources' && <MetadataSources />}
+      {tab === 'prefs' && <Preferences initialGroup={group} />}
+      {tab === 'packer' && <>
       <Stepper step={step} />
 
       {step === 'group' && (
@@ -465,6 +498,9 @@ export default function ReleasesPage() {
               </Select>
             )}
           </div>
+          {upload?.id && (
+            <EnrichPanel type={type} upload={upload.id} metadata={metadataEdits} onAccept={(field, value) => setEdits((x) => ({ ...x, [field]: value }))} />
+          )}
           <div className="mt-6">
             <Field label={t('releases.name.label')} value={name} hint={t('releases.name.hint')} className="font-mono text-sm"
               onChange={(e) => { setName(e.target.value); setNameEdited(true); }} />
@@ -554,6 +590,7 @@ export default function ReleasesPage() {
               <Alert kind={result.ok ? 'success' : 'error'}>
                 {result.ok ? t('releases.results.valid', { rules: result.validation.ruleSet }) : t('releases.results.invalid', { count: result.validation.checks.filter((c) => !c.ok).length })}
               </Alert>
+              {result.ok && <Button onClick={() => { setSendJob({ id: done.id, name: result.release.name }); setStep('send'); }}>{t('releases.send.title')}</Button>}
               <div>
                 <h3 className="mb-2 font-mono text-sm font-semibold break-all text-slate-900">{result.release.name}/</h3>
                 <ul className="divide-y divide-slate-100 rounded-lg ring-1 ring-slate-200">
@@ -580,7 +617,18 @@ export default function ReleasesPage() {
         </Card>
       )}
 
-      {step !== 'pack' && <RecentPacks refreshKey={recentKey} onOpen={(j) => void onFinished(j)} />}
+      {step === 'send' && sendJob && (
+        <>
+          <SendPanel key={sendJob.id} packJob={sendJob.id} releaseName={sendJob.name} preselect={prefs.destinations} />
+          <div className="mt-4 flex gap-3">
+            {done?.id === sendJob.id && <Button variant="secondary" onClick={() => setStep('results')}>{t('releases.back')}</Button>}
+            <Button variant="secondary" onClick={restart}>{t('releases.restart')}</Button>
+          </div>
+        </>
+      )}
+
+      {step !== 'pack' && <RecentPacks refreshKey={recentKey} onOpen={(j) => void onFinished(j)} onSend={(j) => { setSendJob({ id: j.id, name: j.pack?.name ?? j.title ?? '' }); setStep('send'); }} />}
+      </>}
     </div>
   );
 }
