@@ -1,7 +1,7 @@
 // NFO/DIZ bytes: CP437 (the DOS code page NFO viewers expect) through iconv-lite; a character
 // CP437 lacks is transliterated (é stays é, ’ → ', € → EUR, ŝ → s), and text in another script
 // (Japanese, Chinese, Korean, Hebrew, Arabic, Cyrillic, Greek, Devanagari …) is romanised with
-// any-ascii exactly as in the release name — never a row of '?' (decision docs/decisions/005).
+// any-ascii exactly as in the release name — never a row of '?' (decision docs/decisions/006).
 // The ASCII fallback also maps box drawing and block characters to + - | = #.
 import iconv from 'iconv-lite';
 import anyAscii from 'any-ascii';
