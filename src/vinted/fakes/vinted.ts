@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { Taxonomy, snapshotTaxonomy, type TaxonomyData } from '../catalogue/taxonomy.ts';
 import { signWebhook, verifyRequest } from '../vinted-api/hmac.ts';
+import { registerOrders, type FakeOrdersApi } from './vinted-orders.ts';
 
 export type FakeMode = 'captcha' | 'html403' | 'cloudflare' | 'rate_limit' | 'validation' | 'server_error' | 'slow' | 'timeout' | 'hang_after' | 'access_denied';
 
@@ -70,6 +71,8 @@ export interface FakeVinted {
   items(): Item[];
   photos(): Photo[];
   setItemState(id: number, state: 'sold' | 'reserved' | 'live' | 'deleted'): boolean;
+  /** orders, conversations and bulk seeding (vinted-orders.ts) */
+  orders: FakeOrdersApi;
   close(): Promise<void>;
 }
 
@@ -658,6 +661,8 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
     json(res, 200, { status: 'ok' });
   });
 
+  const orders = registerOrders({ route, requireSession, proUser, json, vintedError, bodyJson, user, items, nextItemId: () => nextItem++, base: () => base });
+
   // ---------- control (/__fake/*): not part of Vinted ----------
   const fakeApi = {
     stats: (): FakeStats => ({
@@ -691,6 +696,7 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
   const control = async (req: Req, res: Res): Promise<void> => {
     const p = req.path;
     if (p === '/__fake/stats' && req.method === 'GET') return json(res, 200, fakeApi.stats());
+    if (await orders.control(req, res)) return;
     if (p === '/__fake/session' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(cookieFile(user(req.query.get('login') ?? undefined)));
       return;
@@ -804,6 +810,7 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
     expireTokens: fakeApi.expireTokens,
     revokeSessions: fakeApi.revokeSessions,
     setItemState: fakeApi.setItemState,
+    orders: orders.api,
     items: () => [...items.values()],
     photos: () => [...photos.values()],
     async close() {
