@@ -9,6 +9,9 @@ import { settings, readSettings } from './settings.ts';
 import { publishQueueHandler } from './publish/worker.ts';
 import { kickAll } from './publish/service.ts';
 import { syncHandler } from './wardrobe/sync.ts';
+import { relistHandler } from './relist/run.ts';
+import { relistTick } from './relist/schedule.ts';
+import { ordersHandler } from './orders/sync.ts';
 
 const vinted: AtelierModule = {
   name: 'vinted',
@@ -29,6 +32,10 @@ const vinted: AtelierModule = {
     publish: { handler: (job, core) => publishQueueHandler(job, core), retryLimit: 20, retryDelaySeconds: 2, expireInSeconds: 12 * 3600, concurrency: 4 },
     'publish-tick': { handler: async (_job, core) => ({ kicked: await kickAll(core) }), retryLimit: 0 },
     sync: { handler: (job, core) => syncHandler(job, core), retryLimit: 1, retryDelaySeconds: 30, expireInSeconds: 3600, concurrency: 1 },
+    // a relist run resumes from its recorded steps when retried (a crash mid-delete is asked to Vinted)
+    relist: { handler: (job, core) => relistHandler(job, core), retryLimit: 10, retryDelaySeconds: 5, expireInSeconds: 12 * 3600, concurrency: 2 },
+    'relist-tick': { handler: async (_job, core) => ({ started: await relistTick(core) }), retryLimit: 0 },
+    orders: { handler: (job, core) => ordersHandler(job, core), retryLimit: 1, retryDelaySeconds: 30, expireInSeconds: 3600, concurrency: 1 },
     // the optional vision LLM, after an ingest: a slow remote model never holds the photos back
     describe: {
       handler: (job, core) => describeHandler(job, core),
@@ -43,6 +50,9 @@ const vinted: AtelierModule = {
     return [
       { name: 'vinted.publish-tick', cron: s.queueCron, job: 'publish-tick' },
       { name: 'vinted.sync', cron: s.syncCron, job: 'sync' },
+      { name: 'vinted.orders', cron: s.syncCron, job: 'orders' },
+      // the rules' own cron expressions are checked every five minutes
+      { name: 'vinted.relist-tick', cron: '*/5 * * * *', job: 'relist-tick' },
     ];
   },
   cli: vintedCli,

@@ -9,6 +9,9 @@ ALTER TABLE vinted.listings
   ADD COLUMN status_id integer,
   ADD COLUMN sold_at timestamptz,
   ADD COLUMN relisted_to text;            -- the new Vinted id when this listing was relisted
+
+-- relists a day on this account, whatever the rules say (each rule has its own cap too)
+ALTER TABLE vinted.accounts ADD COLUMN relist_daily_cap integer NOT NULL DEFAULT 10;
 CREATE INDEX listings_account_state ON vinted.listings(account_id, state);
 CREATE INDEX listings_first_seen ON vinted.listings(first_seen_at);
 

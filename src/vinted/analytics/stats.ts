@@ -1,0 +1,127 @@
+// Sales analytics over the wardrobe and the orders (SQL aggregates; indexes from migration 004):
+// revenue, sales, views, favourites and conversion, over time and by category, brand and price
+// band; time to sell; and the price the seller's own sales suggest per category, brand and condition.
+// A sale is a sold order that was not cancelled or refunded, or a listing seen sold without an order
+// (its listed price counts then). A listing relisted is counted once, under its newest id.
+import { sql, type Kysely } from 'kysely';
+import { snapshotTaxonomy } from '../catalogue/taxonomy.ts';
+
+export interface StatsFilter { accountId?: string; from?: Date; to?: Date; bucket?: 'day' | 'week' | 'month' }
+
+export const PRICE_BANDS: [string, number, number][] = [['0-10', 0, 10], ['10-20', 10, 20], ['20-50', 20, 50], ['50-100', 50, 100], ['100+', 100, Number.POSITIVE_INFINITY]];
+const band = sql`case when l.price is null then 'inconnu' when l.price < 10 then '0-10' when l.price < 20 then '10-20' when l.price < 50 then '20-50' when l.price < 100 then '50-100' else '100+' end`;
+
+interface Group { key: string; label: string; listings: number; sales: number; revenue: number; views: number; favourites: number; conversion: number }
+export interface Stats {
+  totals: { listings: number; live: number; sales: number; revenue: number; views: number; favourites: number; conversion: number; avg_days_to_sell: number | null; median_days_to_sell: number | null; currency: string };
+  over_time: { period: string; sales: number; revenue: number; listed: number }[];
+  by_category: Group[];
+  by_brand: Group[];
+  by_price_band: Group[];
+}
+
+/** The wardrobe and its sales, as one table expression both the totals and the groups read. */
+function base(db: Kysely<any>, f: StatsFilter) {
+  const acc = f.accountId ? sql`and account_id = ${f.accountId}::uuid` : sql``;
+  return sql`
+    with o as (
+      select distinct on (account_id, item_id) account_id, item_id, price, ordered_at from vinted.orders
+      where side = 'sold' and state not in ('cancelled', 'refunded') and item_id is not null ${acc}
+      order by account_id, item_id, ordered_at desc
+    ), l as (
+      select l.*, o.item_id is not null or l.state = 'sold' as sold, coalesce(o.price, l.price) as amount, coalesce(o.ordered_at, l.sold_at) as sold_on
+      from vinted.listings l left join o on o.account_id = l.account_id and o.item_id = l.vinted_id
+      where l.relisted_to is null and l.state <> 'draft' ${f.accountId ? sql`and l.account_id = ${f.accountId}::uuid` : sql``}
+    )`;
+}
+
+const inRange = (f: StatsFilter) => sql`${f.from ? sql`and coalesce(sold_on, first_seen_at) >= ${f.from}` : sql``} ${f.to ? sql`and coalesce(sold_on, first_seen_at) < ${f.to}` : sql``}`;
+const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+export async function stats(db: Kysely<any>, f: StatsFilter = {}): Promise<Stats> {
+  const bucket = f.bucket ?? 'week';
+  const totals = await sql<any>`${base(db, f)}
+    select count(*) as listings, count(*) filter (where state = 'live') as live, count(*) filter (where sold ${inRange(f)}) as sales,
+      coalesce(sum(amount) filter (where sold ${inRange(f)}), 0) as revenue, coalesce(sum(views), 0) as views, coalesce(sum(favourites), 0) as favourites,
+      avg(extract(epoch from (sold_on - first_seen_at)) / 86400) filter (where sold and sold_on is not null ${inRange(f)}) as avg_days,
+      percentile_cont(0.5) within group (order by extract(epoch from (sold_on - first_seen_at)) / 86400) filter (where sold and sold_on is not null ${inRange(f)}) as median_days,
+      max(currency) as currency
+    from l`.execute(db);
+  const t = totals.rows[0] ?? {};
+  const time = await sql<any>`${base(db, f)}
+    select to_char(date_trunc(${bucket}, d.at), 'YYYY-MM-DD') as period, sum(d.sale)::int as sales, coalesce(sum(d.amount), 0) as revenue, sum(d.listed)::int as listed
+    from (
+      select sold_on as at, 1 as sale, amount, 0 as listed from l where sold and sold_on is not null
+      union all select first_seen_at, 0, null, 1 from l
+    ) d where true ${f.from ? sql`and d.at >= ${f.from}` : sql``} ${f.to ? sql`and d.at < ${f.to}` : sql``}
+    group by 1 order by 1`.execute(db);
+  const group = async (key: ReturnType<typeof sql>) => (await sql<any>`${base(db, f)}
+    select ${key} as key, count(*) as listings, count(*) filter (where sold ${inRange(f)}) as sales, coalesce(sum(amount) filter (where sold ${inRange(f)}), 0) as revenue,
+      coalesce(sum(views), 0) as views, coalesce(sum(favourites), 0) as favourites
+    from l group by 1 order by 4 desc, 2 desc limit 50`.execute(db)).rows;
+  const tax = snapshotTaxonomy();
+  const mk = (rows: any[], label: (k: string) => string): Group[] => rows.map((r) => ({
+    key: String(r.key ?? ''), label: label(String(r.key ?? '')), listings: n(r.listings), sales: n(r.sales), revenue: r2(n(r.revenue)), views: n(r.views), favourites: n(r.favourites),
+    conversion: n(r.listings) ? r2(n(r.sales) / n(r.listings)) : 0,
+  }));
+  const [cat, brand, bands] = [await group(sql`l.catalog_id::text`), await group(sql`l.brand`), await group(band)];
+  const listings = n(t.listings);
+  return {
+    totals: {
+      listings, live: n(t.live), sales: n(t.sales), revenue: r2(n(t.revenue)), views: n(t.views), favourites: n(t.favourites),
+      conversion: listings ? r2(n(t.sales) / listings) : 0, avg_days_to_sell: t.avg_days === null || t.avg_days === undefined ? null : r2(Number(t.avg_days)),
+      median_days_to_sell: t.median_days === null || t.median_days === undefined ? null : r2(Number(t.median_days)), currency: t.currency ?? 'EUR',
+    },
+    over_time: time.rows.map((r) => ({ period: r.period, sales: n(r.sales), revenue: r2(n(r.revenue)), listed: n(r.listed) })),
+    by_category: mk(cat, (k) => (k ? tax.pathOf(Number(k)).slice(-2).join(' › ') || `#${k}` : '')),
+    by_brand: mk(brand, (k) => k),
+    by_price_band: mk(bands, (k) => k).sort((a, b) => bandOrder(a.key) - bandOrder(b.key)),
+  };
+}
+
+const bandOrder = (k: string) => {
+  const i = PRICE_BANDS.findIndex((b) => b[0] === k);
+  return i < 0 ? 99 : i;
+};
+
+export interface PriceEvidence {
+  catalog_id: number | null; category: string; brand: string | null; status_id: number | null;
+  sales: number; median: number; p25: number; p75: number; min: number; max: number; median_days_to_sell: number | null;
+}
+
+/** What the seller's own sales say, per category, brand and condition (groups with at least `minSales`). */
+export async function priceEvidence(db: Kysely<any>, f: { accountId?: string; minSales?: number } = {}): Promise<PriceEvidence[]> {
+  const rows = (await sql<any>`${base(db, { accountId: f.accountId })}
+    select catalog_id, brand, status_id, count(*) as sales,
+      percentile_cont(0.5) within group (order by amount) as median, percentile_cont(0.25) within group (order by amount) as p25,
+      percentile_cont(0.75) within group (order by amount) as p75, min(amount) as min, max(amount) as max,
+      percentile_cont(0.5) within group (order by extract(epoch from (sold_on - first_seen_at)) / 86400) as days
+    from l where sold and amount is not null
+    group by catalog_id, brand, status_id having count(*) >= ${f.minSales ?? 3}
+    order by count(*) desc limit 500`.execute(db)).rows;
+  const tax = snapshotTaxonomy();
+  return rows.map((r) => ({
+    catalog_id: r.catalog_id === null ? null : Number(r.catalog_id), category: r.catalog_id === null ? '' : tax.pathOf(Number(r.catalog_id)).slice(-2).join(' › '),
+    brand: r.brand ?? null, status_id: r.status_id === null ? null : Number(r.status_id), sales: n(r.sales), median: r2(n(r.median)), p25: r2(n(r.p25)), p75: r2(n(r.p75)),
+    min: r2(n(r.min)), max: r2(n(r.max)), median_days_to_sell: r.days === null ? null : r2(Number(r.days)),
+  }));
+}
+
+/** The analytics as CSV (one line per group of each kind, then the time series). */
+export function statsCsv(s: Stats): string {
+  const q = (v: unknown) => {
+    const x = String(v ?? '');
+    // a cell starting with = + - @ is text, not a formula, in a spreadsheet
+    const safe = /^[=+\-@\t\r]/.test(x) ? `'${x}` : x;
+    return /[",\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  const lines = [['kind', 'key', 'label', 'listings', 'sales', 'revenue', 'views', 'favourites', 'conversion'].join(',')];
+  const t = s.totals;
+  lines.push(['total', '', '', t.listings, t.sales, t.revenue, t.views, t.favourites, t.conversion].map(q).join(','));
+  for (const [kind, groups] of [['category', s.by_category], ['brand', s.by_brand], ['price_band', s.by_price_band]] as const) {
+    for (const g of groups) lines.push([kind, g.key, g.label, g.listings, g.sales, g.revenue, g.views, g.favourites, g.conversion].map(q).join(','));
+  }
+  for (const p of s.over_time) lines.push(['period', p.period, '', p.listed, p.sales, p.revenue, '', '', ''].map(q).join(','));
+  return lines.join('\n') + '\n';
+}
