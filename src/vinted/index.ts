@@ -35,7 +35,8 @@ const vinted: AtelierModule = {
     // a relist run resumes from its recorded steps when retried (a crash mid-delete is asked to Vinted)
     relist: { handler: (job, core) => relistHandler(job, core), retryLimit: 10, retryDelaySeconds: 5, expireInSeconds: 12 * 3600, concurrency: 2 },
     'relist-tick': { handler: async (_job, core) => ({ started: await relistTick(core) }), retryLimit: 0 },
-    orders: { handler: (job, core) => ordersHandler(job, core), retryLimit: 1, retryDelaySeconds: 30, expireInSeconds: 3600, concurrency: 1 },
+    // a failed read is not retried: the next schedule reads again
+    orders: { handler: (job, core) => ordersHandler(job, core), retryLimit: 0, expireInSeconds: 3600, concurrency: 1 },
     // the optional vision LLM, after an ingest: a slow remote model never holds the photos back
     describe: {
       handler: (job, core) => describeHandler(job, core),
