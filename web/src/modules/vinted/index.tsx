@@ -1,6 +1,7 @@
 // The Studio page (mounted by the shell at /vinted/*): drop photos → live progress → garment cards to
 // correct → drafted listings with quality checks → exports. ?job=<id> selects a batch.
 import './i18n.ts';
+import './i18n-after.ts';
 import { lazy, useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import { api, ApiError, download, isFinished, useApi } from '../../api.ts';
@@ -17,6 +18,9 @@ import type { CatalogRow, CatalogView, Override, PlanView } from './types.ts';
 
 const AccountsPage = lazy(() => import('./Accounts.tsx'));
 const ListingsPage = lazy(() => import('./Listings.tsx'));
+const RelistPage = lazy(() => import('./Relist.tsx'));
+const OrdersPage = lazy(() => import('./Orders.tsx'));
+const AnalyticsPage = lazy(() => import('./Analytics.tsx'));
 
 function Home({ onOpen, canEdit }: { onOpen: (job: string) => void; canEdit: boolean }) {
   const { t, formatDate } = useI18n();
@@ -239,6 +243,9 @@ function Tabs() {
       <NavLink to="/vinted" end className={link}>{t('vinted.nav.studio')}</NavLink>
       <NavLink to="/vinted/accounts" className={link}>{t('vinted.nav.accounts')}</NavLink>
       <NavLink to="/vinted/listings" className={link}>{t('vinted.nav.listings')}</NavLink>
+      <NavLink to="/vinted/relist" className={link}>{t('vinted.nav.relist')}</NavLink>
+      <NavLink to="/vinted/orders" className={link}>{t('vinted.nav.orders')}</NavLink>
+      <NavLink to="/vinted/analytics" className={link}>{t('vinted.nav.analytics')}</NavLink>
     </nav>
   );
 }
@@ -252,6 +259,9 @@ export default function VintedModule() {
         <Route index element={<StudioPage />} />
         <Route path="accounts" element={<AccountsPage />} />
         <Route path="listings" element={<ListingsPage />} />
+        <Route path="relist" element={<RelistPage />} />
+        <Route path="orders" element={<OrdersPage />} />
+        <Route path="analytics" element={<AnalyticsPage />} />
         <Route path="*" element={<StudioPage />} />
       </Routes>
     </div>
