@@ -9,7 +9,7 @@ import { adapterFor, VintedError } from './vinted-api/index.ts';
 import { deleteRule, getRule, listRules, previewRule, saveRule } from './relist/rules.ts';
 import { settleAll, toRelist } from './relist/run.ts';
 import { listOrders, ORDER_STATES } from './orders/sync.ts';
-import { priceEvidence, stats, statsCsv } from './analytics/stats.ts';
+import { cachedPriceEvidence, cachedStats, statsCsv } from './analytics/stats.ts';
 import { withLearned } from './listings/pricing.ts';
 
 const userOf = (req: { user?: unknown }) => (req.user as { id?: string } | null)?.id ?? null;
@@ -252,13 +252,13 @@ export async function afterPublishingRoutes(app: App, ctx: CoreContext): Promise
   app.get('/analytics', {
     config: { role: 'viewer' },
     schema: { tags: ['vinted analytics'], summary: 'revenue, sales, views, favourites, conversion: totals, over time, by category, brand and price band', querystring: StatsQuery, response: { 200: StatsView } },
-  }, async (req) => ({ ok: true, ...(await stats(ctx.db, await filterOf(req.query))) }));
+  }, async (req) => ({ ok: true, ...(await cachedStats(ctx.db, await filterOf(req.query))) }));
 
   app.get('/analytics.csv', {
     config: { role: 'viewer' },
     schema: { tags: ['vinted analytics'], summary: 'the analytics as CSV', querystring: StatsQuery },
   }, async (req, reply) => {
-    const csv = statsCsv(await stats(ctx.db, await filterOf(req.query)));
+    const csv = statsCsv(await cachedStats(ctx.db, await filterOf(req.query)));
     return reply.header('content-disposition', 'attachment; filename="ventes.csv"').type('text/csv; charset=utf-8').send(csv);
   });
 
@@ -270,7 +270,7 @@ export async function afterPublishingRoutes(app: App, ctx: CoreContext): Promise
     },
   }, async (req) => {
     const accountId = req.query.account ? (await accountOr404(ctx, req.query.account)).id : undefined;
-    const ev = await priceEvidence(ctx.db, { accountId, minSales: req.query.min_sales ?? 3 });
+    const ev = await cachedPriceEvidence(ctx.db, { accountId, minSales: req.query.min_sales ?? 3 });
     const none = { price_min: 0, price_target: 0, price_max: 0, base: 0, brand_tier: null, brand_canonical: null, factor: 1 };
     return {
       ok: true,

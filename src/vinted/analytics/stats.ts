@@ -29,7 +29,7 @@ function base(db: Kysely<any>, f: StatsFilter) {
       where side = 'sold' and state not in ('cancelled', 'refunded') and item_id is not null ${acc}
       order by account_id, item_id, ordered_at desc
     ), l as (
-      select l.*, o.item_id is not null or l.state = 'sold' as sold, coalesce(o.price, l.price) as amount, coalesce(o.ordered_at, l.sold_at) as sold_on
+      select l.*, o.item_id is not null or l.state = 'sold' as sold, coalesce(o.price, l.price) as amount, coalesce(o.ordered_at, l.sold_at) as sold_on, ${band} as band
       from vinted.listings l left join o on o.account_id = l.account_id and o.item_id = l.vinted_id
       where l.relisted_to is null and l.state <> 'draft' ${f.accountId ? sql`and l.account_id = ${f.accountId}::uuid` : sql``}
     )`;
@@ -41,14 +41,15 @@ const r2 = (v: number) => Math.round(v * 100) / 100;
 
 export async function stats(db: Kysely<any>, f: StatsFilter = {}): Promise<Stats> {
   const bucket = f.bucket ?? 'week';
-  const totals = await sql<any>`${base(db, f)}
-    select count(*) as listings, count(*) filter (where state = 'live') as live, count(*) filter (where sold ${inRange(f)}) as sales,
+  // the totals and the three groupings in one pass over the wardrobe (grouping sets)
+  const all = (await sql<any>`${base(db, f)}
+    select grouping(catalog_id) as g_cat, grouping(brand) as g_brand, grouping(band) as g_band, catalog_id::text as cat, brand, band,
+      count(*) as listings, count(*) filter (where state = 'live') as live, count(*) filter (where sold ${inRange(f)}) as sales,
       coalesce(sum(amount) filter (where sold ${inRange(f)}), 0) as revenue, coalesce(sum(views), 0) as views, coalesce(sum(favourites), 0) as favourites,
       avg(extract(epoch from (sold_on - first_seen_at)) / 86400) filter (where sold and sold_on is not null ${inRange(f)}) as avg_days,
       percentile_cont(0.5) within group (order by extract(epoch from (sold_on - first_seen_at)) / 86400) filter (where sold and sold_on is not null ${inRange(f)}) as median_days,
       max(currency) as currency
-    from l`.execute(db);
-  const t = totals.rows[0] ?? {};
+    from l group by grouping sets ((), (catalog_id), (brand), (band))`.execute(db)).rows;
   const time = await sql<any>`${base(db, f)}
     select to_char(date_trunc(${bucket}, d.at), 'YYYY-MM-DD') as period, sum(d.sale)::int as sales, coalesce(sum(d.amount), 0) as revenue, sum(d.listed)::int as listed
     from (
@@ -56,16 +57,15 @@ export async function stats(db: Kysely<any>, f: StatsFilter = {}): Promise<Stats
       union all select first_seen_at, 0, null, 1 from l
     ) d where true ${f.from ? sql`and d.at >= ${f.from}` : sql``} ${f.to ? sql`and d.at < ${f.to}` : sql``}
     group by 1 order by 1`.execute(db);
-  const group = async (key: ReturnType<typeof sql>) => (await sql<any>`${base(db, f)}
-    select ${key} as key, count(*) as listings, count(*) filter (where sold ${inRange(f)}) as sales, coalesce(sum(amount) filter (where sold ${inRange(f)}), 0) as revenue,
-      coalesce(sum(views), 0) as views, coalesce(sum(favourites), 0) as favourites
-    from l group by 1 order by 4 desc, 2 desc limit 50`.execute(db)).rows;
+  const t = all.find((r) => Number(r.g_cat) === 1 && Number(r.g_brand) === 1 && Number(r.g_band) === 1) ?? {};
   const tax = snapshotTaxonomy();
-  const mk = (rows: any[], label: (k: string) => string): Group[] => rows.map((r) => ({
-    key: String(r.key ?? ''), label: label(String(r.key ?? '')), listings: n(r.listings), sales: n(r.sales), revenue: r2(n(r.revenue)), views: n(r.views), favourites: n(r.favourites),
-    conversion: n(r.listings) ? r2(n(r.sales) / n(r.listings)) : 0,
-  }));
-  const [cat, brand, bands] = [await group(sql`l.catalog_id::text`), await group(sql`l.brand`), await group(band)];
+  const mk = (rows: any[], key: (r: any) => unknown, label: (k: string) => string): Group[] => rows.map((r) => {
+    const k = String(key(r) ?? '');
+    return {
+      key: k, label: label(k), listings: n(r.listings), sales: n(r.sales), revenue: r2(n(r.revenue)), views: n(r.views), favourites: n(r.favourites),
+      conversion: n(r.listings) ? r2(n(r.sales) / n(r.listings)) : 0,
+    };
+  }).sort((a, b) => b.revenue - a.revenue || b.listings - a.listings).slice(0, 50);
   const listings = n(t.listings);
   return {
     totals: {
@@ -74,9 +74,9 @@ export async function stats(db: Kysely<any>, f: StatsFilter = {}): Promise<Stats
       median_days_to_sell: t.median_days === null || t.median_days === undefined ? null : r2(Number(t.median_days)), currency: t.currency ?? 'EUR',
     },
     over_time: time.rows.map((r) => ({ period: r.period, sales: n(r.sales), revenue: r2(n(r.revenue)), listed: n(r.listed) })),
-    by_category: mk(cat, (k) => (k ? tax.pathOf(Number(k)).slice(-2).join(' › ') || `#${k}` : '')),
-    by_brand: mk(brand, (k) => k),
-    by_price_band: mk(bands, (k) => k).sort((a, b) => bandOrder(a.key) - bandOrder(b.key)),
+    by_category: mk(all.filter((r) => Number(r.g_cat) === 0), (r) => r.cat, (k) => (k ? tax.pathOf(Number(k)).slice(-2).join(' › ') || `#${k}` : '')),
+    by_brand: mk(all.filter((r) => Number(r.g_brand) === 0), (r) => r.brand, (k) => k),
+    by_price_band: mk(all.filter((r) => Number(r.g_band) === 0), (r) => r.band, (k) => k).sort((a, b) => bandOrder(a.key) - bandOrder(b.key)),
   };
 }
 
@@ -125,3 +125,31 @@ export function statsCsv(s: Stats): string {
   for (const p of s.over_time) lines.push(['period', p.period, '', p.listed, p.sales, p.revenue, '', '', ''].map(q).join(','));
   return lines.join('\n') + '\n';
 }
+
+// The figures change only when a sync, a publish or a relist writes the wardrobe or the orders: the
+// last computed answer per filter is kept with the data's version (each table's latest update and
+// row count, read from indexes) and served again while that version holds. Each process checks the
+// version on every request, so separate workers never serve stale figures.
+const memo = new Map<string, { version: string; value: unknown }>();
+
+async function dataVersion(db: Kysely<any>): Promise<string> {
+  const r = await sql<any>`select (select max(updated_at) from vinted.listings) as l, (select count(*) from vinted.listings) as ln,
+    (select max(updated_at) from vinted.orders) as o, (select count(*) from vinted.orders) as onn`.execute(db);
+  const x = r.rows[0] ?? {};
+  return `${x.l ? new Date(x.l).getTime() : 0}:${x.ln}:${x.o ? new Date(x.o).getTime() : 0}:${x.onn}`;
+}
+
+export async function cached<T>(db: Kysely<any>, key: string, compute: () => Promise<T>): Promise<T> {
+  const version = await dataVersion(db);
+  const hit = memo.get(key);
+  if (hit && hit.version === version) return hit.value as T;
+  const value = await compute();
+  if (memo.size > 200) memo.clear();
+  memo.set(key, { version, value });
+  return value;
+}
+
+export const cachedStats = (db: Kysely<any>, f: StatsFilter = {}) =>
+  cached(db, `stats:${JSON.stringify({ a: f.accountId ?? null, f: f.from?.toISOString() ?? null, t: f.to?.toISOString() ?? null, b: f.bucket ?? 'week' })}`, () => stats(db, f));
+export const cachedPriceEvidence = (db: Kysely<any>, f: { accountId?: string; minSales?: number } = {}) =>
+  cached(db, `prices:${f.accountId ?? ''}:${f.minSales ?? 3}`, () => priceEvidence(db, f));

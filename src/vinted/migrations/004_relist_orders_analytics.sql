@@ -14,6 +14,8 @@ ALTER TABLE vinted.listings
 ALTER TABLE vinted.accounts ADD COLUMN relist_daily_cap integer NOT NULL DEFAULT 10;
 CREATE INDEX listings_account_state ON vinted.listings(account_id, state);
 CREATE INDEX listings_first_seen ON vinted.listings(first_seen_at);
+-- the analytics' data version (latest change) is read from these
+CREATE INDEX listings_updated ON vinted.listings(updated_at);
 
 -- A relist rule: which listings (age, views, favourites, categories), how many a day, when (cron).
 -- Dry-run by default: a rule acts only once the seller has turned dry_run off, after the warning that
@@ -87,3 +89,4 @@ CREATE TABLE vinted.orders (
 );
 CREATE INDEX orders_account_date ON vinted.orders(account_id, side, ordered_at);
 CREATE INDEX orders_item ON vinted.orders(account_id, item_id);
+CREATE INDEX orders_updated ON vinted.orders(updated_at);

@@ -82,7 +82,7 @@ async function save(db: Kysely<any>, account: Account, source: 'web' | 'pro', li
     }
     if (o.side === 'sold' && o.item_id && !['cancelled', 'refunded'].includes(state)) {
       // when it sold, for time-to-sell: the order's date is better than the sync that saw it sold
-      await V.updateTable('listings').set({ sold_at: o.ordered_at }).where('account_id', '=', account.id).where('vinted_id', '=', o.item_id)
+      await V.updateTable('listings').set({ sold_at: o.ordered_at, updated_at: new Date() }).where('account_id', '=', account.id).where('vinted_id', '=', o.item_id)
         .where((eb) => eb.or([eb('sold_at', 'is', null), eb('sold_at', '>', o.ordered_at)])).execute();
     }
   }

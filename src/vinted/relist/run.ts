@@ -56,7 +56,7 @@ export async function settleRelist(ctx: CoreContext, row: RelistRow): Promise<Re
   if (!p) return row;
   if (p.state === 'published' && p.vinted_id) {
     await setRow(ctx, row.id, { state: 'done', new_vinted_id: p.vinted_id, done_at: new Date(), error_code: null, error: null });
-    await R(ctx).updateTable('listings').set({ relisted_to: p.vinted_id }).where('account_id', '=', row.account_id).where('vinted_id', '=', row.old_vinted_id).execute();
+    await R(ctx).updateTable('listings').set({ relisted_to: p.vinted_id, updated_at: new Date() }).where('account_id', '=', row.account_id).where('vinted_id', '=', row.old_vinted_id).execute();
   } else if (FINAL.includes(p.state)) {
     await setRow(ctx, row.id, { state: 'failed', error_code: p.error_code ?? p.state, error: p.error ?? `re-create ended ${p.state}`, done_at: new Date() });
   }
