@@ -9,6 +9,7 @@ import vinted from '../../src/vinted/index.ts';
 import { startFakeVinted, type FakeVinted } from '../../src/vinted/fakes/vinted.ts';
 import { eventsAfter } from '../../src/vinted/events/outbox.ts';
 import { orderState } from '../../src/vinted/orders/sync.ts';
+import { parseCookies } from '../../src/vinted/accounts/cookies.ts';
 import { PUBLISH_ENV, seedCatalog, waitFor } from './publish-helpers.ts';
 
 let t: TestPlatform;
@@ -243,5 +244,15 @@ describe('analytics', () => {
     expect(prices.body.suggestions[0].price_target).toBeGreaterThan(0);
     expect(prices.body.suggestions[0].price_min).toBeLessThanOrEqual(prices.body.suggestions[0].price_target);
     expect((await call('GET', '/api/vinted/analytics', undefined, null)).status).toBe(401);
+  });
+
+  it('never shows the session or the Pro token in a log line or an answer', async () => {
+    const web = JSON.parse((await t.ctx.vault.get('vinted.session.shop'))!);
+    const secrets = Object.values(parseCookies(web.cookie_value).values).filter((v) => v.length >= 20);
+    const pro = JSON.parse((await t.ctx.vault.get('vinted.pro.pro'))!).token.split(',');
+    expect(secrets.length).toBeGreaterThan(1);
+    const answers = await Promise.all(['/api/vinted/orders', '/api/vinted/relist/history', '/api/vinted/relist/rules', '/api/vinted/analytics', '/api/vinted/analytics.csv'].map((u) => call('GET', u, undefined, t.tokens.viewer)));
+    const haystack = t.logs.join('\n') + answers.map((a) => a.text).join('\n');
+    for (const x of [...secrets, ...pro]) expect(haystack).not.toContain(x);
   });
 });

@@ -1,8 +1,8 @@
 // Sales analytics over the wardrobe and the orders (SQL aggregates; indexes from migration 004):
 // revenue, sales, views, favourites and conversion, over time and by category, brand and price
 // band; time to sell; and the price the seller's own sales suggest per category, brand and condition.
-// A sale is a sold order that was not cancelled or refunded, or a listing seen sold without an order
-// (its listed price counts then). A listing relisted is counted once, under its newest id.
+// A sale is a listing with a sold order that was not cancelled or refunded (the order's price), or a
+// listing seen sold without an order (its listed price counts then). A listing relisted is counted once, under its newest id.
 import { sql, type Kysely } from 'kysely';
 import { snapshotTaxonomy } from '../catalogue/taxonomy.ts';
 
@@ -22,16 +22,11 @@ export interface Stats {
 
 /** The wardrobe and its sales, as one table expression both the totals and the groups read. */
 function base(db: Kysely<any>, f: StatsFilter) {
-  // the latest live order of each listing, looked up through its index (orders_item): fast whatever
-  // the planner knows about tables a first sync has just filled
+  // the sale is on the listing (sold_price and sold_at, kept by the order sync): one scan, no join
   return sql`
     with l as (
-      select l.*, o.item_id is not null or l.state = 'sold' as sold, coalesce(o.price, l.price) as amount, coalesce(o.ordered_at, l.sold_at) as sold_on, ${band} as band
-      from vinted.listings l left join lateral (
-        select item_id, price, ordered_at from vinted.orders o
-        where o.account_id = l.account_id and o.item_id = l.vinted_id and o.side = 'sold' and o.state not in ('cancelled', 'refunded')
-        order by o.ordered_at desc limit 1
-      ) o on true
+      select l.*, l.state = 'sold' or l.sold_price is not null as sold, coalesce(l.sold_price, l.price) as amount, l.sold_at as sold_on, ${band} as band
+      from vinted.listings l
       where l.relisted_to is null and l.state <> 'draft' ${f.accountId ? sql`and l.account_id = ${f.accountId}::uuid` : sql``}
     )`;
 }

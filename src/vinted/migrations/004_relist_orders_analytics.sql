@@ -8,6 +8,7 @@ ALTER TABLE vinted.listings
   ADD COLUMN brand text,
   ADD COLUMN status_id integer,
   ADD COLUMN sold_at timestamptz,
+  ADD COLUMN sold_price numeric,          -- the price of its live sold order (kept by the order sync: analytics reads no join)
   ADD COLUMN relisted_to text;            -- the new Vinted id when this listing was relisted
 
 -- relists a day on this account, whatever the rules say (each rule has its own cap too)

@@ -80,10 +80,15 @@ async function save(db: Kysely<any>, account: Account, source: 'web' | 'pro', li
       const { account_id: _a, order_id: _o, side: _s, ...set } = row;
       await V.updateTable('orders').set(set).where('account_id', '=', account.id).where('side', '=', o.side).where('order_id', '=', o.order_id).execute();
     }
-    if (o.side === 'sold' && o.item_id && !['cancelled', 'refunded'].includes(state)) {
-      // when it sold, for time-to-sell: the order's date is better than the sync that saw it sold
-      await V.updateTable('listings').set({ sold_at: o.ordered_at, updated_at: new Date() }).where('account_id', '=', account.id).where('vinted_id', '=', o.item_id)
-        .where((eb) => eb.or([eb('sold_at', 'is', null), eb('sold_at', '>', o.ordered_at)])).execute();
+    if (o.side === 'sold' && o.item_id) {
+      // analytics reads the sale from the listing (no join): its price, and when it sold — the order's
+      // date is better than the sync that saw it sold; a cancelled or refunded order is no sale
+      const L = V.updateTable('listings').where('account_id', '=', account.id).where('vinted_id', '=', o.item_id);
+      if (['cancelled', 'refunded'].includes(state)) await L.set({ sold_price: null, updated_at: new Date() }).where('sold_price', 'is not', null).execute();
+      else {
+        await L.set({ sold_price: o.price, updated_at: new Date() }).execute();
+        await L.set({ sold_at: o.ordered_at }).where((eb) => eb.or([eb('sold_at', 'is', null), eb('sold_at', '>', o.ordered_at)])).execute();
+      }
     }
   }
   return { seen: list.length, created };
