@@ -133,6 +133,31 @@ describe('relist rules', () => {
     await call('POST', '/api/vinted/accounts/shop/queue', { state: 'running' });
   });
 
+  it('a run killed mid-delete resumes: it asks Vinted whether the delete happened, and never deletes or creates twice', async () => {
+    await call('POST', '/api/vinted/accounts/shop/queue', { state: 'running' });
+    const acc = await t.ctx.db.withSchema('vinted').selectFrom('accounts').select('id').where('name', '=', 'shop').executeTakeFirstOrThrow();
+    const live = await t.ctx.db.withSchema('vinted').selectFrom('listings').select(['vinted_id', 'publication_id']).where('account_id', '=', acc.id)
+      .where('state', '=', 'live').where('publication_id', 'is not', null).orderBy('vinted_id').limit(2).execute();
+    expect(live).toHaveLength(2);
+    // the first delete reached Vinted before the crash, the second did not
+    fake.setItemState(Number(live[0].vinted_id), 'deleted');
+    const runId = 'crash-run';
+    for (const l of live) {
+      await t.ctx.db.withSchema('vinted').insertInto('relists').values({ run_id: runId, account_id: acc.id, old_vinted_id: l.vinted_id, publication_id: l.publication_id!, state: 'deleting' }).execute();
+    }
+    const before = fake.stats();
+    const job = await t.ctx.jobs.enqueue('vinted.relist', { account_id: acc.id, run_id: runId });
+    const done = await t.ctx.jobs.wait(job.id);
+    expect(done.status, done.error ?? '').toBe('completed');
+    const h = (await history()).filter((x) => x.run_id === runId);
+    expect(h.map((x) => x.state)).toEqual(['done', 'done']);
+    const after = fake.stats();
+    // one delete sent (the one that had not happened), two re-creates
+    expect(after.deleted - before.deleted).toBe(1);
+    expect(after.creates - before.creates).toBe(2);
+    for (const x of h) expect(fakeLive(x.new_vinted_id)).toBe(true);
+  });
+
   it('a rule matching 1,000 listings previews at once: capped, the rest marked over the cap, nothing changed', async () => {
     const acc = await t.ctx.db.withSchema('vinted').selectFrom('accounts').select('id').where('name', '=', 'shop').executeTakeFirstOrThrow();
     const pubId = crypto.randomUUID();

@@ -29,7 +29,7 @@ function Kpi({ label, value, testid }: { label: string; value: string; testid: s
 
 function GroupChart({ title, groups, money }: { title: string; groups: Group[]; money: (n: number) => string }) {
   const { t } = useI18n();
-  const data = groups.slice(0, 12).map((g) => ({ name: g.label || t('vinted.analytics.unknown'), [t('vinted.analytics.revenue')]: g.revenue, [t('vinted.analytics.sales')]: g.sales }));
+  const data = groups.slice(0, 12).map((g) => ({ name: (g.label || t('vinted.analytics.unknown')).split(' › ').pop()!.slice(0, 24), [t('vinted.analytics.revenue')]: g.revenue, [t('vinted.analytics.sales')]: g.sales }));
   return (
     <Card title={title}>
       {data.length === 0 ? <p className="text-sm text-slate-500">{t('vinted.analytics.noData')}</p> : (
