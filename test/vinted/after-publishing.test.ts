@@ -10,6 +10,7 @@ import { startFakeVinted, type FakeVinted } from '../../src/vinted/fakes/vinted.
 import { eventsAfter } from '../../src/vinted/events/outbox.ts';
 import { orderState } from '../../src/vinted/orders/sync.ts';
 import { parseCookies } from '../../src/vinted/accounts/cookies.ts';
+import { relistTick } from '../../src/vinted/relist/schedule.ts';
 import { PUBLISH_ENV, seedCatalog, waitFor } from './publish-helpers.ts';
 
 let t: TestPlatform;
@@ -130,11 +131,11 @@ describe('relist rules', () => {
     // the article waits in the queue for the seller (needs_manual), re-created once the account is back
     const pub = (await call('GET', `/api/vinted/publish/${failed[0].publication_id}`, undefined, t.tokens.viewer)).body;
     expect(pub.publication?.state ?? pub.state).toBe('needs_manual');
-    await call('POST', '/api/vinted/accounts/shop/queue', { state: 'running' });
+    expect((await call('POST', '/api/vinted/accounts/shop/queue', { action: 'resume' })).status).toBe(200);
   });
 
   it('a run killed mid-delete resumes: it asks Vinted whether the delete happened, and never deletes or creates twice', async () => {
-    await call('POST', '/api/vinted/accounts/shop/queue', { state: 'running' });
+    expect((await call('POST', '/api/vinted/accounts/shop/queue', { action: 'resume' })).status).toBe(200);
     const acc = await t.ctx.db.withSchema('vinted').selectFrom('accounts').select('id').where('name', '=', 'shop').executeTakeFirstOrThrow();
     const live = await t.ctx.db.withSchema('vinted').selectFrom('listings').select(['vinted_id', 'publication_id']).where('account_id', '=', acc.id)
       .where('state', '=', 'live').where('publication_id', 'is not', null).orderBy('vinted_id').limit(2).execute();
@@ -146,7 +147,9 @@ describe('relist rules', () => {
       await t.ctx.db.withSchema('vinted').insertInto('relists').values({ run_id: runId, account_id: acc.id, old_vinted_id: l.vinted_id, publication_id: l.publication_id!, state: 'deleting' }).execute();
     }
     const before = fake.stats();
-    const job = await t.ctx.jobs.enqueue('vinted.relist', { account_id: acc.id, run_id: runId });
+    // the schedule's tick finds the unfinished run (its job is gone) and resumes it
+    expect(await relistTick(t.ctx as never, new Date(Date.now() + 120_000))).toBe(1);
+    const job = await t.ctx.db.withSchema('core').selectFrom('jobs').select('id').where('kind', '=', 'relist').where((eb) => eb(eb.ref('payload', '->>').key('run_id' as never), '=', runId)).executeTakeFirstOrThrow();
     const done = await t.ctx.jobs.wait(job.id);
     expect(done.status, done.error ?? '').toBe('completed');
     const h = (await history()).filter((x) => x.run_id === runId);

@@ -198,10 +198,11 @@ export async function relistHandler(job: JobContext<RelistPayload>, ctx: CoreCon
   const account = await getAccount(ctx, accountId);
   if (!account) throw new JobFailedError(`Vinted account ${accountId} not found`);
   const rule: RelistRule | null = job.payload.rule_id ? await getRule(ctx.db, job.payload.rule_id) : null;
-  if (job.payload.rule_id && !rule) throw new JobFailedError(`relist rule ${job.payload.rule_id} not found`);
   const adapter = adapterFor(ctx, account);
   const st: RunState = { ctx, job, account, adapter, offers: null, offersAt: 0, syncedAt: 0 };
   const existing = await R(ctx).selectFrom('relists').select('id').where('run_id', '=', runId).limit(1).execute();
+  // a run already started is finished even if its rule was deleted since
+  if (job.payload.rule_id && !rule && !existing.length) throw new JobFailedError(`relist rule ${job.payload.rule_id} not found`);
   if (!existing.length) {
     if (account.queue_state !== 'running') throw new JobFailedError(`the account's queue is ${account.queue_state} (${account.queue_code ?? ''}): nothing relisted`);
     if (rule && (rule.dry_run || !rule.acknowledged_at)) throw new JobFailedError(`relist rule "${rule.name}" is in dry-run: preview it, acknowledge the warning and turn dry-run off to act`);
