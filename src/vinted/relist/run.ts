@@ -86,18 +86,20 @@ async function photosAvailable(ctx: CoreContext, publicationId: string): Promise
 async function deleted(ctx: CoreContext, row: RelistRow): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const V = tx.withSchema('vinted');
+    const pub = await V.selectFrom('publications').select('photos').where('id', '=', row.publication_id).executeTakeFirstOrThrow();
+    const photos = (typeof pub.photos === 'string' ? JSON.parse(pub.photos) : pub.photos) as unknown[];
     await V.updateTable('relists').set({ state: 'recreating', updated_at: new Date() }).where('id', '=', row.id).execute();
     await V.updateTable('listings').set({ state: 'deleted', updated_at: new Date() }).where('account_id', '=', row.account_id).where('vinted_id', '=', row.old_vinted_id).execute();
     // the same article, queued again from scratch: a new listing UUID, its photos uploaded again
     await V.updateTable('publications').set({
-      state: 'queued', vinted_id: null, url: null, remote_ref: null, temp_uuid: crypto.randomUUID(), uploaded: JSON.stringify((await V.selectFrom('publications').select('photos').where('id', '=', row.publication_id).executeTakeFirstOrThrow().then((r) => (typeof r.photos === 'string' ? JSON.parse(r.photos) : r.photos) as unknown[])).map(() => null)),
+      state: 'queued', vinted_id: null, url: null, remote_ref: null, temp_uuid: crypto.randomUUID(), uploaded: JSON.stringify(photos.map(() => null)),
       pending_step: null, pending_at: null, attempts: 0, error_code: null, error: null, error_params: null, field_errors: null, manual_url: null, next_at: new Date(), published_at: null, updated_at: new Date(),
     }).where('id', '=', row.publication_id).execute();
     await V.insertInto('publication_steps').values({ publication_id: row.publication_id, step: 'relist: deleted, re-create queued', detail: JSON.stringify({ old_vinted_id: row.old_vinted_id, relist: row.id }) }).execute();
   });
 }
 
-interface RunState { ctx: CoreContext; job: JobContext<RelistPayload>; account: Account; adapter: Adapter; offers: Set<string> | null; offersAt: number; syncedAt: number }
+interface RunState { ctx: CoreContext; job: JobContext<RelistPayload>; account: Account; adapter: Adapter; offers: Set<string> | null; syncedAt: number }
 
 /** The account stopped (captcha, session gone) on a write: as the publish queue does. */
 async function stopFor(ctx: CoreContext, account: Account, e: VintedError): Promise<void> {
@@ -132,7 +134,6 @@ async function relistOne(st: RunState, row0: RelistRow): Promise<RelistRow> {
     }
   }
   if (row.state === 'queued') {
-    const listing = await R(ctx).selectFrom('listings').select(['state']).where('account_id', '=', row.account_id).where('vinted_id', '=', row.old_vinted_id).executeTakeFirst();
     // the wardrobe is read again when the last read is older than 15 minutes: a listing reserved meanwhile is left alone
     if (Date.now() - st.syncedAt > 15 * 60_000) {
       await syncAccount(ctx, st.account);
@@ -143,12 +144,11 @@ async function relistOne(st: RunState, row0: RelistRow): Promise<RelistRow> {
       return { ...row, state: 'skipped', error_code: code, error };
     };
     const fresh = await R(ctx).selectFrom('listings').select(['state']).where('account_id', '=', row.account_id).where('vinted_id', '=', row.old_vinted_id).executeTakeFirst();
-    const state = fresh?.state ?? listing?.state;
+    const state = fresh?.state;
     if (state !== 'live') return skip(state === 'reserved' ? 'reserved' : 'not_live', `the listing is ${state ?? 'unknown'} on Vinted`);
     if (st.adapter.kind === 'web') {
       // offers are read again before each delete (conversations unchanged since are not re-read)
       st.offers = await st.adapter.openOfferItems();
-      st.offersAt = Date.now();
       if (st.offers.has(row.old_vinted_id)) return skip('open_offer', 'a buyer has an offer open on this listing');
     }
     if (!(await photosAvailable(ctx, row.publication_id))) return skip('photos_missing', 'the article\'s photos are no longer stored: it could not be re-created');
@@ -199,7 +199,7 @@ export async function relistHandler(job: JobContext<RelistPayload>, ctx: CoreCon
   if (!account) throw new JobFailedError(`Vinted account ${accountId} not found`);
   const rule: RelistRule | null = job.payload.rule_id ? await getRule(ctx.db, job.payload.rule_id) : null;
   const adapter = adapterFor(ctx, account);
-  const st: RunState = { ctx, job, account, adapter, offers: null, offersAt: 0, syncedAt: 0 };
+  const st: RunState = { ctx, job, account, adapter, offers: null, syncedAt: 0 };
   const existing = await R(ctx).selectFrom('relists').select('id').where('run_id', '=', runId).limit(1).execute();
   // a run already started is finished even if its rule was deleted since
   if (job.payload.rule_id && !rule && !existing.length) throw new JobFailedError(`relist rule ${job.payload.rule_id} not found`);
@@ -211,7 +211,6 @@ export async function relistHandler(job: JobContext<RelistPayload>, ctx: CoreCon
     st.syncedAt = Date.now();
     if (adapter.kind === 'web') {
       st.offers = await adapter.openOfferItems();
-      st.offersAt = Date.now();
     }
     const base = rule ?? { id: '', name: 'manual', dry_run: false, daily_cap: 1_000_000, account_id: account.id, min_age_days: 0, max_views: null, max_favourites: null, catalog_ids: [] };
     const pv = await previewRule(ctx.db, base, st.offers);
