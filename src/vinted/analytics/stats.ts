@@ -37,23 +37,34 @@ const r2 = (v: number) => Math.round(v * 100) / 100;
 
 export async function stats(db: Kysely<any>, f: StatsFilter = {}): Promise<Stats> {
   const bucket = f.bucket ?? 'week';
-  // the totals and the three groupings in one pass over the wardrobe (grouping sets)
+  // the totals, the three groupings and both time series in one pass over the wardrobe (grouping sets)
   const all = (await sql<any>`${base(db, f)}
-    select grouping(catalog_id) as g_cat, grouping(brand) as g_brand, grouping(band) as g_band, catalog_id::text as cat, brand, band,
+    select grouping(catalog_id) as g_cat, grouping(brand) as g_brand, grouping(band) as g_band, grouping(sold_period) as g_sold, grouping(listed_period) as g_listed,
+      catalog_id::text as cat, brand, band, to_char(sold_period, 'YYYY-MM-DD') as sold_period, to_char(listed_period, 'YYYY-MM-DD') as listed_period,
       count(*) as listings, count(*) filter (where state = 'live') as live, count(*) filter (where sold ${inRange(f)}) as sales,
       coalesce(sum(amount) filter (where sold ${inRange(f)}), 0) as revenue, coalesce(sum(views), 0) as views, coalesce(sum(favourites), 0) as favourites,
       avg(extract(epoch from (sold_on - first_seen_at)) / 86400) filter (where sold and sold_on is not null ${inRange(f)}) as avg_days,
       percentile_cont(0.5) within group (order by extract(epoch from (sold_on - first_seen_at)) / 86400) filter (where sold and sold_on is not null ${inRange(f)}) as median_days,
+      count(*) filter (where true ${f.from ? sql`and first_seen_at >= ${f.from}` : sql``} ${f.to ? sql`and first_seen_at < ${f.to}` : sql``}) as listed,
       max(currency) as currency
-    from l group by grouping sets ((), (catalog_id), (brand), (band))`.execute(db)).rows;
-  const time = await sql<any>`${base(db, f)}
-    select to_char(date_trunc(${bucket}, d.at), 'YYYY-MM-DD') as period, sum(d.sale)::int as sales, coalesce(sum(d.amount), 0) as revenue, sum(d.listed)::int as listed
-    from (
-      select sold_on as at, 1 as sale, amount, 0 as listed from l where sold and sold_on is not null
-      union all select first_seen_at, 0, null, 1 from l
-    ) d where true ${f.from ? sql`and d.at >= ${f.from}` : sql``} ${f.to ? sql`and d.at < ${f.to}` : sql``}
-    group by 1 order by 1`.execute(db);
-  const t = all.find((r) => Number(r.g_cat) === 1 && Number(r.g_brand) === 1 && Number(r.g_band) === 1) ?? {};
+    from (select *, case when sold then date_trunc(${bucket}, sold_on) end as sold_period, date_trunc(${bucket}, first_seen_at) as listed_period from l) l
+    group by grouping sets ((), (catalog_id), (brand), (band), (sold_period), (listed_period))`.execute(db)).rows;
+  const series = new Map<string, { period: string; sales: number; revenue: number; listed: number }>();
+  const point = (period: string) => {
+    let x = series.get(period);
+    if (!x) series.set(period, (x = { period, sales: 0, revenue: 0, listed: 0 }));
+    return x;
+  };
+  for (const r of all) {
+    // a period's sales are the listings sold then; its listings put online, those first seen then (both within the range)
+    if (Number(r.g_sold) === 0 && r.sold_period && n(r.sales)) {
+      const x = point(r.sold_period);
+      x.sales += n(r.sales);
+      x.revenue += n(r.revenue);
+    }
+    if (Number(r.g_listed) === 0 && r.listed_period && n(r.listed)) point(r.listed_period).listed += n(r.listed);
+  }
+  const t = all.find((r) => Number(r.g_cat) === 1 && Number(r.g_brand) === 1 && Number(r.g_band) === 1 && Number(r.g_sold) === 1 && Number(r.g_listed) === 1) ?? {};
   const tax = snapshotTaxonomy();
   const mk = (rows: any[], key: (r: any) => unknown, label: (k: string) => string): Group[] => rows.map((r) => {
     const k = String(key(r) ?? '');
@@ -69,7 +80,7 @@ export async function stats(db: Kysely<any>, f: StatsFilter = {}): Promise<Stats
       conversion: listings ? r2(n(t.sales) / listings) : 0, avg_days_to_sell: t.avg_days === null || t.avg_days === undefined ? null : r2(Number(t.avg_days)),
       median_days_to_sell: t.median_days === null || t.median_days === undefined ? null : r2(Number(t.median_days)), currency: t.currency ?? 'EUR',
     },
-    over_time: time.rows.map((r) => ({ period: r.period, sales: n(r.sales), revenue: r2(n(r.revenue)), listed: n(r.listed) })),
+    over_time: [...series.values()].sort((x, y) => x.period.localeCompare(y.period)).map((p) => ({ ...p, revenue: r2(p.revenue) })),
     by_category: mk(all.filter((r) => Number(r.g_cat) === 0), (r) => r.cat, (k) => (k ? tax.pathOf(Number(k)).slice(-2).join(' › ') || `#${k}` : '')),
     by_brand: mk(all.filter((r) => Number(r.g_brand) === 0), (r) => r.brand, (k) => k),
     by_price_band: mk(all.filter((r) => Number(r.g_band) === 0), (r) => r.band, (k) => k).sort((a, b) => bandOrder(a.key) - bandOrder(b.key)),
