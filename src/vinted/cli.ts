@@ -16,6 +16,7 @@ import { isImageCandidate } from './catalog/names.ts';
 import type { IngestPayload } from './catalog/ingest-job.ts';
 import { buildPlan, type Plan } from './listings/plan.ts';
 import { publishCli } from './cli-publish.ts';
+import { afterPublishingCli } from './cli-after.ts';
 import { LLM_KEY_VAULT_NAME } from './llm/job.ts';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -127,6 +128,7 @@ async function openCtx(cliCtx: CliContext): Promise<CoreContext & { close(): Pro
 export function vintedCli(group: Command, cliCtx: CliContext): void {
   group.description('Vinted Studio: photos → articles → listings → Vinted');
   publishCli(group, cliCtx);
+  afterPublishingCli(group, cliCtx);
 
   group.command('ingest')
     .description('analyse photos (a folder, a ZIP, or files): deduplicate, group into articles, recognise; prints the catalog')

@@ -11,6 +11,9 @@ import { kickAll } from './publish/service.ts';
 import { syncHandler } from './wardrobe/sync.ts';
 import { deliverOnce } from './notify/deliver.ts';
 import { inboxHandler } from './inbox/service.ts';
+import { relistHandler } from './relist/run.ts';
+import { relistTick } from './relist/schedule.ts';
+import { ordersHandler } from './orders/sync.ts';
 
 const vinted: AtelierModule = {
   name: 'vinted',
@@ -35,6 +38,11 @@ const vinted: AtelierModule = {
     // buyer messages and offers read from Vinted, then the automatic replies that are due
     inbox: { handler: (job, core) => inboxHandler(job, core), retryLimit: 1, retryDelaySeconds: 60, expireInSeconds: 1800, concurrency: 1 },
     deliver: { handler: async (_job, core) => deliverOnce(core), retryLimit: 0, expireInSeconds: 600 },
+    // a relist run resumes from its recorded steps when retried (a crash mid-delete is asked to Vinted)
+    relist: { handler: (job, core) => relistHandler(job, core), retryLimit: 10, retryDelaySeconds: 5, expireInSeconds: 12 * 3600, concurrency: 2 },
+    'relist-tick': { handler: async (_job, core) => ({ started: await relistTick(core) }), retryLimit: 0 },
+    // a failed read is not retried: the next schedule reads again
+    orders: { handler: (job, core) => ordersHandler(job, core), retryLimit: 0, expireInSeconds: 3600, concurrency: 1 },
     // the optional vision LLM, after an ingest: a slow remote model never holds the photos back
     describe: {
       handler: (job, core) => describeHandler(job, core),
@@ -51,6 +59,9 @@ const vinted: AtelierModule = {
       { name: 'vinted.sync', cron: s.syncCron, job: 'sync' },
       { name: 'vinted.deliver', cron: '* * * * *', job: 'deliver' },
       { name: 'vinted.inbox', cron: config.env.VINTED_INBOX_CRON || '*/10 * * * *', job: 'inbox' },
+      { name: 'vinted.orders', cron: s.syncCron, job: 'orders' },
+      // the rules' own cron expressions are checked every five minutes
+      { name: 'vinted.relist-tick', cron: '*/5 * * * *', job: 'relist-tick' },
     ];
   },
   cli: vintedCli,

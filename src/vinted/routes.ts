@@ -21,6 +21,7 @@ import type { PhotoBlobs } from './ingest/listing.ts';
 import { publishRoutes } from './routes-publish.ts';
 import { notifyRoutes } from './routes-notify.ts';
 import { inboxRoutes } from './routes-inbox.ts';
+import { afterPublishingRoutes } from './routes-after.ts';
 import os from 'node:os';
 import path from 'node:path';
 import fsp from 'node:fs/promises';
@@ -468,4 +469,5 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
   await publishRoutes(app, ctx);
   await notifyRoutes(app, ctx);
   await inboxRoutes(app, ctx);
+  await afterPublishingRoutes(app, ctx);
 }

@@ -26,8 +26,8 @@ interface Conversation { id: number; seller: number; buyer: { id: number; login:
 export interface FakeInbox {
   /** a buyer writes about an item (opens the conversation on first message); returns the conversation id */
   buyerWrites(o: { item: number; buyer?: string; body: string }): number;
-  /** a buyer offers a price on the conversation's item; returns the offer id */
-  buyerOffers(o: { item: number; buyer?: string; price: number }): { conversation: number; offer: number };
+  /** a buyer offers a price on the conversation's item (pending unless said); returns the offer id */
+  buyerOffers(o: { item: number; buyer?: string; price: number; status?: 'pending' | 'accepted' | 'rejected' }): { conversation: number; offer: number };
   conversations(): Conversation[];
 }
 
@@ -76,7 +76,7 @@ export function registerInbox(d: InboxDeps): { api: FakeInbox; control(req: any,
       const c = conversationFor(o.item, o.buyer ?? 'acheteuse-lea');
       const it = d.item(o.item)!;
       const offer = nextOffer++;
-      push(c, { kind: 'offer', user_id: c.buyer.id, price: o.price, currency: it.currency, status: 'pending', offer_id: offer }, true);
+      push(c, { kind: 'offer', user_id: c.buyer.id, price: o.price, currency: it.currency, status: o.status ?? 'pending', offer_id: offer }, true);
       return { conversation: c.id, offer };
     },
     conversations: () => [...convs.values()],

@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import { Taxonomy, snapshotTaxonomy, type TaxonomyData } from '../catalogue/taxonomy.ts';
 import { signWebhook, verifyRequest } from '../vinted-api/hmac.ts';
 import { registerInbox, type FakeInbox } from './vinted-inbox.ts';
+import { registerOrders, type FakeOrdersApi } from './vinted-orders.ts';
 
 export type FakeMode = 'captcha' | 'html403' | 'cloudflare' | 'rate_limit' | 'validation' | 'server_error' | 'slow' | 'timeout' | 'hang_after' | 'access_denied';
 
@@ -73,6 +74,8 @@ export interface FakeVinted {
   setItemState(id: number, state: 'sold' | 'reserved' | 'live' | 'deleted'): boolean;
   /** buyers writing and making offers (vinted-inbox.ts) */
   inbox: FakeInbox;
+  /** orders, conversations and bulk seeding (vinted-orders.ts) */
+  orders: FakeOrdersApi;
   close(): Promise<void>;
 }
 
@@ -663,6 +666,8 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
     json(res, 200, { status: 'ok' });
   });
 
+  const orders = registerOrders({ route, requireSession, proUser, json, vintedError, bodyJson, user, items, nextItemId: () => nextItem++, base: () => base });
+
   // ---------- control (/__fake/*): not part of Vinted ----------
   const fakeApi = {
     stats: (): FakeStats => ({
@@ -697,6 +702,7 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
     const p = req.path;
     if (p === '/__fake/stats' && req.method === 'GET') return json(res, 200, fakeApi.stats());
     if (inbox.control(req, res)) return;
+    if (await orders.control(req, res)) return;
     if (p === '/__fake/session' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(cookieFile(user(req.query.get('login') ?? undefined)));
       return;
@@ -811,6 +817,7 @@ export async function startFakeVinted(o: { port?: number; host?: string; taxonom
     revokeSessions: fakeApi.revokeSessions,
     setItemState: fakeApi.setItemState,
     inbox: inbox.api,
+    orders: orders.api,
     items: () => [...items.values()],
     photos: () => [...photos.values()],
     async close() {

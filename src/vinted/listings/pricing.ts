@@ -65,3 +65,14 @@ export function computePrice(input: { category?: string | null; brand?: string |
   // no tier: a ±20 % negotiation band around the target
   return { price_min: round(p * 0.8), price_target: round(p), price_max: round(p * 1.2), base, brand_tier: null, brand_canonical: null, factor };
 }
+
+export interface LearnedEvidence { sales: number; median: number; p25: number; p75: number }
+
+/**
+ * The seller's own sales move the price once there are enough of them (median as the target, the
+ * middle half as the range); the evidence stays with the result so the UI can show it.
+ */
+export function withLearned(r: PriceResult, e: LearnedEvidence | null, minSales = 3): PriceResult & { learned: LearnedEvidence | null } {
+  if (!e || e.sales < minSales || !(e.median > 0)) return { ...r, learned: null };
+  return { ...r, price_min: round(Math.min(e.p25, e.median)), price_target: round(e.median), price_max: round(Math.max(e.p75, e.median)), learned: e };
+}

@@ -436,3 +436,25 @@ async function dead(run: Run, p: Publication, attempts: number, last: string, pe
   await update(run.ctx.db, p.id, { ...pending, attempts, state: 'dead', error_code: 'dead', error_params: params, error: message(run.lang, 'dead', params) });
   await step(run.ctx.db, p.id, 'dead letter', { attempts });
 }
+
+/**
+ * Runs one article now, outside its account's queue loop (a relist's re-create), with the same
+ * lease, write budget, recorded steps and failure handling as the queue. Returns the article's state
+ * afterwards, or null when another worker holds it (it finishes it then).
+ */
+export async function publishOne(job: JobContext<unknown>, ctx: CoreContext, accountId: string, publicationId: string): Promise<string | null> {
+  const owner = `job:${job.id}`;
+  if (!(await claim(ctx.db, publicationId, owner, LEASE_MS))) return null;
+  const renew = setInterval(() => void renewClaim(ctx.db, publicationId, owner, LEASE_MS).catch(() => {}), 4000);
+  renew.unref();
+  try {
+    const account = await getAccount(ctx, accountId);
+    const p = await getPublication(ctx.db, publicationId);
+    if (!account || !p) return null;
+    const run: Run = { ctx, job: job as JobContext<{ account_id: string }>, owner, account, adapter: adapterFor(ctx, account), pace: paceOf(settingsOf(ctx).publish, account), lang: ctx.config.lang };
+    return await processArticle(run, p);
+  } finally {
+    clearInterval(renew);
+    await release(ctx.db, publicationId, owner);
+  }
+}

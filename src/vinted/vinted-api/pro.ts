@@ -45,7 +45,7 @@ export class ProAdapter {
     return keys;
   }
 
-  async call(method: string, pathAndQuery: string, o: { json?: unknown; what?: string; timeoutMs?: number } = {}): Promise<{ status: number; body: any }> {
+  async call(method: string, pathAndQuery: string, o: { json?: unknown; what?: string; timeoutMs?: number; accept?: string } = {}): Promise<{ status: number; body: any; raw: Buffer }> {
     const k = await this.load();
     const body = o.json !== undefined ? JSON.stringify(o.json) : '';
     const what = o.what ?? `${method} ${pathAndQuery.split('?')[0]}`;
@@ -54,7 +54,7 @@ export class ProAdapter {
       r = await this.ctx.http.request(`${this.base}${pathAndQuery}`, {
         method, body: body || undefined, retries: 0, retryOn: () => false, redirect: 'manual', timeoutMs: o.timeoutMs,
         headers: {
-          accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}),
+          accept: o.accept ?? 'application/json', ...(body ? { 'content-type': 'application/json' } : {}),
           'x-vpi-access-key': k.accessKey,
           'x-vpi-hmac-sha256': signRequest({ method, pathAndQuery, accessKey: k.accessKey, signingKey: k.signingKey, body }),
         },
@@ -63,13 +63,14 @@ export class ProAdapter {
       if (e instanceof SsrfError) throw e;
       throw new VintedError('network', scrub(`${what}: ${(e as Error).message}`));
     }
-    const err = classify(r, what);
+    // a binary answer (a label PDF) is checked by its caller; errors still come as JSON
+    const err = o.accept && r.status < 300 ? null : classify(r, what);
     if (err) throw err;
     let b: any = {};
     try {
-      b = r.body.length ? r.json() : {};
+      b = r.body.length && !o.accept ? r.json() : {};
     } catch { /* empty */ }
-    return { status: r.status, body: b };
+    return { status: r.status, body: b, raw: r.body };
   }
 
   async currentUser(): Promise<{ id: string; login: string; expiresAt: Date | null }> {
@@ -119,6 +120,31 @@ export class ProAdapter {
     const key = body?.signing_key ?? body?.webhook?.signing_key;
     if (!key) throw new VintedError('unexpected', 'webhook registration: no signing key in the answer');
     return { id: String(body?.id ?? body?.webhook?.id ?? ''), signingKey: String(key) };
+  }
+
+  // ---------- orders (contract §2: int64 ids, read as strings) ----------
+
+  async orders(max = 5000): Promise<any[]> {
+    const out: any[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { body } = await this.call('GET', `/api/v1/orders?limit=100${after ? `&after-id=${encodeURIComponent(after)}` : ''}`, { what: 'orders' });
+      const page: any[] = body?.orders ?? body?.data ?? [];
+      out.push(...page);
+      if (!page.length || !(body?.has_more ?? page.length === 100) || out.length >= max) return out;
+      after = String(page[page.length - 1].id);
+    }
+  }
+
+  /** The shipment label, a PDF (bytes). */
+  async orderLabel(id: string): Promise<Buffer> {
+    const { raw } = await this.call('GET', `/api/v1/orders/${encodeURIComponent(id)}/shipment-label`, { what: 'shipping label', accept: 'application/pdf' });
+    if (raw.subarray(0, 5).toString('latin1') !== '%PDF-') throw new VintedError('unexpected', 'shipping label: the answer is not a PDF');
+    return raw;
+  }
+
+  async cancelOrder(id: string, reason: string): Promise<void> {
+    await this.call('POST', `/api/v1/orders/${encodeURIComponent(id)}/cancel`, { json: { cancellation_reason_explanation: reason.slice(0, 100) }, what: 'order cancellation' });
   }
 
   async ontologies(): Promise<any> {

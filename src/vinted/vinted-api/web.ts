@@ -258,6 +258,58 @@ export class WebAdapter {
     return { items, totalPages: Number.isFinite(totalPages) ? totalPages : page };
   }
 
+  // ---------- orders and conversations (contract §1.8) ----------
+
+  /** One page of the seller's orders (`type` sold or purchased), money as objects. */
+  async myOrders(type: 'sold' | 'purchased', page: number, perPage = 50): Promise<{ orders: any[]; totalPages: number }> {
+    const b = await this.call('GET', `/api/v2/my_orders?type=${type}&status=all&page=${page}&per_page=${perPage}`, { what: 'orders', extraHeaders: { 'x-money-object': 'true' } });
+    const orders = Array.isArray(b?.my_orders) ? b.my_orders : Array.isArray(b?.orders) ? b.orders : [];
+    const totalPages = Number(b?.pagination?.total_pages ?? (orders.length < perPage ? page : page + 1));
+    return { orders, totalPages: Number.isFinite(totalPages) ? totalPages : page };
+  }
+
+  async transaction(id: string): Promise<any> {
+    const b = await this.call('GET', `/api/v2/transactions/${encodeURIComponent(id)}`, { what: 'order', extraHeaders: { 'x-money-object': 'true' } });
+    return b?.transaction ?? b;
+  }
+
+  async labelUrl(shipmentId: string): Promise<string | null> {
+    const b = await this.call('GET', `/api/v2/shipments/${encodeURIComponent(shipmentId)}/label_url`, { what: 'shipping label' });
+    return typeof b?.label_url === 'string' ? b.label_url : typeof b?.url === 'string' ? b.url : null;
+  }
+
+  /**
+   * The items that have a conversation with an offer still open (the relist guard). The inbox is read
+   * (at most `maxPages` pages, a pause between reads) and each conversation once; an offer counts as
+   * open unless it was accepted, refused, cancelled or expired. Part B's inbox reads the same endpoints.
+   */
+  async openOfferItems(maxPages = 5): Promise<Set<string>> {
+    const out = new Set<string>();
+    const pause = () => new Promise((r) => setTimeout(r, 150));
+    for (let page = 1; page <= maxPages; page++) {
+      if (page > 1) await pause();
+      const b = await this.call('GET', `/api/v2/inbox?page=${page}&per_page=20`, { what: 'inbox' });
+      const convs: any[] = Array.isArray(b?.conversations) ? b.conversations : [];
+      for (const c of convs) {
+        await pause();
+        const d = await this.call('GET', `/api/v2/conversations/${encodeURIComponent(String(c.id))}`, { what: 'conversation' });
+        const conv = d?.conversation ?? d;
+        const itemId = conv?.transaction?.item_id ?? conv?.item_id ?? c.item_id;
+        if (!itemId) continue;
+        const offers = (Array.isArray(conv?.messages) ? conv.messages : []).filter((m: any) => /offer/.test(String(m?.entity_type ?? '')));
+        const last = offers[offers.length - 1];
+        const closed = /accept|reject|refus|cancel|expire|declin/i.test(String(last?.entity?.status ?? last?.status ?? ''));
+        if (last && !closed) out.add(String(itemId));
+      }
+      if (page >= Number(b?.pagination?.total_pages ?? page) || !convs.length) break;
+    }
+    return out;
+  }
+
+  async hasOpenOffer(itemId: string): Promise<boolean> {
+    return (await this.openOfferItems()).has(String(itemId));
+  }
+
   async lookup(path: string): Promise<any> {
     return this.call('GET', path, { what: `lookup ${path.split('?')[0]}` });
   }

@@ -1,6 +1,6 @@
 // The wardrobe as the app knows it: one row per Vinted listing of an account, with its state
 // (live, hidden, reserved, sold, deleted, draft) and, when we published it, the article it came from.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 export type ListingState = 'live' | 'hidden' | 'reserved' | 'sold' | 'deleted' | 'draft';
 
@@ -18,6 +18,12 @@ export interface Listing {
   cluster_id: string | null;
   views: number | null;
   favourites: number | null;
+  /** what analytics groups by (from our publication, else null) */
+  catalog_id: number | null;
+  brand: string | null;
+  status_id: number | null;
+  sold_at: string | null;
+  relisted_to: string | null;
   first_seen_at: string;
   seen_at: string;
   updated_at: string;
@@ -30,6 +36,9 @@ export function toListing(r: any): Listing {
     account_id: r.account_id, vinted_id: r.vinted_id, title: r.title, price: r.price === null ? null : Number(r.price), currency: r.currency, url: r.url,
     photo_url: r.photo_url, state: r.state, publication_id: r.publication_id, job_id: r.job_id, cluster_id: r.cluster_id,
     views: r.views === null ? null : Number(r.views), favourites: r.favourites === null ? null : Number(r.favourites),
+    catalog_id: r.catalog_id === null || r.catalog_id === undefined ? null : Number(r.catalog_id), brand: r.brand ?? null,
+    status_id: r.status_id === null || r.status_id === undefined ? null : Number(r.status_id), sold_at: r.sold_at ? new Date(r.sold_at).toISOString() : null,
+    relisted_to: r.relisted_to ?? null,
     first_seen_at: new Date(r.first_seen_at).toISOString(), seen_at: new Date(r.seen_at).toISOString(), updated_at: new Date(r.updated_at).toISOString(),
   };
 }
@@ -40,9 +49,11 @@ export async function upsertListing(db: Kysely<any>, l: Partial<Listing> & { acc
     account_id: l.account_id, vinted_id: l.vinted_id, title: l.title ?? '', price: l.price ?? null, currency: l.currency ?? null, url: l.url ?? null,
     photo_url: l.photo_url ?? null, state: l.state, publication_id: l.publication_id ?? null, job_id: l.job_id ?? null, cluster_id: l.cluster_id ?? null,
     views: l.views ?? null, favourites: l.favourites ?? null, seen_at: now, updated_at: now,
+    catalog_id: l.catalog_id ?? null, brand: l.brand ?? null, status_id: l.status_id ?? null, sold_at: l.state === 'sold' ? now : null,
   };
-  const set: Record<string, unknown> = { state: l.state, seen_at: now, updated_at: now };
-  for (const k of ['title', 'price', 'currency', 'url', 'photo_url', 'views', 'favourites', 'publication_id', 'job_id', 'cluster_id'] as const) {
+  // the first time a listing is seen sold is when it sold (as near as a sync can tell)
+  const set: Record<string, unknown> = { state: l.state, seen_at: now, updated_at: now, ...(l.state === 'sold' ? { sold_at: sql`coalesce(listings.sold_at, ${now}::timestamptz)` } : {}) };
+  for (const k of ['title', 'price', 'currency', 'url', 'photo_url', 'views', 'favourites', 'publication_id', 'job_id', 'cluster_id', 'catalog_id', 'brand', 'status_id'] as const) {
     if (l[k] !== undefined && l[k] !== null) set[k] = l[k];
   }
   await L(db).insertInto('listings').values(values).onConflict((oc) => oc.columns(['account_id', 'vinted_id']).doUpdateSet(set)).execute();

@@ -24,7 +24,9 @@ function stateOf(it: any): ListingState {
 
 export async function syncAccount(ctx: CoreContext, account: Account): Promise<{ seen: number; gone: number }> {
   const a = adapterFor(ctx, account);
-  const seen = new Map<string, { title: string; price: number | null; currency: string | null; url: string | null; photo_url: string | null; state: ListingState; views: number | null; favourites: number | null }>();
+  const seen = new Map<string, { title: string; price: number | null; currency: string | null; url: string | null; photo_url: string | null; state: ListingState; views: number | null; favourites: number | null; catalog_id: number | null; brand: string | null; status_id: number | null }>();
+  // the wardrobe list is not documented to carry category, brand or condition [contract §1.6]: read them when it does
+  const extra = (it: any) => ({ catalog_id: num(it.catalog_id), brand: typeof it.brand_title === 'string' && it.brand_title ? it.brand_title : typeof it.brand === 'string' && it.brand ? it.brand : null, status_id: num(it.status_id) });
   const num = (v: unknown) => (v === null || v === undefined || !Number.isFinite(Number(v)) ? null : Number(v));
   if (a.kind === 'web') {
     let uid = account.vinted_user_id;
@@ -39,7 +41,7 @@ export async function syncAccount(ctx: CoreContext, account: Account): Promise<{
       for (const it of w.items) {
         seen.set(String(it.id), {
           title: String(it.title ?? ''), price: num(it.price?.amount ?? it.price), currency: it.price?.currency_code ?? null, url: it.url ?? null,
-          photo_url: it.photo?.url ?? it.photos?.[0]?.url ?? null, state: stateOf(it), views: num(it.view_count), favourites: num(it.favourite_count),
+          photo_url: it.photo?.url ?? it.photos?.[0]?.url ?? null, state: stateOf(it), views: num(it.view_count), favourites: num(it.favourite_count), ...extra(it),
         });
       }
       if (page >= w.totalPages || !w.items.length) break;
@@ -50,11 +52,11 @@ export async function syncAccount(ctx: CoreContext, account: Account): Promise<{
       if (!id) continue;
       seen.set(String(id), {
         title: String(it.title ?? ''), price: num(it.price?.amount ?? it.price), currency: it.price?.currency_code ?? it.currency ?? null, url: it.url ?? null,
-        photo_url: null, state: stateOf(it), views: num(it.view_count), favourites: num(it.favourite_count),
+        photo_url: null, state: stateOf(it), views: num(it.view_count), favourites: num(it.favourite_count), ...extra(it),
       });
     }
   }
-  const pubs = await ctx.db.withSchema('vinted').selectFrom('publications').select(['id', 'vinted_id', 'job_id', 'cluster_id'])
+  const pubs = await ctx.db.withSchema('vinted').selectFrom('publications').select(['id', 'vinted_id', 'job_id', 'cluster_id', 'payload'])
     .where('account_id', '=', account.id).where('vinted_id', 'is not', null).execute();
   const byVinted = new Map(pubs.map((p) => [String(p.vinted_id), p]));
   const known = new Map((await listListings(ctx.db, { accountId: account.id, limit: 100_000 })).map((l) => [l.vinted_id, l.state]));
@@ -68,7 +70,11 @@ export async function syncAccount(ctx: CoreContext, account: Account): Promise<{
         data: { vinted_id: id, title: l.title, price: l.price, currency: l.currency, url: l.url, job_id: p?.job_id ?? null, cluster_id: p?.cluster_id ?? null },
       });
     }
-    await upsertListing(ctx.db, { account_id: account.id, vinted_id: id, ...l, publication_id: p?.id ?? null, job_id: p?.job_id ?? null, cluster_id: p?.cluster_id ?? null });
+    const f = p ? ((typeof p.payload === 'string' ? JSON.parse(p.payload) : p.payload) as { catalog_id?: number; brand?: string; status_id?: number }) : null;
+    await upsertListing(ctx.db, {
+      account_id: account.id, vinted_id: id, ...l, publication_id: p?.id ?? null, job_id: p?.job_id ?? null, cluster_id: p?.cluster_id ?? null,
+      catalog_id: f?.catalog_id ?? l.catalog_id, brand: f?.brand || l.brand, status_id: f?.status_id ?? l.status_id,
+    });
   }
   let gone = 0;
   for (const [id, state] of known) {

@@ -1,6 +1,7 @@
 // The Studio page (mounted by the shell at /vinted/*): drop photos → live progress → garment cards to
 // correct → drafted listings with quality checks → exports. ?job=<id> selects a batch.
 import './i18n.ts';
+import './i18n-after.ts';
 import { lazy, useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import { api, ApiError, download, isFinished, useApi } from '../../api.ts';
@@ -21,6 +22,9 @@ const ListingsPage = lazy(() => import('./Listings.tsx'));
 const MessagesPage = lazy(() => import('./Messages.tsx'));
 const NotificationsPage = lazy(() => import('./Notifications.tsx'));
 const WebhooksPage = lazy(() => import('./Webhooks.tsx'));
+const RelistPage = lazy(() => import('./Relist.tsx'));
+const OrdersPage = lazy(() => import('./Orders.tsx'));
+const AnalyticsPage = lazy(() => import('./Analytics.tsx'));
 
 function Home({ onOpen, canEdit }: { onOpen: (job: string) => void; canEdit: boolean }) {
   const { t, formatDate } = useI18n();
@@ -245,6 +249,9 @@ function Tabs() {
       <NavLink to="/vinted/listings" className={link}>{t('vinted.nav.listings')}</NavLink>
       <NavLink to="/vinted/messages" className={link}>{t('vinted.nav.messages')}</NavLink>
       <NavLink to="/vinted/webhooks" className={link}>{t('vinted.nav.webhooks')}</NavLink>
+      <NavLink to="/vinted/relist" className={link}>{t('vinted.nav.relist')}</NavLink>
+      <NavLink to="/vinted/orders" className={link}>{t('vinted.nav.orders')}</NavLink>
+      <NavLink to="/vinted/analytics" className={link}>{t('vinted.nav.analytics')}</NavLink>
       <NotificationBell />
     </nav>
   );
@@ -262,6 +269,9 @@ export default function VintedModule() {
         <Route path="messages" element={<MessagesPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="webhooks" element={<WebhooksPage />} />
+        <Route path="relist" element={<RelistPage />} />
+        <Route path="orders" element={<OrdersPage />} />
+        <Route path="analytics" element={<AnalyticsPage />} />
         <Route path="*" element={<StudioPage />} />
       </Routes>
     </div>
