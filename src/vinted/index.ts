@@ -9,6 +9,7 @@ import { settings, readSettings } from './settings.ts';
 import { publishQueueHandler } from './publish/worker.ts';
 import { kickAll } from './publish/service.ts';
 import { syncHandler } from './wardrobe/sync.ts';
+import { purgeHandler } from './purge/purge.ts';
 
 const vinted: AtelierModule = {
   name: 'vinted',
@@ -29,6 +30,8 @@ const vinted: AtelierModule = {
     publish: { handler: (job, core) => publishQueueHandler(job, core), retryLimit: 20, retryDelaySeconds: 2, expireInSeconds: 12 * 3600, concurrency: 4 },
     'publish-tick': { handler: async (_job, core) => ({ kicked: await kickAll(core) }), retryLimit: 0 },
     sync: { handler: (job, core) => syncHandler(job, core), retryLimit: 1, retryDelaySeconds: 30, expireInSeconds: 3600, concurrency: 1 },
+    // drafts, abandoned batches, temporary files, old job logs (a dry run until switched on)
+    purge: { handler: (job, core) => purgeHandler(job as any, core), retryLimit: 1, retryDelaySeconds: 300, expireInSeconds: 3600, concurrency: 1 },
     // the optional vision LLM, after an ingest: a slow remote model never holds the photos back
     describe: {
       handler: (job, core) => describeHandler(job, core),
@@ -39,8 +42,10 @@ const vinted: AtelierModule = {
     },
   },
   schedules: (config) => {
-    const s = readSettings(config.env, config.dataDir).publish;
+    const all = readSettings(config.env, config.dataDir);
+    const s = all.publish;
     return [
+      { name: 'vinted.purge', cron: all.purge.cron, job: 'purge' },
       { name: 'vinted.publish-tick', cron: s.queueCron, job: 'publish-tick' },
       { name: 'vinted.sync', cron: s.syncCron, job: 'sync' },
     ];

@@ -19,7 +19,7 @@ import { llmConfig, LLM_KEY_VAULT_NAME } from './llm/job.ts';
 import { saveSession, checkSession, deleteSession, listAccounts, activateAccount } from './session/session.ts';
 import type { PhotoBlobs } from './ingest/listing.ts';
 import { publishRoutes } from './routes-publish.ts';
-import { transferRoutes } from './routes-transfer.ts';
+import { dataRoutes } from './routes-data.ts';
 import os from 'node:os';
 import path from 'node:path';
 import fsp from 'node:fs/promises';
@@ -465,5 +465,5 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
   });
 
   await publishRoutes(app, ctx);
-  await transferRoutes(app, ctx);
+  await dataRoutes(app, ctx);
 }

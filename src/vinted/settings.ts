@@ -64,6 +64,12 @@ export const settings = [
   { env: 'VINTED_QUEUE_CRON', default: '*/5 * * * *', meaning: 'when the publish queues are checked for work left (a publish also starts its queue at once)' },
   { env: 'VINTED_SYNC_CRON', default: '23 * * * *', meaning: 'when every connected account\'s wardrobe is read back from Vinted' },
   { env: 'VINTED_CATALOGUE_MAX_AGE_DAYS', default: '7', meaning: 'Vinted\'s catalogue is refreshed from the account before a publish when older than this' },
+  { env: 'VINTED_PURGE_ENABLED', default: 'false', meaning: 'purge for real on schedule (until then, and until switched on in the UI after a dry-run count, the scheduled purge only counts)' },
+  { env: 'VINTED_PURGE_CRON', default: '41 3 * * *', meaning: 'when the Studio\'s purge runs (drafts, abandoned batches, temporary files, job logs)' },
+  { env: 'VINTED_PURGE_DRAFTS_DAYS', default: '30', meaning: 'a batch with drafted listings of which nothing was ever queued or published, untouched this many days, is deleted with its photos' },
+  { env: 'VINTED_PURGE_ABANDONED_DAYS', default: '30', meaning: 'a batch that never got a plan (or whose analysis failed), untouched this many days, is deleted with its photos; so is a vinted/<job>/ photo folder without a batch' },
+  { env: 'VINTED_PURGE_TEMP_DAYS', default: '7', meaning: 'temporary files (upload staging, analysis checkpoints) older than this are deleted' },
+  { env: 'VINTED_PURGE_LOGS_DAYS', default: '90', meaning: 'log lines of the Studio\'s jobs finished longer ago than this are deleted (the jobs stay listed)' },
 ] as const satisfies readonly VintedSetting[];
 
 export interface BrandTier { name: string; min: number; max: number; brands: { alias: string; brand: string }[] }
@@ -94,6 +100,7 @@ export interface VintedSettings {
   defaultSize: string;
   defaultGender: 'femmes' | 'hommes';
   publish: PublishSettings;
+  purge: { enabled: boolean; cron: string; draftsDays: number; abandonedDays: number; tempDays: number; logsDays: number };
 }
 
 export interface PublishSettings {
@@ -278,5 +285,13 @@ export function readSettings(env: Record<string, string | undefined>, dataDir = 
       return g;
     })(),
     publish: readPublish(env),
+    purge: {
+      enabled: /^(true|1|yes|on)$/i.test((env.VINTED_PURGE_ENABLED ?? '').trim()),
+      cron: env.VINTED_PURGE_CRON || '41 3 * * *',
+      draftsDays: num('VINTED_PURGE_DRAFTS_DAYS', env.VINTED_PURGE_DRAFTS_DAYS, 30, 1),
+      abandonedDays: num('VINTED_PURGE_ABANDONED_DAYS', env.VINTED_PURGE_ABANDONED_DAYS, 30, 1),
+      tempDays: num('VINTED_PURGE_TEMP_DAYS', env.VINTED_PURGE_TEMP_DAYS, 7, 1),
+      logsDays: num('VINTED_PURGE_LOGS_DAYS', env.VINTED_PURGE_LOGS_DAYS, 90, 1),
+    },
   };
 }

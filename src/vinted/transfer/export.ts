@@ -56,7 +56,8 @@ export async function collect(db: Db, scope: ExportScope): Promise<Data> {
   let lstQ = V(db).selectFrom('listings').selectAll().orderBy('first_seen_at');
   if (scope.kind === 'batch') lstQ = lstQ.where('job_id', '=', scope.job!);
   const listings = await lstQ.execute();
-  const settings = scope.kind === 'account' ? await V(db).selectFrom('settings').select(['key', 'value']).orderBy('key').execute() : [];
+  // the purge's last report is this install's history, not a setting
+  const settings = scope.kind === 'account' ? await V(db).selectFrom('settings').select(['key', 'value']).where('key', '!=', 'purge.last').orderBy('key').execute() : [];
   return {
     catalogs,
     // the queue state, leases and the session's details are this install's business: not exported

@@ -234,7 +234,9 @@ export async function importZip(db: Db, files: BlobStore, zipPath: string, o: { 
         counts.listings += Number(r.numInsertedOrUpdatedRows ?? 0);
       }
       for (const s of data.settings) {
-        const row = { key: s.key, value: j(s.value), updated_by: o.userId ?? null, updated_at: now };
+        // the purge stays off on a new install until its own dry run has been seen
+        const value = s.key === 'purge' && s.value && typeof s.value === 'object' ? { ...s.value, enabled: false } : s.value;
+        const row = { key: s.key, value: j(value), updated_by: o.userId ?? null, updated_at: now };
         await V(tx).insertInto('settings').values(row).onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value, updated_by: row.updated_by, updated_at: now })).execute();
         counts.settings++;
       }

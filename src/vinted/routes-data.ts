@@ -1,4 +1,5 @@
-// Export / import of the Studio (ZIP of JSON + photos, CSV of listings) under /api/vinted/transfer.
+// The Studio's data: export / import (ZIP of JSON + photos, CSV of listings) under /api/vinted/transfer,
+// and the scheduled purge's settings, dry-run count and manual run under /api/vinted/purge.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { makeTempDir } from '../core/tmp.ts';
 import { settingsOf } from './catalog/runtime.ts';
 import { exportZip, collect, listingsCsv } from './transfer/export.ts';
 import { importZip, ImportError } from './transfer/import.ts';
+import { purge, purgeSettings, savePurgeSettings } from './purge/purge.ts';
+import { getSetting } from './catalog/store.ts';
 
 const Scope = z.object({ scope: z.enum(['account', 'batch']).default('account'), job: z.uuid().optional() });
 const ImportResult = z.object({
@@ -20,7 +23,7 @@ const ImportResult = z.object({
   accounts: z.record(z.string(), z.string()),
 });
 
-export async function transferRoutes(app: App, ctx: CoreContext): Promise<void> {
+export async function dataRoutes(app: App, ctx: CoreContext): Promise<void> {
   const scopeOf = async (q: z.infer<typeof Scope>) => {
     if (q.scope === 'batch') {
       if (!q.job) throw badRequest('scope=batch needs job=<the batch\'s job id>');
@@ -85,5 +88,45 @@ export async function transferRoutes(app: App, ctx: CoreContext): Promise<void> 
     } finally {
       await fsp.rm(tmp, { recursive: true, force: true }).catch(() => {});
     }
+  });
+
+  // ---- purge
+  const Days = z.number().int().min(1).max(3650);
+  const PurgeSettings = z.object({ enabled: z.boolean(), draftsDays: Days, abandonedDays: Days, tempDays: Days, logsDays: Days });
+  const Counts = z.object({ drafts: z.number(), abandoned: z.number(), orphan_folders: z.number(), temp_blobs: z.number(), photo_blobs: z.number(), log_lines: z.number(), bytes: z.number() });
+  const Report = z.object({ dry_run: z.boolean(), at: z.string(), counts: Counts });
+  const PurgeView = z.object({ ok: z.boolean(), settings: PurgeSettings, defaults: PurgeSettings, preview: Report, last: Report.nullable() });
+  const view = async () => {
+    const { defaults, ...settings } = await purgeSettings(ctx);
+    const preview = await purge(ctx, { dryRun: true });
+    const last = (await getSetting<z.infer<typeof Report>>(ctx.db, 'purge.last')) ?? null;
+    return { ok: true, settings, defaults, preview: { dry_run: true, at: preview.at, counts: preview.counts }, last: last && { dry_run: last.dry_run, at: last.at, counts: last.counts } };
+  };
+
+  app.get('/purge', {
+    config: { role: 'viewer' },
+    schema: { tags: ['vinted'], summary: 'the purge settings, what a purge would delete now (dry-run count) and the last run', response: { 200: PurgeView } },
+  }, view);
+
+  app.put('/purge/settings', {
+    config: { role: 'admin' },
+    schema: { tags: ['vinted'], summary: 'change the purge settings (days; enabled: purge for real on schedule)', body: PurgeSettings.partial(), response: { 200: PurgeView } },
+  }, async (req) => {
+    await savePurgeSettings(ctx, req.body, (req.user as any)?.id ?? null);
+    req.log.info({ purge: req.body }, 'vinted purge settings changed');
+    return view();
+  });
+
+  app.post('/purge/run', {
+    config: { role: 'admin' },
+    schema: {
+      tags: ['vinted'], summary: 'run the purge now (a vinted.purge job); dry_run: count only',
+      body: z.object({ dry_run: z.boolean().default(true) }), response: { 202: z.object({ ok: z.boolean(), job_id: z.string(), dry_run: z.boolean() }) },
+    },
+  }, async (req, reply) => {
+    const s = await purgeSettings(ctx);
+    if (!req.body.dry_run && !s.enabled) throw new HttpError(409, 'purge_disabled', 'the purge is off: look at the dry-run count, then switch it on (enabled) before purging for real');
+    const job = await ctx.jobs.enqueue('vinted.purge', { dry_run: req.body.dry_run }, { title: req.body.dry_run ? 'Studio: purge (dry run)' : 'Studio: purge', createdBy: (req.user as any)?.id ?? null });
+    return reply.code(202).send({ ok: true, job_id: job.id, dry_run: req.body.dry_run });
   });
 }
