@@ -1,6 +1,7 @@
 // The Studio page (mounted by the shell at /vinted/*): drop photos → live progress → garment cards to
 // correct → drafted listings with quality checks → exports. ?job=<id> selects a batch.
 import './i18n.ts';
+import './i18n-data.ts';
 import { lazy, useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import { api, ApiError, download, isFinished, useApi } from '../../api.ts';
@@ -17,6 +18,7 @@ import type { CatalogRow, CatalogView, Override, PlanView } from './types.ts';
 
 const AccountsPage = lazy(() => import('./Accounts.tsx'));
 const ListingsPage = lazy(() => import('./Listings.tsx'));
+const DataPage = lazy(() => import('./Data.tsx'));
 
 function Home({ onOpen, canEdit }: { onOpen: (job: string) => void; canEdit: boolean }) {
   const { t, formatDate } = useI18n();
@@ -239,6 +241,7 @@ function Tabs() {
       <NavLink to="/vinted" end className={link}>{t('vinted.nav.studio')}</NavLink>
       <NavLink to="/vinted/accounts" className={link}>{t('vinted.nav.accounts')}</NavLink>
       <NavLink to="/vinted/listings" className={link}>{t('vinted.nav.listings')}</NavLink>
+      <NavLink to="/vinted/data" className={link}>{t('vinted.nav.data')}</NavLink>
     </nav>
   );
 }
@@ -252,6 +255,7 @@ export default function VintedModule() {
         <Route index element={<StudioPage />} />
         <Route path="accounts" element={<AccountsPage />} />
         <Route path="listings" element={<ListingsPage />} />
+        <Route path="data" element={<DataPage />} />
         <Route path="*" element={<StudioPage />} />
       </Routes>
     </div>
