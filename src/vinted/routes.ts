@@ -20,6 +20,7 @@ import { saveSession, checkSession, deleteSession, listAccounts, activateAccount
 import type { PhotoBlobs } from './ingest/listing.ts';
 import { publishRoutes } from './routes-publish.ts';
 import { dataRoutes } from './routes-data.ts';
+import { touchupRoutes } from './routes-touchup.ts';
 import os from 'node:os';
 import path from 'node:path';
 import fsp from 'node:fs/promises';
@@ -295,7 +296,7 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     const row = await ctx.db.withSchema('vinted').selectFrom('photos').select(['blobs']).where('job_id', '=', job).where('id', '=', photo).executeTakeFirst();
     if (!row) throw notFound(`photo ${photo} of job ${job}`);
     const blobs = (typeof row.blobs === 'string' ? JSON.parse(row.blobs) : row.blobs) as PhotoBlobs;
-    const key = blobs[variant];
+    const key = variant === 'thumb' && blobs.edited_thumb ? blobs.edited_thumb : blobs[variant];
     const data = variant === 'listing' ? await (await import('./ingest/listing.ts')).listingCopy(ctx.files, blobs) : key && (await ctx.files.stat(key)) ? await ctx.files.get(key) : null;
     if (!data) throw notFound(`${variant} copy of photo ${photo}`);
     const type = data[0] === 0x89 ? 'image/png' : data.subarray(8, 12).toString('latin1') === 'WEBP' ? 'image/webp' : 'image/jpeg';
@@ -466,4 +467,5 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
 
   await publishRoutes(app, ctx);
   await dataRoutes(app, ctx);
+  await touchupRoutes(app, ctx);
 }

@@ -34,7 +34,7 @@ export async function collect(db: Db, scope: ExportScope): Promise<Data> {
       created_at: iso(c.created_at), updated_at: iso(c.updated_at),
       photos: photos.map((p) => ({
         id: p.id, position: p.position, file: p.file, sha256: p.sha256, phash: p.phash, width: p.width, height: p.height,
-        taken_at: p.taken_at, format: p.format, blobs: parse(p.blobs), sharpness: Number(p.sharpness),
+        taken_at: p.taken_at, format: p.format, blobs: parse(p.blobs), sharpness: Number(p.sharpness), edits: p.edits == null ? null : parse(p.edits),
       })),
       clusters: clusters.map((k) => ({
         id: k.id, position: k.position, photos: parse(k.photos), cover: k.cover, category: k.category, category_score: numOrNull(k.category_score),

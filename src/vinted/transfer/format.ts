@@ -28,6 +28,8 @@ export const PhotoRow = z.object({
   id: Id, position: z.number().int(), file: z.string().max(1000), sha256: z.string().max(128), phash: z.string().max(128),
   width: z.number().int(), height: z.number().int(), taken_at: z.string().nullable(), format: z.string().max(40),
   blobs: z.record(z.string().max(40), BlobKey), sharpness: z.number(),
+  /** touch-up recipe (validated again when applied) */
+  edits: Json.optional(),
 });
 
 export const ClusterRow = z.object({

@@ -177,6 +177,7 @@ export async function importZip(db: Db, files: BlobStore, zipPath: string, o: { 
           await V(tx).insertInto('photos').values({
             job_id: nj, id: p.id, position: p.position, file: p.file, sha256: p.sha256, phash: p.phash, width: p.width, height: p.height,
             taken_at: p.taken_at, format: p.format, blobs: j(photoBlobs.get(`${c.job_id}/${p.id}`)), sharpness: p.sharpness,
+            edits: p.edits == null ? null : j(p.edits),
           }).execute();
         }
         for (const k of c.clusters) {
