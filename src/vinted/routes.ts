@@ -48,7 +48,7 @@ const Status = z.object({
 });
 const Photo = z.object({
   id: z.string(), file: z.string(), position: z.number(), width: z.number(), height: z.number(), taken_at: z.string().nullable(),
-  format: z.string(), sharpness: z.number(),
+  format: z.string(), sharpness: z.number(), edit: z.string().nullable(),
 });
 const CatalogView = z.object({
   ok: z.boolean(), job_id: z.string(), version: z.number(), backend: z.string().nullable(), files: z.number(),
@@ -96,6 +96,9 @@ const SessionCheck = z.object({
   updated_at: z.string().nullable(), active: z.boolean(),
 });
 
+/** the touch-up's version (its recipe hash, in the rendition's name): the Studio adds it to photo URLs, which are cached */
+const editVersion = (b: PhotoBlobs): string | null => b.edited?.match(/-edited-([0-9a-f]+)\.jpg$/)?.[1] ?? null;
+
 function editError(e: unknown): never {
   if (e instanceof EditError) throw new HttpError(e.status, e.code, e.message);
   if (e instanceof VersionConflict) throw new HttpError(409, 'conflict', e.message);
@@ -119,7 +122,7 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
 
   const view = (c: Catalog) => ({
     ok: true, job_id: c.job_id, version: c.version, backend: c.backend, files: c.files,
-    photos: c.photos.map((p) => ({ id: p.id, file: p.file, position: p.position, width: p.width, height: p.height, taken_at: p.taken_at, format: p.format, sharpness: p.sharpness })),
+    photos: c.photos.map((p) => ({ id: p.id, file: p.file, position: p.position, width: p.width, height: p.height, taken_at: p.taken_at, format: p.format, sharpness: p.sharpness, edit: editVersion(p.blobs as PhotoBlobs) })),
     clusters: clusterSummaries(c), duplicates: c.duplicates, errors: c.errors,
     conditions: CONDITIONS.map((k) => ({ label: k.label, status_id: k.status_id })), categories: [...new Set([...Object.values(s().classLabels), ...s().categories])],
   });

@@ -1,7 +1,7 @@
 // "Done means" of issue 14 (export / import), tried as a new user in Debian's chromium: on install A
 // the seller downloads the export from the Données page (told that cookies are not in it), then on a
 // fresh install B imports it and finds the batch in the Studio; the purge shows its dry-run count and
-// is switched on. Screenshots: test-output/vinted-data-*.png.
+// is switched on; a photo touched up on A arrives edited on B. Screenshots: test-output/vinted-data-*.png.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,9 +47,25 @@ async function login(page: Page, url: string) {
 describe('export the Studio and import it on a fresh install, in a browser', () => {
   let zipPath: string;
 
+  test('install A: a photo touched up in the Studio (rotated), the original kept', async () => {
+    const page = await browserA.newPage();
+    await login(page, `/vinted?job=${job}`);
+    const first = page.getByTestId('thumb').first();
+    await first.waitFor();
+    await first.hover();
+    await page.getByTestId('touchup-open').first().click();
+    await page.getByTestId('touchup-preview').waitFor();
+    await page.getByTestId('touchup-rotate-right').click();
+    await expect.poll(() => page.getByTestId('touchup-preview').getAttribute('src')).toMatch(/\?v=[0-9a-f]{12}$/);
+    await page.getByText('L’original est conservé').waitFor();
+    await browserA.screenshot(page, 'vinted-data-0-touchup');
+    await page.getByRole('button', { name: 'Fermer' }).click();
+    await expect.poll(() => page.locator('[data-testid="thumb"][data-edited="true"]').count()).toBe(1);
+  });
+
   test('install A: the Données page says secrets stay out, shows the purge count, and downloads the export', async () => {
     const page = await browserA.newPage();
-    await login(page, '/vinted/data');
+    await page.goto('/vinted/data');
     await page.getByRole('heading', { name: 'Données' }).waitFor();
     await page.getByText('ne sont jamais exportés').waitFor();
     await page.getByTestId('purge-preview').waitFor();
@@ -80,6 +96,8 @@ describe('export the Studio and import it on a fresh install, in a browser', () 
     await page.getByRole('button', { name: 'Ouvrir' }).first().click();
     await page.locator('[data-testid="garment-card"]').first().waitFor();
     expect(await page.locator('[data-testid="garment-card"]').count()).toBe(2);
+    // the touch-up came along: the photo shows edited on B too
+    await expect.poll(() => page.locator('[data-testid="thumb"][data-edited="true"]').count()).toBe(1);
     await browserB.screenshot(page, 'vinted-data-3-studio-after-import');
     // the imported batch is a new batch on B, with the same articles as on A
     const imported = (await b.request('GET', '/api/vinted/bulk/catalogs', { token: b.tokens.viewer })).body.catalogs;

@@ -2,6 +2,7 @@
 // correct → drafted listings with quality checks → exports. ?job=<id> selects a batch.
 import './i18n.ts';
 import './i18n-data.ts';
+import './i18n-touchup.ts';
 import { lazy, useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import { api, ApiError, download, isFinished, useApi } from '../../api.ts';
@@ -95,6 +96,7 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
     split: (cluster, photos) => void run('split', { cluster, photos }),
     cover: (cluster, photo) => void run('cover', { cluster, photo }),
     fields: (cluster, patch) => void run('fields', { cluster, ...patch }),
+    touchedUp: () => void load(),
   };
 
   const makePlan = async (next = overrides) => {
