@@ -21,6 +21,7 @@ import type { PhotoBlobs } from './ingest/listing.ts';
 import { publishRoutes } from './routes-publish.ts';
 import { dataRoutes } from './routes-data.ts';
 import { touchupRoutes } from './routes-touchup.ts';
+import { adminRoutes } from './routes-admin.ts';
 import os from 'node:os';
 import path from 'node:path';
 import fsp from 'node:fs/promises';
@@ -471,4 +472,5 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
   await publishRoutes(app, ctx);
   await dataRoutes(app, ctx);
   await touchupRoutes(app, ctx);
+  await adminRoutes(app, ctx);
 }

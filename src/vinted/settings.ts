@@ -69,6 +69,9 @@ export const settings = [
   { env: 'VINTED_PURGE_DRAFTS_DAYS', default: '30', meaning: 'a batch with drafted listings of which nothing was ever queued or published, untouched this many days, is deleted with its photos' },
   { env: 'VINTED_PURGE_ABANDONED_DAYS', default: '30', meaning: 'a batch that never got a plan (or whose analysis failed), untouched this many days, is deleted with its photos; so is a vinted/<job>/ photo folder without a batch' },
   { env: 'VINTED_PURGE_TEMP_DAYS', default: '7', meaning: 'temporary files (upload staging, analysis checkpoints) older than this are deleted' },
+  { env: 'VINTED_QUOTA_ARTICLES_PER_MONTH', default: '0', meaning: 'default limit of articles a user may queue for publishing per calendar month (0: unlimited); an admin sets each user\'s own' },
+  { env: 'VINTED_QUOTA_ACCOUNTS', default: '0', meaning: 'default limit of Vinted accounts a user may connect (0: unlimited)' },
+  { env: 'VINTED_QUOTA_STORAGE_MB', default: '0', meaning: 'default limit of photo storage per user in MB (0: unlimited); a new batch is refused above it' },
   { env: 'VINTED_PURGE_LOGS_DAYS', default: '90', meaning: 'log lines of the Studio\'s jobs finished longer ago than this are deleted (the jobs stay listed)' },
 ] as const satisfies readonly VintedSetting[];
 
@@ -101,6 +104,7 @@ export interface VintedSettings {
   defaultGender: 'femmes' | 'hommes';
   publish: PublishSettings;
   purge: { enabled: boolean; cron: string; draftsDays: number; abandonedDays: number; tempDays: number; logsDays: number };
+  quota: { articlesPerMonth: number; accounts: number; storageMb: number };
 }
 
 export interface PublishSettings {
@@ -292,6 +296,11 @@ export function readSettings(env: Record<string, string | undefined>, dataDir = 
       abandonedDays: num('VINTED_PURGE_ABANDONED_DAYS', env.VINTED_PURGE_ABANDONED_DAYS, 30, 1),
       tempDays: num('VINTED_PURGE_TEMP_DAYS', env.VINTED_PURGE_TEMP_DAYS, 7, 1),
       logsDays: num('VINTED_PURGE_LOGS_DAYS', env.VINTED_PURGE_LOGS_DAYS, 90, 1),
+    },
+    quota: {
+      articlesPerMonth: num('VINTED_QUOTA_ARTICLES_PER_MONTH', env.VINTED_QUOTA_ARTICLES_PER_MONTH, 0, 0),
+      accounts: num('VINTED_QUOTA_ACCOUNTS', env.VINTED_QUOTA_ACCOUNTS, 0, 0),
+      storageMb: num('VINTED_QUOTA_STORAGE_MB', env.VINTED_QUOTA_STORAGE_MB, 0, 0),
     },
   };
 }
