@@ -82,6 +82,25 @@ describe('export the Studio and import it on a fresh install, in a browser', () 
     expect(browserA.pageErrors).toEqual([]);
   });
 
+  test('install A: the admin page shows every user\'s usage and totals, and suspends a user at once', async () => {
+    const page = await browserA.newPage();
+    await page.goto('/vinted/data');
+    await page.getByTestId('my-usage').waitFor();
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByTestId('admin-totals').waitFor();
+    const row = page.locator('[data-testid="admin-user"][data-email="operator@test.local"]');
+    await row.waitFor();
+    expect((await a.request('GET', '/api/vinted/quota', { token: a.tokens.operator })).status).toBe(200);
+    await row.getByTestId('admin-suspend').click();
+    await row.getByText('Suspendu', { exact: true }).waitFor();
+    expect((await a.request('GET', '/api/vinted/quota', { token: a.tokens.operator })).status).toBe(401);
+    await browserA.screenshot(page, 'vinted-data-4-admin');
+    await row.getByTestId('admin-suspend').click();
+    await expect.poll(() => row.getByText('Suspendu', { exact: true }).count()).toBe(0);
+    expect((await a.request('GET', '/api/vinted/quota', { token: a.tokens.operator })).status).toBe(200);
+    expect(browserA.pageErrors).toEqual([]);
+  });
+
   test('fresh install B: imports the ZIP and finds the batch with its articles in the Studio', async () => {
     const page = await browserB.newPage();
     await login(page, '/vinted/data');

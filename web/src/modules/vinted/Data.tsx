@@ -86,6 +86,28 @@ function Purge({ isAdmin }: { isAdmin: boolean }) {
   );
 }
 
+interface Quota { limits: { articles_per_month: number; accounts: number; storage_mb: number }; usage: { articles_this_month: number; accounts: number; storage_bytes: number } }
+
+function MyUsage() {
+  const { t } = useI18n();
+  const { data } = useApi<Quota>('/api/vinted/quota');
+  if (!data) return null;
+  const lim = (n: number) => (n > 0 ? String(n) : t('vinted.quota.unlimited'));
+  const used = { articles: data.usage.articles_this_month, accounts: data.usage.accounts, storage: Math.round(data.usage.storage_bytes / 1024 / 1024) };
+  const full = (data.limits.articles_per_month > 0 && used.articles >= data.limits.articles_per_month)
+    || (data.limits.accounts > 0 && used.accounts >= data.limits.accounts) || (data.limits.storage_mb > 0 && used.storage >= data.limits.storage_mb);
+  return (
+    <Card title={t('vinted.quota.title')}>
+      <ul className="text-sm text-slate-700" data-testid="my-usage">
+        <li>{t('vinted.quota.articles', { used: used.articles, limit: lim(data.limits.articles_per_month) })}</li>
+        <li>{t('vinted.quota.accounts', { used: used.accounts, limit: lim(data.limits.accounts) })}</li>
+        <li>{t('vinted.quota.storage', { used: used.storage, limit: data.limits.storage_mb > 0 ? `${data.limits.storage_mb} Mo` : lim(0) })}</li>
+      </ul>
+      {full && <div className="mt-3"><Alert kind="warning">{t('vinted.quota.full')}</Alert></div>}
+    </Card>
+  );
+}
+
 export default function DataPage() {
   const { t, formatNumber } = useI18n();
   const { user } = useAuth();
@@ -110,6 +132,7 @@ export default function DataPage() {
   return (
     <div className="space-y-6">
       <PageHeader title={t('vinted.data.title')} subtitle={t('vinted.data.subtitle')} />
+      <MyUsage />
       <Card title={t('vinted.data.export')}>
         <p className="text-sm text-slate-600">{t('vinted.data.export.help')}</p>
         <Alert kind="info">{t('vinted.data.noSecrets')}</Alert>

@@ -3,6 +3,7 @@
 import './i18n.ts';
 import './i18n-data.ts';
 import './i18n-touchup.ts';
+import './i18n-admin.ts';
 import { lazy, useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import { api, ApiError, download, isFinished, useApi } from '../../api.ts';
@@ -20,6 +21,7 @@ import type { CatalogRow, CatalogView, Override, PlanView } from './types.ts';
 const AccountsPage = lazy(() => import('./Accounts.tsx'));
 const ListingsPage = lazy(() => import('./Listings.tsx'));
 const DataPage = lazy(() => import('./Data.tsx'));
+const AdminPage = lazy(() => import('./Admin.tsx'));
 
 function Home({ onOpen, canEdit }: { onOpen: (job: string) => void; canEdit: boolean }) {
   const { t, formatDate } = useI18n();
@@ -237,6 +239,7 @@ function StudioPage() {
 
 function Tabs() {
   const { t } = useI18n();
+  const { user } = useAuth();
   const link = ({ isActive }: { isActive: boolean }) => `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`;
   return (
     <nav aria-label={t('vinted.title')} className="mb-6 inline-flex rounded-lg bg-slate-100 p-1">
@@ -244,6 +247,7 @@ function Tabs() {
       <NavLink to="/vinted/accounts" className={link}>{t('vinted.nav.accounts')}</NavLink>
       <NavLink to="/vinted/listings" className={link}>{t('vinted.nav.listings')}</NavLink>
       <NavLink to="/vinted/data" className={link}>{t('vinted.nav.data')}</NavLink>
+      {hasRole(user, 'admin') && <NavLink to="/vinted/admin" className={link}>{t('vinted.nav.admin')}</NavLink>}
     </nav>
   );
 }
@@ -258,6 +262,7 @@ export default function VintedModule() {
         <Route path="accounts" element={<AccountsPage />} />
         <Route path="listings" element={<ListingsPage />} />
         <Route path="data" element={<DataPage />} />
+        <Route path="admin" element={<AdminPage />} />
         <Route path="*" element={<StudioPage />} />
       </Routes>
     </div>
