@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { api, ApiError, useApi } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
+import { useAuth } from '../../auth.tsx';
 import { Alert, Button, Card, ErrorBox, Loading, PageHeader, cx } from '../../components/ui.tsx';
 
 interface Limits { articles_per_month: number; accounts: number; storage_mb: number }
@@ -21,7 +22,7 @@ export function UsageCell({ used, limit }: { used: number; limit: number }) {
   return <span className={cx('tabular-nums', full && 'font-semibold text-red-700')}>{used} / {limit > 0 ? limit : '∞'}</span>;
 }
 
-function Row({ u, onDone }: { u: UserRow; onDone: (msg?: string) => void }) {
+function Row({ u, self, onDone }: { u: UserRow; self: boolean; onDone: (msg?: string) => void }) {
   const { t, formatDate } = useI18n();
   const [l, setL] = useState<Limits>(u.limits);
   const dirty = JSON.stringify(l) !== JSON.stringify(u.limits);
@@ -44,10 +45,10 @@ function Row({ u, onDone }: { u: UserRow; onDone: (msg?: string) => void }) {
       <td className="px-3 py-2">
         <div className="flex flex-wrap gap-2">
           <Button size="sm" variant="secondary" disabled={!dirty} onClick={() => void act(() => api.put(`/api/vinted/admin/quotas/${u.id}`, l))}>{t('vinted.admin.saveLimits')}</Button>
-          <Button size="sm" variant={u.suspended ? 'secondary' : 'danger'} data-testid="admin-suspend"
+          {!self && <Button size="sm" variant={u.suspended ? 'secondary' : 'danger'} data-testid="admin-suspend"
             onClick={() => void act(() => api.patch(`/api/users/${u.id}`, { suspended: !u.suspended }))}>
             {u.suspended ? t('vinted.admin.unsuspend') : t('vinted.admin.suspend')}
-          </Button>
+          </Button>}
         </div>
         {u.suspended && <div className="mt-1 text-xs font-medium text-red-700">{t('vinted.admin.suspended')}</div>}
       </td>
@@ -58,6 +59,7 @@ function Row({ u, onDone }: { u: UserRow; onDone: (msg?: string) => void }) {
 export default function AdminPage() {
   const { t, formatDate, formatNumber } = useI18n();
   const { data, error, reload } = useApi<Overview>('/api/vinted/admin/overview');
+  const { user } = useAuth();
   const [msg, setMsg] = useState<string>();
   return (
     <div className="space-y-6">
@@ -87,7 +89,7 @@ export default function AdminPage() {
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
-                  {data.users.map((u) => <Row key={`${u.id}-${JSON.stringify(u.limits)}-${u.suspended}`} u={u} onDone={(m) => { setMsg(m); void reload(); }} />)}
+                  {data.users.map((u) => <Row key={`${u.id}-${JSON.stringify(u.limits)}-${u.suspended}`} u={u} self={u.id === user?.id} onDone={(m) => { setMsg(m); void reload(); }} />)}
                 </tbody>
               </table>
             </div>
