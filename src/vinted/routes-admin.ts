@@ -36,7 +36,7 @@ export async function adminRoutes(app: App, ctx: CoreContext): Promise<void> {
       // reconnecting an account adds none
       const exists = await ctx.db.withSchema('vinted').selectFrom('accounts').select('id').where('name', '=', body.name).executeTakeFirst();
       if (!exists) await enforce(ctx, me, 'accounts');
-    } else if (url.endsWith('/bulk/ingest/photos') || url.endsWith('/bulk/ingest/zip')) {
+    } else if (url.endsWith('/bulk/ingest/photos') || url.endsWith('/bulk/ingest/zip') || url.endsWith('/transfer/import')) {
       await enforce(ctx, me, 'storage');
     }
   });

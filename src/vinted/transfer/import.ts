@@ -71,7 +71,7 @@ function blobRest(key: string, job: string): string {
   return rest.name;
 }
 
-export async function importZip(db: Db, files: BlobStore, zipPath: string, o: { userId?: string | null; limits?: Partial<ZipLimits> } = {}): Promise<ImportResult> {
+export async function importZip(db: Db, files: BlobStore, zipPath: string, o: { userId?: string | null; isAdmin?: boolean; limits?: Partial<ZipLimits> } = {}): Promise<ImportResult> {
   const tmp = await makeTempDir('vinted-import');
   const written: string[] = [];
   try {
@@ -235,6 +235,8 @@ export async function importZip(db: Db, files: BlobStore, zipPath: string, o: { 
         counts.listings += Number(r.numInsertedOrUpdatedRows ?? 0);
       }
       for (const s of data.settings) {
+        // the purge's delays are an admin's to set: an operator's import leaves them as they are
+        if (s.key === 'purge' && !o.isAdmin) continue;
         // the purge stays off on a new install until its own dry run has been seen
         const value = s.key === 'purge' && s.value && typeof s.value === 'object' ? { ...s.value, enabled: false } : s.value;
         const row = { key: s.key, value: j(value), updated_by: o.userId ?? null, updated_at: now };
