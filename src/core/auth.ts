@@ -117,6 +117,20 @@ export class AuthService {
     this.userCache.delete(userId);
   }
 
+  /**
+   * Suspends (or lifts the suspension of) a user: a suspended user cannot log in, and their sessions
+   * and API tokens stop working at once (sessions are ended; tokens are refused while suspended and
+   * work again when it is lifted). Other processes see it within their 5 s caches.
+   */
+  async setSuspended(userId: string, suspended: boolean): Promise<void> {
+    await this.users().updateTable('users').set({ disabled: suspended }).where('id', '=', userId).execute();
+    this.userCache.delete(userId);
+    if (suspended) {
+      await this.revokeAllSessions(userId);
+      for (const [k, v] of this.tokenCache) if (v.userId === userId) this.tokenCache.delete(k);
+    }
+  }
+
   async deleteUser(userId: string): Promise<void> {
     await this.users().deleteFrom('users').where('id', '=', userId).execute();
     this.userCache.delete(userId);
@@ -124,8 +138,8 @@ export class AuthService {
     for (const [k, v] of this.tokenCache) if (v.userId === userId) this.tokenCache.delete(k);
   }
 
-  async listUsers(): Promise<(User & { created_at: Date })[]> {
-    return (await this.users().selectFrom('users').select(['id', 'email', 'role', 'created_at']).orderBy('created_at').execute()) as any;
+  async listUsers(): Promise<(User & { created_at: Date; suspended: boolean })[]> {
+    return (await this.users().selectFrom('users').select(['id', 'email', 'role', 'created_at', 'disabled as suspended']).orderBy('created_at').execute()) as any;
   }
 
   async findByEmail(email: string) {

@@ -18,6 +18,9 @@ import { buildPlan, type Plan } from './listings/plan.ts';
 import { publishCli } from './cli-publish.ts';
 import { afterPublishingCli } from './cli-after.ts';
 import { LLM_KEY_VAULT_NAME } from './llm/job.ts';
+import { exportZip } from './transfer/export.ts';
+import { importZip, ImportError } from './transfer/import.ts';
+import { pipeline } from 'node:stream/promises';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
@@ -233,5 +236,51 @@ export function vintedCli(group: Command, cliCtx: CliContext): void {
       else await cliCtx.api('PUT', '/api/vinted/llm/key', { api_key: key });
       if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, stored: !o.delete }) + '\n');
       else console.log(o.delete ? 'vision model key deleted' : 'vision model key stored in the vault');
+    });
+
+  // export / import of the Studio on the embedded platform (with a server running, use the
+  // Données page or GET /api/vinted/transfer/export.zip, POST /api/vinted/transfer/import)
+  const embedded = async () => {
+    try {
+      return await openCtx(cliCtx);
+    } catch (e) {
+      if (e instanceof DataDirLockedError) throw new CliError('a server owns the data dir: use the Données page, or GET /api/vinted/transfer/export.zip and POST /api/vinted/transfer/import', EXIT.unavailable, 'unavailable');
+      throw e;
+    }
+  };
+  group.command('export')
+    .description('export the Studio (or one batch with --job) as a ZIP of JSON + photos + listings.csv; no cookie, token or key is included')
+    .requiredOption('--out <file>', 'the ZIP to write')
+    .option('--job <id>', 'only this batch')
+    .action(async (o: { out: string; job?: string }) => {
+      const ctx = await embedded();
+      try {
+        if (o.job && !(await ctx.db.withSchema('vinted').selectFrom('catalogs').select('job_id').where('job_id', '=', o.job).executeTakeFirst())) {
+          throw new CliError(`batch ${o.job} not found`, EXIT.notFound, 'not_found');
+        }
+        const { stream, manifest } = await exportZip(ctx.db, ctx.files, o.job ? { kind: 'batch', job: o.job } : { kind: 'account' });
+        await pipeline(stream, fs.createWriteStream(o.out, { mode: 0o600 }));
+        if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, file: o.out, counts: manifest.counts }) + '\n');
+        else console.log(`${o.out}: ${manifest.counts.catalogs} batches, ${manifest.counts.photos} photos, ${manifest.counts.publications} publications (no secrets)`);
+      } finally {
+        await ctx.close();
+      }
+    });
+  group.command('import')
+    .description('import an export ZIP: all or nothing; batches get new ids; accounts come without their session (reconnect them)')
+    .argument('<file>', 'the export ZIP')
+    .action(async (file: string) => {
+      if (!fs.existsSync(file)) throw new CliError(`${file}: no such file`, EXIT.notFound, 'not_found');
+      const ctx = await embedded();
+      try {
+        const r = await importZip(ctx.db, ctx.files, file, { isAdmin: true }).catch((e) => {
+          if (e instanceof ImportError) throw new CliError(`${file}: ${e.message}`, EXIT.failed, e.code);
+          throw e;
+        });
+        if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, ...r }) + '\n');
+        else console.log(`imported ${r.counts.catalogs} batches, ${r.counts.photos} photos, ${r.counts.publications} publications; reconnect the ${r.counts.accounts} imported Vinted accounts before publishing`);
+      } finally {
+        await ctx.close();
+      }
     });
 }

@@ -14,6 +14,7 @@ import { inboxHandler } from './inbox/service.ts';
 import { relistHandler } from './relist/run.ts';
 import { relistTick } from './relist/schedule.ts';
 import { ordersHandler } from './orders/sync.ts';
+import { purgeHandler } from './purge/purge.ts';
 
 const vinted: AtelierModule = {
   name: 'vinted',
@@ -43,6 +44,8 @@ const vinted: AtelierModule = {
     'relist-tick': { handler: async (_job, core) => ({ started: await relistTick(core) }), retryLimit: 0 },
     // a failed read is not retried: the next schedule reads again
     orders: { handler: (job, core) => ordersHandler(job, core), retryLimit: 0, expireInSeconds: 3600, concurrency: 1 },
+    // drafts, abandoned batches, temporary files, old job logs (a dry run until switched on)
+    purge: { handler: (job, core) => purgeHandler(job as any, core), retryLimit: 1, retryDelaySeconds: 300, expireInSeconds: 3600, concurrency: 1 },
     // the optional vision LLM, after an ingest: a slow remote model never holds the photos back
     describe: {
       handler: (job, core) => describeHandler(job, core),
@@ -53,8 +56,10 @@ const vinted: AtelierModule = {
     },
   },
   schedules: (config) => {
-    const s = readSettings(config.env, config.dataDir).publish;
+    const all = readSettings(config.env, config.dataDir);
+    const s = all.publish;
     return [
+      { name: 'vinted.purge', cron: all.purge.cron, job: 'purge' },
       { name: 'vinted.publish-tick', cron: s.queueCron, job: 'publish-tick' },
       { name: 'vinted.sync', cron: s.syncCron, job: 'sync' },
       { name: 'vinted.deliver', cron: '* * * * *', job: 'deliver' },

@@ -22,6 +22,9 @@ import { publishRoutes } from './routes-publish.ts';
 import { notifyRoutes } from './routes-notify.ts';
 import { inboxRoutes } from './routes-inbox.ts';
 import { afterPublishingRoutes } from './routes-after.ts';
+import { dataRoutes } from './routes-data.ts';
+import { touchupRoutes } from './routes-touchup.ts';
+import { adminRoutes } from './routes-admin.ts';
 import os from 'node:os';
 import path from 'node:path';
 import fsp from 'node:fs/promises';
@@ -49,7 +52,7 @@ const Status = z.object({
 });
 const Photo = z.object({
   id: z.string(), file: z.string(), position: z.number(), width: z.number(), height: z.number(), taken_at: z.string().nullable(),
-  format: z.string(), sharpness: z.number(),
+  format: z.string(), sharpness: z.number(), edit: z.string().nullable(),
 });
 const CatalogView = z.object({
   ok: z.boolean(), job_id: z.string(), version: z.number(), backend: z.string().nullable(), files: z.number(),
@@ -97,6 +100,9 @@ const SessionCheck = z.object({
   updated_at: z.string().nullable(), active: z.boolean(),
 });
 
+/** the touch-up's version (its recipe hash, in the rendition's name): the Studio adds it to photo URLs, which are cached */
+const editVersion = (b: PhotoBlobs): string | null => b.edited?.match(/-edited-([0-9a-f]+)\.jpg$/)?.[1] ?? null;
+
 function editError(e: unknown): never {
   if (e instanceof EditError) throw new HttpError(e.status, e.code, e.message);
   if (e instanceof VersionConflict) throw new HttpError(409, 'conflict', e.message);
@@ -120,7 +126,7 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
 
   const view = (c: Catalog) => ({
     ok: true, job_id: c.job_id, version: c.version, backend: c.backend, files: c.files,
-    photos: c.photos.map((p) => ({ id: p.id, file: p.file, position: p.position, width: p.width, height: p.height, taken_at: p.taken_at, format: p.format, sharpness: p.sharpness })),
+    photos: c.photos.map((p) => ({ id: p.id, file: p.file, position: p.position, width: p.width, height: p.height, taken_at: p.taken_at, format: p.format, sharpness: p.sharpness, edit: editVersion(p.blobs as PhotoBlobs) })),
     clusters: clusterSummaries(c), duplicates: c.duplicates, errors: c.errors,
     conditions: CONDITIONS.map((k) => ({ label: k.label, status_id: k.status_id })), categories: [...new Set([...Object.values(s().classLabels), ...s().categories])],
   });
@@ -297,7 +303,7 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     const row = await ctx.db.withSchema('vinted').selectFrom('photos').select(['blobs']).where('job_id', '=', job).where('id', '=', photo).executeTakeFirst();
     if (!row) throw notFound(`photo ${photo} of job ${job}`);
     const blobs = (typeof row.blobs === 'string' ? JSON.parse(row.blobs) : row.blobs) as PhotoBlobs;
-    const key = blobs[variant];
+    const key = variant === 'thumb' && blobs.edited_thumb ? blobs.edited_thumb : blobs[variant];
     const data = variant === 'listing' ? await (await import('./ingest/listing.ts')).listingCopy(ctx.files, blobs) : key && (await ctx.files.stat(key)) ? await ctx.files.get(key) : null;
     if (!data) throw notFound(`${variant} copy of photo ${photo}`);
     const type = data[0] === 0x89 ? 'image/png' : data.subarray(8, 12).toString('latin1') === 'WEBP' ? 'image/webp' : 'image/jpeg';
@@ -470,4 +476,7 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
   await notifyRoutes(app, ctx);
   await inboxRoutes(app, ctx);
   await afterPublishingRoutes(app, ctx);
+  await dataRoutes(app, ctx);
+  await touchupRoutes(app, ctx);
+  await adminRoutes(app, ctx);
 }

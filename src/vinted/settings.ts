@@ -69,6 +69,15 @@ export const settings = [
   { env: 'VINTED_WEBHOOK_MAX_ATTEMPTS', default: '10', meaning: 'outgoing webhooks and e-mails: attempts before a delivery is given up (it can still be replayed from the UI)' },
   { env: 'VINTED_WEBHOOK_BACKOFF_S', default: '30', meaning: 'outgoing webhooks and e-mails: first retry delay, doubling at each attempt (at most 6 h)' },
   { env: 'VINTED_DELIVERY_POLL_MS', default: '2000', meaning: 'how often a process with workers looks for new events to notify, e-mail and send to webhooks' },
+  { env: 'VINTED_PURGE_ENABLED', default: 'false', meaning: 'purge for real on schedule (until then, and until switched on in the UI after a dry-run count, the scheduled purge only counts)' },
+  { env: 'VINTED_PURGE_CRON', default: '41 3 * * *', meaning: 'when the Studio\'s purge runs (drafts, abandoned batches, temporary files, job logs)' },
+  { env: 'VINTED_PURGE_DRAFTS_DAYS', default: '30', meaning: 'a batch with drafted listings of which nothing was ever queued or published, untouched this many days, is deleted with its photos' },
+  { env: 'VINTED_PURGE_ABANDONED_DAYS', default: '30', meaning: 'a batch that never got a plan (or whose analysis failed), untouched this many days, is deleted with its photos; so is a vinted/<job>/ photo folder without a batch' },
+  { env: 'VINTED_PURGE_TEMP_DAYS', default: '7', meaning: 'temporary files (upload staging, analysis checkpoints) older than this are deleted' },
+  { env: 'VINTED_QUOTA_ARTICLES_PER_MONTH', default: '0', meaning: 'default limit of articles a user may queue for publishing per calendar month (0: unlimited); an admin sets each user\'s own' },
+  { env: 'VINTED_QUOTA_ACCOUNTS', default: '0', meaning: 'default limit of Vinted accounts a user may connect (0: unlimited)' },
+  { env: 'VINTED_QUOTA_STORAGE_MB', default: '0', meaning: 'default limit of photo storage per user in MB (0: unlimited); a new batch is refused above it' },
+  { env: 'VINTED_PURGE_LOGS_DAYS', default: '90', meaning: 'log lines of the Studio\'s jobs finished longer ago than this are deleted (the jobs stay listed)' },
 ] as const satisfies readonly VintedSetting[];
 
 export interface BrandTier { name: string; min: number; max: number; brands: { alias: string; brand: string }[] }
@@ -99,6 +108,8 @@ export interface VintedSettings {
   defaultSize: string;
   defaultGender: 'femmes' | 'hommes';
   publish: PublishSettings;
+  purge: { enabled: boolean; cron: string; draftsDays: number; abandonedDays: number; tempDays: number; logsDays: number };
+  quota: { articlesPerMonth: number; accounts: number; storageMb: number };
 }
 
 export interface PublishSettings {
@@ -283,5 +294,18 @@ export function readSettings(env: Record<string, string | undefined>, dataDir = 
       return g;
     })(),
     publish: readPublish(env),
+    purge: {
+      enabled: /^(true|1|yes|on)$/i.test((env.VINTED_PURGE_ENABLED ?? '').trim()),
+      cron: env.VINTED_PURGE_CRON || '41 3 * * *',
+      draftsDays: num('VINTED_PURGE_DRAFTS_DAYS', env.VINTED_PURGE_DRAFTS_DAYS, 30, 1),
+      abandonedDays: num('VINTED_PURGE_ABANDONED_DAYS', env.VINTED_PURGE_ABANDONED_DAYS, 30, 1),
+      tempDays: num('VINTED_PURGE_TEMP_DAYS', env.VINTED_PURGE_TEMP_DAYS, 7, 1),
+      logsDays: num('VINTED_PURGE_LOGS_DAYS', env.VINTED_PURGE_LOGS_DAYS, 90, 1),
+    },
+    quota: {
+      articlesPerMonth: num('VINTED_QUOTA_ARTICLES_PER_MONTH', env.VINTED_QUOTA_ARTICLES_PER_MONTH, 0, 0),
+      accounts: num('VINTED_QUOTA_ACCOUNTS', env.VINTED_QUOTA_ACCOUNTS, 0, 0),
+      storageMb: num('VINTED_QUOTA_STORAGE_MB', env.VINTED_QUOTA_STORAGE_MB, 0, 0),
+    },
   };
 }

@@ -125,7 +125,7 @@ export async function authRoutes(app: App, p: Platform): Promise<void> {
   });
 
   // ---- users (admin)
-  const UserRow = UserOut.extend({ created_at: z.coerce.date() });
+  const UserRow = UserOut.extend({ created_at: z.coerce.date(), suspended: z.boolean() });
   app.get('/api/users', {
     config: { role: 'admin' },
     schema: { tags: ['users'], response: { 200: z.object({ users: z.array(UserRow) }) } },
@@ -143,8 +143,16 @@ export async function authRoutes(app: App, p: Platform): Promise<void> {
 
   app.patch('/api/users/:id', {
     config: { role: 'admin' },
-    schema: { tags: ['users'], params: z.object({ id: z.uuid() }), body: z.object({ role: z.enum(['admin', 'operator', 'viewer']).optional(), password: z.string().optional() }), response: { 200: Ok } },
+    schema: { tags: ['users'], params: z.object({ id: z.uuid() }), body: z.object({ role: z.enum(['admin', 'operator', 'viewer']).optional(), password: z.string().optional(), suspended: z.boolean().optional() }), response: { 200: Ok } },
   }, async (req) => {
+    // suspended: the user cannot log in; their sessions and API tokens stop working at once
+    if (req.body.suspended !== undefined) {
+      if (req.params.id === req.user!.id) throw new HttpError(400, 'self_suspend', 'you cannot suspend your own account');
+      if (!(await p.auth.listUsers()).some((u) => u.id === req.params.id)) throw new HttpError(404, 'not_found', 'user not found');
+      await p.auth.setSuspended(req.params.id, req.body.suspended);
+      req.log.info({ user: req.params.id, suspended: req.body.suspended }, 'user suspension changed');
+      if (req.body.role === undefined && req.body.password === undefined) return { ok: true };
+    }
     if (!(await p.auth.getUser(req.params.id))) throw new HttpError(404, 'not_found', 'user not found');
     if (req.body.role) await p.auth.setRole(req.params.id, req.body.role);
     if (req.body.password) await p.auth.setPassword(req.params.id, req.body.password).catch((e: Error) => { throw new HttpError(400, 'weak_password', e.message); });

@@ -5,9 +5,13 @@ import sharp from 'sharp';
 import type { BlobStore } from '../../core/files.ts';
 import { LISTING_EDGE, LISTING_QUALITY } from './decode.ts';
 
-export interface PhotoBlobs { listing: string; work: string; thumb: string; original?: string }
+// edited / edited_thumb: the renditions of the seller's touch-ups (touchup/touchup.ts), made from the
+// original, which is never changed
+export interface PhotoBlobs { listing: string; work: string; thumb: string; original?: string; edited?: string; edited_thumb?: string }
 
 export async function listingCopy(files: BlobStore, blobs: PhotoBlobs): Promise<Buffer | null> {
+  // a touched-up photo is published (and shown) as edited
+  if (blobs.edited && (await files.stat(blobs.edited))) return files.get(blobs.edited);
   if (await files.stat(blobs.listing)) return files.get(blobs.listing);
   if (!blobs.original || !(await files.stat(blobs.original))) return null;
   const out = await sharp(await files.get(blobs.original), { failOn: 'none' })

@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n.ts';
 import { Button, cx } from '../../components/ui.tsx';
 import type { CatalogView, ClusterView, SuggestionItem } from './types.ts';
 import { COLORS, photoUrl } from './types.ts';
+import { TouchUp } from './TouchUp.tsx';
 
 export interface Edits {
   move(photo: string, to: string | null, index?: number): void;
@@ -12,6 +13,8 @@ export interface Edits {
   split(cluster: string, photos: string[]): void;
   cover(cluster: string, photo: string): void;
   fields(cluster: string, patch: Record<string, string | null>): void;
+  /** a photo was touched up: reload the catalog (new thumbnail version) */
+  touchedUp?(): void;
 }
 
 const DRAG = 'application/x-atelier-photo';
@@ -92,6 +95,8 @@ function Card({ c, catalog, edits, selected, onSelect, canEdit }: { c: ClusterVi
   const [over, setOver] = useState(false);
   const [picked, setPicked] = useState<string[]>([]);
   const fileOf = new Map(catalog.photos.map((p) => [p.id, p.file]));
+  const editOf = new Map(catalog.photos.map((p) => [p.id, p.edit ?? null]));
+  const [touching, setTouching] = useState<string | null>(null);
   const job = catalog.job_id;
 
   return (
@@ -173,7 +178,7 @@ function Card({ c, catalog, edits, selected, onSelect, canEdit }: { c: ClusterVi
               className={cx('block w-full overflow-hidden rounded-md bg-slate-100 ring-offset-1', picked.includes(id) && 'ring-2 ring-indigo-500')}
               title={fileOf.get(id)}
             >
-              <img data-testid="thumb" src={photoUrl(job, id)} alt={fileOf.get(id) ?? id} loading="lazy" draggable={false} className="aspect-square w-full object-cover" />
+              <img data-testid="thumb" data-edited={editOf.get(id) ? 'true' : undefined} src={photoUrl(job, id) + (editOf.get(id) ? `?v=${editOf.get(id)}` : '')} alt={fileOf.get(id) ?? id} loading="lazy" draggable={false} className="aspect-square w-full object-cover" />
             </button>
             {c.cover === id ? (
               <span className="absolute top-1 left-1 rounded bg-amber-400 px-1 text-[10px] font-bold text-amber-950" title={t('vinted.card.cover')}>★</span>
@@ -181,10 +186,18 @@ function Card({ c, catalog, edits, selected, onSelect, canEdit }: { c: ClusterVi
               <button type="button" onClick={() => edits.cover(c.id, id)} title={t('vinted.card.makeCover')} aria-label={t('vinted.card.makeCover')}
                 className="absolute top-1 left-1 hidden rounded bg-white/90 px-1 text-[10px] text-slate-700 group-hover:block">☆</button>
             ) : null}
+            {canEdit && (
+              <button type="button" onClick={() => setTouching(id)} title={t('vinted.touchup.open')} aria-label={t('vinted.touchup.open')} data-testid="touchup-open"
+                className="absolute top-1 right-1 hidden rounded bg-white/90 px-1 text-[10px] text-slate-700 group-hover:block">✎</button>
+            )}
             <span className="mt-0.5 block truncate text-[10px] text-slate-500" title={fileOf.get(id)}>{fileOf.get(id)?.split('/').pop()}</span>
           </li>
         ))}
       </ul>
+      {touching && (
+        <TouchUp job={job} photo={touching} name={fileOf.get(touching) ?? touching} isCover={c.cover === touching}
+          onCover={() => edits.cover(c.id, touching)} onClose={(changed) => { setTouching(null); if (changed) edits.touchedUp?.(); }} />
+      )}
       {canEdit && picked.length > 0 && picked.length < c.photo_ids.length && (
         <div className="px-3 pb-2">
           <Button size="sm" variant="secondary" onClick={() => { edits.split(c.id, picked); setPicked([]); }}>

@@ -1,7 +1,7 @@
 // Annonces: the wardrobe as last read from Vinted, with its states, and the actions a seller takes
 // on a listing (hide/show, edit title and price, delete), done on Vinted first.
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { api, ApiError, useApi } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useAuth, hasRole } from '../../auth.tsx';
@@ -11,7 +11,7 @@ import { STATE_STYLE } from './publishing.ts';
 
 const badge = 'inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset';
 
-function Row({ l, account, canEdit, onDone }: { l: ListingView; account: string; canEdit: boolean; onDone: (msg?: string) => void }) {
+function Row({ l, account, canEdit, onDone, focused }: { l: ListingView; account: string; canEdit: boolean; onDone: (msg?: string) => void; focused?: boolean }) {
   const { t, formatNumber } = useI18n();
   const [editing, setEditing] = useState(false);
   const [title, setTitle] = useState(l.title);
@@ -33,7 +33,10 @@ function Row({ l, account, canEdit, onDone }: { l: ListingView; account: string;
   const base = `/api/vinted/listings/${encodeURIComponent(account)}/${l.vinted_id}`;
   const open = l.state !== 'sold' && l.state !== 'deleted';
   return (
-    <tr data-testid="listing-row" data-state={l.state} data-vinted-id={l.vinted_id} className={cx(!open && 'opacity-60')}>
+    <tr data-testid="listing-row" data-state={l.state} data-vinted-id={l.vinted_id} data-focused={focused ? 'true' : undefined}
+      // ?item=<id> (the browser extension's "open in atelier"): that listing is shown and marked
+      ref={focused ? (el) => el?.scrollIntoView({ block: 'center' }) : undefined}
+      className={cx(!open && 'opacity-60', focused && 'bg-amber-50 ring-2 ring-amber-400')}>
       <td className="py-2 pr-3">{l.thumb ? <img src={l.thumb} alt="" data-testid="listing-thumb" className="size-14 rounded-md object-cover" /> : <span className="block size-14 rounded-md bg-slate-100" />}</td>
       <td className="max-w-md px-3 py-2">
         {editing ? (
@@ -76,6 +79,7 @@ export default function ListingsPage() {
   const { t, formatDate } = useI18n();
   const { user } = useAuth();
   const canEdit = hasRole(user, 'operator');
+  const [params] = useSearchParams();
   const accounts = useApi<{ accounts: AccountView[] }>('/api/vinted/accounts');
   const [account, setAccount] = useState('');
   const { data, error, reload } = useApi<{ listings: ListingView[] }>(`/api/vinted/listings${account ? `?account=${encodeURIComponent(account)}` : ''}`);
@@ -96,6 +100,7 @@ export default function ListingsPage() {
       setBusy(false);
     }
   };
+  const focusItem = params.get('item');
   const synced = (accounts.data?.accounts ?? []).filter((a) => !account || a.name === account).map((a) => a.synced_at).filter(Boolean).sort().pop();
   return (
     <div className="space-y-6">
@@ -125,7 +130,7 @@ export default function ListingsPage() {
               <tbody className="divide-y divide-slate-100">
                 {data.listings.map((l) => (
                   <Row key={`${l.account_id}-${l.vinted_id}-${l.state}-${l.title}-${l.price}`} l={l} account={names.get(l.account_id)?.name ?? l.account_id} canEdit={canEdit}
-                    onDone={(msg) => { setMessage(msg); void reload(); }} />
+                    focused={l.vinted_id === focusItem} onDone={(msg) => { setMessage(msg); void reload(); }} />
                 ))}
               </tbody>
             </table>

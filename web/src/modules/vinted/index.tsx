@@ -2,6 +2,9 @@
 // correct → drafted listings with quality checks → exports. ?job=<id> selects a batch.
 import './i18n.ts';
 import './i18n-after.ts';
+import './i18n-data.ts';
+import './i18n-touchup.ts';
+import './i18n-admin.ts';
 import { lazy, useCallback, useEffect, useState } from 'react';
 import { Link, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import { api, ApiError, download, isFinished, useApi } from '../../api.ts';
@@ -25,6 +28,8 @@ const WebhooksPage = lazy(() => import('./Webhooks.tsx'));
 const RelistPage = lazy(() => import('./Relist.tsx'));
 const OrdersPage = lazy(() => import('./Orders.tsx'));
 const AnalyticsPage = lazy(() => import('./Analytics.tsx'));
+const DataPage = lazy(() => import('./Data.tsx'));
+const AdminPage = lazy(() => import('./Admin.tsx'));
 
 function Home({ onOpen, canEdit }: { onOpen: (job: string) => void; canEdit: boolean }) {
   const { t, formatDate } = useI18n();
@@ -101,6 +106,7 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
     split: (cluster, photos) => void run('split', { cluster, photos }),
     cover: (cluster, photo) => void run('cover', { cluster, photo }),
     fields: (cluster, patch) => void run('fields', { cluster, ...patch }),
+    touchedUp: () => void load(),
   };
 
   const makePlan = async (next = overrides) => {
@@ -241,6 +247,7 @@ function StudioPage() {
 
 function Tabs() {
   const { t } = useI18n();
+  const { user } = useAuth();
   const link = ({ isActive }: { isActive: boolean }) => `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`;
   return (
     <nav aria-label={t('vinted.title')} className="mb-6 inline-flex rounded-lg bg-slate-100 p-1">
@@ -252,6 +259,8 @@ function Tabs() {
       <NavLink to="/vinted/relist" className={link}>{t('vinted.nav.relist')}</NavLink>
       <NavLink to="/vinted/orders" className={link}>{t('vinted.nav.orders')}</NavLink>
       <NavLink to="/vinted/analytics" className={link}>{t('vinted.nav.analytics')}</NavLink>
+      <NavLink to="/vinted/data" className={link}>{t('vinted.nav.data')}</NavLink>
+      {hasRole(user, 'admin') && <NavLink to="/vinted/admin" className={link}>{t('vinted.nav.admin')}</NavLink>}
       <NotificationBell />
     </nav>
   );
@@ -272,6 +281,8 @@ export default function VintedModule() {
         <Route path="relist" element={<RelistPage />} />
         <Route path="orders" element={<OrdersPage />} />
         <Route path="analytics" element={<AnalyticsPage />} />
+        <Route path="data" element={<DataPage />} />
+        <Route path="admin" element={<AdminPage />} />
         <Route path="*" element={<StudioPage />} />
       </Routes>
     </div>

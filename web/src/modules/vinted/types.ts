@@ -27,7 +27,7 @@ export interface Suggestions {
   label_photos?: string[];
 }
 
-export interface PhotoView { id: string; file: string; position: number; width: number; height: number; taken_at: string | null; format: string }
+export interface PhotoView { id: string; file: string; position: number; width: number; height: number; taken_at: string | null; format: string; edit?: string | null }
 
 export interface CatalogView {
   ok: boolean;
