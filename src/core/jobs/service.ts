@@ -16,7 +16,7 @@ import { scrub } from '../log.ts';
 import { pidAlive } from '../lock.ts';
 import { jobMetrics } from '../metrics.ts';
 import {
-  JobCancelledError, JobFailedError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
+  JobCancelledError, JobFailedError, ShutdownError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
 } from './types.ts';
 
 export type { JobHandler, JobContext, JobRecord, JobEvent, ArtifactRecord, JobStatus } from './types.ts';
@@ -208,9 +208,12 @@ export class JobService {
 
   async stop(): Promise<void> {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    // graceful: let running handlers see the abort, then stop pg-boss (which waits for them)
-    for (const c of this.running.values()) c.abort(new Error('shutdown'));
     await this.starting?.catch(() => {});
+    // graceful: first no new fetches (a job requeued below must not be picked up again by this
+    // process), then running handlers see the abort at their next checkpoint and are requeued,
+    // then pg-boss stops (waiting for them)
+    if (this.boss) await Promise.allSettled([...this.workerIds.keys()].map((kind) => this.boss!.offWork(kind, { wait: false })));
+    for (const c of this.running.values()) c.abort(new ShutdownError());
     if (this.boss) await this.boss.stop({ graceful: true, timeout: 15000, close: true } as any).catch(() => {});
     this.boss = null;
     this.starting = null;
@@ -407,7 +410,8 @@ export class JobService {
     try {
       const result = await jobScope.run({ jobId, crash: (e) => { crashed ??= e; crash(e); } }, () => Promise.race([def.handler(ctx, this.core!), crashPromise]));
       await ctx.flush();
-      if (controller.signal.aborted) {
+      // cancelled while finishing; a handler that completed during a shutdown has completed
+      if (controller.signal.aborted && !(controller.signal.reason instanceof ShutdownError)) {
         await this.finish(jobId, 'cancelled', null, null);
         return { cancelled: true };
       }
@@ -421,8 +425,10 @@ export class JobService {
         return { cancelled: true };
       }
       if (!crashed && controller.signal.aborted) {
-        // shutting down: leave it for the next process (pg-boss retries it after the heartbeat lapses)
-        throw err;
+        // shutting down: the handler stopped at a checkpoint; the job goes back to the queue as it is
+        // (no retry used up, no retry delay), for another worker or the next start to resume
+        if (await this.requeue(kind, jobId)) return { requeued: true };
+        throw err; // the queue is gone: pg-boss retries it once its heartbeat lapses
       }
       // the handler may still be running after a crash outside its promise: tell it to stop
       if (crashed) controller.abort(crashed);
@@ -441,6 +447,21 @@ export class JobService {
       timer();
       jobMetrics.running.dec();
       this.running.delete(jobId);
+    }
+  }
+
+  /** a job stopped by a shutdown: queued again, with a fresh queue entry (the current one completes) */
+  private async requeue(kind: string, jobId: string): Promise<boolean> {
+    try {
+      const bossId = await this.boss!.send(kind, { jobId });
+      if (!bossId) return false;
+      const row = await this.db.withSchema('core').updateTable('jobs').set({ status: 'queued', boss_id: bossId, updated_at: new Date() })
+        .where('id', '=', jobId).where('status', '=', 'running').returning('id').executeTakeFirst();
+      if (row) await this.addEvent(jobId, 'log', 'warn', 'stopped by a shutdown: queued again, it resumes from its last checkpoint', { code: 'job.requeued_on_shutdown' });
+      return true;
+    } catch (e) {
+      this.log.warn({ err: e, jobId }, 'could not requeue a job stopped by a shutdown');
+      return false;
     }
   }
 
