@@ -72,6 +72,13 @@ export const isTerminal = (s: string) => (TERMINAL as string[]).includes(s);
 /** heartbeats: a job silent for this long is considered dead and retried (pg-boss minimum is 10 s) */
 const HEARTBEAT_SECONDS = 10;
 
+/** how long a cached job list may miss changes made by other processes (PostgreSQL) */
+const LIST_TTL_MS = 1000;
+const RECORD_COLUMNS = [
+  'id', 'module', 'kind', 'status', 'title', 'payload', 'progress', 'counters', 'result', 'error', 'attempts',
+  'created_by', 'created_at', 'started_at', 'finished_at', 'updated_at',
+] as const;
+
 function toRecord(row: any): JobRecord {
   const { checkpoint: _c, boss_id: _b, worker: _w, heartbeat_at: _h, ...rest } = row;
   return { ...rest, progress: Number(row.progress), attempts: Number(row.attempts) } as JobRecord;
@@ -264,8 +271,29 @@ export class JobService {
     return row ? toRecord(row) : undefined;
   }
 
+  /**
+   * The newest jobs. The jobs page and the CLI poll this far more often than jobs change, and a query
+   * costs ~5 ms on the embedded database: a list is kept until a job changes in this process (every
+   * change goes through emit()); on PostgreSQL, where other processes change jobs too, for at most
+   * LIST_TTL_MS as well. The rows are shared between callers: read them, never change them.
+   */
   async list(f: JobFilter = {}): Promise<JobRecord[]> {
-    let q = this.db.withSchema('core').selectFrom('jobs').selectAll().orderBy('created_at', 'desc').limit(Math.min(f.limit ?? 50, 500)).offset(f.offset ?? 0);
+    const key = JSON.stringify([f.status, f.module, f.kind, f.limit, f.offset, f.createdBy]);
+    const hit = this.listCache.get(key);
+    if (hit && hit.generation === this.generation && (this.database.kind === 'pglite' || Date.now() - hit.at < LIST_TTL_MS)) return hit.rows;
+    const entry = { generation: this.generation, at: Date.now(), rows: this.queryList(f) };
+    if (this.listCache.size >= 64) this.listCache.clear();
+    this.listCache.set(key, entry);
+    entry.rows.catch(() => { if (this.listCache.get(key) === entry) this.listCache.delete(key); });
+    return entry.rows;
+  }
+
+  private generation = 0;
+  private listCache = new Map<string, { generation: number; at: number; rows: Promise<JobRecord[]> }>();
+
+  private async queryList(f: JobFilter): Promise<JobRecord[]> {
+    // the record's columns only: a checkpoint can be large and is never shown
+    let q = this.db.withSchema('core').selectFrom('jobs').select(RECORD_COLUMNS).orderBy('created_at', 'desc').limit(Math.min(f.limit ?? 50, 500)).offset(f.offset ?? 0);
     if (f.status) q = q.where('status', '=', f.status);
     if (f.module) q = q.where('module', '=', f.module);
     if (f.kind) q = q.where('kind', '=', f.kind);
@@ -349,6 +377,7 @@ export class JobService {
     for (const { id } of old) {
       await this.files.deletePrefix(`jobs/${id}/`);
       await this.db.withSchema('core').deleteFrom('jobs').where('id', '=', id).execute();
+      this.generation++;
     }
     return old.length;
   }
@@ -356,6 +385,7 @@ export class JobService {
   // ---------- running ----------
 
   private emit(id: string) {
+    this.generation++;
     this.events.emit(id);
     this.events.emit('*', id);
   }
