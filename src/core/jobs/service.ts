@@ -301,6 +301,13 @@ export class JobService {
     return (await q.execute()).map(toRecord);
   }
 
+  /** jobs waiting to run (queued or retrying), by kind and status: the queue depth */
+  async waiting(): Promise<{ module: string; kind: string; status: string; n: number }[]> {
+    const rows = await this.db.withSchema('core').selectFrom('jobs').select(['module', 'kind', 'status', (eb) => eb.fn.countAll().as('n')])
+      .where('status', 'in', ['queued', 'retrying']).groupBy(['module', 'kind', 'status']).execute();
+    return rows.map((r: any) => ({ module: r.module, kind: r.kind, status: r.status, n: Number(r.n) }));
+  }
+
   async eventsOf(id: string, afterSeq = 0, limit = 1000): Promise<JobEvent[]> {
     const rows = await this.db.withSchema('core').selectFrom('job_events').selectAll()
       .where('job_id', '=', id).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
