@@ -12,7 +12,7 @@ import { createS3BlobStore } from '../../src/core/files-s3.ts';
 import type { BlobStore } from '../../src/core/files.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atelier-s3-'));
-let server: any;
+let server: S3rver | undefined;
 let store: BlobStore;
 
 beforeAll(async () => {
