@@ -76,7 +76,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('distributed: serve + 2 workers 
     const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@dist.test', password: 'distributed-admin-password' }) });
     const auth = { authorization: `Bearer ${((await login.json()) as any).access_token}` };
     const post = async (p: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
-      const r = await fetch(url + p, { method: 'POST', headers: { ...auth, ...headers }, body: Buffer.isBuffer(body) ? body : JSON.stringify(body) });
+      const r = await fetch(url + p, { method: 'POST', headers: { ...auth, ...headers }, body: Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body) });
       expect(r.status, `${p}: ${r.status}`).toBeLessThan(300);
       return r.json() as Promise<any>;
     };
