@@ -71,7 +71,12 @@ export function buildCli(modules: AtelierModule[], unloaded: ModuleEntry[] = [])
       const { openPlatform } = await import('./core/platform.ts');
       const p = await openPlatform({ config: cfg, modules, role: 'worker', work: true, schedules: true, log: await log() });
       p.log.info({ kinds: p.jobs.kinds() }, 'worker started');
-      const stop = async () => { await p.close(); process.exit(0); };
+      // SIGTERM: running jobs go back to the queue at a checkpoint (JobService.stop); cut after 20 s
+      const stop = async () => {
+        setTimeout(() => process.exit(1), 20_000).unref();
+        await p.close();
+        process.exit(0);
+      };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
       await new Promise(() => {});
