@@ -134,14 +134,15 @@ async function main(): Promise<void> {
   say('the app started, served the web app and stopped on SIGTERM');
 
   // a TV episode packed with the image's files: its 60 s sample is cut by ffmpeg (a 2-minute
-  // episode made here: the rules refuse a sample from a shorter source)
+  // episode made here, a keyframe every 2 s as in real ones: the rules refuse a sample from a
+  // shorter source, or one that keyframes stretch past 70 s)
   const episode = path.join(base, 'Sample.Show.S01E02.Pilot.Episode.720p.WEB.H264-ATL.mkv');
   const made = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=5', '-f', 'lavfi', '-i', 'sine=frequency=440',
-    '-t', '120', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-shortest', episode], { encoding: 'utf8' });
+    '-t', '120', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-c:a', 'aac', '-shortest', episode], { encoding: 'utf8' });
   if (made.status !== 0) fail(`ffmpeg could not make the test episode: ${made.stderr}`);
   const out = path.join(base, 'releases');
   const r = spawnSync(cmd![0], [cmd![1], 'releases', 'pack', episode, '--type', 'TV', '--group', 'ATL', '--sample', '--out', out, '--json'], { cwd: workdir, env, encoding: 'utf8' });
-  if (r.status !== 0) fail(`releases pack exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0) fail(`releases pack exited ${r.status}: ${r.stderr}${r.stdout.slice(0, 2000)}`);
   const files = fs.readdirSync(out, { recursive: true }).map(String);
   if (!files.some((f) => /sample/i.test(f))) fail(`the TV release has no sample: ${files.join(', ')}`);
   say(`packed a TV release: ${files.length} files, sample included`);
