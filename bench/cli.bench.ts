@@ -6,7 +6,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchFn, BenchRow } from './types.ts';
-import { CLI, NODE, ROOT } from '../test/helpers/server-process.ts';
+import { NODE, ROOT } from '../test/helpers/server-process.ts';
+
+// what `atelier` runs (bin/atelier execs Node on it)
+const CLI = path.join(ROOT, 'bin/atelier.mjs');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -2,10 +2,13 @@
 import { openPlatform } from './core/platform.ts';
 import { loadConfig } from './core/config.ts';
 import { buildServer } from './server.ts';
+import { enableMetrics } from './core/metrics.ts';
 import type { AtelierModule } from './core/module.ts';
 
 export async function startServer(modules: AtelierModule[], o: { port?: number } = {}) {
   const config = loadConfig();
+  // metrics are real from the start: jobs resumed while the platform opens are timed too
+  await enableMetrics();
   const p = await openPlatform({ config, modules, role: 'server', work: config.workers, schedules: true });
   const port = o.port ?? config.port;
   let app: Awaited<ReturnType<typeof buildServer>>;

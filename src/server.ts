@@ -21,7 +21,7 @@ import type { App, Role } from './core/module.ts';
 import { HttpError } from './core/errors.ts';
 import { scrub, registerSecret } from './core/log.ts';
 import { ROLE_RANK, type User } from './core/auth.ts';
-import { registry, httpMetrics } from './core/metrics.ts';
+import { httpMetrics, enableMetrics, metricsText, setQueueDepthSource } from './core/metrics.ts';
 import { authRoutes } from './core/routes/auth.ts';
 import { jobRoutes } from './core/routes/jobs.ts';
 
@@ -224,7 +224,12 @@ export async function buildServer(p: Platform, _opts: Record<string, never> = {}
     const queue = await p.jobs.ready();
     return reply.code(db && queue ? 200 : 503).send({ ok: db && queue, db, queue });
   });
-  app.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  await enableMetrics();
+  setQueueDepthSource(() => p.jobs.waiting());
+  app.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    const m = await metricsText();
+    return reply.type(m.contentType).send(m.body);
+  });
   app.get('/api/openapi.json', { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
   app.get('/api/modules', {
     config: { role: 'public' },

@@ -1,13 +1,16 @@
 // Users, passwords (argon2id), access tokens (short-lived JWT), rotating refresh tokens and personal
 // API tokens (only their SHA-256 is stored).
 import crypto from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 // @node-rs/argon2's Algorithm is a const enum (not importable under verbatimModuleSyntax): 2 = Argon2id
 const ARGON2ID = 2;
-import { SignJWT, jwtVerify } from 'jose';
+
+// argon2, jose and zxcvbn are loaded by the first call that needs them: a CLI command that only
+// reads (`jobs list`) never does, and they are a third of its start time
+const argon2 = () => import('@node-rs/argon2');
+const jose = () => import('jose');
 import { sql, type Kysely } from 'kysely';
 import type { Role } from './module.ts';
 
@@ -33,10 +36,13 @@ const FAILURE_MEMORY_MS = 24 * 3600_000;
 // French and English word lists add little to it and cost 10× more per check (60 ms instead of 7).
 let zxcvbn: ZxcvbnFactory | null = null;
 function passwordScore(pw: string, userInputs: string[]): number {
-  zxcvbn ??= new ZxcvbnFactory({
-    graphs: zxcvbnCommon.adjacencyGraphs,
-    dictionary: { ...zxcvbnCommon.dictionary },
-  });
+  if (!zxcvbn) {
+    // loaded on the first check, synchronously (validatePassword is synchronous)
+    const require = createRequire(import.meta.url);
+    const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+    const zxcvbnCommon = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    zxcvbn = new ZxcvbnFactory({ graphs: zxcvbnCommon.adjacencyGraphs, dictionary: { ...zxcvbnCommon.dictionary } });
+  }
   // scoring is slow on long inputs and their tail adds nothing: score the first 100 characters
   return zxcvbn.check(pw.slice(0, 100), userInputs).score;
 }
@@ -89,7 +95,7 @@ export class AuthService {
     if (!/^[^@\s]+@[^@\s]+$/.test(normalized)) throw new Error(`invalid email: ${email}`);
     const existing = await this.findByEmail(normalized);
     if (existing) throw new Error(`a user with email ${normalized} already exists`);
-    const password_hash = await hash(password, { algorithm: ARGON2ID });
+    const password_hash = await (await argon2()).hash(password, { algorithm: ARGON2ID });
     const row = await this.users().insertInto('users').values({ email: normalized, password_hash, role }).returning(['id', 'email', 'role']).executeTakeFirstOrThrow();
     return row as User;
   }
@@ -99,7 +105,7 @@ export class AuthService {
     const user = await this.getUser(userId);
     const problem = validatePassword(password, user ? [user.email] : []);
     if (problem) throw new Error(problem);
-    const password_hash = await hash(password, { algorithm: ARGON2ID });
+    const password_hash = await (await argon2()).hash(password, { algorithm: ARGON2ID });
     await this.users().updateTable('users').set({ password_hash }).where('id', '=', userId).execute();
     await this.revokeAllSessions(userId);
     await this.users().updateTable('api_tokens').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
@@ -165,6 +171,7 @@ export class AuthService {
   /** Checks the password; returns the user or null. Constant work whether or not the user exists. */
   async checkPassword(email: string, password: string): Promise<User | null> {
     const row = await this.findByEmail(email);
+    const { verify } = await argon2();
     const ok = row ? await verify(row.password_hash, password).catch(() => false) : (await verify(DUMMY_HASH, password).catch(() => false), false);
     if (!row || !ok || row.disabled) return null;
     return { id: row.id, email: row.email, role: row.role };
@@ -204,6 +211,7 @@ export class AuthService {
 
   /** `sid` ties the access token to its session (refresh family), so that logout ends it at once */
   async accessToken(user: User, sid: string): Promise<string> {
+    const { SignJWT } = await jose();
     return new SignJWT({ role: user.role, email: user.email, sid })
       .setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setIssuedAt()
       .setExpirationTime(`${this.accessTtl}s`).setIssuer('atelier').sign(this.jwtKey);
@@ -211,7 +219,7 @@ export class AuthService {
 
   async verifyAccess(token: string): Promise<User | null> {
     try {
-      const { payload } = await jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub', 'sid'] });
+      const { payload } = await (await jose()).jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub', 'sid'] });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
       if (!(await this.sessionAlive(payload.sid, payload.sub))) return null;
       // roles can change: trust the database (cached for 5 s), not the token
@@ -278,7 +286,7 @@ export class AuthService {
   /** the session (refresh family) an access token belongs to, without checking it is still alive */
   async sessionOf(token: string): Promise<string | null> {
     try {
-      const { payload } = await jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'], requiredClaims: ['exp', 'sid'] });
+      const { payload } = await (await jose()).jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'], requiredClaims: ['exp', 'sid'] });
       return typeof payload.sid === 'string' ? payload.sid : null;
     } catch {
       return null;

@@ -5,7 +5,7 @@ import dns from 'node:dns/promises';
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { fetch, ProxyAgent, Agent, type Dispatcher } from 'undici';
+import type { Dispatcher, fetch as undiciFetch } from 'undici';
 import type { Logger } from './log.ts';
 import { httpMetrics } from './metrics.ts';
 
@@ -119,18 +119,27 @@ export class HttpClient {
   private opts: HttpClientOptions;
   private hosts = new Map<string, HostState>();
   private policies = new Map<string, HostPolicy>();
-  /** connections whose every address is checked at connect time */
-  private guarded: Dispatcher;
-  /** connections allowed to reach private addresses (ATELIER_HTTP_ALLOW_PRIVATE, or a request's allowPrivate) */
-  private open: Dispatcher;
+  /**
+   * undici and its connection pools, made on the first request (a CLI command that sends none does
+   * not load undici): `guarded` checks every address at connect time; `open` may reach private
+   * addresses (ATELIER_HTTP_ALLOW_PRIVATE, or a request's allowPrivate)
+   */
+  private agents: Promise<{ fetch: typeof undiciFetch; guarded: Dispatcher; open: Dispatcher }> | null = null;
   private isBlocked: (ip: string) => boolean;
 
   constructor(opts: HttpClientOptions) {
     this.opts = opts;
-    // through a proxy the proxy resolves names: the pre-connect DNS check in guard() is what remains
-    this.open = opts.proxy ? new ProxyAgent(opts.proxy) : new Agent({ connections: 32 });
     this.isBlocked = opts.isBlocked ?? isPrivateAddress;
-    this.guarded = opts.proxy ? this.open : new Agent({ connections: 32, connect: { lookup: guardedLookup(this.isBlocked) as any } });
+  }
+
+  private dispatchers() {
+    this.agents ??= import('undici').then(({ fetch, ProxyAgent, Agent }) => {
+      // through a proxy the proxy resolves names: the pre-connect DNS check in guard() is what remains
+      const open = this.opts.proxy ? new ProxyAgent(this.opts.proxy) : new Agent({ connections: 32 });
+      const guarded = this.opts.proxy ? open : new Agent({ connections: 32, connect: { lookup: guardedLookup(this.isBlocked) as any } });
+      return { fetch, open, guarded };
+    });
+    return this.agents;
   }
 
   get userAgent(): string {
@@ -216,19 +225,20 @@ export class HttpClient {
     for (;;) {
       const release = await this.acquire(host, o.signal);
       const started = Date.now();
-      let res: Awaited<ReturnType<typeof fetch>> | null = null;
+      let res: Awaited<ReturnType<typeof undiciFetch>> | null = null;
       let body: Buffer | null = null;
       let error: Error | null = null;
       const timeout = AbortSignal.timeout(o.timeoutMs ?? this.opts.timeoutMs);
       const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
       try {
-        res = await fetch(url, {
+        const agents = await this.dispatchers();
+        res = await agents.fetch(url, {
           method: o.method ?? 'GET',
           headers: { 'user-agent': this.opts.userAgent, ...(o.referer ? { referer: o.referer } : {}), ...o.headers },
           body: o.body as any,
           signal,
           redirect: 'manual',
-          dispatcher: allowPrivate ? this.open : this.guarded,
+          dispatcher: allowPrivate ? agents.open : agents.guarded,
         });
         body = Buffer.from(await res.arrayBuffer());
       } catch (e) {
@@ -278,8 +288,10 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.open.close().catch(() => {});
-    if (this.guarded !== this.open) await this.guarded.close().catch(() => {});
+    if (!this.agents) return;
+    const { open, guarded } = await this.agents;
+    await open.close().catch(() => {});
+    if (guarded !== open) await guarded.close().catch(() => {});
   }
 }
 

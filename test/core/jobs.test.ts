@@ -75,3 +75,21 @@ describe('jobs', () => {
     expect(text).toContain('step 4/4 done');
   });
 });
+
+describe('job list', () => {
+  it('is cached yet shows every change made through the service at once', async () => {
+    const list = async () => (await t.request('GET', '/api/jobs?limit=50', { token: t.tokens.viewer })).body.jobs as any[];
+    const before = await list();
+    expect(await list()).toEqual(before); // served again (from the cache)
+    const job = await t.ctx.jobs.enqueue('probe.slow', {}, { title: 'listed at once' });
+    const after = await list();
+    expect(after[0]).toMatchObject({ id: job.id, title: 'listed at once' });
+    expect(after).toHaveLength(Math.min(before.length + 1, 50));
+    await t.ctx.jobs.cancel(job.id);
+    expect((await list()).find((j) => j.id === job.id).status).toBe('cancelled');
+    // the fast serializer writes the declared fields only, dates as ISO strings
+    const row = (await list()).find((j) => j.id === job.id);
+    expect(Object.keys(row).sort()).toEqual(['attempts', 'counters', 'created_at', 'created_by', 'error', 'finished_at', 'id', 'kind', 'module', 'payload', 'progress', 'result', 'started_at', 'status', 'title', 'updated_at']);
+    expect(row.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+});

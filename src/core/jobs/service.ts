@@ -16,7 +16,7 @@ import { scrub } from '../log.ts';
 import { pidAlive } from '../lock.ts';
 import { jobMetrics } from '../metrics.ts';
 import {
-  JobCancelledError, JobFailedError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
+  JobCancelledError, JobFailedError, ShutdownError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
 } from './types.ts';
 
 export type { JobHandler, JobContext, JobRecord, JobEvent, ArtifactRecord, JobStatus } from './types.ts';
@@ -71,6 +71,13 @@ export const isTerminal = (s: string) => (TERMINAL as string[]).includes(s);
 
 /** heartbeats: a job silent for this long is considered dead and retried (pg-boss minimum is 10 s) */
 const HEARTBEAT_SECONDS = 10;
+
+/** how long a cached job list may miss changes made by other processes (PostgreSQL) */
+const LIST_TTL_MS = 1000;
+const RECORD_COLUMNS = [
+  'id', 'module', 'kind', 'status', 'title', 'payload', 'progress', 'counters', 'result', 'error', 'attempts',
+  'created_by', 'created_at', 'started_at', 'finished_at', 'updated_at',
+] as const;
 
 function toRecord(row: any): JobRecord {
   const { checkpoint: _c, boss_id: _b, worker: _w, heartbeat_at: _h, ...rest } = row;
@@ -208,9 +215,12 @@ export class JobService {
 
   async stop(): Promise<void> {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    // graceful: let running handlers see the abort, then stop pg-boss (which waits for them)
-    for (const c of this.running.values()) c.abort(new Error('shutdown'));
     await this.starting?.catch(() => {});
+    // graceful: first no new fetches (a job requeued below must not be picked up again by this
+    // process), then running handlers see the abort at their next checkpoint and are requeued,
+    // then pg-boss stops (waiting for them)
+    if (this.boss) await Promise.allSettled([...this.workerIds.keys()].map((kind) => this.boss!.offWork(kind, { wait: false })));
+    for (const c of this.running.values()) c.abort(new ShutdownError());
     if (this.boss) await this.boss.stop({ graceful: true, timeout: 15000, close: true } as any).catch(() => {});
     this.boss = null;
     this.starting = null;
@@ -261,13 +271,41 @@ export class JobService {
     return row ? toRecord(row) : undefined;
   }
 
+  /**
+   * The newest jobs. The jobs page and the CLI poll this far more often than jobs change, and a query
+   * costs ~5 ms on the embedded database: a list is kept until a job changes in this process (every
+   * change goes through emit()); on PostgreSQL, where other processes change jobs too, for at most
+   * LIST_TTL_MS as well. The rows are shared between callers: read them, never change them.
+   */
   async list(f: JobFilter = {}): Promise<JobRecord[]> {
-    let q = this.db.withSchema('core').selectFrom('jobs').selectAll().orderBy('created_at', 'desc').limit(Math.min(f.limit ?? 50, 500)).offset(f.offset ?? 0);
+    const key = JSON.stringify([f.status, f.module, f.kind, f.limit, f.offset, f.createdBy]);
+    const hit = this.listCache.get(key);
+    if (hit && hit.generation === this.generation && (this.database.kind === 'pglite' || Date.now() - hit.at < LIST_TTL_MS)) return hit.rows;
+    const entry = { generation: this.generation, at: Date.now(), rows: this.queryList(f) };
+    if (this.listCache.size >= 64) this.listCache.clear();
+    this.listCache.set(key, entry);
+    entry.rows.catch(() => { if (this.listCache.get(key) === entry) this.listCache.delete(key); });
+    return entry.rows;
+  }
+
+  private generation = 0;
+  private listCache = new Map<string, { generation: number; at: number; rows: Promise<JobRecord[]> }>();
+
+  private async queryList(f: JobFilter): Promise<JobRecord[]> {
+    // the record's columns only: a checkpoint can be large and is never shown
+    let q = this.db.withSchema('core').selectFrom('jobs').select(RECORD_COLUMNS).orderBy('created_at', 'desc').limit(Math.min(f.limit ?? 50, 500)).offset(f.offset ?? 0);
     if (f.status) q = q.where('status', '=', f.status);
     if (f.module) q = q.where('module', '=', f.module);
     if (f.kind) q = q.where('kind', '=', f.kind);
     if (f.createdBy) q = q.where('created_by', '=', f.createdBy);
     return (await q.execute()).map(toRecord);
+  }
+
+  /** jobs waiting to run (queued or retrying), by kind and status: the queue depth */
+  async waiting(): Promise<{ module: string; kind: string; status: string; n: number }[]> {
+    const rows = await this.db.withSchema('core').selectFrom('jobs').select(['module', 'kind', 'status', (eb) => eb.fn.countAll().as('n')])
+      .where('status', 'in', ['queued', 'retrying']).groupBy(['module', 'kind', 'status']).execute();
+    return rows.map((r: any) => ({ module: r.module, kind: r.kind, status: r.status, n: Number(r.n) }));
   }
 
   async eventsOf(id: string, afterSeq = 0, limit = 1000): Promise<JobEvent[]> {
@@ -346,6 +384,7 @@ export class JobService {
     for (const { id } of old) {
       await this.files.deletePrefix(`jobs/${id}/`);
       await this.db.withSchema('core').deleteFrom('jobs').where('id', '=', id).execute();
+      this.generation++;
     }
     return old.length;
   }
@@ -353,6 +392,7 @@ export class JobService {
   // ---------- running ----------
 
   private emit(id: string) {
+    this.generation++;
     this.events.emit(id);
     this.events.emit('*', id);
   }
@@ -407,7 +447,8 @@ export class JobService {
     try {
       const result = await jobScope.run({ jobId, crash: (e) => { crashed ??= e; crash(e); } }, () => Promise.race([def.handler(ctx, this.core!), crashPromise]));
       await ctx.flush();
-      if (controller.signal.aborted) {
+      // cancelled while finishing; a handler that completed during a shutdown has completed
+      if (controller.signal.aborted && !(controller.signal.reason instanceof ShutdownError)) {
         await this.finish(jobId, 'cancelled', null, null);
         return { cancelled: true };
       }
@@ -421,8 +462,10 @@ export class JobService {
         return { cancelled: true };
       }
       if (!crashed && controller.signal.aborted) {
-        // shutting down: leave it for the next process (pg-boss retries it after the heartbeat lapses)
-        throw err;
+        // shutting down: the handler stopped at a checkpoint; the job goes back to the queue as it is
+        // (no retry used up, no retry delay), for another worker or the next start to resume
+        if (await this.requeue(kind, jobId)) return { requeued: true };
+        throw err; // the queue is gone: pg-boss retries it once its heartbeat lapses
       }
       // the handler may still be running after a crash outside its promise: tell it to stop
       if (crashed) controller.abort(crashed);
@@ -441,6 +484,21 @@ export class JobService {
       timer();
       jobMetrics.running.dec();
       this.running.delete(jobId);
+    }
+  }
+
+  /** a job stopped by a shutdown: queued again, with a fresh queue entry (the current one completes) */
+  private async requeue(kind: string, jobId: string): Promise<boolean> {
+    try {
+      const bossId = await this.boss!.send(kind, { jobId });
+      if (!bossId) return false;
+      const row = await this.db.withSchema('core').updateTable('jobs').set({ status: 'queued', boss_id: bossId, updated_at: new Date() })
+        .where('id', '=', jobId).where('status', '=', 'running').returning('id').executeTakeFirst();
+      if (row) await this.addEvent(jobId, 'log', 'warn', 'stopped by a shutdown: queued again, it resumes from its last checkpoint', { code: 'job.requeued_on_shutdown' });
+      return true;
+    } catch (e) {
+      this.log.warn({ err: e, jobId }, 'could not requeue a job stopped by a shutdown');
+      return false;
     }
   }
 

@@ -90,3 +90,11 @@ export class JobFailedError extends Error {
     this.result = result ?? null;
   }
 }
+
+/** the abort reason a running job sees when its process stops: it is requeued, not failed */
+export class ShutdownError extends Error {
+  constructor() {
+    super('the process is stopping');
+    this.name = 'ShutdownError';
+  }
+}

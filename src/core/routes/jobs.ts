@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { App } from '../module.ts';
 import type { Platform } from '../platform.ts';
 import { HttpError } from '../errors.ts';
+import { fastSerializer } from './fast-json.ts';
 import { isTerminal, type JobRecord } from '../jobs/service.ts';
 
 const Job = z.object({
@@ -29,6 +30,8 @@ export async function jobRoutes(app: App, p: Platform): Promise<void> {
       querystring: z.object({ status: z.string().optional(), module: z.string().optional(), kind: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).optional(), offset: z.coerce.number().int().min(0).optional() }),
       response: { 200: z.object({ jobs: z.array(Job) }) },
     },
+    // polled by the jobs page: the list is written by fast-json-stringify (see fast-json.ts)
+    serializerCompiler: fastSerializer,
   }, async (req) => ({ jobs: await p.jobs.list(req.query) }));
 
   app.get('/api/jobs/:id', {

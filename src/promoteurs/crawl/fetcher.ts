@@ -7,9 +7,12 @@ import crypto from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { HttpClient, HttpResponse } from '../../core/http.ts';
 import type { BlobStore } from '../../core/files.ts';
+import { moduleCounter } from '../../core/metrics.ts';
 import { Pacer } from './pacer.ts';
 import { parseRobots, type RobotsRules } from './robots.ts';
 import type { BrowserEngine } from './browser.ts';
+
+const pagesFetched = moduleCounter('promoteurs', 'pages_fetched', 'pages fetched from developers\' sites (HTTP answers, by status class)', ['status']);
 
 export interface FetchOptions {
   engine?: 'http' | 'browser';
@@ -160,6 +163,7 @@ export class SiteFetcher {
         if (this.deps.signal?.aborted) throw e;
         err = e as Error;
       }
+      if (res) pagesFetched.inc({ status: `${Math.floor(res.status / 100)}xx` });
       if (res && !isRetryable(res.status)) return res;
       if (attempt >= max) {
         if (res) return res;

@@ -17,8 +17,11 @@ import { resolveTemplate } from '../nfo/store.ts';
 import { loadRuleSet, type RuleSet } from '../rules/index.ts';
 import { packRelease, PackError, type PackResult } from './pipeline.ts';
 import { settingsOf } from './runtime.ts';
+import { moduleCounter } from '../../core/metrics.ts';
 import type { ReleasesSettings } from '../settings.ts';
 import { purgeEnrichCache } from '../enrich/index.ts';
+
+const releasesPacked = moduleCounter('releases', 'releases_packed', 'releases packed, by validity and dry run', ['valid', 'dry_run']);
 
 export interface PackPayload {
   source: { upload?: string; path?: string; name?: string };
@@ -161,6 +164,7 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
       await job.log('info', `delivery queued to ${p.destinations.join(', ')}`);
     }
     await job.progress(100, { bytes: r.metadata.size, total: r.metadata.size, seconds: Math.round((Date.now() - started) / 1000) });
+    releasesPacked.inc({ valid: String(r.ok), dry_run: String(!!p.dryRun) });
     await job.log(r.ok ? 'info' : 'error', p.dryRun
       ? `${r.release.name}: dry run, ${r.release.files.length} file(s) planned, name ${r.ok ? 'accepted' : 'REFUSED'}`
       : `${r.release.name}: ${r.ok ? 'valid' : 'INVALID'} — ${r.release.files.length} file(s)${store ? ' stored as artefacts' : ''}`);

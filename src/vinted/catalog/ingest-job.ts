@@ -12,6 +12,7 @@ import type { CoreContext } from '../../core/module.ts';
 import type { PipelineInput, PipelineOptions, PipelineResult, PipelineHooks } from '../vision/types.ts';
 import type { BlobStore } from '../../core/files.ts';
 import { settingsOf } from './runtime.ts';
+import { moduleCounter } from '../../core/metrics.ts';
 import { createCatalog, saveResult, setCatalogStatus, loadCatalog } from './store.ts';
 import { catalogExport } from './view.ts';
 import { isImageCandidate } from './names.ts';
@@ -55,6 +56,8 @@ export async function localCopy(files: BlobStore, key: string, tmp: string): Pro
   await fsp.writeFile(dest, await files.get(key));
   return dest;
 }
+
+const photosIngested = moduleCounter('vinted', 'photos_ingested', 'photos analysed into a catalog (refused files not counted)');
 
 export function summaryCounters(r: { photos: unknown[]; clusters: unknown[]; duplicates: unknown[]; errors: unknown[] }, total: number) {
   return { scanned: total, total, clusters: r.clusters.length, duplicates: r.duplicates.length, errors: r.errors.length };
@@ -141,6 +144,7 @@ export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreCon
       await job.checkpoint.set({ stage: 'analysed', resultKey } satisfies Checkpoint);
     }
     await saveResult(ctx.db, job.id, result, [], total);
+    photosIngested.inc({}, Math.max(0, total - result.errors.length));
     await job.checkpoint.set({ stage: 'saved', resultKey } satisfies Checkpoint);
     const counters = summaryCounters(result, total);
     await job.progress(100, counters, 'catalog ready');

@@ -1,0 +1,45 @@
+// Every module's web strings: French and English cover the same keys (shell + all modules), and
+// every literal key a module's code asks for (t('vinted.…')) exists. A string added in one language
+// only, or a key typed in a component and never written, fails here.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { registeredKeys } from '../../web/src/i18n.ts';
+import '../../web/src/strings.ts';
+import '../../web/src/modules/vinted/i18n.ts';
+import '../../web/src/modules/promoteurs/i18n.ts';
+import '../../web/src/modules/releases/i18n.ts';
+
+const MODULES = path.resolve(import.meta.dirname, '../../web/src/modules');
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sources(p) : /\.tsx?$/.test(e.name) ? [p] : [];
+  });
+}
+
+describe('web i18n of the modules', () => {
+  test('French and English have the same keys, modules included', () => {
+    const fr = registeredKeys('fr');
+    const en = registeredKeys('en');
+    for (const m of ['vinted.', 'promoteurs.', 'releases.']) expect(fr.filter((k) => k.startsWith(m)).length, m).toBeGreaterThan(10);
+    expect(fr.filter((k) => !en.includes(k))).toEqual([]);
+    expect(en.filter((k) => !fr.includes(k))).toEqual([]);
+  });
+
+  test('every literal key used by a module page is defined', () => {
+    const fr = new Set(registeredKeys('fr'));
+    const missing: string[] = [];
+    let used = 0;
+    for (const file of sources(MODULES)) {
+      const code = fs.readFileSync(file, 'utf8').split('\n').filter((l) => !/^\s*(\/\/|\*)/.test(l)).join('\n');
+      for (const m of code.matchAll(/\bt\('([a-zA-Z0-9_.]+)'/g)) {
+        used++;
+        if (!fr.has(m[1])) missing.push(`${path.relative(MODULES, file)}: ${m[1]}`);
+      }
+    }
+    expect(used).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
+  });
+});
