@@ -15,6 +15,7 @@ import { clusterSummaries } from './catalog/view.ts';
 import { isImageCandidate } from './catalog/names.ts';
 import type { IngestPayload } from './catalog/ingest-job.ts';
 import { buildPlan, type Plan } from './listings/plan.ts';
+import { cachedPriceEvidence, learnedFor } from './analytics/stats.ts';
 import { publishCli } from './cli-publish.ts';
 import { afterPublishingCli } from './cli-after.ts';
 import { LLM_KEY_VAULT_NAME } from './llm/job.ts';
@@ -196,8 +197,12 @@ export function vintedCli(group: Command, cliCtx: CliContext): void {
         const c = await loadCatalog(ctx.db, jobId).catch(() => null);
         if (!c) throw new CliError(`no catalog for job ${jobId}`, EXIT.notFound, 'not_found');
         const stored = await getSetting<{ title?: string; description?: string }>(ctx.db, 'templates');
-        plan = buildPlan(c, settingsOf(ctx), { defaults, templates: { title: stored?.title, description: stored?.description } });
-        await savePlan(ctx.db, plan, { defaults });
+        const planOpts = { defaults, templates: { title: stored?.title, description: stored?.description } };
+        plan = buildPlan(c, settingsOf(ctx), planOpts);
+        // the same learned prices as the API's plan
+        const learned = learnedFor(plan.items, await cachedPriceEvidence(ctx.db));
+        if (Object.keys(learned).length) plan = buildPlan(c, settingsOf(ctx), { ...planOpts, learned });
+        await savePlan(ctx.db, plan, { defaults, ...(Object.keys(learned).length ? { learned } : {}) });
       } else {
         // a server owns the data dir: ask it
         plan = await cliCtx.api('POST', '/api/vinted/bulk/listings/plan', { job: jobId, defaults });

@@ -13,6 +13,7 @@ import { cleanUploadName } from './catalog/names.ts';
 import { countZipFiles } from './catalog/zipcount.ts';
 import { localCopy, type IngestPayload } from './catalog/ingest-job.ts';
 import { buildPlan, type PlanOptions } from './listings/plan.ts';
+import { cachedPriceEvidence, learnedFor } from './analytics/stats.ts';
 import { checkTemplate, TemplateError } from './listings/templates.ts';
 import { CONDITIONS } from './listings/conditions.ts';
 import { llmConfig, LLM_KEY_VAULT_NAME } from './llm/job.ts';
@@ -77,7 +78,7 @@ const PlanBody = z.object({
 });
 const PlanItem = z.object({
   cluster_id: z.string(), title: z.string(), price: z.number().nullable(), price_min: z.number().nullable(), price_target: z.number().nullable(),
-  price_max: z.number().nullable(), description: z.string(), condition: z.string().nullable(), status_id: z.number().nullable(), brand: z.string(),
+  price_max: z.number().nullable(), price_learned: z.object({ sales: z.number(), median: z.number(), p25: z.number(), p75: z.number() }).nullable().optional(), description: z.string(), condition: z.string().nullable(), status_id: z.number().nullable(), brand: z.string(),
   brand_tier: z.string().nullable(), size: z.string().nullable(), category: z.string().nullable(), color: z.string().nullable(),
   photos: z.array(z.string()), cover: z.string(), publish: z.boolean(), publish_ready: z.boolean(), missing_fields: z.array(z.string()),
   gender: z.enum(['femmes', 'hommes']),
@@ -333,8 +334,11 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     }
     const unknown = Object.keys(req.body.overrides ?? {}).filter((id) => !c.clusters.some((x) => x.id === id));
     if (unknown.length) throw badRequest(`overrides name unknown articles: ${unknown.join(', ')}`);
-    const plan = buildPlan(c, s(), opts);
-    const options = { defaults: req.body.defaults ?? {}, overrides: req.body.overrides ?? {} };
+    let plan = buildPlan(c, s(), opts);
+    // prices learned from the seller's own sales move the matching articles' prices (kept in the options)
+    const learned = learnedFor(plan.items, await cachedPriceEvidence(ctx.db));
+    if (Object.keys(learned).length) plan = buildPlan(c, s(), { ...opts, learned });
+    const options = { defaults: req.body.defaults ?? {}, overrides: req.body.overrides ?? {}, ...(Object.keys(learned).length ? { learned } : {}) };
     await savePlan(ctx.db, plan, options, (req.user as any)?.id);
     return planResponse(plan, options);
   });

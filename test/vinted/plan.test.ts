@@ -5,6 +5,7 @@ import { runGates, hashtagsValid } from '../../src/vinted/listings/gates.ts';
 import { normalizeCondition, conditionStatusId } from '../../src/vinted/listings/conditions.ts';
 import { renderTemplate, checkTemplate } from '../../src/vinted/listings/templates.ts';
 import { buildPlan } from '../../src/vinted/listings/plan.ts';
+import { learnedFor } from '../../src/vinted/analytics/stats.ts';
 import type { Catalog, CatalogCluster } from '../../src/vinted/catalog/types.ts';
 
 const s = readSettings({ PRICE_RULES_JSON: '{"hoodie":25,"t-shirt":10,"jeans":25,"veste":35}' });
@@ -149,6 +150,28 @@ describe('buildPlan', () => {
     job_id: 'j1', backend: 'classic', files: 4, photos: [], duplicates: [], errors: [], version: 1,
     clusters: [cluster('c1'), cluster('c2', { category: null, colors: [] }), cluster('c3', { brand: 'Calvin Klein', size: 'L', category: 'jeans', colors: ['bleu'] })],
   };
+  it('prices learned from the seller\'s own sales of the same catalogue, brand and condition move the price, with the evidence', () => {
+    const first = buildPlan(catalog, s);
+    const jeans = first.items.find((i) => i.cluster_id === 'c3')!;
+    expect(jeans.vinted.catalog_id).not.toBeNull();
+    const evidence = [
+      // the same kind of article: 5 sales
+      { catalog_id: jeans.vinted.catalog_id, category: 'Jeans', brand: jeans.vinted.brand_title ?? jeans.brand, status_id: jeans.status_id, sales: 5, median: 31, p25: 27, p75: 36, min: 20, max: 40, median_days_to_sell: 4 },
+      // another brand in the same catalogue: says nothing about this one
+      { catalog_id: jeans.vinted.catalog_id, category: 'Jeans', brand: 'Levi\'s', status_id: jeans.status_id, sales: 9, median: 55, p25: 50, p75: 60, min: 40, max: 70, median_days_to_sell: 2 },
+    ];
+    const learned = learnedFor(first.items, evidence);
+    expect(Object.keys(learned)).toEqual(['c3']);
+    const plan = buildPlan(catalog, s, { learned });
+    const c3 = plan.items.find((i) => i.cluster_id === 'c3')!;
+    expect(c3).toMatchObject({ price: 31, price_target: 31, price_min: 27, price_max: 36, price_learned: { sales: 5, median: 31, p25: 27, p75: 36 } });
+    expect(jeans.price).not.toBe(31);
+    // the others keep the rules' prices
+    expect(plan.items.find((i) => i.cluster_id === 'c1')).toMatchObject({ price: first.items[0].price, price_learned: null });
+    // the seller's own price still wins
+    expect(buildPlan(catalog, s, { learned, overrides: { c3: { price: 19 } } }).items[2].price).toBe(19);
+  });
+
   it('matches the spec example with the default templates', () => {
     const plan = buildPlan(catalog, s);
     const [a, b, c] = plan.items;

@@ -5,6 +5,8 @@
 // listing seen sold without an order (its listed price counts then). A listing relisted is counted once, under its newest id.
 import { sql, type Kysely } from 'kysely';
 import { snapshotTaxonomy } from '../catalogue/taxonomy.ts';
+import { fold } from '../listings/text.ts';
+import type { LearnedEvidence } from '../listings/pricing.ts';
 
 export interface StatsFilter { accountId?: string; from?: Date; to?: Date; bucket?: 'day' | 'week' | 'month' }
 
@@ -113,6 +115,22 @@ export async function priceEvidence(db: Kysely<any>, f: { accountId?: string; mi
     brand: r.brand ?? null, status_id: r.status_id === null ? null : Number(r.status_id), sales: n(r.sales), median: r2(n(r.median)), p25: r2(n(r.p25)), p75: r2(n(r.p75)),
     min: r2(n(r.min)), max: r2(n(r.max)), median_days_to_sell: r.days === null ? null : r2(Number(r.days)),
   }));
+}
+
+/**
+ * The evidence that applies to each planned article: the seller's sales of the same Vinted catalogue,
+ * brand and condition (exact match only: a neighbouring group's prices would be a guess).
+ */
+export function learnedFor(items: { cluster_id: string; vinted: { catalog_id: number | null; brand_title: string | null; status_id: number | null }; brand: string; status_id: number | null }[], ev: PriceEvidence[]): Record<string, LearnedEvidence> {
+  const key = (c: number | null, b: string | null, st: number | null) => `${c ?? ''}|${fold(b ?? '')}|${st ?? ''}`;
+  const byKey = new Map(ev.map((e) => [key(e.catalog_id, e.brand, e.status_id), e]));
+  const out: Record<string, LearnedEvidence> = {};
+  for (const i of items) {
+    if (i.vinted.catalog_id === null) continue;
+    const e = byKey.get(key(i.vinted.catalog_id, i.vinted.brand_title ?? i.brand, i.vinted.status_id ?? i.status_id));
+    if (e) out[i.cluster_id] = { sales: e.sales, median: e.median, p25: e.p25, p75: e.p75 };
+  }
+  return out;
 }
 
 /** The analytics as CSV (one line per group of each kind, then the time series). */

@@ -3,7 +3,7 @@
 import type { Catalog, CatalogCluster } from '../catalog/types.ts';
 import type { VintedSettings } from '../settings.ts';
 import { normalizeCondition, conditionStatusId } from './conditions.ts';
-import { computePrice } from './pricing.ts';
+import { computePrice, withLearned, type LearnedEvidence } from './pricing.ts';
 import { renderTemplate, TemplateError, type TemplateValues } from './templates.ts';
 import { runGates } from './gates.ts';
 import { capitalize, fold, hashtagSlug } from './text.ts';
@@ -33,6 +33,12 @@ export interface PlanOptions {
   overrides?: Record<string, ItemOverride>;
   /** Vinted's taxonomy to map against (default: the shipped snapshot) and brands found by keyword */
   vinted?: { taxonomy?: Taxonomy; brands?: BrandIndex };
+  /**
+   * What the seller's own sales say of each article's kind (per article id, from the analytics' price
+   * evidence when the plan was made): it moves the price and stays in the plan's options, so the
+   * publish step rebuilds the same prices.
+   */
+  learned?: Record<string, LearnedEvidence>;
 }
 
 export interface PlanItem {
@@ -42,6 +48,8 @@ export interface PlanItem {
   price_min: number | null;
   price_target: number | null;
   price_max: number | null;
+  /** the seller's own sales behind the price, when there were enough */
+  price_learned: LearnedEvidence | null;
   description: string;
   condition: string | null;
   status_id: number | null;
@@ -94,7 +102,7 @@ export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOpt
   const size = pick(o.size, cluster.size, d.size, s.defaultSize);
   const brandRaw = pick(o.brand, cluster.brand, d.brand);
   const brand = brandRaw && fold(brandRaw) !== 'unknown' ? brandRaw : null;
-  const price = computePrice({ category, brand, condition }, s);
+  const price = withLearned(computePrice({ category, brand, condition }, s), opts.learned?.[cluster.id] ?? null);
   const finalPrice = o.price !== undefined && o.price !== null ? o.price : price.price_target;
   const city = d.city ?? s.city;
   const sizeKnown = size && fold(size) !== fold(s.defaultSize) ? size : null;
@@ -133,6 +141,7 @@ export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOpt
     price_min: price.price_min,
     price_target: price.price_target,
     price_max: price.price_max,
+    price_learned: price.learned,
     description,
     condition,
     status_id: conditionStatusId(condition),

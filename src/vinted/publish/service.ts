@@ -76,7 +76,7 @@ export async function prepare(ctx: CoreContext, o: { job: string; account: strin
   const taxonomy = await ensureTaxonomy(ctx, account, s.publish.catalogueMaxAgeDays);
   const opts = plan.options as PlanOptions;
   const brands = await brandIndex(ctx, taxonomy, account, [...catalog.clusters.map((c) => c.brand), opts.defaults?.brand, ...Object.values(opts.overrides ?? {}).map((x) => x.brand)]);
-  const rebuilt = buildPlan(catalog, s, { defaults: opts.defaults, overrides: opts.overrides, templates: plan.templates, vinted: { taxonomy, brands } });
+  const rebuilt = buildPlan(catalog, s, { defaults: opts.defaults, overrides: opts.overrides, learned: opts.learned, templates: plan.templates, vinted: { taxonomy, brands } });
   const wanted = o.clusters?.length ? new Set(o.clusters) : null;
   const existing = new Map((await listPublications(ctx.db, { accountId: account.id, jobId: o.job })).map((p) => [p.cluster_id, p]));
   const key = ctx.vault.derive('vinted.confirm');

@@ -58,6 +58,7 @@ export function PlanTable({ plan, job, canEdit, onOverride }: { plan: PlanView; 
                   </span>
                 ) : <p className="font-semibold text-slate-900 tabular-nums">{i.price ?? '—'} €</p>}
                 {i.price_min !== null && <p className="text-xs text-slate-500">{t('vinted.plan.col.range', { min: i.price_min, max: i.price_max ?? '' })}</p>}
+                {i.price_learned && <p data-testid="plan-price-learned" className="text-xs text-emerald-700">{t('vinted.plan.col.learned', { sales: i.price_learned.sales, median: i.price_learned.median })}</p>}
               </td>
               <td className="px-3 py-2 text-xs text-slate-600">
                 <p>{i.category ?? '—'} · {i.color ?? '—'}</p>

@@ -49,6 +49,8 @@ export interface PlanItem {
   price: number | null;
   price_min: number | null;
   price_target: number | null;
+  /** the seller's own sales behind the price */
+  price_learned?: { sales: number; median: number; p25: number; p75: number } | null;
   price_max: number | null;
   description: string;
   condition: string | null;
