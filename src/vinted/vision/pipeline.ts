@@ -28,6 +28,8 @@ export const DEFAULT_MIN_SAMPLES = 1;
 export const DEFAULT_CATEGORY_MIN_SCORE = 0.5;
 /** a photo the classifier sees as a label / tag close-up at or above this is read by the label OCR and does not vote on the category */
 export const LABEL_PHOTO_MIN = 0.5;
+/** photos per onnxruntime run */
+export const CLASSIFY_BATCH = 16;
 
 interface Rec {
   index: number;
@@ -35,6 +37,7 @@ interface Rec {
   analysis: DecodedPhoto['analysis'];
   signature: Float32Array; // raw classic embedding (dedup confirmation, classic clustering)
   work: Buffer | null;   // kept in memory only for the CLIP backend
+  garmentInput: Buffer | null; // the classifier's input, until the photos are classified in batches
   garment: GarmentPrediction | null;
   label: LabelReading | null;
   time: number | null;
@@ -116,19 +119,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       }
       bySha.set(sha, i);
       const dec = await decodePhoto(buf, input.name, { sha256: sha });
-      const garment = garments ? await garments.classify(dec.garment) : null;
-      // label close-ups only: read at full resolution while the file is in memory (about a second each)
-      let label: LabelReading | null = null;
-      if (garment && garment.label >= LABEL_PHOTO_MIN && opts.readLabels !== false) {
-        try {
-          ocrUsed = true;
-          const { readLabel } = await import('../labels/read.ts');
-          label = await readLabel(dec.original ?? dec.listing ?? buf, brandList);
-          hooks.log?.('info', `label read on ${input.name}: ${label.brands[0]?.value ?? 'no brand'}, ${label.sizes[0]?.value ?? 'no size'} (${Math.round(label.ms)} ms)`, { file: input.name });
-        } catch (e) {
-          hooks.log?.('warn', `label not read on ${input.name}: ${(e as Error).message}`, { file: input.name });
-        }
-      }
+
       const id = `p${String(i + 1).padStart(4, '0')}`;
       const blobs: StoredPhoto['blobs'] = { listing: keyFor(opts.blobPrefix, id, 'listing'), work: keyFor(opts.blobPrefix, id, 'work'), thumb: keyFor(opts.blobPrefix, id, 'thumb') };
       if (dec.original) blobs.original = keyFor(opts.blobPrefix, id, 'original');
@@ -146,8 +137,9 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
         analysis: dec.analysis,
         signature: classicEmbedding(dec.analysis),
         work: clip ? dec.work : null,
-        garment,
-        label,
+        garmentInput: garments ? dec.garment : null,
+        garment: null,
+        label: null,
         time: parseTime(dec.takenAt),
       };
     } catch (e) {
@@ -159,6 +151,30 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       hooks.progress?.({ stage: 'decode', done, total });
     }
   }, signal);
+  // categories: the photos classified in batches once decoded (one onnxruntime run per batch is much
+  // cheaper than one per photo in the decode pool, where it competed with the decoders)
+  if (garments) {
+    const todo = recs.filter((r): r is Rec => !!r?.garmentInput);
+    for (let s = 0; s < todo.length; s += CLASSIFY_BATCH) {
+      if (signal?.aborted) break;
+      const batch = todo.slice(s, s + CLASSIFY_BATCH);
+      const preds = await garments.classifyBatch(batch.map((r) => r.garmentInput!));
+      batch.forEach((r, k) => { r.garment = preds[k]!; r.garmentInput = null; });
+    }
+    // label close-ups only: read at full resolution (the file is read again; about half a second each)
+    for (const r of todo) {
+      if (signal?.aborted || opts.readLabels === false || !r.garment || r.garment.label < LABEL_PHOTO_MIN) continue;
+      const input = inputs[r.index]!;
+      try {
+        ocrUsed = true;
+        const { readLabel } = await import('../labels/read.ts');
+        r.label = await readLabel(await readInput(input), brandList);
+        hooks.log?.('info', `label read on ${input.name}: ${r.label.brands[0]?.value ?? 'no brand'}, ${r.label.sizes[0]?.value ?? 'no size'} (${Math.round(r.label.ms)} ms)`, { file: input.name });
+      } catch (e) {
+        hooks.log?.('warn', `label not read on ${input.name}: ${(e as Error).message}`, { file: input.name });
+      }
+    }
+  }
   // the OCR worker thread would keep a CLI process (or a bench child) alive: stop it once the photos are read
   if (ocrUsed) await (await import('../labels/ocr.ts')).closeOcr();
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('pipeline aborted');
