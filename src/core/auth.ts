@@ -2,6 +2,8 @@
 // API tokens (only their SHA-256 is stored).
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 
 // @node-rs/argon2's Algorithm is a const enum (not importable under verbatimModuleSyntax): 2 = Argon2id
 const ARGON2ID = 2;
@@ -19,10 +21,43 @@ export const REFRESH_REUSE_GRACE_MS = 30_000;
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
-export function validatePassword(pw: string): string | null {
+/** Failed logins of one account allowed before it is locked; each failure past them doubles the lock. */
+export const LOGIN_FREE_FAILURES = 5;
+const LOCK_BASE_MS = 30_000;
+const LOCK_MAX_MS = 60 * 60_000;
+/** failures older than this are forgotten */
+const FAILURE_MEMORY_MS = 24 * 3600_000;
+
+// zxcvbn's scoring with its common dictionary (the most used passwords, repeats, sequences, keyboard
+// patterns): a password that is long but guessable ("aaaaaaaaaa", "motdepasse123") is refused. The
+// French and English word lists add little to it and cost 10× more per check (60 ms instead of 7).
+let zxcvbn: ZxcvbnFactory | null = null;
+function passwordScore(pw: string, userInputs: string[]): number {
+  zxcvbn ??= new ZxcvbnFactory({
+    graphs: zxcvbnCommon.adjacencyGraphs,
+    dictionary: { ...zxcvbnCommon.dictionary },
+  });
+  // scoring is slow on long inputs and their tail adds nothing: score the first 100 characters
+  return zxcvbn.check(pw.slice(0, 100), userInputs).score;
+}
+
+export function validatePassword(pw: string, userInputs: string[] = []): string | null {
   if (typeof pw !== 'string' || pw.length < 10) return 'password must be at least 10 characters';
   if (pw.length > 256) return 'password too long';
+  const inputs = userInputs.flatMap((u) => [u, ...u.split(/[@.+_-]/)]).filter((u) => u.length >= 3);
+  if (passwordScore(pw, [...inputs, 'atelier', 'vinted']) < 3) {
+    return 'password too easy to guess (a common password, a word, a repeat or a sequence): use a longer phrase of unrelated words';
+  }
   return null;
+}
+
+export class AccountLockedError extends Error {
+  readonly retryAfterSeconds: number;
+  constructor(seconds: number) {
+    super(`too many failed logins for this account: try again in ${seconds} s`);
+    this.name = 'AccountLockedError';
+    this.retryAfterSeconds = seconds;
+  }
 }
 
 export class AuthService {
@@ -48,7 +83,7 @@ export class AuthService {
   }
 
   async createUser(email: string, password: string, role: Role): Promise<User> {
-    const problem = validatePassword(password);
+    const problem = validatePassword(password, [email]);
     if (problem) throw new Error(problem);
     const normalized = email.trim().toLowerCase();
     if (!/^[^@\s]+@[^@\s]+$/.test(normalized)) throw new Error(`invalid email: ${email}`);
@@ -59,12 +94,22 @@ export class AuthService {
     return row as User;
   }
 
+  /** A new password ends every session and revokes every personal API token of the user. */
   async setPassword(userId: string, password: string): Promise<void> {
-    const problem = validatePassword(password);
+    const user = await this.getUser(userId);
+    const problem = validatePassword(password, user ? [user.email] : []);
     if (problem) throw new Error(problem);
     const password_hash = await hash(password, { algorithm: ARGON2ID });
     await this.users().updateTable('users').set({ password_hash }).where('id', '=', userId).execute();
-    await this.users().updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    await this.revokeAllSessions(userId);
+    await this.users().updateTable('api_tokens').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    for (const [k, v] of this.tokenCache) if (v.userId === userId) this.tokenCache.delete(k);
+  }
+
+  async revokeAllSessions(userId: string): Promise<void> {
+    const rows = await this.users().updateTable('refresh_tokens').set({ revoked_at: new Date() })
+      .where('user_id', '=', userId).where('revoked_at', 'is', null).returning('family').execute();
+    for (const r of rows) this.sessionCache.delete(r.family);
   }
 
   async setRole(userId: string, role: Role): Promise<void> {
@@ -75,6 +120,8 @@ export class AuthService {
   async deleteUser(userId: string): Promise<void> {
     await this.users().deleteFrom('users').where('id', '=', userId).execute();
     this.userCache.delete(userId);
+    this.sessionCache.clear();
+    for (const [k, v] of this.tokenCache) if (v.userId === userId) this.tokenCache.delete(k);
   }
 
   async listUsers(): Promise<(User & { created_at: Date })[]> {
@@ -109,21 +156,69 @@ export class AuthService {
     return { id: row.id, email: row.email, role: row.role };
   }
 
-  async accessToken(user: User): Promise<string> {
-    return new SignJWT({ role: user.role, email: user.email })
+  /**
+   * Login throttling per account, beside the per-IP rate limit: past LOGIN_FREE_FAILURES failures
+   * the account is locked for 30 s, doubling at each further failure (at most 1 h). Throws
+   * AccountLockedError while locked, whether the password is right or not.
+   */
+  async checkLogin(email: string, password: string): Promise<User | null> {
+    const key = sha256(email.trim().toLowerCase());
+    const row = await this.users().selectFrom('login_failures').selectAll().where('email_hash', '=', key).executeTakeFirst();
+    const now = Date.now();
+    if (row?.locked_until && new Date(row.locked_until).getTime() > now) {
+      throw new AccountLockedError(Math.ceil((new Date(row.locked_until).getTime() - now) / 1000));
+    }
+    const user = await this.checkPassword(email, password);
+    if (user) {
+      if (row) await this.users().deleteFrom('login_failures').where('email_hash', '=', key).execute();
+      return user;
+    }
+    // counted atomically: parallel guesses cannot share one count
+    const stale = !row || now - new Date(row.last_failure_at).getTime() > FAILURE_MEMORY_MS;
+    const counted = await this.users().insertInto('login_failures').values({ email_hash: key, failures: 1, last_failure_at: new Date(now) })
+      .onConflict((oc) => oc.column('email_hash').doUpdateSet({
+        failures: stale ? 1 : sql`login_failures.failures + 1`, last_failure_at: new Date(now),
+      } as any))
+      .returning('failures').executeTakeFirstOrThrow();
+    const failures = Number(counted.failures);
+    if (failures > LOGIN_FREE_FAILURES) {
+      const lockMs = Math.min(LOCK_MAX_MS, LOCK_BASE_MS * 2 ** Math.min(20, failures - LOGIN_FREE_FAILURES - 1));
+      await this.users().updateTable('login_failures').set({ locked_until: new Date(now + lockMs) }).where('email_hash', '=', key).execute();
+    }
+    return null;
+  }
+
+  /** `sid` ties the access token to its session (refresh family), so that logout ends it at once */
+  async accessToken(user: User, sid: string): Promise<string> {
+    return new SignJWT({ role: user.role, email: user.email, sid })
       .setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setIssuedAt()
       .setExpirationTime(`${this.accessTtl}s`).setIssuer('atelier').sign(this.jwtKey);
   }
 
   async verifyAccess(token: string): Promise<User | null> {
     try {
-      const { payload } = await jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'] });
-      if (!payload.sub) return null;
+      const { payload } = await jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub', 'sid'] });
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+      if (!(await this.sessionAlive(payload.sid, payload.sub))) return null;
       // roles can change: trust the database (cached for 5 s), not the token
       return (await this.getUserCached(payload.sub)) ?? null;
     } catch {
       return null;
     }
+  }
+
+  /** sessions checked in the last 5 s; a logout or password change in this process drops its entries */
+  private sessionCache = new Map<string, { alive: boolean; at: number }>();
+
+  private async sessionAlive(sid: string, userId: string): Promise<boolean> {
+    const hit = this.sessionCache.get(sid);
+    if (hit && Date.now() - hit.at < 5000) return hit.alive;
+    const row = await this.users().selectFrom('refresh_tokens').select('id')
+      .where('family', '=', sid).where('user_id', '=', userId).where('revoked_at', 'is', null).where('expires_at', '>', new Date())
+      .limit(1).executeTakeFirst().catch(() => undefined);
+    if (this.sessionCache.size > 5000) this.sessionCache.clear();
+    this.sessionCache.set(sid, { alive: !!row, at: Date.now() });
+    return !!row;
   }
 
   async issueRefresh(userId: string, family: string = crypto.randomUUID()): Promise<string> {
@@ -140,7 +235,7 @@ export class AuthService {
    * token of the same family (two tabs refreshing together, a page unloaded before the answer's
    * Set-Cookie was stored): the same leeway as Auth0's "reuse interval" or Okta's grace period.
    */
-  async rotateRefresh(token: string): Promise<{ user: User; refresh: string } | null> {
+  async rotateRefresh(token: string): Promise<{ user: User; refresh: string; sid: string } | null> {
     const row = await this.users().selectFrom('refresh_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
     if (!row || row.revoked_at || new Date(row.expires_at) < new Date()) return null;
     const upd = await this.users().updateTable('refresh_tokens').set({ used_at: sql`coalesce(used_at, now())` })
@@ -152,12 +247,28 @@ export class AuthService {
     }
     const user = await this.getUser(row.user_id);
     if (!user) return null;
-    return { user, refresh: await this.issueRefresh(user.id, row.family) };
+    return { user, refresh: await this.issueRefresh(user.id, row.family), sid: row.family };
   }
 
   async revokeRefresh(token: string): Promise<void> {
     const row = await this.users().selectFrom('refresh_tokens').select('family').where('token_hash', '=', sha256(token)).executeTakeFirst();
-    if (row) await this.users().updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('family', '=', row.family).execute();
+    if (row) await this.revokeSession(row.family);
+  }
+
+  /** Ends one session: its refresh tokens and the access tokens carrying its sid. */
+  async revokeSession(sid: string): Promise<void> {
+    await this.users().updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('family', '=', sid).execute();
+    this.sessionCache.delete(sid);
+  }
+
+  /** the session (refresh family) an access token belongs to, without checking it is still alive */
+  async sessionOf(token: string): Promise<string | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'], requiredClaims: ['exp', 'sid'] });
+      return typeof payload.sid === 'string' ? payload.sid : null;
+    } catch {
+      return null;
+    }
   }
 
   async createApiToken(userId: string, name: string): Promise<{ id: string; token: string; prefix: string; name: string }> {

@@ -1,9 +1,8 @@
 // What every CLI command shares: one JSON object on stdout with --json, progress bars on stderr in a
 // TTY, exit codes that mean something, and the single-owner rule for the embedded data dir.
-import cliProgress from 'cli-progress';
+// Kept light: every command (and `--help`) loads it, so heavy libraries are imported where used.
 import type { CoreContext } from './module.ts';
 import type { JobRecord } from './jobs/types.ts';
-import { isTerminal } from './jobs/service.ts';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unavailable: 3, notFound: 4 } as const;
 
@@ -19,7 +18,8 @@ export class CliError extends Error {
 
 export async function watchJob(ctx: CoreContext, jobId: string, quiet: boolean): Promise<JobRecord> {
   const tty = process.stderr.isTTY && !quiet;
-  const bar = tty ? new cliProgress.SingleBar({ format: ' {bar} {percentage}% | {status} {counters}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+  const cliProgress = tty ? (await import('cli-progress')).default : null;
+  const bar = cliProgress ? new cliProgress.SingleBar({ format: ' {bar} {percentage}% | {status} {counters}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
   bar?.start(100, 0, { status: 'queued', counters: '' });
   const onSig = () => void ctx.jobs.cancel(jobId);
   process.once('SIGINT', onSig);
@@ -50,11 +50,14 @@ export async function callApi<T>(serverUrl: string, token: string | undefined, m
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch (e) {
-    throw new CliError(`cannot reach the server at ${serverUrl} (${(e as Error).message}); set ATELIER_URL`, EXIT.unavailable, 'unreachable');
+    throw new CliError(`cannot reach the server at ${serverUrl} (${(e as Error).message}); set ATELIER_URL to its address`, EXIT.unavailable, 'unreachable');
   }
   const data = (await res.json().catch(() => ({}))) as any;
-  if (!res.ok) throw new CliError(`server answered ${res.status}: ${data?.error?.message ?? res.statusText}`, res.status === 404 ? EXIT.notFound : EXIT.failed, data?.error?.code ?? 'http_error');
+  if (!res.ok) {
+    // the server's status says whose fault it is: a bad request is a usage error, a missing thing is not found
+    const exit = res.status === 404 ? EXIT.notFound : res.status === 400 || res.status === 422 ? EXIT.usage : res.status === 401 || res.status === 403 || res.status === 503 ? EXIT.unavailable : EXIT.failed;
+    throw new CliError(`server answered ${res.status}: ${data?.error?.message ?? res.statusText}`, exit, data?.error?.code ?? 'http_error');
+  }
   return data as T;
 }
 
-export { isTerminal };

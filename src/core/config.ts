@@ -1,6 +1,7 @@
 // One typed config read from the environment. The table below is the single source for the
 // README's configuration table (`atelier config --markdown` prints it).
 import path from 'node:path';
+import { readLock } from './lock.ts';
 
 interface Setting {
   env: string;
@@ -17,7 +18,7 @@ export const settings = [
   { env: 'ATELIER_SECRET_KEYS_OLD', default: '(unset)', meaning: 'comma-separated previous vault keys, still accepted for decryption during a key rotation' },
   { env: 'ATELIER_ADMIN_EMAIL', default: '(unset)', meaning: 'bootstrap admin created on first start when no user exists (with ATELIER_ADMIN_PASSWORD)' },
   { env: 'ATELIER_ADMIN_PASSWORD', default: '(unset)', meaning: 'password of the bootstrap admin' },
-  { env: 'ATELIER_URL', default: 'http://localhost:8080', meaning: 'server URL the CLI talks to when a server owns the data dir' },
+  { env: 'ATELIER_URL', default: '(from the lock file)', meaning: 'server URL the CLI talks to; unset = the server that owns the data dir, at the port its lock file records (else http://localhost:PORT)' },
   { env: 'ATELIER_TOKEN', default: '(unset)', meaning: 'personal API token the CLI uses to talk to a running server' },
   { env: 'ATELIER_WORKERS', default: 'true', meaning: 'run job workers inside the server process (set false when separate `atelier worker` processes run)' },
   { env: 'ATELIER_FILES', default: 'local', meaning: 'blob store: `local` (<data>/files) or `s3`' },
@@ -31,7 +32,9 @@ export const settings = [
   { env: 'ATELIER_LANG', default: 'fr', meaning: 'default UI and message language (fr or en)' },
   { env: 'ATELIER_ACCESS_TTL', default: '900', meaning: 'access token lifetime in seconds' },
   { env: 'ATELIER_REFRESH_TTL', default: '2592000', meaning: 'refresh token lifetime in seconds (rotated at each use)' },
-  { env: 'ATELIER_LOGIN_RATE', default: '10', meaning: 'login attempts allowed per IP per minute' },
+  { env: 'ATELIER_LOGIN_RATE', default: '10', meaning: 'login attempts allowed per IP per minute (besides, an account is locked for 30 s after 5 failed logins, doubling at each further failure, at most 1 h)' },
+  { env: 'TRUST_PROXY', default: '(unset)', meaning: 'comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For/-Proto/-Host are believed, e.g. `127.0.0.1,10.0.0.0/8`; unset = none (the client address is the TCP peer)' },
+  { env: 'ATELIER_METRICS_TOKEN', default: '(unset)', meaning: 'bearer token required by /metrics; unset = /metrics answers only direct loopback connections (no proxy headers)' },
   { env: 'ATELIER_BODY_LIMIT', default: '1048576', meaning: 'maximum JSON request body in bytes' },
   { env: 'ATELIER_UPLOAD_LIMIT', default: '2147483648', meaning: 'maximum multipart upload size in bytes (whole request)' },
   { env: 'ATELIER_USER_AGENT', default: 'atelier/0.1 (+https://github.com/atelier-app/atelier)', meaning: 'User-Agent of every outbound request: names the tool and a contact URL' },
@@ -61,6 +64,8 @@ export interface Config {
   accessTtl: number;
   refreshTtl: number;
   loginRate: number;
+  trustProxy: string[];
+  metricsToken: string | undefined;
   bodyLimit: number;
   uploadLimit: number;
   http: { userAgent: string; allowPrivate: boolean; timeoutMs: number; retries: number; proxy: string | undefined };
@@ -91,7 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKeysOld: (env.ATELIER_SECRET_KEYS_OLD || '').split(',').map((s) => s.trim()).filter(Boolean),
     adminEmail: env.ATELIER_ADMIN_EMAIL || undefined,
     adminPassword: env.ATELIER_ADMIN_PASSWORD || undefined,
-    serverUrl: env.ATELIER_URL || `http://localhost:${env.PORT || 8080}`,
+    serverUrl: env.ATELIER_URL || serverUrlFromLock(path.resolve(env.ATELIER_DATA_DIR || './data')) || `http://localhost:${env.PORT || 8080}`,
     token: env.ATELIER_TOKEN || undefined,
     workers: bool(env.ATELIER_WORKERS, true),
     files: {
@@ -107,6 +112,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accessTtl: int('ATELIER_ACCESS_TTL', env.ATELIER_ACCESS_TTL, 900),
     refreshTtl: int('ATELIER_REFRESH_TTL', env.ATELIER_REFRESH_TTL, 30 * 24 * 3600),
     loginRate: int('ATELIER_LOGIN_RATE', env.ATELIER_LOGIN_RATE, 10),
+    trustProxy: (env.TRUST_PROXY || '').split(',').map((s) => s.trim()).filter(Boolean),
+    metricsToken: env.ATELIER_METRICS_TOKEN || undefined,
     bodyLimit: int('ATELIER_BODY_LIMIT', env.ATELIER_BODY_LIMIT, 1024 * 1024),
     uploadLimit: int('ATELIER_UPLOAD_LIMIT', env.ATELIER_UPLOAD_LIMIT, 2 * 1024 * 1024 * 1024),
     http: {
@@ -120,4 +127,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env,
   };
   return { ...cfg, ...overrides };
+}
+
+/** The server that owns the data dir records its port (and address) in the lock file: the CLI finds it there. */
+function serverUrlFromLock(dataDir: string): string | undefined {
+  const lock = readLock(dataDir);
+  if (lock?.kind !== 'server' || !lock.port) return undefined;
+  const host = !lock.host || lock.host === '0.0.0.0' || lock.host === '::' ? '127.0.0.1' : lock.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${lock.port}`;
 }

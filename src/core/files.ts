@@ -32,7 +32,7 @@ export class LocalBlobStore implements BlobStore {
   private seq = 0;
   constructor(root: string) {
     this.root = path.resolve(root);
-    fs.mkdirSync(this.root, { recursive: true });
+    fs.mkdirSync(this.root, { recursive: true, mode: 0o700 });
   }
 
   localPath(key: string): string {
@@ -43,18 +43,30 @@ export class LocalBlobStore implements BlobStore {
     const file = this.localPath(key);
     // write to a temp name then rename, so a crash never leaves a half-written blob under its key
     const tmp = `${file}.tmp-${process.pid}-${++this.seq}`;
-    if (data instanceof Readable) {
-      await fsp.mkdir(path.dirname(file), { recursive: true });
-      await pipeline(data, fs.createWriteStream(tmp));
-    } else {
-      try {
-        await fsp.writeFile(tmp, data);
-      } catch (e) {
-        // the directory is made on first need, not checked on every put (a batch writes thousands of blobs into one)
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        await fsp.mkdir(path.dirname(file), { recursive: true });
-        await fsp.writeFile(tmp, data);
+    try {
+      if (data instanceof Readable) {
+        // a stream that fails before pipeline() listens (a file that cannot be opened) must not
+        // become an unhandled 'error' event: catch it while the folder is made
+        let early: Error | null = null;
+        const onEarly = (e: Error) => { early ??= e; };
+        data.on('error', onEarly);
+        try { await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o700 }); } finally { data.off('error', onEarly); }
+        if (early) { data.destroy(); throw early; }
+        await pipeline(data, fs.createWriteStream(tmp, { mode: 0o600 }));
+      } else {
+        // owner-only (0600 files, 0700 folders) whatever the process's umask
+        try {
+          await fsp.writeFile(tmp, data, { mode: 0o600 });
+        } catch (e) {
+          // the directory is made on first need, not checked on every put (a batch writes thousands of blobs into one)
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+          await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+          await fsp.writeFile(tmp, data, { mode: 0o600 });
+        }
       }
+    } catch (e) {
+      await fsp.rm(tmp, { force: true }).catch(() => {}); // no half-written .tmp left behind
+      throw e;
     }
     await fsp.rename(tmp, file);
     const st = await fsp.stat(file);

@@ -2,6 +2,7 @@
 // exponential backoff + jitter honouring Retry-After, an identifying User-Agent, an SSRF guard, and
 // logs without secrets (only method, host, path, status, duration).
 import dns from 'node:dns/promises';
+import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { fetch, ProxyAgent, Agent, type Dispatcher } from 'undici';
@@ -69,6 +70,8 @@ export interface HttpClientOptions {
   proxy?: string;
   log?: Logger;
   defaultPolicy?: Partial<HostPolicy>;
+  /** which addresses are refused (default: every non-unicast one, isPrivateAddress); tests narrow it */
+  isBlocked?: (ip: string) => boolean;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -86,15 +89,48 @@ export function isPrivateAddress(ip: string): boolean {
   return addr.range() !== 'unicast';
 }
 
+/**
+ * dns.lookup for the guarded connections: the address checked is the address connected to (no
+ * second resolution an attacker's DNS could answer differently).
+ */
+const guardedLookup = (isBlocked: (ip: string) => boolean) => (hostname: string, options: LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, '');
+    const list = addresses as LookupAddress[];
+    const bad = list.find((a) => isBlocked(a.address));
+    if (bad) return callback(Object.assign(new SsrfError(`refused: ${hostname} resolves to a private or loopback address (${bad.address}); set ATELIER_HTTP_ALLOW_PRIVATE=true only for local testing`), { code: 'ESSRF' }), '');
+    if (!list.length) return callback(Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' }), '');
+    if (options.all) callback(null, list);
+    else callback(null, list[0].address, list[0].family);
+  });
+};
+
+const MAX_REDIRECTS = 5;
+
+function isSsrf(e: Error): boolean {
+  return e instanceof SsrfError || (e as { cause?: unknown }).cause instanceof SsrfError || (e as { cause?: { code?: string } }).cause?.code === 'ESSRF';
+}
+function ssrfOf(e: Error): SsrfError {
+  const c = (e as { cause?: unknown }).cause;
+  return c instanceof SsrfError ? c : e instanceof SsrfError ? e : new SsrfError((c as Error)?.message ?? e.message);
+}
+
 export class HttpClient {
   private opts: HttpClientOptions;
   private hosts = new Map<string, HostState>();
   private policies = new Map<string, HostPolicy>();
-  private dispatcher: Dispatcher;
+  /** connections whose every address is checked at connect time */
+  private guarded: Dispatcher;
+  /** connections allowed to reach private addresses (ATELIER_HTTP_ALLOW_PRIVATE, or a request's allowPrivate) */
+  private open: Dispatcher;
+  private isBlocked: (ip: string) => boolean;
 
   constructor(opts: HttpClientOptions) {
     this.opts = opts;
-    this.dispatcher = opts.proxy ? new ProxyAgent(opts.proxy) : new Agent({ connections: 32 });
+    // through a proxy the proxy resolves names: the pre-connect DNS check in guard() is what remains
+    this.open = opts.proxy ? new ProxyAgent(opts.proxy) : new Agent({ connections: 32 });
+    this.isBlocked = opts.isBlocked ?? isPrivateAddress;
+    this.guarded = opts.proxy ? this.open : new Agent({ connections: 32, connect: { lookup: guardedLookup(this.isBlocked) as any } });
   }
 
   get userAgent(): string {
@@ -114,9 +150,12 @@ export class HttpClient {
     if (!['http:', 'https:'].includes(url.protocol)) throw new SsrfError(`only http(s) URLs are allowed: ${url.protocol}`);
     if (allowPrivate ?? this.opts.allowPrivate) return;
     const host = url.hostname.replace(/^\[|\]$/g, '');
+    // an address literal is never resolved, so never seen by the connect-time lookup: checked here;
+    // a name is checked when connecting (guardedLookup), except through a proxy, which resolves it itself
+    if (!net.isIP(host) && !this.opts.proxy) return;
     const addrs = net.isIP(host) ? [host] : (await dns.lookup(host, { all: true })).map((a) => a.address);
     for (const a of addrs) {
-      if (isPrivateAddress(a)) throw new SsrfError(`refused: ${url.hostname} resolves to a private or loopback address (${a}); set ATELIER_HTTP_ALLOW_PRIVATE=true only for local testing`);
+      if (this.isBlocked(a)) throw new SsrfError(`refused: ${url.hostname} resolves to a private or loopback address (${a}); set ATELIER_HTTP_ALLOW_PRIVATE=true only for local testing`);
     }
   }
 
@@ -145,9 +184,31 @@ export class HttpClient {
     return release;
   }
 
+  /**
+   * Redirects are followed here, not by fetch, so that every hop goes through the SSRF guard (an
+   * allowed host answering `Location: http://127.0.0.1/` is refused like a direct request).
+   */
   async request(urlStr: string, o: RequestOptions = {}): Promise<HttpResponse> {
-    const url = new URL(urlStr);
+    let url = new URL(urlStr);
+    let opts = o;
+    for (let hop = 0; ; hop++) {
+      const res = await this.requestOnce(url, opts);
+      const location = res.headers.location;
+      if (o.redirect === 'manual' || ![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
+      if (hop >= MAX_REDIRECTS) throw new HttpError2(`${o.method ?? 'GET'} ${url.host}${url.pathname}: more than ${MAX_REDIRECTS} redirects`, res.status);
+      const next = new URL(location, url);
+      // as fetch does: 303 (and 301/302 after a POST) become a GET without body; credentials stay on their origin
+      const toGet = res.status === 303 || ((res.status === 301 || res.status === 302) && (opts.method ?? 'GET') === 'POST');
+      const headers = { ...opts.headers };
+      if (next.origin !== url.origin) for (const h of Object.keys(headers)) if (/^(authorization|cookie|proxy-authorization)$/i.test(h)) delete headers[h];
+      opts = { ...opts, headers, ...(toGet ? { method: 'GET', body: undefined } : {}) };
+      url = next;
+    }
+  }
+
+  private async requestOnce(url: URL, o: RequestOptions): Promise<HttpResponse> {
     await this.guard(url, o.allowPrivate);
+    const allowPrivate = o.allowPrivate ?? this.opts.allowPrivate;
     const retries = o.retries ?? this.opts.retries;
     const retryOn = o.retryOn ?? ((s: number) => s === 429 || s >= 500);
     const host = url.host.toLowerCase();
@@ -166,8 +227,8 @@ export class HttpClient {
           headers: { 'user-agent': this.opts.userAgent, ...(o.referer ? { referer: o.referer } : {}), ...o.headers },
           body: o.body as any,
           signal,
-          redirect: o.redirect ?? 'follow',
-          dispatcher: this.dispatcher,
+          redirect: 'manual',
+          dispatcher: allowPrivate ? this.open : this.guarded,
         });
         body = Buffer.from(await res.arrayBuffer());
       } catch (e) {
@@ -176,20 +237,24 @@ export class HttpClient {
         release();
       }
       if (error && o.signal?.aborted) throw o.signal.reason ?? error;
+      if (error && isSsrf(error)) throw ssrfOf(error); // refused, not a network error: no retry
       const status = res?.status ?? 0;
       httpMetrics.outbound.inc({ host, status: String(status || 'error') });
       this.opts.log?.debug({ method: o.method ?? 'GET', host, path: url.pathname, status, ms: Date.now() - started, attempt }, 'outbound request');
       const retryable = error !== null || retryOn(status);
       if (!retryable && res && body) {
-        const headers: Record<string, string> = {};
-        res.headers.forEach((v, k) => (headers[k] = v));
+        const headers = headersOf(res);
         const b = body;
         return { status, headers, body: b, url: res.url || url.toString(), text: () => b.toString('utf8'), json: () => JSON.parse(b.toString('utf8')) };
       }
       if (attempt >= retries) {
-        if (error) throw new HttpError2(`${o.method ?? 'GET'} ${url.host}${url.pathname} failed after ${attempt + 1} attempts: ${error.name === 'TimeoutError' ? 'timeout' : error.message}`, null);
-        const headers: Record<string, string> = {};
-        res!.headers.forEach((v, k) => (headers[k] = v));
+        if (error) {
+          // undici says "fetch failed" and keeps the reason (ECONNREFUSED, ENOTFOUND…) in its cause
+          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+          const why = error.name === 'TimeoutError' ? 'timeout' : cause?.code ? `${error.message} (${cause.code})` : error.message;
+          throw new HttpError2(`${o.method ?? 'GET'} ${url.host}${url.pathname} failed after ${attempt + 1} attempts: ${why}`, null);
+        }
+        const headers = headersOf(res!);
         const b = body!;
         return { status, headers, body: b, url: res!.url || url.toString(), text: () => b.toString('utf8'), json: () => JSON.parse(b.toString('utf8')) };
       }
@@ -213,6 +278,16 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close().catch(() => {});
+    await this.open.close().catch(() => {});
+    if (this.guarded !== this.open) await this.guarded.close().catch(() => {});
   }
+}
+
+/** Response headers by lower-case name; several Set-Cookie headers are kept, one per line (a header value cannot hold a newline). */
+function headersOf(res: { headers: { forEach(cb: (v: string, k: string) => void): void; getSetCookie?(): string[] } }): Record<string, string> {
+  const headers: Record<string, string> = {};
+  res.headers.forEach((v, k) => (headers[k] = v));
+  const cookies = res.headers.getSetCookie?.() ?? [];
+  if (cookies.length > 1) headers['set-cookie'] = cookies.join('\n');
+  return headers;
 }

@@ -3,9 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export interface LockInfo { pid: number; kind: 'server' | 'cli' | 'worker'; port?: number; started: string }
+export interface LockInfo { pid: number; kind: 'server' | 'cli' | 'worker'; port?: number; host?: string; started: string }
 
-function alive(pid: number): boolean {
+/** true while a process with this pid exists (EPERM: it exists, owned by another user) */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -31,7 +33,7 @@ export class DataDirLockedError extends Error {
 export function readLock(dataDir: string): LockInfo | null {
   try {
     const info = JSON.parse(fs.readFileSync(path.join(dataDir, 'atelier.lock'), 'utf8')) as LockInfo;
-    return alive(info.pid) ? info : null;
+    return pidAlive(info.pid) ? info : null;
   } catch {
     return null;
   }

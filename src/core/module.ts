@@ -56,6 +56,12 @@ export interface CliContext {
   json(): boolean;
   /** Calls the running server's API (ATELIER_URL + ATELIER_TOKEN); throws a clear error when not configured. */
   api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  /**
+   * Runs `local` on the embedded platform, or `remote` (through `api`) when a server owns the data dir
+   * or ATELIER_TOKEN + ATELIER_URL point at one: every command with an API equivalent uses it.
+   * `work: true` when `local` enqueues a job this process must run (the queue's workers start).
+   */
+  localOrApi<T>(local: (ctx: CoreContext) => Promise<T>, remote: () => Promise<T>, o?: { work?: boolean }): Promise<T>;
   /** Waits for a job, drawing a progress bar on stderr in a TTY; returns the finished job. */
   watch(ctx: CoreContext, jobId: string): Promise<import('./jobs/types.ts').JobRecord>;
 }

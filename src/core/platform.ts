@@ -13,6 +13,37 @@ import { AuthService } from './auth.ts';
 import { acquireLock } from './lock.ts';
 import type { AtelierModule, CoreContext } from './module.ts';
 import { coreJobs } from './jobs/core-jobs.ts';
+import { sweepTempDirs } from './tmp.ts';
+
+/**
+ * The data dir holds the database, the blobs and the vault key: owner only. It is 0700, so nothing
+ * beneath it is reachable by another user whatever its own mode; its files are 0600 and folders
+ * 0700 (the blob store writes them so; `serve`, `worker` and the CLI run with umask 077), and a data
+ * dir made by an older version, or copied with loose modes, is repaired.
+ */
+export function secureDataDir(dir: string, log?: Logger): number {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let fixed = 0;
+  const walk = (p: string, deep: boolean) => {
+    let st: fs.Stats;
+    try { st = fs.lstatSync(p); } catch { return; }
+    if (st.isSymbolicLink()) return;
+    const want = st.isDirectory() ? 0o700 : 0o600;
+    if ((st.mode & 0o777) !== want) { try { fs.chmodSync(p, want); fixed++; } catch { /* not ours: left as is */ } }
+    if (st.isDirectory() && deep) for (const name of fs.readdirSync(p)) walk(path.join(p, name), deep);
+  };
+  // the data dir and its top files; the embedded database always (PGlite chmods the files it creates
+  // 0666, so each start puts them back to 0600; ~1,000 files, a few ms); the blob store, which can hold
+  // a million files, only when its folder shows loose modes (a data dir from an older version)
+  walk(dir, false);
+  for (const name of fs.readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const loose = (() => { try { return (fs.statSync(p).mode & 0o077) !== 0; } catch { return false; } })();
+    walk(p, name === 'db' || loose);
+  }
+  if (fixed) log?.debug({ dir, fixed }, 'data dir modes set: folders 0700, files 0600 (owner only)');
+  return fixed;
+}
 
 export interface Platform extends CoreContext {
   database: Database;
@@ -39,14 +70,21 @@ export interface OpenOptions {
 export async function openPlatform(o: OpenOptions): Promise<Platform> {
   const config = o.config ?? loadConfig();
   const log = o.log ?? createLogger({ level: config.logLevel, file: config.logFile });
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  secureDataDir(config.dataDir, log);
+  sweepTempDirs(log);
   // PostgreSQL server: many processes may share it; embedded: one owner only
   const lock = config.databaseUrl || o.memory ? null : acquireLock(config.dataDir, o.role);
   let database: Database | null = null;
   let jobs: JobService | null = null;
   let http: HttpClient | null = null;
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, memory: o.memory });
+    // the embedded database creates its folders now: owner-only, whatever the caller's umask
+    const umask = process.umask(0o077);
+    try {
+      database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, memory: o.memory });
+    } finally {
+      process.umask(umask);
+    }
     const applied = await migrate(database, [
       { module: 'core', dir: path.join(import.meta.dirname, 'migrations') },
       ...o.modules.map((m) => ({ module: m.name, dir: m.migrationsDir })),

@@ -6,7 +6,12 @@ import type { Command } from 'commander';
 import type { CliContext, CoreContext } from '../core/module.ts';
 import { CliError, EXIT } from '../core/cli-support.ts';
 import { DataDirLockedError } from '../core/lock.ts';
-import { getSource, listSources, resolveSources } from './sources/index.ts';
+import { describeSource, getSource, listSources, resolveSources } from './sources/index.ts';
+import { genericDetail } from './parse/generic.ts';
+import { buildProgramme } from './parse/programme.ts';
+import { recordSource, recordTest } from './run/record.ts';
+import { mirrorOf } from './run/scrape.ts';
+import { loadStored, sourceState } from './run/settings-store.ts';
 import { probeSelectors, tryParse } from './sources/try.ts';
 import { readSettings } from './settings.ts';
 import { SiteFetcher } from './crawl/fetcher.ts';
@@ -117,6 +122,7 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
     .option('--url <url>', 'the URL the page came from (resolves relative links)')
     .option('--city <city>', 'the listing\'s city (name, postcode or INSEE code)')
     .option('--selectors', 'also show what each of the source\'s declared selectors matches (count and samples)')
+    .option('--extractor <kind>', 'source (its own parser, default) | generic (the structured-data extractor alone; detail level)', 'source')
     .action(async (key: string, o) => {
       const source = getSource(key);
       if (!source) throw new CliError(`unknown source "${key}" (known: ${listSources().map((s) => s.key).join(', ')})`, EXIT.usage, 'usage');
@@ -124,8 +130,18 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
       if (!fs.existsSync(o.fixture)) throw new CliError(`no such file: ${o.fixture}`, EXIT.notFound, 'not_found');
       const html = fs.readFileSync(o.fixture, 'utf8');
       const city = o.city ? cityLookup(o.city) ?? undefined : undefined;
+      if (!['source', 'generic'].includes(o.extractor)) throw new CliError('--extractor must be source or generic', EXIT.usage, 'usage');
       let r;
-      try { r = tryParse(source, html, o.level, { url: o.url, city }); } catch (e) { throw new CliError((e as Error).message, EXIT.failed, 'parse_failed'); }
+      try {
+        if (o.extractor === 'generic' && o.level === 'detail') {
+          // the generic extractor alone, same output shape as the source's parser ({programme, lots})
+          const card = { sourceApi: source.key, idExterne: '', name: '', urlExterne: o.url ?? '' };
+          const { evidence, ...detail } = genericDetail(html, card, { url: o.url }, { key: source.key, baseUrl: source.baseUrl, idPattern: source.idPattern });
+          const { lotsDetails, ...programme } = buildProgramme(source, card, detail, { city });
+          r = { programme, lots: lotsDetails };
+          if (!cli.json()) console.error(`generic extractor: lots from ${evidence.lots ?? 'nowhere'}; programme from ${evidence.programme.join(', ') || 'nothing'}`);
+        } else r = tryParse(source, html, o.level, { url: o.url, city });
+      } catch (e) { throw new CliError((e as Error).message, EXIT.failed, 'parse_failed'); }
       const selectors = o.selectors ? probeSelectors(source, html, o.level) : undefined;
       if (cli.json()) return out(cli, selectors ? { ...r, selectors } : r, '');
       for (const p of selectors ?? []) console.log(`${p.count < 1 ? '✗' : '✓'} ${p.name.padEnd(16)} ${String(p.count).padStart(4)}  ${p.selector}${p.samples.length ? `\n    ${p.samples.join('\n    ')}` : ''}`);
@@ -139,6 +155,73 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
         console.log(`${lots.length} lot(s), ${programme.prixMin ?? '?'}–${programme.prixMax ?? '?'} €, ${programme.surfaceMin ?? '?'}–${programme.surfaceMax ?? '?'} m², types ${programme.typesLots.join(', ')}`);
         for (const l of lots) console.log(`  ${l.type.padEnd(6)} ${String(l.surface ?? '?').padStart(6)} m²  ${String(l.etage ?? '').padEnd(6)} ${String(l.prix ?? '?').padStart(8)} €${l.prixTvaReduite ? ` (TVA réduite ${l.prixTvaReduite} €)` : ''}${l.numero ? `  n°${l.numero}` : ''}`);
       }
+    });
+
+  group.command('sources')
+    .description('the developers: status (verified / unverified), discovery, extractor, on/off')
+    .action(async () => {
+      let stored = null;
+      try { stored = await loadStored((await open()).db); } catch { /* no data dir: defaults */ }
+      const list = listSources().map((s) => {
+        const d = describeSource(s);
+        const st = stored ? sourceState(s, stored) : { enabled: s.verification.status === 'verified', reason: null };
+        return { ...d, enabled: st.enabled };
+      });
+      out(cli, { sources: list }, [
+        'key              status      discovery                         extractor  on   name',
+        ...list.map((s) => `${s.key.padEnd(16)} ${s.status.padEnd(11)} ${s.discovery.slice(0, 33).padEnd(33)} ${s.extractor.padEnd(10)} ${s.enabled ? 'on ' : 'off'}  ${s.name}\n${' '.repeat(17)}${s.reason}`),
+      ].join('\n'));
+    });
+
+  group.command('record <source>')
+    .description('save the pages of a real site (listing or sitemaps, then programme pages) as fixtures, with a manifest')
+    .requiredOption('--city <city>', 'city name, postcode or INSEE code')
+    .option('--max <n>', 'programme pages to save', '3')
+    .option('--out <dir>', 'folder (default test/fixtures/promoteurs/<source>/recorded-<date>-<city>)')
+    .action(async (key: string, o) => {
+      const source = getSource(key);
+      if (!source) throw new CliError(`unknown source "${key}" (known: ${listSources().map((s) => s.key).join(', ')})`, EXIT.usage, 'usage');
+      const max = Number(o.max);
+      if (!Number.isInteger(max) || max < 0 || max > 50) throw new CliError('--max must be an integer between 0 and 50', EXIT.usage, 'usage');
+      const city = cityLookup(o.city);
+      if (!city) throw new CliError(`unknown city "${o.city}"`, EXIT.usage, 'usage');
+      const ctx = await open();
+      const s = readSettings(ctx.config);
+      const map = mirrorOf(source, s.sourceUrls[source.key]);
+      const outDir = o.out ?? path.join('test/fixtures/promoteurs', source.key, `recorded-${new Date().toISOString().slice(0, 10)}-${city.slug}`);
+      const fetcher = new SiteFetcher(map(source.baseUrl), {
+        http: ctx.http, userAgent: ctx.http.userAgent, timeScale: s.timeScale, retryDelaysSec: s.retryDelaysSec, obeyRobots: s.robots, allowPrivate: ctx.config.http.allowPrivate,
+      });
+      const m = await recordSource({
+        source, city, max, outDir, fetcher, map, userAgent: ctx.http.userAgent, robotsChecked: s.robots,
+        onPage: (p) => { if (!cli.json()) process.stderr.write(`${p.file ? 'saved' : 'FAILED'} ${p.level} ${p.url}${p.error ? ` — ${p.error}` : ''}\n`); },
+      });
+      const saved = m.pages.filter((p) => p.file).length;
+      const details = m.pages.filter((p) => p.file && p.level === 'detail').length;
+      out(cli, { ok: saved > 0, folder: path.resolve(outDir), real: m.real, pages: m.pages }, [
+        `${saved} page(s) saved in ${outDir} (${details} programme page(s)); manifest.json written`,
+        m.real ? `next: atelier promoteurs record-test ${outDir}` : `fetched from ${m.fetchedFrom}, not from ${source.baseUrl}: these pages prove nothing about the real site`,
+      ].join('\n'));
+      if (saved === 0) process.exitCode = EXIT.failed;
+    });
+
+  group.command('record-test <folder>')
+    .description('turn a recorded folder into a test: expected.json (to review) + a test file')
+    .option('--test-dir <dir>', 'where the test file goes', 'test/promoteurs/sources/recorded')
+    .action(async (folder: string, o) => {
+      const mf = path.join(folder, 'manifest.json');
+      if (!fs.existsSync(mf)) throw new CliError(`no manifest.json in ${folder} (record it with \`atelier promoteurs record\`)`, EXIT.notFound, 'not_found');
+      const key = JSON.parse(fs.readFileSync(mf, 'utf8')).source as string;
+      const source = getSource(key);
+      if (!source) throw new CliError(`the folder was recorded for an unknown source "${key}"`, EXIT.usage, 'usage');
+      const root = path.resolve(import.meta.dirname, '../..');
+      let r;
+      try { r = recordTest(source, folder, path.resolve(o.testDir), root); } catch (e) { throw new CliError((e as Error).message, EXIT.failed, 'parse_failed'); }
+      out(cli, { ok: true, ...r }, [
+        `${r.pages} page(s) → ${r.expectedFile} and ${r.testFile}`,
+        'now: open each page in a browser, check the values of expected.json against it, fix the parser or the values,',
+        'then set "reviewed": {"by": "<your name>", "date": "<today>"} and run the test.',
+      ].join('\n'));
     });
 
   const cities = group.command('cities').description('cities of the zonage ABC');
@@ -158,9 +241,18 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
   cities.command('list')
     .description('cities that a scrape would visit (imported list, or the built-in default)')
     .action(async () => {
-      const ctx = await open();
-      const table = await zoneTableFromDb(ctx);
-      const { citiesInScope } = await import('./rules/cities.ts');
+      const { citiesInScope, createZoneTable, defaultZoneTable, IN_SCOPE_ZONES } = await import('./rules/cities.ts');
+      const table = await cli.localOrApi(async (ctx) => { bind(ctx); return zoneTableFromDb(ctx); }, async () => {
+        // the server's imported list, zone by zone (empty = the built-in default, as embedded)
+        const rows: { code_insee: string; zone: string }[] = [];
+        for (const zone of IN_SCOPE_ZONES) {
+          const r = await cli.api<{ byZone: Record<string, number>; cities: { code_insee: string; zone: string }[] }>('GET', `/api/promoteurs/cities?zone=${zone}&limit=1000`);
+          if (!Object.values(r.byZone).some((n) => n > 0)) return defaultZoneTable();
+          if ((r.byZone[zone] ?? 0) > r.cities.length) throw new CliError(`zone ${zone} has ${r.byZone[zone]} cities, more than the API lists at once (1000)`, EXIT.failed, 'too_many');
+          rows.push(...r.cities);
+        }
+        return createZoneTable(rows.map((c) => ({ codeInsee: c.code_insee, zone: c.zone as (typeof IN_SCOPE_ZONES)[number] })), 'csv');
+      });
       const list = citiesInScope(table);
       out(cli, { ok: true, source: table.source, cities: list }, [`${list.length} cities (${table.source})`, ...list.map((c) => `${c.codeInsee} ${c.nom} ${c.codePostal} ${c.zone}`)].join('\n'));
     });
@@ -168,9 +260,14 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
   group.command('stats')
     .description('per source: success rate, active programmes, last run')
     .action(async () => {
-      const ctx = await open();
-      const db = ctx.db.withSchema('promoteurs');
-      const rows = await db.selectFrom('programmes').select(['source_api', 'statut']).select((eb) => eb.fn.countAll().as('n')).groupBy(['source_api', 'statut']).execute();
+      const rows = await cli.localOrApi(async (ctx) => {
+        bind(ctx);
+        return ctx.db.withSchema('promoteurs').selectFrom('programmes').select(['source_api', 'statut']).select((eb) => eb.fn.countAll().as('n')).groupBy(['source_api', 'statut']).execute();
+      }, async () => {
+        // the server's per-source figures, in the same rows as embedded (programmes are 'disponible' or 'vendu')
+        const r = await cli.api<{ sources: { source: string; active: number; sold: number }[] }>('GET', '/api/promoteurs/stats');
+        return r.sources.flatMap((s) => [{ source_api: s.source, statut: 'disponible', n: s.active }, { source_api: s.source, statut: 'vendu', n: s.sold }]).filter((x) => x.n > 0);
+      });
       out(cli, { ok: true, programmes: rows }, rows.map((r: any) => `${r.source_api}\t${r.statut}\t${r.n}`).join('\n') || 'no programme yet');
     });
 

@@ -2,7 +2,7 @@
 // detail page per programme), keeps them deduplicated in promoteurs.* and optionally in EspoCRM.
 import path from 'node:path';
 import type { AtelierModule, CoreContext } from '../core/module.ts';
-import type { JobContext } from '../core/jobs/types.ts';
+import { JobFailedError, type JobContext } from '../core/jobs/types.ts';
 import { promoteursRoutes } from './routes.ts';
 import { promoteursCli } from './cli.ts';
 import { readSettings, settings } from './settings.ts';
@@ -25,6 +25,8 @@ async function scrapeHandler(job: JobContext<ScrapePayload>, given?: CoreContext
   try {
     return await runScrape(core, job);
   } catch (e) {
+    // a run that ended failed (every page failed) recorded its status and alert itself
+    if (e instanceof JobFailedError) throw e;
     if (job.signal.aborted) {
       await core.db.withSchema('promoteurs').updateTable('runs').set({ status: 'cancelled', finished_at: new Date() }).where('id', '=', job.id).execute().catch(() => {});
       throw e;

@@ -5,7 +5,12 @@ import { sql } from 'kysely';
 import type { App, CoreContext } from '../core/module.ts';
 import { HttpError, badRequest, notFound } from '../core/errors.ts';
 import { mask } from '../core/vault.ts';
-import { listSources } from './sources/index.ts';
+import { describeSource, listSources } from './sources/index.ts';
+import { effectiveSettings, loadStored, saveStored, sourceState, splitWebhookUrl, WEBHOOK_SECRET_NAME } from './run/settings-store.ts';
+import { EspoCrmSink, VILLE_ENTITY } from './sinks/espocrm.ts';
+import { espoApiKey } from './run/espo-key.ts';
+import { parseZonageCsvDetailed } from './rules/zonage.ts';
+import { slugify } from './parse/text.ts';
 import { rowToProgramme } from './sync/store.ts';
 import { readSettings } from './settings.ts';
 import { importCitiesCsv } from './run/cities.ts';
@@ -21,6 +26,8 @@ export const ScrapeBody = z.object({
   dryRun: z.boolean().optional(),
   skipImages: z.boolean().optional(),
   verbose: z.boolean().optional(),
+  /** with "all": also the sources that are off (unverified ones are off by default) */
+  includeDisabled: z.boolean().optional(),
 });
 
 export async function enqueueScrape(ctx: CoreContext, body: z.infer<typeof ScrapeBody>, createdBy: string | null) {
@@ -117,7 +124,7 @@ export async function promoteursRoutes(app: App, ctx: CoreContext): Promise<void
     return {
       programme: { id: Number(r.id), ...p, sansImage: r.sans_image, firstSeenAt: r.first_seen_at, lastSeenAt: r.last_seen_at, updatedAt: r.updated_at, soldAt: r.sold_at, espoId: r.espo_id, espoError: r.espo_error },
       lots: p.lotsDetails,
-      images: images.map((i: any) => ({ url: i.url, position: i.position, stored: !!i.blob_key, error: i.error })),
+      images: images.map((i: any) => ({ url: i.url, position: i.position, stored: !!i.blob_key, src: i.blob_key ? `/api/promoteurs/programmes/${r.id}/images/${i.position}` : null, error: i.error })),
     };
   });
 
@@ -131,7 +138,7 @@ export async function promoteursRoutes(app: App, ctx: CoreContext): Promise<void
     const jobs = await Promise.all(ids.map((id: string) => ctx.jobs.get(id)));
     return {
       runs: runs.map((r: any, i: number) => ({
-        id: r.id, startedAt: r.started_at, finishedAt: r.finished_at, dryRun: r.dry_run, scheduled: r.scheduled, status: jobs[i]?.status ?? r.status,
+        id: r.id, startedAt: r.started_at, finishedAt: r.finished_at, dryRun: r.dry_run, scheduled: r.scheduled, status: jobs[i]?.status ?? r.status, outcome: r.status,
         progress: jobs[i]?.progress ?? null, counters: jobs[i]?.counters ?? r.counters, error: r.error ?? jobs[i]?.error ?? null, options: r.options, title: jobs[i]?.title ?? null,
         sources: srs.filter((s: any) => s.run_id === r.id).map((s: any) => ({ source: s.source, complete: s.complete, healthy: s.healthy, reason: s.reason, finished: !!s.finished_at, counters: typeof s.counters === 'string' ? JSON.parse(s.counters) : s.counters })),
       })),
@@ -222,5 +229,147 @@ export async function promoteursRoutes(app: App, ctx: CoreContext): Promise<void
     if (/\s/.test(req.body.apiKey)) throw new HttpError(400, 'bad_key', 'an API key has no spaces');
     await ctx.vault.set(ESPO_KEY_NAME, req.body.apiKey);
     return { ok: true, apiKey: mask(req.body.apiKey) };
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // settings page: sources, EspoCRM, alerts (secrets in the vault, only ever shown masked)
+
+  app.get('/settings', {
+    config: { role: 'operator' },
+    schema: { tags: ['promoteurs'], summary: 'settings: sources (status, on/off, delays), EspoCRM, alerts; secrets masked', response: { 200: Any } },
+  }, async () => {
+    const eff = await effectiveSettings(ctx);
+    const webhookSecret = await ctx.vault.get(WEBHOOK_SECRET_NAME);
+    const envHook = eff.alerts.webhookUrl ? splitWebhookUrl(eff.alerts.webhookUrl) : null;
+    return {
+      sources: listSources().map((x) => {
+        const st = sourceState(x, eff.stored);
+        const o = eff.stored.sources[x.key] ?? {};
+        return { ...describeSource(x), enabled: st.enabled, offReason: st.reason, notes: (x as { notes?: string }).notes ?? null,
+          delayBetweenCitiesSec: o.delayBetweenCitiesSec ?? x.politeness.delayBetweenCitiesSec, delayBetweenDetailsSec: o.delayBetweenDetailsSec ?? x.politeness.delayBetweenDetailsSec };
+      }),
+      espocrm: { url: eff.espo.url ?? null, apiKey: mask(await espoApiKey(ctx, eff)) },
+      alerts: {
+        emailTo: eff.alerts.to, emailFrom: eff.alerts.from, smtpConfigured: !!eff.alerts.smtpUrl,
+        webhookUrl: envHook?.url ?? null,
+        webhookSecret: envHook?.secret ? '****' : webhookSecret ? mask(Object.values(JSON.parse(webhookSecret) as Record<string, string>).join(':')) : null,
+      },
+    };
+  });
+
+  app.put('/settings/sources/:key', {
+    config: { role: 'admin' },
+    schema: {
+      tags: ['promoteurs'], summary: 'turn a source on/off, set its delays',
+      params: z.object({ key: z.string().max(50) }),
+      body: z.object({ enabled: z.boolean().nullable().optional(), delayBetweenCitiesSec: z.number().min(1).max(600).nullable().optional(), delayBetweenDetailsSec: z.number().min(1).max(600).nullable().optional() }),
+      response: { 200: Any },
+    },
+  }, async (req) => {
+    if (!listSources().some((x) => x.key === req.params.key)) throw notFound(`source ${req.params.key}`);
+    const stored = await loadStored(ctx.db);
+    const cur = { ...(stored.sources[req.params.key] ?? {}) } as Record<string, unknown>;
+    for (const [k, v] of Object.entries(req.body)) { if (v === null) delete cur[k]; else if (v !== undefined) cur[k] = v; }
+    stored.sources[req.params.key] = cur;
+    await saveStored(ctx.db, 'sources', stored.sources, req.user?.id ?? null);
+    return { ok: true, source: req.params.key, settings: cur };
+  });
+
+  app.put('/settings/espocrm', {
+    config: { role: 'admin' },
+    schema: { tags: ['promoteurs'], summary: 'EspoCRM URL (null: none) and API key (stored in the vault)', body: z.object({ url: z.string().url().max(300).nullable().optional(), apiKey: z.string().min(8).max(200).optional() }), response: { 200: Any } },
+  }, async (req) => {
+    if (req.body.url !== undefined) {
+      if (req.body.url && !/^https?:\/\//.test(req.body.url)) throw badRequest('the EspoCRM URL must be http(s)');
+      await saveStored(ctx.db, 'espocrm', { url: req.body.url ? req.body.url.replace(/\/+$/, '') : null }, req.user?.id ?? null);
+    }
+    if (req.body.apiKey !== undefined) {
+      if (/\s/.test(req.body.apiKey)) throw new HttpError(400, 'bad_key', 'an API key has no spaces');
+      await ctx.vault.set(ESPO_KEY_NAME, req.body.apiKey);
+    }
+    const eff = await effectiveSettings(ctx);
+    return { ok: true, url: eff.espo.url ?? null, apiKey: mask(await espoApiKey(ctx, eff)) };
+  });
+
+  app.post('/settings/espocrm/test', {
+    config: { role: 'admin' },
+    schema: { tags: ['promoteurs'], summary: 'try the EspoCRM URL and key (one list request)', response: { 200: Any } },
+  }, async () => {
+    const eff = await effectiveSettings(ctx);
+    const apiKey = await espoApiKey(ctx, eff);
+    if (!eff.espo.url) return { ok: false, error: 'no EspoCRM URL' };
+    if (!apiKey) return { ok: false, error: 'no API key' };
+    const sink = new EspoCrmSink({ http: ctx.http, url: eff.espo.url, apiKey, minIntervalMs: 0, dryRun: true, allowPrivate: ctx.config.http.allowPrivate });
+    try {
+      await sink.check();
+      const villes = await sink.list(VILLE_ENTITY, {}, { maxSize: 1 });
+      return { ok: true, villes: villes.total };
+    } catch (e) {
+      return { ok: false, error: (e as Error).message.split(apiKey).join('****') };
+    }
+  });
+
+  app.put('/settings/alerts', {
+    config: { role: 'admin' },
+    schema: {
+      tags: ['promoteurs'], summary: 'alert e-mail recipients and webhook (its credentials go to the vault)',
+      body: z.object({ emailTo: z.array(z.string().email()).max(20).optional(), emailFrom: z.string().email().optional(), webhookUrl: z.string().url().max(1000).nullable().optional() }),
+      response: { 200: Any },
+    },
+  }, async (req) => {
+    const stored = await loadStored(ctx.db);
+    const next = { ...stored.alerts };
+    if (req.body.emailTo !== undefined) next.emailTo = req.body.emailTo;
+    if (req.body.emailFrom !== undefined) next.emailFrom = req.body.emailFrom;
+    if (req.body.webhookUrl !== undefined) {
+      if (req.body.webhookUrl === null) { next.webhookUrl = null; await ctx.vault.delete?.(WEBHOOK_SECRET_NAME); } else {
+        let split;
+        try { split = splitWebhookUrl(req.body.webhookUrl); } catch (e) { throw badRequest((e as Error).message); }
+        next.webhookUrl = split.url;
+        if (split.secret) await ctx.vault.set(WEBHOOK_SECRET_NAME, JSON.stringify(split.secret));
+        else await ctx.vault.delete?.(WEBHOOK_SECRET_NAME);
+      }
+    }
+    await saveStored(ctx.db, 'alerts', next, req.user?.id ?? null);
+    const secret = await ctx.vault.get(WEBHOOK_SECRET_NAME);
+    return { ok: true, emailTo: next.emailTo ?? null, emailFrom: next.emailFrom ?? null, webhookUrl: next.webhookUrl ?? null, webhookSecret: secret ? mask(Object.values(JSON.parse(secret) as Record<string, string>).join(':')) : null };
+  });
+
+  app.post('/cities/import-espocrm', {
+    config: { role: 'operator' },
+    schema: { tags: ['promoteurs'], summary: 'import the city list from EspoCRM\'s city entity (CJeanbrunVille: codeInsee, zone)', response: { 200: Any } },
+  }, async () => {
+    const eff = await effectiveSettings(ctx);
+    const apiKey = await espoApiKey(ctx, eff);
+    if (!eff.espo.url || !apiKey) throw badRequest('EspoCRM is not configured (URL and API key)');
+    const sink = new EspoCrmSink({ http: ctx.http, url: eff.espo.url, apiKey, minIntervalMs: eff.espo.minIntervalMs, dryRun: true, allowPrivate: ctx.config.http.allowPrivate });
+    const rows: { codeInsee: string; nom: string; zone: string }[] = [];
+    for (let offset = 0; offset < 100_000; offset += 200) {
+      const page = await sink.list(VILLE_ENTITY, {}, { maxSize: 200, offset, select: ['name', 'codeInsee', 'zone', 'codePostal'] });
+      for (const v of page.list) rows.push({ codeInsee: String(v.codeInsee ?? ''), nom: String(v.name ?? ''), zone: String(v.zone ?? '') });
+      if (page.list.length < 200 || offset + 200 >= page.total) break;
+    }
+    // the same checks as the CSV import (codes, zones), through its parser
+    const csv = ['code_insee;nom;zonage abc', ...rows.map((r) => `${r.codeInsee};${r.nom.replace(/;/g, ' ')};${r.zone}`)].join('\n');
+    const parsed = parseZonageCsvDetailed(Buffer.from(csv, 'utf8'));
+    if (!parsed.rows.length) throw badRequest(`no usable city in EspoCRM (${rows.length} records; ${parsed.errors.slice(0, 3).join('; ') || 'no codeInsee/zone'})`);
+    const r = await importCitiesCsv(ctx, Buffer.from(csv, 'utf8'));
+    await db().updateTable('cities').set({ source: 'crm' }).execute();
+    return { ...r, records: rows.length, slug: slugify('crm') };
+  });
+
+  // ---------------------------------------------------------------------------------------------
+  // stored images, served to signed-in users (never the developer's URL to the browser)
+
+  app.get('/programmes/:id/images/:position', {
+    config: { role: 'viewer' },
+    schema: { tags: ['promoteurs'], summary: 'a stored image of a programme (from the blob store)', params: z.object({ id: z.coerce.number().int(), position: z.coerce.number().int().min(0).max(20) }) },
+  }, async (req, reply) => {
+    const img: any = await db().selectFrom('images').select(['blob_key', 'content_type']).where('programme_id', '=', req.params.id).where('position', '=', req.params.position).where('blob_key', 'is not', null).executeTakeFirst();
+    if (!img) throw notFound(`image ${req.params.position} of programme ${req.params.id}`);
+    const body = await ctx.files.get(img.blob_key);
+    const type = /^image\/(jpeg|png|webp|gif|avif)$/.test(img.content_type ?? '') ? img.content_type : 'application/octet-stream';
+    reply.header('content-type', type).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=86400').header('content-disposition', 'inline');
+    return reply.send(body);
   });
 }

@@ -96,6 +96,8 @@ export interface ProgrammeCard {
   dateLivraison?: string;
   image?: string;
   nbLots?: number;
+  /** sitemap discovery: the entry's <lastmod> (a change triggers a detail fetch) */
+  lastmod?: string;
 }
 
 /** What a detail page says about one programme (stage 2). */
@@ -200,6 +202,37 @@ export interface SourcePoliteness {
   jitter: number;
 }
 
+/**
+ * Is the parser backed by a page recorded from the real site? `verified` only when such a page passes
+ * its test (test/promoteurs/sources/recorded.test.ts enforces it for every source claiming it).
+ */
+export type SourceStatus = 'verified' | 'unverified';
+/** where the source's test pages come from */
+export type FixtureKind = 'real-recorded' | 'real-capture' | 'hand-made' | 'fake-only';
+
+export interface SourceVerification {
+  status: SourceStatus;
+  fixtureKind: FixtureKind;
+  /** one line: why this status (shown in the UI, the CLI and the stats) */
+  reason: string;
+  /** folder under test/fixtures/promoteurs/ holding the recorded pages, manifest.json and expected.json */
+  fixtures?: string;
+}
+
+/** How programme pages are found: one listing page per city, or the site's sitemaps. */
+export type SourceDiscovery =
+  | { kind: 'listing' }
+  | {
+    kind: 'sitemap';
+    /** paths (or absolute URLs) of the sitemaps to read: /sitemap.xml, /program-sitemap.xml, /sitemap.txt, /sitemap.xml?page=1 */
+    sitemaps: string[];
+    /**
+     * regex on a URL's path (and query) selecting programme pages; named groups locate it:
+     * `id` (required), and one of `insee`, `cp` (postcode), `ville` (slug, with `dept` when known)
+     */
+    programmePattern: string;
+  };
+
 export interface Source {
   /** "nexity": sourceApi of the programmes, CLI name */
   key: string;
@@ -224,7 +257,14 @@ export interface Source {
    * `probeSelectors` shows what each one matches in a saved page, so a markup change is found fast).
    */
   selectors?: { listing?: Record<string, string>; detail?: Record<string, string> };
-  /** absolute listing URL for a city */
+  /** listing pages per city, or sitemaps */
+  discovery: SourceDiscovery;
+  /** "dedicated": this source's own parsers; "generic": the structured-data extractor (parse/generic.ts) */
+  extractor: 'dedicated' | 'generic';
+  /** regex whose group 1 (or named group `id`) is a programme's external id in its URL */
+  idPattern: string;
+  verification: SourceVerification;
+  /** absolute listing URL for a city (sitemap sources: the first sitemap) */
   listingUrl(city: City): string;
   /** cards of a listing page; [] when the page has none (the caller decides whether that is abnormal) */
   parseListing(html: string, ctx: ParseContext): ProgrammeCard[];

@@ -18,6 +18,7 @@ import { ruleSetFor, type PackPayload, type StoredPackResult } from './pack/job.
 import { SOURCE_FORMATS } from './pack/pipeline.ts';
 import { listTemplates } from './nfo/store.ts';
 import type { ReleaseType } from './nfo/index.ts';
+import { deliveryCli, sendJson, sendRelease } from './deliver/cli.ts';
 
 const TYPES = ['EBOOK', 'DOCS', 'TV'];
 
@@ -39,7 +40,7 @@ function groupOf(v: string | undefined): string {
 interface PackOpts {
   type?: string; group?: string; out?: string; name?: string; dryRun?: boolean; ruleSet?: string; volumeMb?: string;
   edition?: string; source?: string; tag?: string[]; language?: string; nfoTemplate?: string; dizTemplate?: string; force?: boolean;
-  sourceUrl?: string; notes?: string; sample?: boolean; proof?: string[];
+  sourceUrl?: string; notes?: string; sample?: boolean; proof?: string[]; dest?: string[];
 }
 
 function payloadOf(file: string, o: PackOpts, type: ReleaseType, group: string, outDir: string): PackPayload {
@@ -164,7 +165,8 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
     .option('--notes <text>', 'notes printed in the NFO')
     .option('--force', 'replace an existing release directory of the same name')
     .option('--sample', 'TV: cut a 60 s sample from the middle into Sample/ (needs ffmpeg)')
-    .option('--proof <image...>', 'TV: proof images copied into Proof/');
+    .option('--proof <image...>', 'TV: proof images copied into Proof/')
+    .option('--dest <name...>', 'deliver the valid release to these destinations once written');
 
   packOptions(group.command('pack'))
     .description('pack one source file into a release directory and validate it')
@@ -191,7 +193,13 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
         const cfg = loadConfig();
         r = await remotePack({ url: cfg.serverUrl, token: cfg.token }, payload, outDir);
       }
-      const out = packJson(r);
+      const out: ReturnType<typeof packJson> & { deliveries?: ReturnType<typeof sendJson>[] } = packJson(r);
+      if (o.dest?.length && ctx && r.ok && !r.dryRun) {
+        // a delivery failure is reported (and fails the exit code) but never undoes the pack
+        out.deliveries = (await sendRelease(ctx, cliCtx, r.release.dir, o.dest, { type, group: grp })).map(sendJson);
+        if (out.deliveries.some((d) => !d.ok)) process.exitCode = EXIT.failed;
+      } else if (o.dest?.length && !ctx) usage('--dest needs the data dir: stop the server, or deliver from the web app');
+      else if (o.dest?.length && !r.ok) console.error('not delivered: the release failed validation');
       if (cliCtx.json()) process.stdout.write(JSON.stringify(out) + '\n');
       else {
         console.log(`${r.dryRun ? '[dry run] ' : ''}${r.release.name}`);
@@ -202,9 +210,12 @@ export function releasesCli(group: Command, cliCtx: CliContext): void {
           ? `  name checks (${r.validation.ruleSet}): ${r.validation.ok ? 'PASSED' : 'FAILED'} — the full validation runs when the release is written`
           : `  validation (${r.validation.ruleSet}): ${r.validation.ok ? 'PASSED' : 'FAILED'}`);
         printChecks(r.validation.checks);
+        for (const d of out.deliveries ?? []) console.log(`  delivered to ${d.destination.name}: ${d.ok ? 'VERIFIED' : 'FAILED'} (${d.files.filter((f) => f.verified).length}/${d.files.length} files)`);
       }
       if (!r.ok) process.exitCode = EXIT.failed;
     });
+
+  deliveryCli(group, cliCtx);
 
   group.command('validate')
     .description('check a release directory against its rule set; lists every rule')

@@ -6,6 +6,7 @@ import { releasesRoutes } from './routes.ts';
 import { releasesCli } from './cli.ts';
 import { packHandler, cleanupHandler } from './pack/job.ts';
 import { readSettings, settings } from './settings.ts';
+import { deliverHandler } from './deliver/job.ts';
 
 const releases: AtelierModule = {
   name: 'releases',
@@ -22,6 +23,8 @@ const releases: AtelierModule = {
       concurrency: 1,
     },
     cleanup: { handler: (job, core) => cleanupHandler(job, core), retryLimit: 1 },
+    // a retry resumes from the server's part files; a worker killed mid-upload is picked up on expiry
+    deliver: { handler: (job, core) => deliverHandler(job, core), retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 6 * 3600, concurrency: 2 },
   },
   schedules: (config) => [{ name: 'releases.cleanup', cron: readSettings(config.env, config.dataDir).cleanupCron, job: 'cleanup' }],
   cli: releasesCli,

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { App, CoreContext } from '../core/module.ts';
 import { HttpError, badRequest, notFound } from '../core/errors.ts';
+import { makeTempDir } from '../core/tmp.ts';
 import { extractMetadata, MetadataError } from './metadata/index.ts';
 import type { ReleaseMetadata } from './metadata/types.ts';
 import { buildReleaseName } from './naming/index.ts';
@@ -16,10 +17,12 @@ import { renderDiz, renderNfo, templateContext, SAMPLE_METADATA, TemplateError, 
 import { createTemplate, deleteTemplate, getTemplate, listTemplates, updateTemplate } from './nfo/store.ts';
 import { listRuleSets } from './rules/index.ts';
 import { validateName } from './validate/index.ts';
+import { boundaryOf } from './naming/checked.ts';
 import { settingsOf } from './pack/runtime.ts';
 import { defaultVolumeSize, ruleSetFor, type PackPayload } from './pack/job.ts';
 import { mergeMetadata, packRelease, PackError, SOURCE_FORMATS } from './pack/pipeline.ts';
 import { resolveTemplate } from './nfo/store.ts';
+import { deliveryRoutes } from './deliver/routes.ts';
 
 const Type = z.enum(['EBOOK', 'DOCS', 'TV']);
 const Kind = z.enum(['nfo', 'diz']);
@@ -57,6 +60,8 @@ async function uploadMetadata(ctx: CoreContext, id: string): Promise<ReleaseMeta
 export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> {
   const s = settingsOf(ctx);
 
+  deliveryRoutes(app, ctx);
+
   app.get('/rulesets', {
     config: { role: 'viewer' },
     schema: { tags: ['releases'], summary: 'rule sets available (one per type and rule year)' },
@@ -69,7 +74,7 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
   }, async (req, reply) => {
     if (!req.isMultipart()) throw badRequest('send the files as multipart/form-data (field "file")');
     const out: { id?: string; file_name: string; size: number; metadata?: ReleaseMetadata; error?: string }[] = [];
-    const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'atelier-upload-'));
+    const tmp = await makeTempDir('upload');
     try {
       for await (const part of req.files({ limits: { fileSize: s.maxUploadBytes } })) {
         const fileName = path.basename(part.filename || 'upload').replace(/[\x00-\x1f/\\]/g, '_');
@@ -123,16 +128,18 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
     const md = mergeMetadata(base, b.metadata as Partial<ReleaseMetadata>);
     let name = b.name;
     let warnings: string[] = [];
+    let parts: Record<string, string | undefined> | undefined;
     if (!name) {
       try {
-        const r = buildReleaseName(md, { type: b.type, group: b.group, ...(b.type === 'TV' ? { source: s.tvSource } : {}), ...b.naming });
+        const r = buildReleaseName(md, { type: b.type, group: b.group, languages: ruleSet.naming.languages, ...(b.type === 'TV' ? { source: s.tvSource } : {}), ...b.naming });
         name = r.name;
         warnings = r.warnings;
+        parts = boundaryOf(r.parts);
       } catch (e) {
         throw new HttpError(422, 'naming', (e as Error).message);
       }
     }
-    const checks = validateName(name, ruleSet);
+    const checks = validateName(name, ruleSet, { parts });
     return { name, warnings, ruleSet: ruleSet.id, ok: checks.every((c) => c.ok), checks };
   });
 
@@ -187,7 +194,7 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
         type: Type, group: Group, ruleSet: z.string().max(40).optional(), name: z.string().trim().min(1).max(255).optional(),
         metadata: MetadataEdits, naming: Naming, nfoTemplate: z.string().max(64).optional(), dizTemplate: z.string().max(64).optional(),
         volumeMb: z.number().positive().max(10_000).optional(), sourceUrl: z.url().max(2000).optional(), notes: z.string().max(4000).optional(), dryRun: z.boolean().optional(),
-        sample: z.boolean().optional(),
+        sample: z.boolean().optional(), destinations: z.array(z.string().min(1).max(64)).max(20).optional(),
       }),
     },
   }, async (req, reply) => {
@@ -214,6 +221,7 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
       source: { upload: b.source.upload, path: b.source.path, name: sourceName }, type: b.type, group: b.group, ruleSet: b.ruleSet, name: b.name,
       metadata: b.metadata as Partial<ReleaseMetadata>, naming: b.naming, nfoTemplate: b.nfoTemplate, dizTemplate: b.dizTemplate,
       volumeMb: b.volumeMb, sourceUrl: b.sourceUrl, notes: b.notes, dryRun: b.dryRun, sample: b.type === 'TV' ? b.sample : undefined,
+      destinations: b.destinations,
     };
     const job = await ctx.jobs.enqueue('releases.pack', payload as unknown as Record<string, unknown>, { title: `${b.type} ${b.group}: ${sourceName}`, createdBy: req.user!.id });
     return reply.code(202).send({ job });
@@ -364,7 +372,7 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
     }
     const ctxData = templateContext(md, { name, group, type, volumes: b.volumes ?? 1, volumeSize: type === 'TV' ? s.rarVolumeBytes : s.zipVolumeBytes, sourceUrl: b.sourceUrl, notes: b.notes });
     try {
-      const r = kind === 'diz' ? renderDiz(source, ctxData, b.encoding ?? s.nfoEncoding) : renderNfo(source, ctxData, b.encoding ?? s.nfoEncoding);
+      const r = kind === 'diz' ? await renderDiz(source, ctxData, b.encoding ?? s.nfoEncoding) : await renderNfo(source, ctxData, b.encoding ?? s.nfoEncoding);
       return { text: r.text, lines: r.lines, columns: r.columns, warnings: r.warnings, encoding: r.encoding, bytes: r.data.length, limits: kind === 'diz' ? { columns: DIZ_WIDTH, lines: DIZ_LINES } : { columns: NFO_WIDTH } };
     } catch (e) {
       templateError(e);

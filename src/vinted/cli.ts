@@ -15,6 +15,7 @@ import { clusterSummaries } from './catalog/view.ts';
 import { isImageCandidate } from './catalog/names.ts';
 import type { IngestPayload } from './catalog/ingest-job.ts';
 import { buildPlan, type Plan } from './listings/plan.ts';
+import { publishCli } from './cli-publish.ts';
 import { LLM_KEY_VAULT_NAME } from './llm/job.ts';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -124,7 +125,8 @@ async function openCtx(cliCtx: CliContext): Promise<CoreContext & { close(): Pro
 }
 
 export function vintedCli(group: Command, cliCtx: CliContext): void {
-  group.description('Vinted Studio: photos → articles → listings');
+  group.description('Vinted Studio: photos → articles → listings → Vinted');
+  publishCli(group, cliCtx);
 
   group.command('ingest')
     .description('analyse photos (a folder, a ZIP, or files): deduplicate, group into articles, recognise; prints the catalog')

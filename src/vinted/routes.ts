@@ -18,6 +18,7 @@ import { CONDITIONS } from './listings/conditions.ts';
 import { llmConfig, LLM_KEY_VAULT_NAME } from './llm/job.ts';
 import { saveSession, checkSession, deleteSession, listAccounts, activateAccount } from './session/session.ts';
 import type { PhotoBlobs } from './ingest/listing.ts';
+import { publishRoutes } from './routes-publish.ts';
 import os from 'node:os';
 import path from 'node:path';
 import fsp from 'node:fs/promises';
@@ -57,12 +58,13 @@ const Nullable = z.string().max(200).nullable().optional();
 const Override = z.object({
   title: z.string().max(500).optional(), description: z.string().max(5000).optional(), price: z.number().positive().max(100000).optional(),
   brand: Nullable, size: Nullable, condition: Nullable, category: Nullable, color: Nullable, publish: z.boolean().optional(),
+  gender: z.enum(['femmes', 'hommes']).optional(), catalog_id: z.number().int().positive().nullable().optional(), package_size_id: z.number().int().positive().nullable().optional(),
 });
 const PlanBody = z.object({
   job: z.uuid(),
   defaults: z.object({
     condition: z.string().max(100).optional(), size: z.string().max(100).optional(), brand: z.string().max(100).optional(),
-    category: z.string().max(100).optional(), city: z.string().max(100).optional(),
+    category: z.string().max(100).optional(), city: z.string().max(100).optional(), gender: z.enum(['femmes', 'hommes']).optional(),
   }).optional(),
   templates: z.object({ title: z.string().max(1000).optional(), description: z.string().max(5000).optional() }).optional(),
   overrides: z.record(z.string(), Override).optional(),
@@ -72,6 +74,12 @@ const PlanItem = z.object({
   price_max: z.number().nullable(), description: z.string(), condition: z.string().nullable(), status_id: z.number().nullable(), brand: z.string(),
   brand_tier: z.string().nullable(), size: z.string().nullable(), category: z.string().nullable(), color: z.string().nullable(),
   photos: z.array(z.string()), cover: z.string(), publish: z.boolean(), publish_ready: z.boolean(), missing_fields: z.array(z.string()),
+  gender: z.enum(['femmes', 'hommes']),
+  vinted: z.object({
+    gender: z.string(), catalog_id: z.number().nullable(), catalog_path: z.array(z.string()), size_id: z.number().nullable(), size_title: z.string().nullable(),
+    status_id: z.number().nullable(), color_ids: z.array(z.number()), package_size_id: z.number().nullable(), brand_id: z.number(), brand_title: z.string().nullable(),
+    missing: z.array(z.string()), warnings: z.array(z.string()),
+  }),
 });
 const PlanResponse = z.object({
   ok: z.boolean(), job_id: z.string(), created_at: z.string(), templates: z.object({ title: z.string(), description: z.string() }),
@@ -359,7 +367,7 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
   app.put('/settings/templates', {
     config: { role: 'operator' },
     schema: {
-      tags: ['vinted'], summary: 'change the title/description templates (Nunjucks or {Var} shorthand); empty = back to the default',
+      tags: ['vinted'], summary: 'change the title/description templates ({Variable}, {Variable|filtre}, {#Variable}…{/Variable}); empty = back to the default',
       body: z.object({ title: z.string().max(1000).optional(), description: z.string().max(5000).optional() }),
       response: { 200: z.object({ ok: z.boolean(), templates: Templates, defaults: Templates }) },
     },
@@ -454,4 +462,6 @@ export async function vintedRoutes(app: App, ctx: CoreContext): Promise<void> {
     const job = await ctx.jobs.enqueue('vinted.describe', { job: req.body.job, clusters: req.body.clusters }, { title: 'Studio: vision model', createdBy: (req.user as any)?.id ?? null });
     return reply.code(202).send({ ok: true, job_id: job.id });
   });
+
+  await publishRoutes(app, ctx);
 }

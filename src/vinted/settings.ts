@@ -3,13 +3,13 @@
 import { classLabels, GARMENT_CLASSES } from './vision/classes.ts';
 export interface VintedSetting { env: string; default: string; meaning: string }
 
-export const DEFAULT_TITLE_TEMPLATE = '{Category} {Couleur} ({État}) – Taille {Size}';
+export const DEFAULT_TITLE_TEMPLATE = '{Catégorie} {Couleur} ({État}) – Taille {Taille}';
 // The spec's default description carries one hashtag while its own quality gate asks for 3–5: the
-// default here adds the category and colour hashtags so that a default plan can pass the gates.
-// Written in Nunjucks (not the `{Var}` shorthand) to drop "depuis {Ville}" when no city is set.
+// default here ends with {Hashtags} (category, colours, brand, filled to three). "depuis {Ville}" is a
+// section so that it disappears when no city is set.
 export const DEFAULT_DESCRIPTION_TEMPLATE =
-  '{{ Category }} {{ Couleur }}. {{ État | capitalize }}. Envoi rapide{% if Ville %} depuis {{ Ville }}{% endif %}.\n'
-  + 'Photos réelles. Remise possible sur lot. #VintedBotStudio {{ Hashtags }}';
+  '{Catégorie|majuscule} {Couleur}. {État|majuscule}. Envoi rapide{#Ville} depuis {Ville}{/Ville}.\n'
+  + 'Photos réelles. Remise possible sur lot. {Hashtags}';
 
 export const DEFAULT_CATEGORIES = [
   't-shirt', 'hoodie', 'sweatshirt', 'joggers', 'jeans', 'pantalon', 'short', 'puffer jacket', 'veste', 'manteau',
@@ -46,10 +46,24 @@ export const settings = [
   { env: 'CONDITION_FACTORS_JSON', default: '(built in)', meaning: 'price factor per condition, e.g. `{"Neuf avec étiquette":1.4,"Bon état":1}`' },
   { env: 'MARKETING_PHRASES', default: DEFAULT_MARKETING_PHRASES.slice(0, 4).join('|') + '|…', meaning: '`|`-separated phrases refused by the quality gate (replaces the built-in list)' },
   { env: 'VINTED_CITY', default: '(empty)', meaning: 'city named in descriptions ({Ville}); the sentence is shortened when empty' },
-  { env: 'VINTED_TITLE_TEMPLATE', default: DEFAULT_TITLE_TEMPLATE, meaning: 'default title template (Nunjucks, or `{Var}` shorthand); editable in the Studio' },
-  { env: 'VINTED_DESCRIPTION_TEMPLATE', default: '(see docs)', meaning: 'default description template (Nunjucks, or `{Var}` shorthand); editable in the Studio' },
+  { env: 'VINTED_TITLE_TEMPLATE', default: DEFAULT_TITLE_TEMPLATE, meaning: 'default title template (`{Variable}`, filters and sections: see docs/vinted.md); editable in the Studio' },
+  { env: 'VINTED_DESCRIPTION_TEMPLATE', default: '(see docs)', meaning: 'default description template (`{Variable}`, filters and sections: see docs/vinted.md); editable in the Studio' },
   { env: 'VINTED_DEFAULT_CONDITION', default: 'Bon état', meaning: 'condition used when an article has none' },
   { env: 'VINTED_DEFAULT_SIZE', default: 'Taille non visible', meaning: 'size used when an article has none' },
+  { env: 'VINTED_DEFAULT_GENDER', default: 'femmes', meaning: 'Vinted catalog used for articles without one: `femmes` or `hommes`' },
+  { env: 'VINTED_BASE_URL', default: 'https://www.vinted.fr', meaning: 'Vinted site the web-session adapter talks to (point it at `atelier vinted fake-server` to try offline)' },
+  { env: 'VINTED_PRO_BASE_URL', default: 'https://pro.svc.vinted.com', meaning: 'Vinted Pro Integrations API (sandbox: https://pro-public-sandbox.svc.vinted.com)' },
+  { env: 'VINTED_WRITES_PER_HOUR', default: '40', meaning: 'write budget per account and rolling hour (each photo upload is one write); can be lowered per account' },
+  { env: 'VINTED_ACTIVE_HOURS', default: '08-22', meaning: 'hours the queue writes in (`HH-HH` or `HH:MM-HH:MM`, VINTED_TIMEZONE); `00-24` = any hour' },
+  { env: 'VINTED_TIMEZONE', default: 'Europe/Paris', meaning: 'time zone of VINTED_ACTIVE_HOURS' },
+  { env: 'VINTED_WRITE_JITTER', default: '0.2', meaning: 'gap between two writes = 3600/budget s × (1 ± jitter), random' },
+  { env: 'VINTED_BACKOFF_BASE_S', default: '30', meaning: 'first retry delay after a 429 without Retry-After, a 5xx or a timeout; doubles at each attempt (≤ 30 min); the circuit breaker pauses 4× as long' },
+  { env: 'VINTED_MAX_ATTEMPTS', default: '8', meaning: 'attempts of one article (429, 5xx, timeouts) before it lands in the dead-letter state' },
+  { env: 'VINTED_PUBLIC_URL', default: '(ATELIER_URL)', meaning: 'public address of this server, for Vinted Pro: signed photo URLs it fetches and the webhook it calls' },
+  { env: 'VINTED_PHOTO_URL_TTL', default: '86400', meaning: 'lifetime in seconds of the signed photo URLs given to Vinted Pro' },
+  { env: 'VINTED_QUEUE_CRON', default: '*/5 * * * *', meaning: 'when the publish queues are checked for work left (a publish also starts its queue at once)' },
+  { env: 'VINTED_SYNC_CRON', default: '23 * * * *', meaning: 'when every connected account\'s wardrobe is read back from Vinted' },
+  { env: 'VINTED_CATALOGUE_MAX_AGE_DAYS', default: '7', meaning: 'Vinted\'s catalogue is refreshed from the account before a publish when older than this' },
 ] as const satisfies readonly VintedSetting[];
 
 export interface BrandTier { name: string; min: number; max: number; brands: { alias: string; brand: string }[] }
@@ -78,6 +92,72 @@ export interface VintedSettings {
   descriptionTemplate: string;
   defaultCondition: string;
   defaultSize: string;
+  defaultGender: 'femmes' | 'hommes';
+  publish: PublishSettings;
+}
+
+export interface PublishSettings {
+  baseUrl: string;
+  proBaseUrl: string;
+  writesPerHour: number;
+  activeHours: { from: number; to: number };
+  activeHoursText: string;
+  timezone: string;
+  jitter: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  publicUrl: string | null;
+  photoUrlTtl: number;
+  queueCron: string;
+  syncCron: string;
+  catalogueMaxAgeDays: number;
+}
+
+/** "08-22", "8:30-22", "00-24" → minutes since midnight [from, to). */
+export function parseActiveHours(v: string): { from: number; to: number } {
+  const m = /^\s*(\d{1,2})(?::(\d{2}))?\s*-\s*(\d{1,2})(?::(\d{2}))?\s*$/.exec(v);
+  if (!m) throw new Error(`VINTED_ACTIVE_HOURS must look like 08-22 or 08:30-21:45, got "${v}"`);
+  const from = Number(m[1]) * 60 + Number(m[2] ?? 0);
+  const to = Number(m[3]) * 60 + Number(m[4] ?? 0);
+  if (from > 24 * 60 || to > 24 * 60 || from === to) throw new Error(`VINTED_ACTIVE_HOURS: "${v}" is not a range of hours within a day`);
+  return { from, to };
+}
+
+function readPublish(env: Record<string, string | undefined>): PublishSettings {
+  const url = (name: string, v: string | undefined, d: string) => {
+    const u = (v || d).replace(/\/+$/, '');
+    try {
+      new URL(u);
+    } catch {
+      throw new Error(`${name} must be a URL, got "${v}"`);
+    }
+    return u;
+  };
+  const activeHoursText = env.VINTED_ACTIVE_HOURS || '08-22';
+  const timezone = env.VINTED_TIMEZONE || 'Europe/Paris';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+  } catch {
+    throw new Error(`VINTED_TIMEZONE: unknown time zone "${timezone}"`);
+  }
+  const jitter = num('VINTED_WRITE_JITTER', env.VINTED_WRITE_JITTER, 0.2, 0);
+  if (jitter >= 1) throw new Error('VINTED_WRITE_JITTER must be below 1');
+  return {
+    baseUrl: url('VINTED_BASE_URL', env.VINTED_BASE_URL, 'https://www.vinted.fr'),
+    proBaseUrl: url('VINTED_PRO_BASE_URL', env.VINTED_PRO_BASE_URL, 'https://pro.svc.vinted.com'),
+    writesPerHour: num('VINTED_WRITES_PER_HOUR', env.VINTED_WRITES_PER_HOUR, 40, 1),
+    activeHours: parseActiveHours(activeHoursText),
+    activeHoursText,
+    timezone,
+    jitter,
+    maxAttempts: num('VINTED_MAX_ATTEMPTS', env.VINTED_MAX_ATTEMPTS, 8, 1),
+    backoffBaseMs: num('VINTED_BACKOFF_BASE_S', env.VINTED_BACKOFF_BASE_S, 30, 0) * 1000,
+    publicUrl: env.VINTED_PUBLIC_URL ? url('VINTED_PUBLIC_URL', env.VINTED_PUBLIC_URL, '') : env.ATELIER_URL ? url('ATELIER_URL', env.ATELIER_URL, '') : null,
+    photoUrlTtl: num('VINTED_PHOTO_URL_TTL', env.VINTED_PHOTO_URL_TTL, 86400, 60),
+    queueCron: env.VINTED_QUEUE_CRON || '*/5 * * * *',
+    syncCron: env.VINTED_SYNC_CRON || '23 * * * *',
+    catalogueMaxAgeDays: num('VINTED_CATALOGUE_MAX_AGE_DAYS', env.VINTED_CATALOGUE_MAX_AGE_DAYS, 7, 0),
+  };
 }
 
 /** "lv=Louis Vuitton" → alias lv for Louis Vuitton; "Lacoste" → itself. */
@@ -192,5 +272,11 @@ export function readSettings(env: Record<string, string | undefined>, dataDir = 
     descriptionTemplate: env.VINTED_DESCRIPTION_TEMPLATE || DEFAULT_DESCRIPTION_TEMPLATE,
     defaultCondition: env.VINTED_DEFAULT_CONDITION || 'Bon état',
     defaultSize: env.VINTED_DEFAULT_SIZE || 'Taille non visible',
+    defaultGender: (() => {
+      const g = (env.VINTED_DEFAULT_GENDER || 'femmes').toLowerCase();
+      if (g !== 'femmes' && g !== 'hommes') throw new Error(`VINTED_DEFAULT_GENDER must be femmes or hommes, got "${g}"`);
+      return g;
+    })(),
+    publish: readPublish(env),
   };
 }

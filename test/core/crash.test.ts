@@ -61,8 +61,8 @@ describe('crash and single owner', () => {
     expect(progressAtKill).toBeGreaterThan(0);
 
     if (!dbUrl) {
-      // single owner: a second process cannot open the embedded data dir
-      const refused = runCli(['users', 'list', '--json'], env);
+      // single owner: a second process cannot open the embedded data dir (a command with no API equivalent)
+      const refused = runCli(['migrate', '--json'], env);
       expect(refused.code).toBe(3);
       expect(JSON.parse(refused.stdout).error.code).toBe('data_dir_locked');
       expect(refused.stderr).toMatch(/in use by the atelier server/);

@@ -19,7 +19,7 @@ export interface TestPlatform {
   tokens: Record<Role, string>;
   /** every log line written so far (JSON strings) */
   logs: string[];
-  request(method: string, url: string, o?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Record<string, any> }>;
+  request(method: string, url: string, o?: { token?: string | null; body?: unknown; headers?: Record<string, string>; remoteAddress?: string }): Promise<{ status: number; body: any; text: string; headers: Record<string, any> }>;
   /** starts listening on 127.0.0.1:<random> and returns the base URL */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -62,7 +62,7 @@ export async function createTestPlatform(o: { modules?: AtelierModule[]; env?: R
     async request(method, url, r = {}) {
       const headers: Record<string, string> = { ...r.headers };
       if (r.token) headers.authorization = `Bearer ${r.token}`;
-      const res = await app.inject({ method: method as any, url, headers, payload: r.body as any });
+      const res = await app.inject({ method: method as any, url, headers, payload: r.body as any, ...(r.remoteAddress ? { remoteAddress: r.remoteAddress } : {}) });
       let body: any;
       try { body = res.json(); } catch { body = undefined; }
       return { status: res.statusCode, body, text: res.body, headers: res.headers };

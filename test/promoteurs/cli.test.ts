@@ -56,4 +56,47 @@ describe('atelier promoteurs (CLI)', () => {
     expect(out.result.dryRun).toBe(true);
     expect(out.result.counters).toMatchObject({ found: 6, created: 6, errors: 0 });
   }, 300_000);
+
+  it('sources --json lists the 19 developers with an honest status', async () => {
+    const r = await atelier(['promoteurs', 'sources', '--json']);
+    const out = JSON.parse(r.stdout);
+    expect(out.sources).toHaveLength(19);
+    for (const s of out.sources) expect(Object.keys(s)).toEqual(expect.arrayContaining(['key', 'name', 'status', 'discovery', 'extractor']));
+    expect(out.sources.filter((s: any) => s.status === 'verified').map((s: any) => s.key)).toEqual(['nexity']);
+    expect(out.sources.find((s: any) => s.key === 'bouygues')).toMatchObject({ status: 'unverified', fixtureKind: 'hand-made', enabled: false });
+    expect(out.sources.find((s: any) => s.key === 'kaufman-broad')).toMatchObject({ status: 'unverified', discovery: 'sitemap (/sitemap.xml)', extractor: 'generic' });
+  }, 120_000);
+
+  it('record (over real HTTP, from a fake site) then try on the recorded folder gives the programme; record-test writes the test', async () => {
+    const site = await startFakeSite({ kind: 'vinci', cities: FAKE_CITIES.filter((c) => c.slug === 'lyon'), perCity: 3, seed: 21 });
+    sites.push(site);
+    const out = path.join(dataDir, 'rec-vinci');
+    const env = { ATELIER_HTTP_ALLOW_PRIVATE: 'true', PROMOTEURS_SOURCE_URLS: `vinci=${site.url}`, PROMOTEURS_TIME_SCALE: '0.001' };
+    const r = await atelier(['promoteurs', 'record', 'vinci', '--city', 'lyon', '--max', '2', '--out', out, '--json'], env);
+    const rec = JSON.parse(r.stdout);
+    expect(rec.ok).toBe(true);
+    expect(rec.real).toBe(false); // fetched from a mirror: proves nothing about the real site
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.pages.map((p: any) => p.level)).toEqual(['listing', 'detail', 'detail']);
+    for (const p of manifest.pages) {
+      expect(p).toMatchObject({ status: 200, robots: 'allowed' });
+      expect(p.contentType).toMatch(/text\/html/);
+      expect(p.url.startsWith('https://www.vinci-immobilier.com/')).toBe(true);
+      expect(fs.statSync(path.join(out, p.file)).size).toBe(p.bytes);
+    }
+    const detail = manifest.pages[1];
+    const tried = JSON.parse((await atelier(['promoteurs', 'try', 'vinci', '--fixture', path.join(out, detail.file), '--level', 'detail', '--url', detail.url, '--json'])).stdout);
+    const fp = site.programmes.find((p) => detail.url.endsWith(`-${p.id}`))!;
+    expect(tried.programme).toMatchObject({ idExterne: fp.id, name: fp.name, ville: 'Lyon' });
+    expect(tried.lots).toHaveLength(fp.lots.length);
+    const generic = JSON.parse((await atelier(['promoteurs', 'try', 'vinci', '--fixture', path.join(out, detail.file), '--level', 'detail', '--url', detail.url, '--extractor', 'generic', '--json'])).stdout);
+    expect(generic).toEqual(tried);
+    const testDir = path.join(dataDir, 'gen-tests');
+    const t = JSON.parse((await atelier(['promoteurs', 'record-test', out, '--test-dir', testDir, '--json'])).stdout);
+    expect(t.pages).toBe(3);
+    const expected = JSON.parse(fs.readFileSync(path.join(out, 'expected.json'), 'utf8'));
+    expect(expected.reviewed).toBeNull();
+    expect(expected.pages[detail.file].expected.programme.name).toBe(fp.name);
+    expect(fs.readFileSync(t.testFile, 'utf8')).toMatch(/checkRecordedFolder\(/);
+  }, 240_000);
 });

@@ -76,4 +76,45 @@ describe('promoteurs UI', () => {
     await browser.screenshot(page, 'promoteurs-programme-lots');
     expect(browser.pageErrors).toEqual([]);
   });
+
+  test('a run with the network down shows failed, in red, with the network reason; the settings list the 19 sources', async () => {
+    const net = await import('node:net');
+    const srv = net.createServer();
+    await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+    const port = (srv.address() as import('node:net').AddressInfo).port;
+    await new Promise<void>((ok) => srv.close(() => ok()));
+    // icade's site "goes down": its mirror points at a closed port
+    const down = await createTestPlatform({ modules: [promoteurs], env: { PROMOTEURS_SOURCE_URLS: `icade=http://127.0.0.1:${port}`, PROMOTEURS_TIME_SCALE: '0.0002' } });
+    try {
+      const res = await down.request('POST', '/api/promoteurs/runs', { token: down.tokens.operator, body: { promoteurs: 'icade', cities: 'lyon', skipImages: true } });
+      const job = await down.ctx.jobs.wait(res.body.job.id);
+      expect(job.status).toBe('failed');
+      const b2 = await launchBrowser({ baseURL: await down.listen() });
+      try {
+        const p2 = await b2.newPage();
+        await p2.request.post('/api/auth/login', { data: { email: 'operator@test.local', password: 'operator-password-123' } });
+        await p2.goto(`/promoteurs/runs/${job.id}`);
+        const err = p2.getByTestId('run-error');
+        await err.waitFor({ timeout: 30_000 });
+        expect(await err.innerText()).toMatch(/Échec de la collecte : every page failed: .*network error/);
+        // red: the failed badge's colour (Tailwind's red palette: oklch hue ≈ 25–30)
+        const color = await p2.locator('[data-status="failed"]').first().evaluate((el) => getComputedStyle(el).color);
+        expect(color).toMatch(/^oklch\(0\.\d+ 0\.(1|2)\d* 2\d\.\d+\)$/);
+        await p2.getByTestId('log').getByText(/nouvelle tentative 1/).first().waitFor();
+        await b2.screenshot(p2, 'promoteurs-run-failed-network');
+        await p2.goto('/promoteurs/settings');
+        const rows = p2.getByTestId('sources-settings').locator('tbody tr');
+        await rows.first().waitFor();
+        expect(await rows.count()).toBe(19);
+        expect(await p2.locator('tr[data-source="nexity"]').innerText()).toMatch(/vérifiée/);
+        expect(await p2.locator('tr[data-source="vinci"]').innerText()).toMatch(/non vérifiée/);
+        await b2.screenshot(p2, 'promoteurs-settings');
+        expect(b2.pageErrors).toEqual([]);
+      } finally {
+        await b2.close();
+      }
+    } finally {
+      await down.close();
+    }
+  });
 });

@@ -154,7 +154,7 @@ describe('ingest → catalog → plan', () => {
   });
 
   it('plans listings that pass the gates, persists and exports them', async () => {
-    const r = await t.request('POST', '/api/vinted/bulk/listings/plan', { token: op, body: { job, defaults: { city: 'Lyon' }, overrides: { c2: { brand: 'LV', publish: true } } } });
+    const r = await t.request('POST', '/api/vinted/bulk/listings/plan', { token: op, body: { job, defaults: { city: 'Lyon', size: 'M' }, overrides: { c2: { brand: 'LV', publish: true } } } });
     expect(r.status).toBe(200);
     expect(r.body.items).toHaveLength(4);
     const [a, b] = r.body.items;
@@ -180,8 +180,8 @@ describe('ingest → catalog → plan', () => {
   it('templates: edited, validated, used by the next plan', async () => {
     const bad = await t.request('PUT', '/api/vinted/settings/templates', { token: op, body: { title: '{{ x.constructor("return process")() }}' } });
     expect(bad.status).toBe(400);
-    const ok = await t.request('PUT', '/api/vinted/settings/templates', { token: op, body: { title: '{{ Category }} {{ Brand }} {{ Couleur }}' } });
-    expect(ok.body.templates.title).toBe('{{ Category }} {{ Brand }} {{ Couleur }}');
+    const ok = await t.request('PUT', '/api/vinted/settings/templates', { token: op, body: { title: '{Catégorie} {Marque} {Couleur}' } });
+    expect(ok.body.templates.title).toBe('{Catégorie} {Marque} {Couleur}');
     const r = await t.request('POST', '/api/vinted/bulk/listings/plan', { token: op, body: { job } });
     expect(r.body.items[0].title).toBe('T-shirt Calvin Klein jaune');
     await t.request('PUT', '/api/vinted/settings/templates', { token: op, body: { title: '' } });

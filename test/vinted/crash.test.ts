@@ -74,7 +74,7 @@ describe('ingest survives a crash; the CLI uses the running server', () => {
     const out = JSON.parse(viaServer.stdout);
     expect(out).toMatchObject({ ok: true, files: 3, errors: [], duplicates: [] });
     expect(out.clusters.flatMap((c: any) => c.photos)).toEqual(['IMG_0001.jpg', 'IMG_0002.jpg', 'IMG_0003.jpg']);
-    const plan = runCli(['vinted', 'plan', out.job_id, '--category', 'robe', '--json'], { ...env, ATELIER_TOKEN: tok.token, ATELIER_URL: server.url });
+    const plan = runCli(['vinted', 'plan', out.job_id, '--category', 'robe', '--size', 'M', '--json'], { ...env, ATELIER_TOKEN: tok.token, ATELIER_URL: server.url });
     expect(plan.code, plan.stderr).toBe(0);
     expect(JSON.parse(plan.stdout).items[0]).toMatchObject({ category: 'robe', publish_ready: true });
     fs.rmSync(shoot, { recursive: true, force: true });

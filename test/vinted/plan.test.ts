@@ -74,7 +74,7 @@ describe('conditions', () => {
   it('canonical label', () => expect(normalizeCondition('bon etat')).toBe('Bon état'));
 });
 
-const okDesc = 'Hoodie noir. Bon état. Envoi rapide.\nPhotos réelles. #VintedBotStudio #hoodie #noir';
+const okDesc = 'Hoodie noir. Bon état. Envoi rapide.\nPhotos réelles. #hoodie #noir #secondemain';
 const base = { title: 'Hoodie noir (bon état)', description: okDesc, condition: 'Bon état', size: 'M', price: 25, category: 'hoodie' };
 
 describe('quality gates', () => {
@@ -105,17 +105,35 @@ describe('quality gates', () => {
 });
 
 describe('templates', () => {
-  it('accepts the {Var} shorthand and Nunjucks', () => {
-    expect(renderTemplate('{Category} {Couleur} ({État}) – Taille {Size}', { Category: 'Hoodie', Couleur: 'noir', 'État': 'bon état', Size: 'M' }))
-      .toBe('Hoodie noir (bon état) – Taille M');
-    expect(renderTemplate('{Category} {Couleur} ({État}) – Taille {Size}', { Category: 'Hoodie', Couleur: 'noir', 'État': 'bon état', Size: '' }))
+  it('renders {Variable}, filters and sections, names ignoring case and accents', () => {
+    expect(renderTemplate('{Catégorie} {Couleur} ({État}) – Taille {Taille}', { 'Catégorie': 'hoodie', Couleur: 'noir', 'État': 'bon état', Taille: 'M' }))
+      .toBe('hoodie noir (bon état) – Taille M');
+    expect(renderTemplate('{categorie|majuscule} {couleur} ({etat}) – Taille {taille}', { 'Catégorie': 'hoodie', Couleur: 'noir', 'État': 'bon état', Taille: '' }))
       .toBe('Hoodie noir (bon état)');
-    expect(renderTemplate('{{ Category | upper }}{% if Size %} {{ Size }}{% endif %}', { Category: 'jupe', Size: null })).toBe('JUPE');
+    expect(renderTemplate('{Marque|majuscules}{#Taille} {Taille}{/Taille}{^Ville} (envoi){/Ville}', { Marque: 'Levi’s', Taille: null })).toBe('LEVI’S (envoi)');
+    expect(renderTemplate('{Marque|tronquer:5}|{Taille|défaut:"unique"}|{Prix}', { Marque: 'Tommy Hilfiger', Prix: 25 })).toBe('Tomm…|unique|25');
   });
-  it('refuses templates reaching for the runtime, or that do not compile', () => {
-    expect(() => checkTemplate('{{ range.constructor("return process")() }}')).toThrow(/forbidden/);
-    expect(() => checkTemplate('{% if %}')).toThrow(/compile/);
-    expect(() => checkTemplate('Import du Japon {{ Category }}')).not.toThrow();
+  it('reads the simple Nunjucks forms of templates saved before', () => {
+    expect(renderTemplate('{{ Category | upper }}{% if Size %} {{ Size }}{% endif %}{% if not Brand %} sans marque{% endif %}', { 'Catégorie': 'jupe', Taille: null })).toBe('JUPE sans marque');
+    expect(renderTemplate('{Category} {Couleur}', { 'Catégorie': 'jupe', Couleur: 'rouge' })).toBe('jupe rouge');
+  });
+  it('refuses what is not a variable, a filter or a section, with a French message', () => {
+    expect(() => checkTemplate('{{ range.constructor("return process")() }}')).toThrow(/expression invalide/);
+    expect(() => checkTemplate('{{ ("constr" ~ "uctor") }}')).toThrow(/expression invalide/);
+    expect(() => checkTemplate('{% for i in range(1000) %}x{% endfor %}')).toThrow(/non prise en charge/);
+    expect(() => checkTemplate('{% if %}')).toThrow(/non prise en charge/);
+    expect(() => checkTemplate('{constructor}')).toThrow(/variable inconnue/);
+    expect(() => checkTemplate('{__proto__}')).toThrow(/variable inconnue/);
+    expect(() => checkTemplate('{Marque|eval}')).toThrow(/filtre inconnu/);
+    expect(() => checkTemplate('{#Ville} depuis {Ville}')).toThrow(/jamais fermée/);
+    expect(() => checkTemplate('{#Ville}{/Marque}')).toThrow(/ferme la section/);
+    expect(() => checkTemplate('prix { 20')).toThrow(/accolade/);
+    expect(() => checkTemplate('Import du Japon {Catégorie}')).not.toThrow();
+  });
+  it('caps the size of the text it produces', () => {
+    const big = '{Marque}'.repeat(600);
+    expect(() => renderTemplate(big, { Marque: 'x'.repeat(100) })).toThrow(/trop long/);
+    expect(() => checkTemplate('x'.repeat(6000))).toThrow(/trop long/);
   });
 });
 
@@ -136,25 +154,32 @@ describe('buildPlan', () => {
     const [a, b, c] = plan.items;
     expect(a).toMatchObject({
       cluster_id: 'c1', title: 'Hoodie noir (bon état)', price: 25, condition: 'Bon état', status_id: 3, brand: 'Unknown',
-      size: 'Taille non visible', publish: false, publish_ready: true, missing_fields: [],
+      size: 'Taille non visible', publish: false,
     });
-    expect(a.description).toBe('Hoodie noir. Bon état. Envoi rapide.\nPhotos réelles. Remise possible sur lot. #VintedBotStudio #hoodie #noir');
+    // Vinted needs a real size: "Taille non visible" has no size id, so the article cannot be published yet
+    expect(a).toMatchObject({ publish_ready: false, missing_fields: ['vinted_size_missing'], gender: 'femmes' });
+    expect(a.vinted).toMatchObject({ catalog_path: ['Femmes', 'Vêtements', 'Sweats & sweats à capuche', 'Sweats & sweats à capuche'], status_id: 3, color_ids: [1], size_id: null });
+    expect(a.description).toBe('Hoodie noir. Bon état. Envoi rapide.\nPhotos réelles. Remise possible sur lot. #hoodie #noir #secondemain');
     expect(b.publish_ready).toBe(false);
     expect(b.missing_fields).toContain('category_missing');
     expect(b.price).toBe(20);
     expect(c).toMatchObject({ title: 'Jeans bleu (bon état) – Taille L', brand: 'Calvin Klein', brand_tier: null, price: 25, publish_ready: true });
+    // an unknown brand goes as Vinted's "no brand" with a warning
+    expect(c.vinted).toMatchObject({ catalog_path: ['Femmes', 'Vêtements', 'Jeans', 'Jeans droits'], size_id: 5, size_title: 'L / 40 / 12', brand_id: 1, package_size_id: 2 });
+    expect(c.vinted.warnings).toContain('brand_not_found');
     expect(c.description).toContain('#calvinklein');
   });
   it('applies defaults, overrides and custom templates', () => {
     const plan = buildPlan(catalog, { ...s, city: 'Lyon' }, {
-      defaults: { category: 'sweatshirt', condition: 'Très bon état' },
-      templates: { title: '{{ Category }} {{ Brand }} {{ Couleur }}' },
+      defaults: { category: 'sweatshirt', condition: 'Très bon état', size: 'M', gender: 'hommes' },
+      templates: { title: '{Catégorie} {Marque} {Couleur}' },
       overrides: { c1: { brand: 'LV', price: 99, publish: true }, c3: { title: 'Jean magnifique 🔥' } },
     });
     const [a, b, c] = plan.items;
     expect(a).toMatchObject({ title: 'Hoodie LV noir', price: 99, price_target: 110, brand_tier: 'luxury', condition: 'Très bon état', status_id: 2, publish: true });
     expect(a.description).toContain('depuis Lyon.');
-    expect(b).toMatchObject({ category: 'sweatshirt', publish_ready: true });
+    expect(b).toMatchObject({ category: 'sweatshirt', publish_ready: true, gender: 'hommes' });
+    expect(b.vinted).toMatchObject({ catalog_path: ['Hommes', 'Vêtements', 'Sweats & pulls', 'Sweats'], size_title: 'M', status_id: 2 });
     expect(c.missing_fields).toEqual(['emoji', 'marketing_phrase']);
   });
   it('flags a broken template instead of failing the plan', () => {

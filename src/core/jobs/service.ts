@@ -4,22 +4,50 @@
 import os from 'node:os';
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
-import { PgBoss } from 'pg-boss';
-import { fromPglite } from 'pg-boss/dist/adapters/pglite.js';
+import type { PgBoss } from 'pg-boss';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db.ts';
 import type { BlobStore } from '../files.ts';
 import type { Logger } from '../log.ts';
 import type { CoreContext } from '../module.ts';
 import { scrub } from '../log.ts';
+import { pidAlive } from '../lock.ts';
 import { jobMetrics } from '../metrics.ts';
 import {
-  JobCancelledError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
+  JobCancelledError, JobFailedError, type ArtifactRecord, type JobContext, type JobEvent, type JobHandler, type JobRecord, type JobStatus,
 } from './types.ts';
 
 export type { JobHandler, JobContext, JobRecord, JobEvent, ArtifactRecord, JobStatus } from './types.ts';
-export { JobCancelledError } from './types.ts';
+export { JobCancelledError, JobFailedError } from './types.ts';
+
+/**
+ * The job whose code is running, for errors that escape every await (an 'error' event nobody
+ * listens to, a throw in a timer): such an error fails that job instead of taking the process down.
+ */
+const jobScope = new AsyncLocalStorage<{ jobId: string; crash(e: Error): void }>();
+let crashGuard: Logger | null = null;
+
+function installCrashGuard(log: Logger): void {
+  if (crashGuard) return;
+  crashGuard = log;
+  const onError = (e: unknown, kind: string) => {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const scope = jobScope.getStore();
+    if (scope) {
+      crashGuard!.error({ err, jobId: scope.jobId }, `${kind} in a job: the job fails, the process goes on`);
+      scope.crash(err);
+      return;
+    }
+    crashGuard!.fatal({ err }, `${kind} outside any job`);
+    // an exception outside any job leaves the process in an unknown state: exit, the supervisor restarts
+    // it and pg-boss hands its jobs to a worker again; a stray rejection is only logged
+    if (kind === 'uncaught exception') process.exit(1);
+  };
+  process.on('uncaughtException', (e) => onError(e, 'uncaught exception'));
+  process.on('unhandledRejection', (e) => onError(e, 'unhandled rejection'));
+}
 
 export interface QueueDefinition {
   handler: JobHandler;
@@ -87,7 +115,28 @@ export class JobService {
     return [...this.queues.keys()];
   }
 
+  /**
+   * Starts the queue. A process that neither works nor schedules (a CLI command such as `jobs list`)
+   * starts pg-boss only when it first needs it (enqueue, cancel): its start and queue upkeep cost
+   * seconds on the embedded database, and most commands only read job records.
+   */
   async start(opts: { work: boolean; cronIntervalSeconds?: number; schedules?: { name: string; cron: string; tz?: string; job: string; payload?: Record<string, unknown> }[] }): Promise<void> {
+    this.startOpts = opts;
+    if (opts.work || opts.schedules) await this.queue();
+  }
+
+  private startOpts: Parameters<JobService['start']>[0] | null = null;
+  private starting: Promise<PgBoss> | null = null;
+
+  /** pg-boss, started once (with its queues, schedules and workers) on first use */
+  private queue(): Promise<PgBoss> {
+    if (!this.startOpts) return Promise.reject(new Error('job queue not started'));
+    this.starting ??= this.startBoss(this.startOpts);
+    return this.starting;
+  }
+
+  private async startBoss(opts: NonNullable<JobService['startOpts']>): Promise<PgBoss> {
+    const { PgBoss } = await import('pg-boss');
     const common = {
       schema: 'pgboss',
       superviseIntervalSeconds: 5,
@@ -97,7 +146,7 @@ export class JobService {
       cronMonitorIntervalSeconds: opts.cronIntervalSeconds ?? 30,
     };
     this.boss = this.database.kind === 'pglite'
-      ? new PgBoss({ ...common, db: fromPglite(this.database.pglite!), backend: 'pglite' } as any)
+      ? new PgBoss({ ...common, db: (await import('pg-boss/dist/adapters/pglite.js')).fromPglite(this.database.pglite!), backend: 'pglite' } as any)
       : new PgBoss({ ...common, connectionString: this.database.connectionString!, max: 4 } as any);
     this.boss.on('error', (e: Error) => this.log.error({ err: e }, 'queue error'));
     await this.boss.start();
@@ -121,6 +170,8 @@ export class JobService {
     }
     if (opts.work) {
       this.working = true;
+      installCrashGuard(this.log);
+      await this.markInterrupted();
       for (const [kind, def] of this.queues) {
         const workerId = await this.boss.work(kind, { batchSize: 1, localConcurrency: def.concurrency ?? 1, pollingIntervalSeconds: 2, includeMetadata: true }, async ([job]: any[]) => {
           return this.run(kind, def, job);
@@ -130,24 +181,51 @@ export class JobService {
       this.heartbeatTimer = setInterval(() => void this.beat(), 2000);
       this.heartbeatTimer.unref();
     }
+    return this.boss;
+  }
+
+  /**
+   * Jobs left 'running' by a process that died (kill -9, power loss) would show their last progress
+   * as if still moving until pg-boss retries them: they are shown 'retrying' at once. Embedded, this
+   * process owns the database, so every running job is orphaned; on PostgreSQL, those of a dead
+   * process of this host, or silent for 3 heartbeat periods.
+   */
+  private async markInterrupted(): Promise<void> {
+    const host = os.hostname();
+    const rows = await this.db.withSchema('core').selectFrom('jobs').select(['id', 'worker', 'heartbeat_at']).where('status', '=', 'running').execute();
+    const orphaned = rows.filter((r) => {
+      if (this.database.kind === 'pglite') return true;
+      const [h, pid] = String(r.worker ?? '').split(':');
+      if (h === host && Number(pid) !== process.pid && !pidAlive(Number(pid))) return true;
+      return !r.heartbeat_at || Date.now() - new Date(r.heartbeat_at).getTime() > 3 * HEARTBEAT_SECONDS * 1000;
+    });
+    for (const r of orphaned) {
+      const upd = await this.db.withSchema('core').updateTable('jobs').set({ status: 'retrying', updated_at: new Date() })
+        .where('id', '=', r.id).where('status', '=', 'running').returning('id').executeTakeFirst();
+      if (upd) await this.addEvent(r.id, 'log', 'warn', 'interrupted: the process running it stopped; it resumes from its last checkpoint');
+    }
   }
 
   async stop(): Promise<void> {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     // graceful: let running handlers see the abort, then stop pg-boss (which waits for them)
     for (const c of this.running.values()) c.abort(new Error('shutdown'));
+    await this.starting?.catch(() => {});
     if (this.boss) await this.boss.stop({ graceful: true, timeout: 15000, close: true } as any).catch(() => {});
     this.boss = null;
+    this.starting = null;
+    this.startOpts = null;
   }
 
   get isWorking(): boolean {
     return this.working;
   }
 
+  /** the queue answers; one started lazily (a process that does not work) is started by the check */
   async ready(): Promise<boolean> {
-    if (!this.boss) return false;
     try {
-      await this.boss.getQueues();
+      const boss = this.boss ?? (await this.queue());
+      await boss.getQueues();
       return true;
     } catch {
       return false;
@@ -158,16 +236,16 @@ export class JobService {
 
   async enqueue(kind: string, payload: Record<string, unknown> = {}, opts: EnqueueOptions = {}): Promise<JobRecord> {
     if (!this.queues.has(kind)) throw new Error(`unknown job kind: ${kind}`);
-    if (!this.boss) throw new Error('job queue not started');
+    const boss = await this.queue();
     const [module, ...rest] = kind.split('.');
     const row = await this.db.withSchema('core').insertInto('jobs')
       .values({ module, kind: rest.join('.'), title: opts.title ?? null, payload: JSON.stringify(payload), created_by: opts.createdBy ?? null })
       .returningAll().executeTakeFirstOrThrow();
     try {
-      const bossId = await this.boss.send(kind, { jobId: row.id }, opts.delaySeconds ? { startAfter: opts.delaySeconds } : {});
+      const bossId = await boss.send(kind, { jobId: row.id }, opts.delaySeconds ? { startAfter: opts.delaySeconds } : {});
       await this.db.withSchema('core').updateTable('jobs').set({ boss_id: bossId }).where('id', '=', row.id).execute();
       const local = this.workerIds.get(kind);
-      if (local && !opts.delaySeconds) this.boss.notifyWorker(local);
+      if (local && !opts.delaySeconds) boss.notifyWorker(local);
     } catch (e) {
       await this.finish(row.id, 'failed', null, `could not be queued: ${(e as Error).message}`);
       throw e;
@@ -216,7 +294,7 @@ export class JobService {
     await this.finish(id, 'cancelled', null, null);
     this.running.get(id)?.abort(new JobCancelledError());
     const row = await this.db.withSchema('core').selectFrom('jobs').select(['boss_id', 'module', 'kind']).where('id', '=', id).executeTakeFirst();
-    if (row?.boss_id && this.boss) await this.boss.cancel(`${row.module}.${row.kind}`, row.boss_id).catch(() => {});
+    if (row?.boss_id) await (await this.queue()).cancel(`${row.module}.${row.kind}`, row.boss_id).catch(() => {});
     return this.get(id);
   }
 
@@ -321,8 +399,13 @@ export class JobService {
     if (record.attempts > 1) await ctx.log('warn', `resumed (attempt ${record.attempts})`);
     const timer = jobMetrics.duration.startTimer({ module: record.module, kind: record.kind });
     jobMetrics.running.inc();
+    // an error escaping the handler's promise chain (see jobScope) ends the job like a thrown one
+    let crashed: Error | null = null;
+    let crash!: (e: Error) => void;
+    const crashPromise = new Promise<never>((_resolve, reject) => { crash = reject; });
+    crashPromise.catch(() => {});
     try {
-      const result = await def.handler(ctx, this.core!);
+      const result = await jobScope.run({ jobId, crash: (e) => { crashed ??= e; crash(e); } }, () => Promise.race([def.handler(ctx, this.core!), crashPromise]));
       await ctx.flush();
       if (controller.signal.aborted) {
         await this.finish(jobId, 'cancelled', null, null);
@@ -332,22 +415,27 @@ export class JobService {
       return { ok: true };
     } catch (e) {
       await ctx.flush().catch(() => {});
-      const err = e as Error;
-      if (controller.signal.aborted && (err instanceof JobCancelledError || controller.signal.reason instanceof JobCancelledError)) {
+      const err = (crashed ?? e) as Error;
+      if (!crashed && controller.signal.aborted && (err instanceof JobCancelledError || controller.signal.reason instanceof JobCancelledError)) {
         await this.finish(jobId, 'cancelled', null, null);
         return { cancelled: true };
       }
-      if (controller.signal.aborted) {
+      if (!crashed && controller.signal.aborted) {
         // shutting down: leave it for the next process (pg-boss retries it after the heartbeat lapses)
         throw err;
       }
+      // the handler may still be running after a crash outside its promise: tell it to stop
+      if (crashed) controller.abort(crashed);
       const message = scrub(err?.message ?? String(e));
-      const willRetry = bossJob.retryCount < bossJob.retryLimit;
+      const permanent = (err as { permanent?: unknown })?.permanent === true;
+      const willRetry = !permanent && bossJob.retryCount < bossJob.retryLimit;
       await ctx.log('error', willRetry ? `attempt ${record.attempts} failed, will retry: ${message}` : `failed: ${message}`);
       if (willRetry) {
         await this.db.withSchema('core').updateTable('jobs').set({ status: 'retrying', error: message, updated_at: new Date() }).where('id', '=', jobId).execute();
         this.emit(jobId);
-      } else await this.finish(jobId, 'failed', null, message);
+      } else await this.finish(jobId, 'failed', err instanceof JobFailedError ? err.result : null, message);
+      // a permanent failure is final: pg-boss must not run it again
+      if (permanent) return { failed: true };
       throw err;
     } finally {
       timer();

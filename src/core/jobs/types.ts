@@ -73,3 +73,20 @@ export class JobCancelledError extends Error {
     this.name = 'JobCancelledError';
   }
 }
+
+/**
+ * Thrown by a handler whose work ran to its end and failed (e.g. every page of a scrape failed): the
+ * job ends `failed` at once with this message and keeps `result` (what was counted), and it is not
+ * retried — running it again would fail the same way. Any error with `permanent === true` (a bad
+ * source, an option the rules refuse) is final the same way; any other error is retried per the
+ * queue policy.
+ */
+export class JobFailedError extends Error {
+  readonly permanent = true;
+  readonly result: unknown;
+  constructor(message: string, result?: unknown) {
+    super(message);
+    this.name = 'JobFailedError';
+    this.result = result ?? null;
+  }
+}

@@ -1,10 +1,11 @@
 // Login, first-run setup, refresh with rotation, logout, personal API tokens, user management.
+import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App } from '../module.ts';
 import type { Platform } from '../platform.ts';
 import { HttpError } from '../errors.ts';
-import { validatePassword, type User } from '../auth.ts';
+import { AccountLockedError, validatePassword, type User } from '../auth.ts';
 
 const ACCESS = 'atelier_access';
 const REFRESH = 'atelier_refresh';
@@ -15,11 +16,14 @@ const Ok = z.object({ ok: z.boolean() });
 export async function authRoutes(app: App, p: Platform): Promise<void> {
   const cookieOpts = (req: FastifyRequest) => ({ httpOnly: true, sameSite: 'lax' as const, secure: req.protocol === 'https' });
 
-  async function startSession(req: FastifyRequest, reply: FastifyReply, user: User, family?: string) {
-    const access = await p.auth.accessToken(user);
-    const refresh = await p.auth.issueRefresh(user.id, family);
+  /** a new session (refresh family): cookies set, the access token returned */
+  async function startSession(req: FastifyRequest, reply: FastifyReply, user: User): Promise<string> {
+    const sid = crypto.randomUUID();
+    const refresh = await p.auth.issueRefresh(user.id, sid);
+    const access = await p.auth.accessToken(user, sid);
     reply.setCookie(ACCESS, access, { ...cookieOpts(req), path: '/', maxAge: p.config.accessTtl });
     reply.setCookie(REFRESH, refresh, { ...cookieOpts(req), path: '/api/auth', maxAge: p.config.refreshTtl });
+    return access;
   }
 
   app.get('/api/auth/setup', {
@@ -32,7 +36,7 @@ export async function authRoutes(app: App, p: Platform): Promise<void> {
     schema: { tags: ['auth'], summary: 'create the first admin (only while no user exists)', body: Credentials, response: { 200: z.object({ user: UserOut }) } },
   }, async (req, reply) => {
     if ((await p.auth.countUsers()) > 0) throw new HttpError(409, 'already_setup', 'an admin already exists: log in instead');
-    const problem = validatePassword(req.body.password);
+    const problem = validatePassword(req.body.password, [req.body.email]);
     if (problem) throw new HttpError(400, 'weak_password', problem);
     const user = await p.auth.createUser(req.body.email, req.body.password, 'admin').catch((e: Error) => {
       throw new HttpError(400, 'invalid_user', e.message);
@@ -45,10 +49,13 @@ export async function authRoutes(app: App, p: Platform): Promise<void> {
     config: { role: 'public', rateLimit: { max: p.config.loginRate, timeWindow: '1 minute', errorResponseBuilder: (_r: unknown, ctx: { after: string }) => ({ statusCode: 429, message: `too many login attempts: try again in ${ctx.after}` }) } },
     schema: { tags: ['auth'], summary: 'log in; sets httpOnly access and refresh cookies', body: Credentials, response: { 200: z.object({ user: UserOut, access_token: z.string() }) } },
   }, async (req, reply) => {
-    const user = await p.auth.checkPassword(req.body.email, req.body.password);
+    const user = await p.auth.checkLogin(req.body.email, req.body.password).catch((e: Error) => {
+      if (!(e instanceof AccountLockedError)) throw e;
+      reply.header('retry-after', String(e.retryAfterSeconds));
+      throw new HttpError(429, 'account_locked', e.message, { retry_after: e.retryAfterSeconds });
+    });
     if (!user) throw new HttpError(401, 'invalid_credentials', 'wrong email or password');
-    await startSession(req, reply, user);
-    return { user, access_token: await p.auth.accessToken(user) };
+    return { user, access_token: await startSession(req, reply, user) };
   });
 
   app.post('/api/auth/refresh', {
@@ -61,7 +68,7 @@ export async function authRoutes(app: App, p: Platform): Promise<void> {
       reply.clearCookie(ACCESS, { path: '/' }).clearCookie(REFRESH, { path: '/api/auth' });
       throw new HttpError(401, 'session_expired', 'session expired: log in again');
     }
-    reply.setCookie(ACCESS, await p.auth.accessToken(rotated.user), { ...cookieOpts(req), path: '/', maxAge: p.config.accessTtl });
+    reply.setCookie(ACCESS, await p.auth.accessToken(rotated.user, rotated.sid), { ...cookieOpts(req), path: '/', maxAge: p.config.accessTtl });
     reply.setCookie(REFRESH, rotated.refresh, { ...cookieOpts(req), path: '/api/auth', maxAge: p.config.refreshTtl });
     return { user: rotated.user };
   });
@@ -70,8 +77,12 @@ export async function authRoutes(app: App, p: Platform): Promise<void> {
     config: { role: 'public' },
     schema: { tags: ['auth'], response: { 200: Ok } },
   }, async (req, reply) => {
+    // the session ends for both cookies: the refresh family, and the access token carrying its sid
     const token = req.cookies[REFRESH];
     if (token) await p.auth.revokeRefresh(token);
+    const access = req.cookies[ACCESS];
+    const sid = access ? await p.auth.sessionOf(access) : null;
+    if (sid) await p.auth.revokeSession(sid);
     reply.clearCookie(ACCESS, { path: '/' }).clearCookie(REFRESH, { path: '/api/auth' });
     return { ok: true };
   });
@@ -83,11 +94,13 @@ export async function authRoutes(app: App, p: Platform): Promise<void> {
 
   app.post('/api/auth/password', {
     config: { role: 'viewer', rateLimit: { max: p.config.loginRate, timeWindow: '1 minute' } },
-    schema: { tags: ['auth'], summary: 'change your own password (other sessions are signed out)', body: z.object({ current: z.string().min(1).max(256), password: z.string().min(1).max(256) }), response: { 200: Ok } },
-  }, async (req) => {
+    schema: { tags: ['auth'], summary: 'change your own password: every session and personal API token is revoked; this browser gets a new session', body: z.object({ current: z.string().min(1).max(256), password: z.string().min(1).max(256) }), response: { 200: Ok } },
+  }, async (req, reply) => {
     const ok = await p.auth.checkPassword(req.user!.email, req.body.current);
     if (!ok) throw new HttpError(400, 'wrong_password', 'the current password is wrong');
     await p.auth.setPassword(req.user!.id, req.body.password).catch((e: Error) => { throw new HttpError(400, 'weak_password', e.message); });
+    // a browser session goes on with fresh cookies; a script calling with an API token must use a new one
+    if (req.cookies[ACCESS] || req.cookies[REFRESH]) await startSession(req, reply, req.user!);
     return { ok: true };
   });
 

@@ -3,7 +3,9 @@
 // and/or to a webhook (JSON POST). Dry-runs record nothing and send nothing: they only report.
 import nodemailer from 'nodemailer';
 import type { CoreContext } from '../../core/module.ts';
+import { scrub } from '../../core/log.ts';
 import type { PromoteursSettings } from '../settings.ts';
+import { splitWebhookUrl, webhookHeaders, WEBHOOK_SECRET_NAME, type WebhookSecret } from '../run/settings-store.ts';
 
 export interface Alert {
   runId: string | null;
@@ -15,7 +17,7 @@ export interface Alert {
 
 export interface AlertDelivery { stored: boolean; email?: string; webhook?: string }
 
-export async function sendAlert(core: Pick<CoreContext, 'db' | 'http' | 'log' | 'config'>, settings: PromoteursSettings, alert: Alert): Promise<AlertDelivery> {
+export async function sendAlert(core: Pick<CoreContext, 'db' | 'http' | 'log' | 'config'> & { vault?: CoreContext['vault'] }, settings: PromoteursSettings, alert: Alert): Promise<AlertDelivery> {
   const delivered: AlertDelivery = { stored: false };
   const subject = `[atelier promoteurs] ${alert.level === 'error' ? 'ÉCHEC' : 'Alerte'}${alert.source ? ` ${alert.source}` : ''}: ${alert.message}`;
   const text = [
@@ -38,13 +40,18 @@ export async function sendAlert(core: Pick<CoreContext, 'db' | 'http' | 'log' | 
   }
   if (settings.alerts.webhookUrl) {
     try {
-      const res = await core.http.request(settings.alerts.webhookUrl, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, timeoutMs: 15_000, retries: 2,
+      // credentials in the URL (user:password@, ?token=) travel as headers, never in the URL; those
+      // saved from the settings page come from the vault
+      const split = splitWebhookUrl(settings.alerts.webhookUrl);
+      const stored = core.vault ? await core.vault.get(WEBHOOK_SECRET_NAME) : undefined;
+      const secret: WebhookSecret | null = split.secret ?? (stored ? JSON.parse(stored) as WebhookSecret : null);
+      const res = await core.http.request(split.url, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...webhookHeaders(secret) }, timeoutMs: 15_000, retries: 2,
         body: JSON.stringify({ module: 'promoteurs', subject, ...alert, at: new Date().toISOString() }),
       });
       delivered.webhook = res.status < 400 ? 'sent' : `failed: HTTP ${res.status}`;
     } catch (e) {
-      delivered.webhook = `failed: ${(e as Error).message}`;
+      delivered.webhook = `failed: ${scrub((e as Error).message)}`;
     }
   }
   await core.db.withSchema('promoteurs').insertInto('alerts').values({

@@ -1,7 +1,8 @@
 // Optional browser engine for sources whose pages need JavaScript (fetch.engine "browser"):
 // Debian's chromium driven by playwright-core (never a downloaded browser). One browser per run,
 // one context per site (serial use, like the HTTP path), honest User-Agent, no stealth.
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+// playwright-core is imported when a browser is first launched: loading it costs ~0.5 s at every CLI start
+import type { Browser, BrowserContext } from 'playwright-core';
 
 export interface RenderResult { status: number | null; html: string }
 
@@ -19,7 +20,7 @@ export class BrowserEngine {
   }
 
   private async launch(): Promise<Browser> {
-    this.browser ??= await chromium.launch({
+    this.browser ??= await (await import('playwright-core')).chromium.launch({
       executablePath: this.executablePath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
       proxy: this.proxy ? { server: this.proxy } : undefined,

@@ -28,26 +28,42 @@ export interface FetchedPage {
   url: string;
   status: number;
   html: string;
+  /** the bytes as received (a gzip sitemap is binary) */
+  body: Buffer;
+  contentType: string;
   /** 304: body served from the page cache */
   notModified: boolean;
   attempts: number;
 }
 
+/** what went wrong, for counts and messages: never call a network failure a robots.txt refusal */
+export type FetchErrorKind = 'network' | 'http' | 'robots' | 'browser';
+
 export class FetchError extends Error {
   readonly status: number | null;
   readonly url: string;
-  constructor(url: string, status: number | null, message: string) {
+  readonly kind: FetchErrorKind;
+  constructor(url: string, status: number | null, message: string, kind: FetchErrorKind = status === null ? 'network' : 'http') {
     super(message);
     this.name = 'FetchError';
     this.status = status;
     this.url = url;
+    this.kind = kind;
   }
 }
 
 export class RobotsDisallowedError extends FetchError {
   constructor(url: string, note: string) {
-    super(url, null, `robots.txt disallows ${url} (${note})`);
+    super(url, null, `robots.txt disallows ${url} (${note})`, 'robots');
     this.name = 'RobotsDisallowedError';
+  }
+}
+
+/** The site could not be reached at all (connection refused, DNS, timeout): not a robots.txt decision. */
+export class NetworkError extends FetchError {
+  constructor(url: string, message: string) {
+    super(url, null, message, 'network');
+    this.name = 'NetworkError';
   }
 }
 
@@ -84,6 +100,8 @@ export class SiteFetcher {
   readonly origin: string;
   private deps: FetcherDeps;
   private robots: Promise<RobotsRules> | null = null;
+  /** robots.txt could not be fetched at all (network): the error, and when to try again */
+  private robotsDown: { error: string; retryAt: number } | null = null;
   /** requests sent (including retries and robots.txt), 304s, retries */
   stats = { requests: 0, notModified: 0, retries: 0, robotsBlocked: 0 };
 
@@ -95,17 +113,27 @@ export class SiteFetcher {
   }
 
   robotsRules(): Promise<RobotsRules> {
-    if (!this.deps.obeyRobots) return Promise.resolve({ allowed: () => true, crawlDelaySec: undefined, note: 'robots.txt not checked (PROMOTEURS_ROBOTS=false)' });
+    if (!this.deps.obeyRobots) return Promise.resolve({ allowed: () => true, crawlDelaySec: undefined, note: 'robots.txt not checked (PROMOTEURS_ROBOTS=false)', sitemaps: [] });
+    // a site that could not be reached is tried again after a while (the next city), not given up for the run
+    if (this.robotsDown && Date.now() >= this.robotsDown.retryAt) { this.robots = null; this.robotsDown = null; }
     this.robots ??= (async () => {
       try {
         const res = await this.pacer.run(0, 0, () => this.httpWithRetries(`${this.origin}/robots.txt`, { maxRetries: 2, timeoutMs: 15_000 }));
         return parseRobots(this.origin, res.status, res.text(), this.deps.userAgent);
       } catch (e) {
         if (this.deps.signal?.aborted) throw e;
+        // no answer at all: RFC 9309 says "assume disallowed", and the pages are unreachable anyway;
+        // the error is the network's, and it is reported as such
+        this.robotsDown = { error: (e as Error).message, retryAt: Date.now() + Math.max(1000, this.scaled(this.deps.retryDelaysSec.at(-1) ?? 60)) };
         return parseRobots(this.origin, null, '', this.deps.userAgent);
       }
     })();
     return this.robots;
+  }
+
+  /** the network error that kept robots.txt out of reach, when that is why nothing can be fetched */
+  get unreachable(): string | null {
+    return this.robotsDown?.error ?? null;
   }
 
   private scaled(sec: number): number {
@@ -131,7 +159,7 @@ export class SiteFetcher {
       if (res && !isRetryable(res.status)) return res;
       if (attempt >= max) {
         if (res) return res;
-        throw new FetchError(url, null, `GET ${url} failed after ${attempt + 1} attempts: ${err?.message}`);
+        throw new NetworkError(url, `network error: GET ${url} failed after ${attempt + 1} attempts: ${err?.message}`);
       }
       const schedule = this.deps.retryDelaysSec;
       let wait = this.scaled(schedule[Math.min(attempt, schedule.length - 1)] ?? 10);
@@ -150,7 +178,11 @@ export class SiteFetcher {
   /** A polite GET of one page: robots, pacing, conditional request, retries, cache. */
   async fetch(url: string, o: FetchOptions = {}): Promise<FetchedPage> {
     const robots = await this.robotsRules();
-    if (!robots.allowed(url)) { this.stats.robotsBlocked++; throw new RobotsDisallowedError(url, robots.note); }
+    if (!robots.allowed(url)) {
+      if (this.robotsDown) throw new NetworkError(url, `network error: ${this.origin} unreachable (${this.robotsDown.error})`);
+      this.stats.robotsBlocked++;
+      throw new RobotsDisallowedError(url, robots.note);
+    }
     let delayMs = o.delayMs ?? 0;
     if (robots.crawlDelaySec !== undefined) delayMs = Math.max(delayMs, this.scaled(robots.crawlDelaySec));
     return this.pacer.run(delayMs, o.jitter ?? 0, async () => {
@@ -162,10 +194,10 @@ export class SiteFetcher {
   private async fetchHttp(url: string, o: FetchOptions): Promise<FetchedPage> {
     const { db, files } = this.deps;
     const useCache = !!(o.cache && db && files);
-    let cached: { etag: string | null; last_modified: string | null; body_key: string } | undefined;
+    let cached: { etag: string | null; last_modified: string | null; body_key: string; content_type?: string | null } | undefined;
     const headers: Record<string, string> = { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8', 'accept-language': 'fr-FR,fr;q=0.9' };
     if (useCache) {
-      cached = await db!.withSchema('promoteurs').selectFrom('page_cache').select(['etag', 'last_modified', 'body_key']).where('url', '=', url).executeTakeFirst();
+      cached = await db!.withSchema('promoteurs').selectFrom('page_cache').select(['etag', 'last_modified', 'body_key', 'content_type']).where('url', '=', url).executeTakeFirst();
       if (cached?.etag) headers['if-none-match'] = cached.etag;
       if (cached?.last_modified) headers['if-modified-since'] = cached.last_modified;
     }
@@ -177,7 +209,7 @@ export class SiteFetcher {
       if (body) {
         this.stats.notModified++;
         if (!this.deps.readOnlyCache) await db!.withSchema('promoteurs').updateTable('page_cache').set({ validated_at: new Date() }).where('url', '=', url).execute();
-        return { url, status: 200, html: body.toString('utf8'), notModified: true, attempts };
+        return { url, status: 200, html: body.toString('utf8'), body, contentType: cached.content_type ?? res.headers['content-type'] ?? '', notModified: true, attempts };
       }
       // cache body lost: fetch again without validators
       return this.fetchHttp(url, { ...o, cache: false });
@@ -188,13 +220,13 @@ export class SiteFetcher {
       const key = this.cacheKey(url);
       await files!.put(key, res.body);
       const row = {
-        url, status: res.status, etag: res.headers.etag ?? null, last_modified: res.headers['last-modified'] ?? null, body_key: key,
+        url, status: res.status, etag: res.headers.etag ?? null, last_modified: res.headers['last-modified'] ?? null, body_key: key, content_type: res.headers['content-type'] ?? null,
         content_hash: crypto.createHash('sha256').update(res.body).digest('hex'), fetched_at: new Date(), validated_at: new Date(),
       };
       await db!.withSchema('promoteurs').insertInto('page_cache').values(row)
         .onConflict((oc) => oc.column('url').doUpdateSet({ ...row })).execute();
     }
-    return { url: res.url || url, status: res.status, html, notModified: false, attempts };
+    return { url: res.url || url, status: res.status, html, body: res.body, contentType: res.headers['content-type'] ?? '', notModified: false, attempts };
   }
 
   private async fetchBrowser(url: string, o: FetchOptions): Promise<FetchedPage> {
@@ -215,9 +247,9 @@ export class SiteFetcher {
       }
       if (status !== null && !isRetryable(status)) {
         if (status >= 400) throw new FetchError(url, status, `GET ${url} (browser) → HTTP ${status}`);
-        return { url, status, html, notModified: false, attempts: attempt + 1 };
+        return { url, status, html, body: Buffer.from(html), contentType: 'text/html', notModified: false, attempts: attempt + 1 };
       }
-      if (attempt >= max) throw new FetchError(url, status, `GET ${url} (browser) failed after ${attempt + 1} attempts: ${err?.message ?? `HTTP ${status}`}`);
+      if (attempt >= max) throw new FetchError(url, status, `GET ${url} (browser) failed after ${attempt + 1} attempts: ${err?.message ?? `HTTP ${status}`}`, status === null ? 'network' : 'http');
       const schedule = this.deps.retryDelaysSec;
       const wait = this.scaled(schedule[Math.min(attempt, schedule.length - 1)] ?? 10);
       this.stats.retries++;

@@ -1,6 +1,8 @@
-// Local fake of developer websites (Bouygues Immobilier and Icade markup, as in the fixtures of
-// test/fixtures/promoteurs/, themselves written from the spec's description), serving generated
-// listing and detail pages on 127.0.0.1 with: robots.txt, ETag/If-None-Match (304), response latency,
+// Local fake of the 19 developer websites, serving generated pages on 127.0.0.1: Bouygues Immobilier
+// and Icade markup as in the hand-made fixtures of test/fixtures/promoteurs/; Nexity in the shape of
+// its real 2024 capture; the sixteen others in structured-data shapes (fakes/structured-pages.ts)
+// behind sitemaps or listing pages. Fakes say nothing about the real sites: they exercise the crawl
+// and the parsers. Served with: robots.txt, ETag/If-None-Match (304), response latency,
 // optional page padding (realistic sizes), injected 429 (with Retry-After) / 503, a switch that makes
 // listings come back without programmes (markup change), price edits and removals. It records every
 // request and the maximum number of requests in flight (politeness checks).
@@ -9,13 +11,15 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { slugify } from '../parse/text.ts';
+import { FAKE_SPECS, fakeDetail, fakeListing, fakeSitemaps } from './structured-pages.ts';
 
-export interface FakeCity { nom: string; slug: string; codePostal: string; departement: string; departementNom: string }
+export interface FakeCity { nom: string; slug: string; codePostal: string; departement: string; departementNom: string; insee: string }
 export interface FakeLot { ref: string; pieces: number; surface: number; etage: number; prix: number; prixReduit?: number }
 export interface FakeProgramme { id: string; name: string; city: FakeCity; codePostal: string; delivery: string; lots: FakeLot[]; images: number }
 
 export interface FakeSiteOptions {
-  kind: 'bouygues' | 'icade';
+  /** a source key: 'bouygues', 'icade', 'nexity' or one of the data-only sources of FAKE_SPECS */
+  kind: string;
   cities: FakeCity[];
   perCity: number;
   latencyMs?: number;
@@ -31,7 +35,7 @@ export interface FakeSite {
   url: string;
   kind: FakeSiteOptions['kind'];
   programmes: FakeProgramme[];
-  requests: { path: string; kind: 'robots' | 'listing' | 'detail' | 'image' | 'other'; status: number; ua: string; referer?: string; at: number }[];
+  requests: { path: string; kind: 'robots' | 'sitemap' | 'listing' | 'detail' | 'image' | 'other'; status: number; ua: string; referer?: string; at: number; query?: string }[];
   maxInFlight: number;
   /** listing pages without any programme (as if the markup changed) */
   setEmpty(v: boolean): void;
@@ -59,7 +63,8 @@ export function generateProgrammes(o: FakeSiteOptions): FakeProgramme[] {
   for (const city of o.cities) {
     for (let i = 0; i < o.perCity; i++) {
       n++;
-      const id = o.kind === 'bouygues' ? `030-${String(100 + n).padStart(3, '0')}K${String(n % 97).padStart(2, '0')}` : String(1000 + n);
+      const spec = FAKE_SPECS[o.kind];
+      const id = o.kind === 'bouygues' ? `030-${String(100 + n).padStart(3, '0')}K${String(n % 97).padStart(2, '0')}` : spec ? spec.idOf(n) : String(1000 + n);
       const nbLots = 2 + Math.floor(r() * 8);
       const lots: FakeLot[] = [];
       for (let l = 0; l < nbLots; l++) {
@@ -72,7 +77,7 @@ export function generateProgrammes(o: FakeSiteOptions): FakeProgramme[] {
       const year = 2027 + Math.floor(r() * 3);
       out.push({
         id, name: `${NAMES[Math.floor(r() * NAMES.length)]} ${NAMES2[Math.floor(r() * NAMES2.length)]} ${n}`, city, codePostal: city.codePostal,
-        delivery: o.kind === 'bouygues' ? `Livraison ${1 + Math.floor(r() * 4)}ème trim. ${year}` : `${1 + Math.floor(r() * 4)}E TRIMESTRE ${year}`,
+        delivery: o.kind === 'bouygues' ? `Livraison ${1 + Math.floor(r() * 4)}ème trim. ${year}` : o.kind === 'icade' ? `${1 + Math.floor(r() * 4)}E TRIMESTRE ${year}` : `${1 + Math.floor(r() * 4)}e trimestre ${year}`,
         lots, images: 1 + Math.floor(r() * 3),
       });
     }
@@ -185,11 +190,31 @@ export async function startFakeSite(o: FakeSiteOptions): Promise<FakeSite> {
   };
   const cityBySlug = new Map(o.cities.map((c) => [c.slug, c]));
 
-  function route(pathname: string): { kind: FakeSite['requests'][number]['kind']; body?: string | Buffer; type?: string } {
-    if (pathname === '/robots.txt') return { kind: 'robots', body: o.robots ?? 'User-agent: *\nDisallow: /admin/\nAllow: /\n', type: 'text/plain' };
+  const spec = FAKE_SPECS[o.kind];
+  const byPath = new Map(spec ? programmes.map((p) => [spec.programmePath(p), p]) : []);
+  const sitemaps = spec ? fakeSitemaps(spec, programmes) : new Map();
+  const defaultRobots = o.kind === 'bouygues'
+    // the real robots.txt keeps crawlers off the lots endpoint and the PDFs
+    ? 'User-agent: *\nDisallow: /ajax/get_program_lots/\nDisallow: /*.pdf$\nAllow: /\n'
+    : `${spec?.robots ?? 'User-agent: *\nDisallow: /admin/\nAllow: /\n'}${spec?.sitemap ? `Sitemap: ${spec.base}${spec.sitemap.path}\n` : ''}`;
+
+  function route(pathname: string, search: string): { kind: FakeSite['requests'][number]['kind']; body?: string | Buffer; type?: string } {
+    if (pathname === '/robots.txt') return { kind: 'robots', body: o.robots ?? defaultRobots, type: 'text/plain' };
     if (/\.(jpg|jpeg|png)$/.test(pathname)) return { kind: 'image', body: JPEG, type: 'image/jpeg' };
     let m: RegExpExecArray | null;
+    if (spec) {
+      const sm = sitemaps.get(pathname);
+      if (sm) return { kind: 'sitemap', body: sm.body, type: sm.type };
+      const p = byPath.get(pathname);
+      if (p) return { kind: 'detail', body: fakeDetail(spec, p, pad) };
+      const citySlug = spec.listingCity?.(pathname);
+      const city = citySlug ? cityBySlug.get(citySlug) : undefined;
+      if (city) return { kind: 'listing', body: fakeListing(spec, city, empty ? [] : programmes.filter((x) => x.city === city), pad) };
+      if (search && o.kind === 'vinci' && pathname.startsWith('/api/')) return { kind: 'other', body: JSON.stringify({ lots: [] }), type: 'application/json' };
+      return { kind: 'other' };
+    }
     if (o.kind === 'bouygues') {
+      if (pathname.startsWith('/ajax/get_program_lots/')) return { kind: 'other', body: '{"lots":[]}', type: 'application/json' };
       if ((m = /^\/programme-neuf-[a-z0-9-]+\/ref\/([^/]+)$/.exec(pathname))) {
         const p = programmes.find((x) => x.id === decodeURIComponent(m![1]));
         return p ? { kind: 'detail', body: bouyguesDetail(p, pad) } : { kind: 'detail' };
@@ -215,11 +240,11 @@ export async function startFakeSite(o: FakeSiteOptions): Promise<FakeSite> {
     inFlight++;
     site.maxInFlight = Math.max(site.maxInFlight, inFlight);
     const u = new URL(req.url || '/', 'http://x');
-    const rt = route(u.pathname);
-    const log = (status: number) => site.requests.push({ path: u.pathname, kind: rt.kind, status, ua: String(req.headers['user-agent'] ?? ''), referer: req.headers.referer, at: Date.now() });
+    const rt = route(u.pathname, u.search);
+    const log = (status: number) => site.requests.push({ path: u.pathname, kind: rt.kind, status, ua: String(req.headers['user-agent'] ?? ''), referer: req.headers.referer, at: Date.now(), ...(u.search ? { query: u.search } : {}) });
     try {
       if (o.latencyMs && rt.kind !== 'image') await new Promise((ok) => setTimeout(ok, o.latencyMs! * (0.5 + r())));
-      if ((rt.kind === 'listing' || rt.kind === 'detail') && errorRate > 0 && r() < errorRate) {
+      if ((rt.kind === 'listing' || rt.kind === 'detail' || rt.kind === 'sitemap') && errorRate > 0 && r() < errorRate) {
         const status = r() < 0.5 ? 429 : 503;
         log(status);
         res.writeHead(status, status === 429 ? { 'retry-after': '1' } : {});
@@ -243,20 +268,33 @@ export async function startFakeSite(o: FakeSiteOptions): Promise<FakeSite> {
 
 /** Cities of the built-in default in the shape the fakes need. */
 export const FAKE_CITIES: FakeCity[] = [
-  { nom: 'Lyon', slug: 'lyon', codePostal: '69003', departement: '69', departementNom: 'Rhône' },
-  { nom: 'Bordeaux', slug: 'bordeaux', codePostal: '33000', departement: '33', departementNom: 'Gironde' },
-  { nom: 'Nantes', slug: 'nantes', codePostal: '44000', departement: '44', departementNom: 'Loire-Atlantique' },
-  { nom: 'Lille', slug: 'lille', codePostal: '59000', departement: '59', departementNom: 'Nord' },
-  { nom: 'Toulouse', slug: 'toulouse', codePostal: '31000', departement: '31', departementNom: 'Haute-Garonne' },
-  { nom: 'Rennes', slug: 'rennes', codePostal: '35000', departement: '35', departementNom: 'Ille-et-Vilaine' },
-  { nom: 'Montpellier', slug: 'montpellier', codePostal: '34000', departement: '34', departementNom: 'Hérault' },
-  { nom: 'Nice', slug: 'nice', codePostal: '06000', departement: '06', departementNom: 'Alpes-Maritimes' },
+  { nom: 'Lyon', slug: 'lyon', codePostal: '69003', departement: '69', departementNom: 'Rhône', insee: '69123' },
+  { nom: 'Bordeaux', slug: 'bordeaux', codePostal: '33000', departement: '33', departementNom: 'Gironde', insee: '33063' },
+  { nom: 'Nantes', slug: 'nantes', codePostal: '44000', departement: '44', departementNom: 'Loire-Atlantique', insee: '44109' },
+  { nom: 'Lille', slug: 'lille', codePostal: '59000', departement: '59', departementNom: 'Nord', insee: '59350' },
+  { nom: 'Toulouse', slug: 'toulouse', codePostal: '31000', departement: '31', departementNom: 'Haute-Garonne', insee: '31555' },
+  { nom: 'Rennes', slug: 'rennes', codePostal: '35000', departement: '35', departementNom: 'Ille-et-Vilaine', insee: '35238' },
+  { nom: 'Montpellier', slug: 'montpellier', codePostal: '34000', departement: '34', departementNom: 'Hérault', insee: '34172' },
+  { nom: 'Nice', slug: 'nice', codePostal: '06000', departement: '06', departementNom: 'Alpes-Maritimes', insee: '06088' },
 ];
+
+/** every source key the fakes can serve: the three with a dedicated parser, then FAKE_SPECS' */
+export const FAKE_KINDS: readonly string[] = ['bouygues', 'icade', ...Object.keys(FAKE_SPECS)];
+
+/** One fake site per source key (seeds differ), and the PROMOTEURS_SOURCE_URLS value pointing at them. */
+export async function startFakeSites(o: Omit<FakeSiteOptions, 'kind' | 'seed'> & { kinds?: readonly string[] }): Promise<{ sites: Record<string, FakeSite>; sourceUrls: string; close(): Promise<void> }> {
+  const sites: Record<string, FakeSite> = {};
+  for (const [i, kind] of (o.kinds ?? FAKE_KINDS).entries()) sites[kind] = await startFakeSite({ ...o, kind, seed: 100 + i });
+  return {
+    sites,
+    sourceUrls: Object.entries(sites).map(([k, s]) => `${k}=${s.url}`).join(','),
+    close: async () => { for (const s of Object.values(sites)) await s.close(); },
+  };
+}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const perCity = Number(process.argv[2] || 3);
-  const b = await startFakeSite({ kind: 'bouygues', cities: FAKE_CITIES, perCity, latencyMs: 30 });
-  const i = await startFakeSite({ kind: 'icade', cities: FAKE_CITIES, perCity, latencyMs: 30, seed: 7 });
-  console.log(`fake Bouygues Immobilier on ${b.url}, fake Icade on ${i.url} (${perCity} programmes per city, cities: ${FAKE_CITIES.map((c) => c.slug).join(', ')})`);
-  console.log(`ATELIER_HTTP_ALLOW_PRIVATE=true PROMOTEURS_SOURCE_URLS=bouygues=${b.url},icade=${i.url}`);
+  const { sites, sourceUrls } = await startFakeSites({ cities: FAKE_CITIES, perCity, latencyMs: 30 });
+  console.log(`${Object.keys(sites).length} fake developer sites (${perCity} programmes per city, cities: ${FAKE_CITIES.map((c) => c.slug).join(', ')}); they say nothing about the real sites`);
+  console.log(`ATELIER_HTTP_ALLOW_PRIVATE=true PROMOTEURS_SOURCE_URLS=${sourceUrls}`);
 }

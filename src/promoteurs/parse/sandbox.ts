@@ -1,18 +1,19 @@
 // Runs a page's inline state script (e.g. Nuxt's `window.__NUXT__ = (function(a,b,…){…})(…)`) in an
-// isolated V8 context and hands back plain JSON. Never `eval` in the process: the script is
+// isolated interpreter and hands back plain JSON. Never `eval` in the process: the script is
 // third-party code. Layers:
-//  - a fresh node:vm context whose global has a null prototype (the classic
-//    `this.constructor.constructor('return process')()` escape reaches nothing of ours), with no
-//    require/process/timers/fetch, string code generation (eval, new Function) and WebAssembly
-//    disabled (sandbox-vm.mjs);
-//  - a timeout covering the script, its promise jobs (microtaskMode 'afterEvaluate') and the
-//    extraction;
+//  - QuickJS compiled to WebAssembly (sandbox-vm.mjs): the script's whole world is the interpreter's
+//    own heap — no object, function or `process` of ours exists there, so no prototype chain leads
+//    out (node:vm, used before, is not a security boundary); `eval` and the Function constructor
+//    are taken away too;
+//  - one deadline covering the script, its promise jobs and the extraction (interrupt handler);
+//  - the interpreter's WebAssembly memory has a hard maximum: a script allocating without end gets
+//    "out of memory", the process does not grow;
 //  - the result crosses back as a JSON string parsed in our realm: no object, getter or proxy of
 //    the page ever reaches the caller;
-//  - by default the context lives in a worker thread with its own heap limit (resourceLimits), so a
-//    script allocating without end kills the worker — replaced at the next call — not the crawler.
-//    The call stays synchronous (parsers are synchronous): the caller blocks on Atomics.wait until
-//    the worker answers, and reads the answer with receiveMessageOnPort.
+//  - by default the interpreter lives in a worker thread with its own heap limit (resourceLimits),
+//    replaced at the next call if it dies or hangs. The call stays synchronous (parsers are
+//    synchronous): the caller blocks on Atomics.wait until the worker answers, and reads the answer
+//    with receiveMessageOnPort.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { evaluateInVm, type VmOutcome } from './sandbox-vm.mjs';
 
@@ -56,7 +57,7 @@ function startWorker(memoryMb: number): SandboxWorker {
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(new URL('./sandbox-worker.mjs', import.meta.url), {
-    workerData: { flag, reply: port2 },
+    workerData: { flag, reply: port2, memoryMb },
     transferList: [port2],
     resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
     stdout: true, // the page script cannot print anyway; keep the worker silent
@@ -87,7 +88,7 @@ function evaluateInWorker(script: string, timeoutMs: number, extract: string, me
     w = current = startWorker(memoryMb);
   }
   const id = w.nextId++;
-  w.worker.postMessage({ id, script, timeoutMs, extract });
+  w.worker.postMessage({ id, script, timeoutMs, extract, memoryMb });
   const deadline = Date.now() + timeoutMs + (fresh ? STARTUP_GRACE_MS : REPLY_GRACE_MS);
   for (;;) {
     const msg = receiveMessageOnPort(w.port) as { message: { id: number; outcome: VmOutcome } } | undefined;
@@ -109,7 +110,7 @@ export function runInSandbox(script: string, opts: SandboxOptions = {}): unknown
   const timeoutMs = opts.timeoutMs ?? 2000;
   const extract = opts.extract ?? 'window.__NUXT__';
   const outcome =
-    opts.isolation === 'vm' ? evaluateInVm(script, timeoutMs, extract) : evaluateInWorker(script, timeoutMs, extract, opts.maxMemoryMb ?? 256);
+    opts.isolation === 'vm' ? evaluateInVm(script, timeoutMs, extract, opts.maxMemoryMb ?? 128) : evaluateInWorker(script, timeoutMs, extract, opts.maxMemoryMb ?? 256);
   if (!outcome.ok) throw new SandboxError(outcome.message);
   try {
     return JSON.parse(outcome.json);

@@ -12,6 +12,9 @@ import { citiesInScope, createZoneTable, defaultZoneTable, isInScope, resolveCit
 import { deliveryDecision } from '../rules/delivered.ts';
 import { readSettings, type PromoteursSettings } from '../settings.ts';
 import { SiteFetcher, FetchError } from '../crawl/fetcher.ts';
+import { programmesByCity, readSitemaps } from '../crawl/sitemap.ts';
+import { JobFailedError } from '../../core/jobs/types.ts';
+import { effectiveSettings, sourceState, withOverrides } from './settings-store.ts';
 import { BrowserEngine } from '../crawl/browser.ts';
 import { ProgrammeStore, rowToProgramme } from '../sync/store.ts';
 import { assembleProgramme, cardHash, outOfZone } from '../sync/assemble.ts';
@@ -27,13 +30,28 @@ export interface ScrapePayload {
   skipImages?: boolean;
   verbose?: boolean;
   scheduled?: boolean;
+  /** with "all": also the sources that are off (unverified ones are off by default) */
+  includeDisabled?: boolean;
 }
+
+/** ok: every page fetched and parsed; partial: some failed; failed: every page failed (or none could be fetched) */
+export type RunStatus = 'ok' | 'partial' | 'failed';
 
 export const COUNTER_KEYS = ['found', 'created', 'updated', 'unchanged', 'sold', 'skipped', 'errors'] as const;
 type Counters = Record<(typeof COUNTER_KEYS)[number], number> & {
-  listingPages: number; detailPages: number; notModified: number; retries: number; parseErrors: number;
+  listingPages: number; detailPages: number; sitemapPages: number; notModified: number; retries: number; parseErrors: number;
+  /** pages that could not be fetched, by cause */
+  pagesFailed: number; networkErrors: number; httpErrors: number; robotsBlocked: number;
 };
-const zero = (): Counters => ({ found: 0, created: 0, updated: 0, unchanged: 0, sold: 0, skipped: 0, errors: 0, listingPages: 0, detailPages: 0, notModified: 0, retries: 0, parseErrors: 0 });
+const zero = (): Counters => ({ found: 0, created: 0, updated: 0, unchanged: 0, sold: 0, skipped: 0, errors: 0, listingPages: 0, detailPages: 0, sitemapPages: 0, notModified: 0, retries: 0, parseErrors: 0, pagesFailed: 0, networkErrors: 0, httpErrors: 0, robotsBlocked: 0 });
+/** counts one page that could not be fetched, by the cause the fetcher gives */
+function countFailure(c: Counters, e: unknown): void {
+  c.pagesFailed++;
+  const kind = e instanceof FetchError ? e.kind : 'network';
+  if (kind === 'robots') c.robotsBlocked++;
+  else if (kind === 'http') c.httpErrors++;
+  else c.networkErrors++;
+}
 function add(a: Counters, b: Partial<Counters>): void {
   for (const [k, v] of Object.entries(b)) (a as any)[k] = ((a as any)[k] ?? 0) + (v ?? 0);
 }
@@ -45,6 +63,7 @@ interface Checkpoint { sites: Record<string, SiteCheckpoint> }
 export interface SourceReport {
   source: string;
   name: string;
+  status: RunStatus;
   cities: number;
   complete: boolean;
   healthy: boolean;
@@ -58,6 +77,12 @@ export interface SourceReport {
 }
 
 export interface ScrapeResult {
+  /** ok / partial / failed: the run's honest outcome (a failed run also fails its job: exit code 1) */
+  status: RunStatus;
+  /** why, in one line, when not ok */
+  reason: string | null;
+  /** sources left out of "all" (off in the settings, or unverified and off by default) */
+  skippedSources: { source: string; reason: string }[];
   dryRun: boolean;
   skipped?: string;
   counters: Counters;
@@ -100,7 +125,8 @@ function asList(v: string | string[] | undefined): string[] {
 
 export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload>, deps: ScrapeDeps = {}): Promise<ScrapeResult> {
   const started = Date.now();
-  const settings = deps.settings ?? readSettings(core.config);
+  const eff = await effectiveSettings(core, deps.settings ?? readSettings(core.config));
+  const settings: PromoteursSettings = eff;
   const now = deps.now ?? new Date();
   const p = job.payload ?? {};
   const dryRun = !!p.dryRun;
@@ -114,18 +140,31 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     if (last && now.getTime() - new Date(last.started_at).getTime() < settings.minIntervalDays * 86400_000) {
       const msg = `scheduled run skipped: the last one started ${new Date(last.started_at).toISOString()} (< ${settings.minIntervalDays} days)`;
       await job.log('info', msg);
-      return { dryRun, skipped: msg, counters: zero(), sources: [], alerts: [], unknownCities: [], durationMs: 0 };
+      return { status: 'ok', reason: null, skippedSources: [], dryRun, skipped: msg, counters: zero(), sources: [], alerts: [], unknownCities: [], durationMs: 0 };
     }
   }
 
   const registry = deps.sources ?? [...listSources()];
   const wanted = asList(p.promoteurs);
+  const all = !wanted.length || wanted.includes('all');
   let sources: Source[];
+  const skippedSources: { source: string; reason: string }[] = [];
   if (deps.sources) {
-    sources = wanted.length && !wanted.includes('all') ? registry.filter((s) => wanted.includes(s.key)) : registry;
+    sources = all ? registry : registry.filter((s) => wanted.includes(s.key));
   } else {
-    sources = resolveSources(wanted.length ? wanted : 'all');
+    sources = resolveSources(all ? 'all' : wanted);
+    // "all" (and every scheduled run) takes the sources that are on; naming a source runs it anyway
+    if (all && !p.includeDisabled) {
+      sources = sources.filter((s) => {
+        const st = sourceState(s, eff.stored);
+        if (!st.enabled) skippedSources.push({ source: s.key, reason: st.reason ?? 'off' });
+        return st.enabled;
+      });
+    }
+    sources = sources.map((s) => withOverrides(s, eff.stored));
   }
+  if (skippedSources.length) await job.log('info', `${skippedSources.length} source(s) off, not crawled: ${skippedSources.map((x) => x.source).join(', ')}`, { code: 'sourcesOff', n: skippedSources.length, sources: skippedSources.map((x) => x.source).join(', ') });
+  if (sources.length === 0) throw new JobFailedError(`no source to crawl: ${skippedSources.length} source(s) are off (unverified sources are off by default; turn them on in the settings, name them, or pass includeDisabled)`, { status: 'failed', skippedSources });
 
   const table = await zoneTableFromDb(core);
   const citySpec = asList(p.cities);
@@ -183,7 +222,13 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       http: core.http, db: core.db, files: core.files, readOnlyCache: dryRun, browser: browserFactory,
       userAgent: core.http.userAgent, timeScale: settings.timeScale, retryDelaysSec: settings.retryDelaysSec.slice(0, source.fetch.maxRetries ?? 3),
       obeyRobots: settings.robots, allowPrivate, signal,
-      onRetry: (r) => { counters.retries++; total.retries++; if (p.verbose) void job.log('debug', `${source.key}: retry ${r.attempt} of ${r.url} in ${Math.round(r.waitMs)} ms (${r.status ?? r.error})`); },
+      onRetry: (r) => {
+        counters.retries++; total.retries++;
+        // progress from the first retry on: a site that is down shows at once, not after its whole backoff
+        const why = r.status ? `HTTP ${r.status}` : (r.error ?? 'network error');
+        void job.progress(null, { ...total }, `${source.name}: nouvelle tentative ${r.attempt} dans ${Math.round(r.waitMs / 1000)} s (${why})`);
+        void job.log(r.attempt === 1 || p.verbose ? 'warn' : 'debug', `${source.key}: retry ${r.attempt} of ${r.url} in ${Math.round(r.waitMs)} ms (${why})`, { code: 'retry', source: source.name, attempt: r.attempt, seconds: Math.round(r.waitMs / 1000), why });
+      },
     });
     const fetchOpts = { engine: source.fetch.engine, timeoutMs: source.fetch.timeoutMs, maxRetries: source.fetch.maxRetries, waitForMs: source.fetch.waitForMs, jitter: source.politeness.jitter, cache: true };
     const cityDelay = source.politeness.delayBetweenCitiesSec * 1000 * settings.timeScale;
@@ -195,6 +240,39 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
 
     await db.insertInto('source_runs').values({ run_id: runId, source: source.key }).onConflict((oc) => oc.columns(['run_id', 'source']).doNothing()).execute();
 
+    // sitemap discovery: every programme URL at once, then placed in the run's cities
+    let sitemapCards: Map<string, ProgrammeCard[]> | null = null;
+    let sitemapError: string | null = null;
+    let sitemapProblems = 0;
+    const sitemapCounters = zero();
+    if (source.discovery.kind === 'sitemap' && Object.keys(site.cities).length < cities.length) {
+      const d = source.discovery;
+      const origin = new URL(source.baseUrl).origin;
+      const mirrorOrigin = new URL(map(source.baseUrl)).origin;
+      try {
+        const robots = await fetcher.robotsRules();
+        const starts = [...new Set([...d.sitemaps.map((x) => new URL(x, `${source.baseUrl}/`).toString()), ...robots.sitemaps.filter((x) => x.startsWith(origin))])];
+        const res = await readSitemaps(starts.map(map), async (u) => {
+          try {
+            const page = await fetcher.fetch(map(u), { ...fetchOpts, delayMs: cityDelay });
+            sitemapCounters.sitemapPages++;
+            if (page.notModified) sitemapCounters.notModified++;
+            return page.body;
+          } catch (e) { countFailure(sitemapCounters, e); sitemapCounters.errors++; throw e; }
+        }, (u) => u.startsWith(origin) || u.startsWith(mirrorOrigin));
+        const unmirror = (u: string) => (u.startsWith(mirrorOrigin) && mirrorOrigin !== origin ? origin + u.slice(mirrorOrigin.length) : u);
+        const placed = programmesByCity(res.entries, d.programmePattern, cities, source.key, unmirror);
+        sitemapCards = placed.byCity;
+        sitemapProblems = res.problems.length;
+        for (const pr of res.problems) await job.log('warn', `${source.key}: sitemap ${pr}`);
+        await job.log('info', `${source.key}: ${res.sitemaps.length} sitemap(s), ${res.entries.length} URLs, ${placed.matched} programme pages, ${placed.matched - placed.outside} in the run's cities`, { code: 'sitemap', source: source.name, sitemaps: res.sitemaps.length, urls: res.entries.length, programmes: placed.matched, inCities: placed.matched - placed.outside });
+      } catch (e) {
+        if (job.signal.aborted) throw e;
+        sitemapError = (e as Error).message;
+        await job.log('warn', `${source.key}: sitemap ${sitemapError}`, { code: 'sitemapFailed', source: source.name, error: sitemapError });
+      }
+    }
+
     for (const [ci, city] of cities.entries()) {
       if (site.cities[city.codeInsee]) continue; // done before a crash: not fetched again
       if (signal.aborted) { timedOut = timeout.aborted; break; }
@@ -202,7 +280,13 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       const result: CityResult = { city: city.codeInsee, nom: city.nom, ok: true, counters: c };
       const listingUrl = map(source.listingUrl(city));
       let cards: ProgrammeCard[] = [];
-      try {
+      if (source.discovery.kind === 'sitemap') {
+        // the sitemap was read once for every city; its pages count with the first city done
+        if (ci === cities.findIndex((x) => !site.cities[x.codeInsee])) add(c, sitemapCounters);
+        if (sitemapError !== null) { result.ok = false; result.error = `sitemap: ${sitemapError}`; listingFailures++; }
+        else if (sitemapProblems > 0) { result.ok = false; result.error = `${sitemapProblems} sitemap(s) could not be read`; listingFailures++; }
+        cards = sitemapCards?.get(city.codeInsee) ?? [];
+      } else try {
         const page = await fetcher.fetch(listingUrl, { ...fetchOpts, delayMs: cityDelay });
         c.listingPages++;
         if (page.notModified) c.notModified++;
@@ -216,10 +300,9 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         if (signal.aborted) { timedOut = true; break; }
         c.errors++; result.ok = false; result.error = (e as Error).message;
         // a 404 listing means "no programme page for this city" on several sites: not a failure
-        if (!(e instanceof FetchError && e.status === 404)) listingFailures++;
-        else result.ok = true;
+        if (!(e instanceof FetchError && e.status === 404)) { listingFailures++; countFailure(c, e); } else { result.ok = true; c.listingPages++; }
       }
-      if (result.error) { lastError = `${city.nom}: ${result.error}`; await job.log(result.ok ? 'info' : 'warn', `${source.key} ${city.nom}: listing ${result.error}`); }
+      if (result.error) { lastError = `${city.nom}: ${result.error}`; await job.log(result.ok ? 'info' : 'warn', `${source.key} ${city.nom}: listing ${result.error}`, { code: result.ok ? 'listingNone' : 'listingFailed', source: source.name, city: city.nom, error: result.error }); }
 
       for (const card of cards) {
         if (signal.aborted) break;
@@ -254,8 +337,9 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
           if (job.signal.aborted) throw e;
           if (signal.aborted) { timedOut = true; break; }
           c.errors++;
+          countFailure(c, e);
           lastError = `${card.urlExterne}: ${(e as Error).message}`;
-          await job.log('warn', `${source.key} ${card.name}: detail ${(e as Error).message}`);
+          await job.log('warn', `${source.key} ${card.name}: detail ${(e as Error).message}`, { code: 'detailFailed', source: source.name, name: card.name, error: (e as Error).message });
           if (stored) await store.touch(stored.id, runId); // still listed: not sold
           continue;
         }
@@ -269,7 +353,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
           c.errors++;
           if (e instanceof SourceParseError || e instanceof Error) c.parseErrors++;
           lastError = `${card.urlExterne}: ${(e as Error).message}`;
-          await job.log('warn', `${source.key} ${card.name}: parse ${(e as Error).message}`);
+          await job.log('warn', `${source.key} ${card.name}: parse ${(e as Error).message}`, { code: 'parseFailed', source: source.name, name: card.name, error: (e as Error).message });
           if (stored) await store.touch(stored.id, runId);
           continue;
         }
@@ -294,7 +378,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       await db.updateTable('source_runs').set({ counters: JSON.stringify(counters), cities: JSON.stringify(site.cities), last_error: lastError })
         .where('run_id', '=', runId).where('source', '=', source.key).execute();
       await progress(`${source.name} · ${city.nom} (${ci + 1}/${cities.length}): ${c.found} trouvés`);
-      await job.log('info', `${source.key} ${city.nom}: ${c.found} found, ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.errors} errors (${c.detailPages} detail pages)`, { source: source.key, city: city.codeInsee, ...c });
+      await job.log(c.pagesFailed ? 'warn' : 'info', `${source.key} ${city.nom}: ${c.found} found, ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.errors} errors (${c.detailPages} detail pages, ${c.pagesFailed} failed)`, { code: 'city', source: source.name, city: city.nom, ...c });
     }
     if (job.signal.aborted) throw job.signal.reason ?? new Error('cancelled');
 
@@ -343,8 +427,12 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     await db.updateTable('source_runs').set({
       finished_at: new Date(), complete, healthy, reason, counters: JSON.stringify(counters), last_error: lastError,
     }).where('run_id', '=', runId).where('source', '=', source.key).execute();
+    const pagesOk = counters.listingPages + counters.detailPages + counters.sitemapPages;
+    const srcStatus: RunStatus = pagesOk === 0 && (counters.pagesFailed > 0 || counters.found === 0 && listingFailures > 0) ? 'failed'
+      : counters.pagesFailed > 0 || counters.parseErrors > 0 || !complete ? 'partial' : 'ok';
     return {
-      source: source.key, name: source.name, cities: cities.length, complete, healthy, reason, counters,
+      source: source.key, name: source.name, status: srcStatus, cities: cities.length, complete, healthy,
+      reason: srcStatus === 'failed' && lastError ? `${reason ?? 'failed'} — ${lastError}` : reason, counters,
       politenessMs: Math.round(fetcher.pacer.drawnMs), backoffMs: Math.round(fetcher.pacer.backoffMs), wallMs: Date.now() - t0, requests: fetcher.stats.requests,
     };
   }
@@ -360,7 +448,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       const msg = (r.reason as Error)?.message ?? String(r.reason);
       alerts.push({ runId, source: sources[i].key, level: 'error', message: `${sources[i].name}: crawl failed: ${msg}` });
       total.errors++;
-      return { source: sources[i].key, name: sources[i].name, cities: cities.length, complete: false, healthy: false, reason: msg, counters: zero(), politenessMs: 0, backoffMs: 0, wallMs: 0, requests: 0 };
+      return { source: sources[i].key, name: sources[i].name, status: 'failed' as const, cities: cities.length, complete: false, healthy: false, reason: msg, counters: zero(), politenessMs: 0, backoffMs: 0, wallMs: 0, requests: 0 };
     });
     await images?.drain();
   } finally {
@@ -421,13 +509,44 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   }
 
   if (dryRun) await job.artifact('preview.json', JSON.stringify({ programmes: preview }), 'application/json');
+  // ---- the run's honest outcome
+  const { status, reason } = runOutcome(reports, total);
   const result: ScrapeResult = {
+    status, reason, skippedSources,
     dryRun, counters: total, sources: reports, crm, images: images?.stats, alerts, unknownCities, durationMs: Date.now() - started,
   };
+  if (status === 'failed') alerts.push({ runId, source: null, level: 'error', message: `run failed: ${reason}` });
   if (!dryRun) for (const a of alerts) await sendAlert(core, settings, a).catch((e) => core.log.warn({ err: (e as Error).message }, 'promoteurs: alert failed'));
-  await db.updateTable('runs').set({ status: 'completed', finished_at: new Date(), counters: JSON.stringify(total) }).where('id', '=', runId).execute();
-  await job.progress(100, { ...total }, `terminé: ${total.created} créés, ${total.updated} mis à jour, ${total.unchanged} inchangés, ${total.sold} vendus`);
+  await db.updateTable('runs').set({ status: status === 'ok' ? 'completed' : status, finished_at: new Date(), counters: JSON.stringify(total), error: reason }).where('id', '=', runId).execute();
+  if (status === 'failed') {
+    await job.progress(null, { ...total }, `échec : ${reason}`);
+    throw new JobFailedError(reason ?? 'every page failed', result);
+  }
+  await job.progress(100, { ...total }, `${status === 'partial' ? 'terminé avec des erreurs' : 'terminé'} : ${total.created} créés, ${total.updated} mis à jour, ${total.unchanged} inchangés, ${total.sold} vendus${total.pagesFailed ? `, ${total.pagesFailed} pages en échec` : ''}`);
   return result;
+}
+
+/**
+ * failed: no page at all could be fetched (every source failed); partial: some pages or sources failed;
+ * ok otherwise. The reason names the dominant cause — a network error is never called a robots.txt refusal.
+ */
+export function runOutcome(reports: SourceReport[], total: Counters): { status: RunStatus; reason: string | null } {
+  const pagesOk = total.listingPages + total.detailPages + total.sitemapPages;
+  const failing = reports.filter((r) => r.status !== 'ok');
+  const causes = [
+    [total.networkErrors, `${total.networkErrors} network error(s)`],
+    [total.httpErrors, `${total.httpErrors} HTTP error(s)`],
+    [total.robotsBlocked, `${total.robotsBlocked} page(s) disallowed by robots.txt`],
+    [total.parseErrors, `${total.parseErrors} parse error(s)`],
+  ].filter(([n]) => (n as number) > 0).map(([, t]) => t as string);
+  const firstReason = failing.map((r) => r.reason).find(Boolean);
+  if (reports.length && pagesOk === 0 && reports.every((r) => r.status === 'failed')) {
+    return { status: 'failed', reason: `every page failed${causes.length ? `: ${causes.join(', ')}` : ''}${firstReason ? ` — ${firstReason}` : ''}` };
+  }
+  if (failing.length || total.pagesFailed > 0) {
+    return { status: 'partial', reason: `${total.pagesFailed} page(s) failed in ${failing.length} source(s)${causes.length ? ` (${causes.join(', ')})` : ''}` };
+  }
+  return { status: 'ok', reason: null };
 }
 
 /** Called when a scrape job fails for good: record it and alert. */

@@ -134,6 +134,11 @@ export const template: Source = {
   // TODO: document the listing URL shape; listingUrl() below must build it
   listing: { urlPattern: '/programmes-neufs/{ville_slug}-{cp}', cityFormat: 'slug-cp', deptFormat: 'none' },
   detail: { urlPattern: null }, // null: detail URLs come from the listing's links
+  discovery: { kind: 'listing' }, // or { kind: 'sitemap', sitemaps: ['/sitemap.xml'], programmePattern: '…(?<id>…)…' }
+  extractor: 'dedicated',
+  idPattern: ID_RE.source,
+  // 'verified' only once a page recorded from the real site passes its test (docs/promoteurs-sources.md)
+  verification: { status: 'unverified', fixtureKind: 'fake-only', reason: 'TODO: one line' },
   // 'browser' only when the lots are built by JavaScript and no inline state/JSON holds them
   fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3 },
   politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3 },

@@ -147,6 +147,14 @@ export const bouygues: Source = {
   baseUrl: BASE,
   listing: { urlPattern: '/{dept_nom}/{ville_slug}', cityFormat: 'slug', deptFormat: 'nom-slug' },
   detail: { urlPattern: '/programme-neuf-{ville_slug}/ref/{id}' },
+  discovery: { kind: 'listing' },
+  extractor: 'dedicated',
+  idPattern: ID_RE.source,
+  verification: {
+    status: 'unverified',
+    fixtureKind: 'hand-made',
+    reason: 'fixtures hand-made from the operator\'s DevTools notes (Feb. 2026); no page recorded from the real site yet',
+  },
   fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3 },
   politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3 },
   selectors: {

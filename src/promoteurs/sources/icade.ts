@@ -141,6 +141,14 @@ export const icade: Source = {
   baseUrl: BASE,
   listing: { urlPattern: '/programmes-immobilier-neufs,{ville_slug}-{cp}', cityFormat: 'slug-cp', deptFormat: 'none' },
   detail: { urlPattern: null },
+  discovery: { kind: 'listing' },
+  extractor: 'dedicated',
+  idPattern: ID_RE.source,
+  verification: {
+    status: 'unverified',
+    fixtureKind: 'hand-made',
+    reason: 'fixtures hand-made from the operator\'s DevTools notes (Feb. 2026); no page recorded from the real site yet',
+  },
   fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3 },
   politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3 },
   selectors: {

@@ -384,6 +384,15 @@ export const nexity: Source = {
     deptFormat: 'code',
   },
   detail: { urlPattern: null },
+  discovery: { kind: 'listing' },
+  extractor: 'dedicated',
+  idPattern: ID_RE.source,
+  verification: {
+    status: 'verified',
+    fixtureKind: 'real-capture',
+    reason: 'two real captures of a programme page (2022-09-02, 2024-12-20) pass their tests',
+    fixtures: 'nexity',
+  },
   fetch: { engine: 'http', waitForMs: 0, timeoutMs: 30_000, maxRetries: 3 },
   politeness: { delayBetweenCitiesSec: 10, delayBetweenDetailsSec: 5, jitter: 0.3 },
   selectors: {

@@ -44,7 +44,7 @@ export async function extractEpub(file: string, label: string): Promise<Partial<
         if (isbn) break;
       }
     }
-    const date = texts(md.date)[0];
+    const { date, from: dateFrom } = epubDate(md);
     const spineCount = (opf?.package?.spine?.itemref ? ([] as unknown[]).concat(opf.package.spine.itemref).length : undefined);
     return {
       title: texts(md.title)[0],
@@ -57,9 +57,42 @@ export async function extractEpub(file: string, label: string): Promise<Partial<
       isbn,
       description: text(md.description)?.replace(/<[^>]+>/g, '').slice(0, 2000),
       subjects: texts(md.subject),
-      extra: spineCount ? { chapters: String(spineCount), opf: opfPath } : { opf: opfPath },
+      extra: { ...(spineCount ? { chapters: String(spineCount) } : {}), opf: opfPath, ...(dateFrom ? { dateFrom } : {}) },
     };
   } finally {
     zip.close();
   }
+}
+
+const DATE_META = ['dcterms:date', 'dc:date', 'dcterms:issued', 'dcterms:available', 'dcterms:created', 'dc:created', 'DC.date', 'DC.Date', 'date'];
+
+/**
+ * The publication date, from every form EPUB 2 and 3 put it in, best first:
+ *   <dc:date> (EPUB 2: opf:event="publication" / "original-publication" first, "modification" last),
+ *   <meta property="dcterms:date|dc:date|dcterms:issued…">…</meta> (EPUB 3),
+ *   <meta name="dc:date" content="…"/> (EPUB 2 / OPF 2 meta),
+ *   and only then <meta property="dcterms:modified"> (the file's last change: `from` says so, the
+ *   name step warns about it). Nothing found: undefined — never today's date.
+ */
+export function epubDate(md: any): { date?: string; from?: string } {
+  const usable = (v: string | undefined) => (v && yearOf(v) ? v : undefined);
+  const rank = (ev: string) => (ev === 'publication' || ev === 'original-publication' ? 0 : ev === '' || ev === 'issued' ? 1 : ev === 'modification' ? 3 : 2);
+  const dcDates = ([] as any[]).concat(md.date ?? [])
+    .map((d) => ({ v: text(d), ev: typeof d === 'object' ? String(d?.['@event'] ?? '').toLowerCase() : '' }))
+    .filter((d) => usable(d.v))
+    .sort((a, b) => rank(a.ev) - rank(b.ev));
+  const first = dcDates.find((d) => d.ev !== 'modification');
+  if (first) return { date: first.v, from: 'dc:date' };
+  const metas: any[] = [].concat(md.meta ?? []);
+  for (const key of DATE_META) {
+    for (const m of metas) {
+      if (typeof m !== 'object' || m['@refines']) continue;
+      if (m['@property'] === key && usable(text(m))) return { date: text(m), from: key };
+      if (m['@name'] === key && usable(String(m['@content'] ?? ''))) return { date: String(m['@content']), from: key };
+    }
+  }
+  if (dcDates[0]) return { date: dcDates[0].v, from: 'dc:date (modification)' };
+  const modified = metas.find((m) => typeof m === 'object' && m['@property'] === 'dcterms:modified' && usable(text(m)));
+  if (modified) return { date: text(modified), from: 'dcterms:modified' };
+  return {};
 }

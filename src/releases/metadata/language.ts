@@ -28,6 +28,21 @@ const LANGS: Lang[] = [
   { code: 'he', tag: 'HEBREW', names: ['hebrew', 'hébreu'], iso3: ['heb'] },
   { code: 'ro', tag: 'ROMANIAN', names: ['romanian', 'română', 'roumain'], iso3: ['rum', 'ron'] },
   { code: 'la', tag: 'LATIN', names: ['latin'], iso3: ['lat'] },
+  { code: 'sa', tag: 'SANSKRIT', names: ['sanskrit', 'संस्कृतम्'], iso3: ['san'] },
+  { code: 'hi', tag: 'HINDI', names: ['hindi', 'हिन्दी'], iso3: ['hin'] },
+  { code: 'uk', tag: 'UKRAINIAN', names: ['ukrainian', 'українська', 'ukrainien'], iso3: ['ukr'] },
+  { code: 'fa', tag: 'PERSIAN', names: ['persian', 'farsi', 'persan'], iso3: ['per', 'fas'] },
+  { code: 'ca', tag: 'CATALAN', names: ['catalan', 'català'], iso3: ['cat'] },
+  { code: 'bg', tag: 'BULGARIAN', names: ['bulgarian', 'български', 'bulgare'], iso3: ['bul'] },
+  { code: 'hr', tag: 'CROATIAN', names: ['croatian', 'hrvatski', 'croate'], iso3: ['hrv'] },
+  { code: 'sr', tag: 'SERBIAN', names: ['serbian', 'српски', 'serbe'], iso3: ['srp'] },
+  { code: 'sk', tag: 'SLOVAK', names: ['slovak', 'slovenčina', 'slovaque'], iso3: ['slo', 'slk'] },
+  { code: 'sl', tag: 'SLOVENIAN', names: ['slovenian', 'slovenščina', 'slovène'], iso3: ['slv'] },
+  { code: 'th', tag: 'THAI', names: ['thai', 'ไทย', 'thaï'], iso3: ['tha'] },
+  { code: 'vi', tag: 'VIETNAMESE', names: ['vietnamese', 'tiếng việt', 'vietnamien'], iso3: ['vie'] },
+  { code: 'id', tag: 'INDONESIAN', names: ['indonesian', 'bahasa indonesia', 'indonésien'], iso3: ['ind'] },
+  { code: 'bn', tag: 'BENGALI', names: ['bengali', 'বাংলা'], iso3: ['ben'] },
+  { code: 'ta', tag: 'TAMIL', names: ['tamil', 'தமிழ்'], iso3: ['tam'] },
 ];
 
 /** ISO 639-1 code for whatever a file says, or undefined when unknown. */
@@ -66,3 +81,6 @@ export function lcidToLanguage(lcid: number): string | undefined {
   };
   return map[lcid & 0xff];
 }
+
+/** every scene tag this module can write (the rule sets list the ones their grammar accepts) */
+export const LANGUAGE_TAGS: string[] = LANGS.filter((l) => l.code !== 'en').map((l) => l.tag);

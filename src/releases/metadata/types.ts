@@ -81,6 +81,8 @@ export type MetadataErrorCode = 'corrupt' | 'unsupported' | 'unreadable';
 
 /** A source that cannot be read: the message names the file and what is wrong with it. */
 export class MetadataError extends Error {
+  /** the file will not read better on a retry */
+  readonly permanent = true;
   readonly code: MetadataErrorCode;
   readonly file: string;
   constructor(code: MetadataErrorCode, file: string, message: string) {

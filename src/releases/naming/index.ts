@@ -5,6 +5,7 @@
 //          (publisher, else author; no format tag for PDF)
 //   TV     Show.[YEAR].SxxEyy[.Episode.Title].[TAGS].[LANGUAGE].<RES>.<SOURCE>.<CODEC>-GROUP
 // Characters A-Z a-z 0-9 . _ - only, no repeated punctuation, accents transliterated.
+import anyAscii from 'any-ascii';
 import type { ReleaseMetadata, SourceFormat } from '../metadata/types.ts';
 import { languageTag } from '../metadata/language.ts';
 
@@ -23,6 +24,8 @@ export interface NameOptions {
   language?: string;
   /** override the year */
   year?: number;
+  /** language tags the rule set's grammar accepts; another language is refused with a clear error */
+  languages?: readonly string[];
 }
 
 export interface NameResult {
@@ -38,12 +41,17 @@ const SPECIAL: Record<string, string> = {
   þ: 'th', Þ: 'Th', ı: 'i', ĸ: 'k', ŋ: 'ng', Ŋ: 'NG', '&': ' and ', '+': ' plus ', '@': ' at ', '½': ' 1 2 ',
 };
 
-/** Latin transliteration: "Misérables" → "Miserables", "Œuvres" → "OEuvres", "Straße" → "Strasse". */
+/**
+ * ASCII transliteration: "Misérables" → "Miserables", "Œuvres" → "OEuvres", "Straße" → "Strasse",
+ * and every other script through any-ascii (Cyrillic, Greek, Hebrew, Arabic, Devanagari, Hangul,
+ * Chinese as pinyin, Japanese kana as rōmaji — kanji get their Chinese reading: readable, not
+ * the Japanese reading a dictionary-based reader would give). The original script stays in the NFO.
+ */
 export function transliterate(s: string): string {
-  return [...s.normalize('NFKD')]
-    .map((ch) => SPECIAL[ch] ?? ch)
-    .join('')
-    .replace(/\p{M}+/gu, '');
+  // NFC, not NFKD + mark stripping: that would drop Devanagari vowel signs and kana voicing (で → て)
+  const latin = [...s.normalize('NFC')].map((ch) => SPECIAL[ch] ?? ch).join('');
+  // CJK syllables come out glued ("WuBeihaMaodearu"): a space between scripts keeps words apart
+  return anyAscii(latin.replace(/([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+)/gu, ' $1 '));
 }
 
 /** one name segment: words joined by dots, only [A-Za-z0-9], apostrophes dropped ("Don't" → "Dont") */
@@ -68,15 +76,18 @@ const FORMAT_TAG: Partial<Record<SourceFormat, string>> = {
 };
 
 function groupTag(group: string): string {
-  const g = transliterate(group).replace(/[^A-Za-z0-9_]/g, '');
+  const g = transliterate(group).replace(/[^A-Za-z0-9_]/g, '').replace(/_+/g, '_').replace(/^_|_$/g, '');
   if (!g) throw new Error(`group "${group}" has no usable character (A-Z a-z 0-9 _)`);
   return g;
 }
 
-function languagePart(md: ReleaseMetadata, override?: string): string | undefined {
+function languagePart(md: ReleaseMetadata, override?: string, allowed?: readonly string[]): string | undefined {
   const lang = override ?? md.language;
-  if (lang === 'multi') return 'MULTi';
-  return languageTag(lang);
+  const tag = lang === 'multi' ? 'MULTi' : languageTag(lang);
+  if (tag && allowed && !allowed.includes(tag)) {
+    throw new Error(`language "${lang}" (${tag}) is not one the rule set's names allow (${allowed.join(', ')}): choose one with --language or edit the metadata`);
+  }
+  return tag;
 }
 
 /** "Victor Hugo" → "Victor.Hugo"; several authors: the first one (the NFO lists them all) */
@@ -89,9 +100,15 @@ function authorPart(md: ReleaseMetadata, warnings: string[], docs: boolean): str
 
 function yearPart(md: ReleaseMetadata, opts: NameOptions, warnings: string[]): string {
   const y = opts.year ?? md.year;
-  if (y) return String(y);
+  if (y && y >= 1500 && y <= 2199) {
+    const from = opts.year ? undefined : md.extra?.dateFrom;
+    if (from && /modif/.test(from)) warnings.push(`the year ${y} comes from the file's modification date (${from}), not a publication date: check it`);
+    return String(y);
+  }
+  if (y) throw new Error(`year ${y} is outside 1500–2199: fix the date in the metadata`);
+  // never silently: the warning is logged on the job, shown by the wizard and the CLI
   const now = new Date().getUTCFullYear();
-  warnings.push(`no year in the metadata: ${now} used`);
+  warnings.push(`no date in the metadata (no dc:date, dcterms:date or publication date): ${now} used — set the year in the metadata`);
   return String(now);
 }
 
@@ -117,7 +134,7 @@ export function buildReleaseName(md: ReleaseMetadata, opts: NameOptions): NameRe
     if (md.season === undefined || md.episode === undefined) throw new Error('no season/episode: name the file "Show.S01E02…" or set season and episode in the metadata');
     const source = opts.source ?? 'WEB';
     const multiLang = new Set((md.video?.audio ?? []).map((a) => a.language).filter(Boolean));
-    const lang = opts.language ? languagePart(md, opts.language) : multiLang.size > 1 ? 'MULTi' : languagePart(md);
+    const lang = opts.language ? languagePart(md, opts.language, opts.languages) : multiLang.size > 1 ? 'MULTi' : languagePart(md, undefined, opts.languages);
     if (!md.video) warnings.push('no video metadata: resolution and codec guessed');
     parts = {
       show,
@@ -137,17 +154,19 @@ export function buildReleaseName(md: ReleaseMetadata, opts: NameOptions): NameRe
   const title = segment(md.title);
   if (!title) throw new Error('no title in the metadata: set one before naming the release');
   const format = md.format === 'PDF' ? undefined : FORMAT_TAG[md.format];
+  const docs = opts.type === 'DOCS';
+  // the key is the grammar's group name (author / publisher): the validator pins it (validateName parts)
   parts = {
-    author: authorPart(md, warnings, opts.type === 'DOCS'),
+    [docs ? 'publisher' : 'author']: authorPart(md, warnings, docs),
     title,
     year: yearPart(md, opts, warnings),
-    language: languagePart(md, opts.language),
+    language: languagePart(md, opts.language, opts.languages),
     edition: opts.edition ?? 'RETAiL',
     format,
     kind: opts.type === 'EBOOK' ? 'eBOOK' : 'DOCS',
     group,
   };
-  const body = [parts.author, parts.title, parts.year, parts.language, parts.edition, parts.format, parts.kind].filter(Boolean).join('.');
+  const body = [parts.author ?? parts.publisher, parts.title, parts.year, parts.language, parts.edition, parts.format, parts.kind].filter(Boolean).join('.');
   return { name: `${body}-${group}`, parts, warnings };
 }
 

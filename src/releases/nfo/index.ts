@@ -4,10 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ReleaseMetadata } from '../metadata/types.ts';
 import { languageName } from '../metadata/language.ts';
-import { renderTemplate, type RenderResult } from './render.ts';
+import type { RenderResult } from './render.ts';
+import { renderTemplate } from './render-isolated.ts';
 import { encodeNfo, type EncodeResult } from './encode.ts';
 
-export { TemplateError, checkTemplate, renderTemplate, wrapLine } from './render.ts';
+export { TemplateError, checkTemplate, wrapLine } from './render.ts';
+export { renderTemplate } from './render-isolated.ts';
 export { encodeNfo, decodeNfo } from './encode.ts';
 
 export type TemplateKind = 'nfo' | 'diz';
@@ -90,14 +92,14 @@ export function templateContext(md: Partial<ReleaseMetadata>, r: ReleaseFacts): 
 
 export interface RenderedText extends RenderResult, EncodeResult {}
 
-export function renderNfo(template: string, ctx: Record<string, unknown>, encoding: 'cp437' | 'ascii' = 'cp437'): RenderedText {
-  const r = renderTemplate(template, ctx, { width: NFO_WIDTH });
+export async function renderNfo(template: string, ctx: Record<string, unknown>, encoding: 'cp437' | 'ascii' = 'cp437'): Promise<RenderedText> {
+  const r = await renderTemplate(template, ctx, { width: NFO_WIDTH });
   const e = encodeNfo(r.text + '\n', encoding);
   return { ...r, ...e, warnings: [...r.warnings, ...(e.replaced.length ? [`not in ${encoding.toUpperCase()}, transliterated: ${e.replaced.join(' ')}`] : [])] };
 }
 
-export function renderDiz(template: string, ctx: Record<string, unknown>, encoding: 'cp437' | 'ascii' = 'cp437'): RenderedText {
-  let r = renderTemplate(template, ctx, { width: DIZ_WIDTH, maxLines: DIZ_LINES });
+export async function renderDiz(template: string, ctx: Record<string, unknown>, encoding: 'cp437' | 'ascii' = 'cp437'): Promise<RenderedText> {
+  let r = await renderTemplate(template, ctx, { width: DIZ_WIDTH, maxLines: DIZ_LINES });
   if (!r.text.includes(DISK_PLACEHOLDER)) {
     // the disk counter is mandatory in a DIZ: add it on its own line when the template forgot it
     const lines = r.text.split('\n');

@@ -129,7 +129,14 @@ export interface RenderResult {
   warnings: string[];
 }
 
-export function renderTemplate(source: string, context: Record<string, unknown>, opts: RenderOptions): RenderResult {
+/** the most text a template may produce (a real NFO is a few KB) */
+export const OUTPUT_MAX_CHARS = 256 * 1024;
+
+/**
+ * Renders in the calling thread: only for the worker (render-worker.ts). Everything else calls
+ * render-isolated.ts, which bounds the time and memory of a render.
+ */
+export function renderTemplateInline(source: string, context: Record<string, unknown>, opts: RenderOptions): RenderResult {
   checkTemplate(source);
   let out: string;
   try {
@@ -138,6 +145,7 @@ export function renderTemplate(source: string, context: Record<string, unknown>,
   } catch (e) {
     throw new TemplateError(((e as Error).message.split('\n').pop() ?? '').trim());
   }
+  if (out.length > OUTPUT_MAX_CHARS) throw new TemplateError(`the template produced ${out.length} characters, more than the ${OUTPUT_MAX_CHARS} allowed`);
   const warnings: string[] = [];
   const lines: string[] = [];
   out.replace(/\r\n?/g, '\n').replace(/\t/g, '    ').replace(/\n+$/, '').split('\n').forEach((l, i) => {

@@ -4,11 +4,11 @@
 // `releases.cleanup` deletes old artefacts and uploads (RELEASES_RETENTION_DAYS).
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import type { CoreContext } from '../../core/module.ts';
+import { makeTempDir } from '../../core/tmp.ts';
 import type { JobContext } from '../../core/jobs/types.ts';
 import type { ReleaseMetadata } from '../metadata/types.ts';
 import { extractMetadata } from '../metadata/index.ts';
@@ -32,6 +32,8 @@ export interface PackPayload {
   volumeMb?: number;
   sourceUrl?: string;
   notes?: string;
+  /** destinations (names or ids) the valid release is delivered to once packed, one deliver job each */
+  destinations?: string[];
   dryRun?: boolean;
   force?: boolean;
   /** TV: a 60 s Sample/ cut with ffmpeg */
@@ -95,7 +97,7 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
   const done = await job.checkpoint.get<{ result: StoredPackResult }>();
   if (done?.result) return done.result;
   const s = settingsOf(ctx);
-  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'atelier-pack-'));
+  const tmp = await makeTempDir('pack');
   const started = Date.now();
   try {
     await job.log('info', `pack ${p.type} for ${p.group}${p.dryRun ? ' (dry run)' : ''}`);
@@ -129,7 +131,17 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
         await job.progress(pct, { bytes, total }, stage === 'validate' ? 'validating' : undefined);
       },
     });
-    const store = !p.dryRun && (p.storeArtifacts ?? true);
+    // a name the rules refuse stops the pipeline before anything is written: record why, and fail
+    // (only the CLI writing into --out reports it as a result, ok: false, with exit code 1)
+    const refused = !r.ok && !p.dryRun && !fs.existsSync(r.release.dir);
+    if (refused && !p.outDir) {
+      const failed = r.validation.checks.filter((c) => !c.ok).map((c) => `${c.rule}: ${c.detail}`).join('; ');
+      await ctx.db.withSchema('releases').updateTable('packs').set({
+        name: r.release.name, rule_set: r.validation.ruleSet, metadata: JSON.stringify(r.metadata), validation: JSON.stringify(r.validation), ok: false, updated_at: new Date(),
+      }).where('job_id', '=', job.id).execute();
+      throw new PackError('name_refused', `${r.release.name}: name refused by ${r.validation.ruleSet} (${failed}); nothing was written`);
+    }
+    const store = !p.dryRun && !refused && (p.storeArtifacts ?? true);
     if (store) {
       for (const f of r.release.files) {
         job.throwIfCancelled();
@@ -142,6 +154,11 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
       validation: JSON.stringify(r.validation), ok: r.ok, updated_at: new Date(),
     }).where('job_id', '=', job.id).execute();
     await job.checkpoint.set({ result });
+    // delivery is its own job: a delivery failure never fails the packaging
+    if (store && r.ok && p.destinations?.length) {
+      for (const destination of p.destinations) await ctx.jobs.enqueue('releases.deliver', { destination, packJob: job.id }, { title: `${r.release.name} → ${destination}` });
+      await job.log('info', `delivery queued to ${p.destinations.join(', ')}`);
+    }
     await job.progress(100, { bytes: r.metadata.size, total: r.metadata.size, seconds: Math.round((Date.now() - started) / 1000) });
     await job.log(r.ok ? 'info' : 'error', p.dryRun
       ? `${r.release.name}: dry run, ${r.release.files.length} file(s) planned, name ${r.ok ? 'accepted' : 'REFUSED'}`

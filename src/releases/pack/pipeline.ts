@@ -7,7 +7,9 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { extractMetadata } from '../metadata/index.ts';
 import type { ReleaseMetadata, SourceFormat } from '../metadata/types.ts';
-import { buildReleaseName, zipBaseName, type NameOptions } from '../naming/index.ts';
+import { zipBaseName, type NameOptions } from '../naming/index.ts';
+import { checkedReleaseName } from '../naming/checked.ts';
+import type { NameParts } from '../validate/index.ts';
 import { renderDiz, renderNfo, templateContext, type ReleaseType } from '../nfo/index.ts';
 import { planRarVolumes, planZipVolumes, writeRarVolumes, writeSfv, verifySfv, writeZipVolumes } from '../archive/index.ts';
 import type { RuleSet } from '../rules/index.ts';
@@ -20,6 +22,8 @@ export const SOURCE_FORMATS: Record<ReleaseType, SourceFormat[]> = {
 };
 
 export class PackError extends Error {
+  /** a bad source or an option the rules refuse fails the same way on every retry */
+  readonly permanent = true;
   readonly code: string;
   constructor(code: string, message: string) {
     super(message);
@@ -162,35 +166,37 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
   // 2. name
   let name: string;
   let nameWarnings: string[] = [];
+  let boundary: NameParts | undefined;
   if (input.name) name = input.name.trim();
   else {
     try {
-      const r = buildReleaseName(md, { type: input.type, group: input.group, ...input.naming });
+      const r = checkedReleaseName(md, { type: input.type, group: input.group, ...input.naming }, input.ruleSet);
       name = r.name;
       nameWarnings = r.warnings;
+      boundary = r.boundary;
     } catch (e) {
       throw new PackError('naming', (e as Error).message);
     }
   }
   for (const w of nameWarnings) await log('warn', `name: ${w}`);
   await log('info', `name: ${name}`);
-  const nameChecks = validateName(name, input.ruleSet);
+  const nameChecks = validateName(name, input.ruleSet, { parts: boundary });
 
   // 3. NFO / DIZ (the volume count in the text is the estimate; corrected below if it differs)
   const isZip = input.ruleSet.archive.format === 'zip';
   const zipBase = zipBaseName(name, input.group);
   const nfoName = isZip ? `${zipBase}.nfo` : `${name.toLowerCase()}.nfo`;
-  const render = (volumes: number) => {
+  const render = async (volumes: number) => {
     const ctx = templateContext(md, { name, group: input.group, type: input.type, volumes, volumeSize: input.volumeSize, sourceUrl: input.sourceUrl, notes: input.notes, files: [{ name: label, size: md.size }] });
-    const nfo = renderNfo(input.templates.nfo, ctx, input.encoding);
-    const diz = isZip && input.templates.diz ? renderDiz(input.templates.diz, ctx, input.encoding) : undefined;
+    const nfo = await renderNfo(input.templates.nfo, ctx, input.encoding);
+    const diz = isZip && input.templates.diz ? await renderDiz(input.templates.diz, ctx, input.encoding) : undefined;
     return { nfo, diz };
   };
   const ext = path.extname(label).toLowerCase() || `.${md.format.toLowerCase()}`;
   const innerName = `${name}${ext}`;
   const extrasOf = (n: { data: Buffer }, d?: { data: Buffer }) => [...(d ? [{ name: 'FILE_ID.DIZ', data: d.data }] : []), { name: nfoName, data: n.data }];
   let volumes = estimateVolumes(md.size, input.volumeSize, isZip ? 4096 : 256);
-  let { nfo, diz } = render(volumes);
+  let { nfo, diz } = await render(volumes);
   // the exact volume count (the archive layer plans it without writing) goes into the NFO/DIZ text
   try {
     const planned = isZip
@@ -198,7 +204,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
       : planRarVolumes([{ size: md.size, nameLength: Buffer.byteLength(innerName) }], input.volumeSize);
     if (planned !== volumes) {
       volumes = planned;
-      ({ nfo, diz } = render(volumes));
+      ({ nfo, diz } = await render(volumes));
     }
   } catch {
     // no local source (a dry run of a remote blob) or a size the writer refuses: keep the estimate
@@ -252,7 +258,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
       if (z.volumes.length !== volumes) {
         // the NFO says how many volumes there are: render again with the real count and rewrite
         volumes = z.volumes.length;
-        ({ nfo, diz } = render(volumes));
+        ({ nfo, diz } = await render(volumes));
         await fs.writeFile(path.join(work, nfoName), nfo.data);
         for (const v of z.volumes) await fs.rm(v, { force: true });
         z = await write();
@@ -271,7 +277,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
       const r = await writeRarVolumes({ path: rarSource, name: innerName }, work, name.toLowerCase(), { volumeSize: input.volumeSize, signal, onProgress });
       if (r.volumes.length !== volumes) {
         volumes = r.volumes.length;
-        ({ nfo, diz } = render(volumes));
+        ({ nfo, diz } = await render(volumes));
         await fs.writeFile(path.join(work, nfoName), nfo.data);
       }
       const sfvPath = path.join(work, `${name.toLowerCase()}.sfv`);
@@ -294,7 +300,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
     await hooks.progress?.(total, total, 'validate');
 
     // 5. validate, then publish the directory under its real name
-    const report: ValidationReport = await validateRelease(work, input.ruleSet, { name, signal });
+    const report: ValidationReport = await validateRelease(work, input.ruleSet, { name, parts: boundary, signal });
     for (const c of report.checks.filter((x) => !x.ok)) await log('error', `rule ${c.rule}: ${c.detail}`);
     await log(report.ok ? 'info' : 'error', `validation against ${input.ruleSet.id}: ${report.ok ? 'passed' : 'FAILED'} (${report.checks.filter((c) => c.ok).length}/${report.checks.length} rules ok)`);
     await fs.rename(work, finalDir);

@@ -50,8 +50,35 @@ export function globToRegex(glob: string): RegExp {
 }
 const matchAny = (name: string, globs: string[]) => globs.some((g) => globToRegex(g).test(name));
 
-/** Checks only the release name: characters, punctuation, length, grammar. */
-export function validateName(name: string, rs: RuleSet): ValidationCheck[] {
+/**
+ * The pieces of a name the metadata fixed, by the grammar's group names ({author, title} for EBOOK,
+ * {publisher, title} for DOCS, {show} for TV): the grammar alone cannot tell where a three-word
+ * author ends and the title starts ("Charles.Madison.Curry.Childrens.Literature"), the packer can.
+ */
+export type NameParts = Record<string, string | undefined>;
+
+/** replaces the pattern of named group `group` in a regex source by a literal (same group name kept) */
+function pinGroup(src: string, group: string, literal: string): string {
+  const start = src.indexOf(`(?<${group}>`);
+  if (start < 0) return src;
+  let depth = 0;
+  for (let i = start; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') { i++; continue; }
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return `${src.slice(0, start)}(?<${group}>${literal.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')})${src.slice(i + 1)}`;
+  }
+  return src;
+}
+
+const groupsDetail = (m: RegExpExecArray) => Object.entries(m.groups ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join(' ');
+
+/**
+ * Checks only the release name: characters, punctuation, length, grammar. With `parts` (what the
+ * metadata says the author/title/show are), the grammar is matched with those groups pinned, so a
+ * name whose author/title split differs from the metadata's is reported, not read some other way.
+ */
+export function validateName(name: string, rs: RuleSet, opts: { parts?: NameParts } = {}): ValidationCheck[] {
   const checks: ValidationCheck[] = [];
   const bad = [...new Set(name.replace(new RegExp(`[${rs.naming.allowedChars}]`, 'g'), ''))];
   checks.push({
@@ -62,14 +89,23 @@ export function validateName(name: string, rs: RuleSet): ValidationCheck[] {
   const hits = rs.naming.forbidden.filter((f) => new RegExp(f.regex).test(name));
   checks.push({ rule: 'naming.punctuation', ok: hits.length === 0, detail: hits.length ? hits.map((h) => `${h.detail}: "${new RegExp(h.regex).exec(name)![0]}"`).join('; ') : 'no repeated or dangling punctuation' });
   checks.push({ rule: 'naming.length', ok: name.length <= rs.naming.maxLength, detail: `${name.length} characters (max ${rs.naming.maxLength})` });
-  const m = grammarRegex(rs).exec(name);
-  checks.push({
-    rule: 'naming.grammar',
-    ok: !!m,
-    detail: m
-      ? Object.entries(m.groups ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join(' ')
-      : `does not match ${rs.naming.pattern}`,
-  });
+  const free = grammarRegex(rs);
+  const m = free.exec(name);
+  const pinned = Object.entries(opts.parts ?? {}).filter(([k, v]) => v && free.source.includes(`(?<${k}>`)) as [string, string][];
+  if (m && pinned.length) {
+    let src = free.source;
+    for (const [k, v] of pinned) src = pinGroup(src, k, v);
+    const pm = new RegExp(src).exec(name);
+    checks.push({
+      rule: 'naming.grammar',
+      ok: !!pm,
+      detail: pm
+        ? groupsDetail(pm)
+        : `the name does not split as the metadata says (${pinned.map(([k, v]) => `${k}=${v}`).join(' ')}); read alone it gives ${groupsDetail(m)}`,
+    });
+  } else {
+    checks.push({ rule: 'naming.grammar', ok: !!m, detail: m ? groupsDetail(m) : `does not match ${rs.naming.pattern}` });
+  }
   return checks;
 }
 
@@ -170,6 +206,8 @@ const fmtMB = (n: number) => `${n} bytes (${(n / 1e6).toFixed(3).replace(/\.?0+$
 export interface ValidateOptions {
   /** release name (default: the directory's base name) */
   name?: string;
+  /** the author/title (show) boundary known from the metadata: see validateName */
+  parts?: NameParts;
   signal?: AbortSignal;
   /**
    * result of verifySfv() on this directory's SFV, just computed by the caller (the pack pipeline
@@ -183,7 +221,7 @@ export async function validateRelease(dir: string, rs: RuleSet, opts: ValidateOp
   const checks: ValidationCheck[] = [];
   const add = (rule: string, ok: boolean, detail: string) => checks.push({ rule, ok, detail });
 
-  checks.push(...validateName(name, rs));
+  checks.push(...validateName(name, rs, { parts: opts.parts }));
 
   let dirents;
   try {

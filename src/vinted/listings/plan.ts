@@ -4,9 +4,12 @@ import type { Catalog, CatalogCluster } from '../catalog/types.ts';
 import type { VintedSettings } from '../settings.ts';
 import { normalizeCondition, conditionStatusId } from './conditions.ts';
 import { computePrice } from './pricing.ts';
-import { renderTemplate, TemplateError } from './templates.ts';
+import { renderTemplate, TemplateError, type TemplateValues } from './templates.ts';
 import { runGates } from './gates.ts';
 import { capitalize, fold, hashtagSlug } from './text.ts';
+import { mapArticle, type BrandIndex, type VintedMapping } from '../catalogue/mapping.ts';
+import { GENDERS, type Gender } from '../catalogue/studio-map.ts';
+import { snapshotTaxonomy, type Taxonomy } from '../catalogue/taxonomy.ts';
 
 export interface ItemOverride {
   title?: string;
@@ -18,12 +21,18 @@ export interface ItemOverride {
   category?: string | null;
   color?: string | null;
   publish?: boolean;
+  /** Vinted: women's or men's catalog, an explicit catalog (leaf) id, a parcel size id */
+  gender?: Gender;
+  catalog_id?: number | null;
+  package_size_id?: number | null;
 }
 
 export interface PlanOptions {
-  defaults?: { condition?: string; size?: string; brand?: string; category?: string; city?: string };
+  defaults?: { condition?: string; size?: string; brand?: string; category?: string; city?: string; gender?: Gender };
   templates?: { title?: string; description?: string };
   overrides?: Record<string, ItemOverride>;
+  /** Vinted's taxonomy to map against (default: the shipped snapshot) and brands found by keyword */
+  vinted?: { taxonomy?: Taxonomy; brands?: BrandIndex };
 }
 
 export interface PlanItem {
@@ -46,6 +55,9 @@ export interface PlanItem {
   publish: boolean;
   publish_ready: boolean;
   missing_fields: string[];
+  gender: Gender;
+  /** the article in Vinted's ids (catalog path, size, condition, colours, parcel, brand) */
+  vinted: VintedMapping;
 }
 
 export interface Plan {
@@ -56,7 +68,7 @@ export interface Plan {
 }
 
 type PlanSettings = Pick<VintedSettings, 'defaultPrice' | 'priceRules' | 'brandTiers' | 'conditionFactors' | 'marketingPhrases'
-  | 'city' | 'titleTemplate' | 'descriptionTemplate' | 'defaultCondition' | 'defaultSize'>;
+  | 'city' | 'titleTemplate' | 'descriptionTemplate' | 'defaultCondition' | 'defaultSize'> & { defaultGender?: Gender };
 
 const pick = <T>(...vals: (T | null | undefined)[]): T | null => {
   for (const v of vals) if (v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '')) return v;
@@ -66,8 +78,10 @@ const pick = <T>(...vals: (T | null | undefined)[]): T | null => {
 function hashtags(category: string | null, colors: string[], brand: string | null): string {
   const tags: string[] = [];
   for (const v of [category, ...colors.slice(0, 2), brand]) if (v) tags.push(hashtagSlug(v));
-  for (const filler of ['secondemain', 'mode']) if (tags.length < 2) tags.push(filler);
-  return [...new Set(tags.filter(Boolean))].slice(0, 4).map((t) => `#${t}`).join(' ');
+  // the quality gate asks for 3–5 hashtags
+  const unique = [...new Set(tags.filter(Boolean))];
+  for (const filler of ['secondemain', 'mode', 'vintage']) if (unique.length < 3 && !unique.includes(filler)) unique.push(filler);
+  return unique.slice(0, 5).map((t) => `#${t}`).join(' ');
 }
 
 export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOptions, templates: { title: string; description: string }): PlanItem {
@@ -84,16 +98,11 @@ export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOpt
   const finalPrice = o.price !== undefined && o.price !== null ? o.price : price.price_target;
   const city = d.city ?? s.city;
   const sizeKnown = size && fold(size) !== fold(s.defaultSize) ? size : null;
-  const vars: Record<string, unknown> = {
-    category, Category: category ? capitalize(category) : '',
-    couleur: colors[0] ?? '', Couleur: colors[0] ?? '', couleurs: colors.join(' et '), Couleurs: colors.join(' et '),
-    'état': condition ? condition.toLowerCase() : '', 'État': condition ? condition.toLowerCase() : '',
-    etat: condition ? condition.toLowerCase() : '', Etat: condition ? condition.toLowerCase() : '', condition,
-    size: sizeKnown ?? '', Size: sizeKnown ?? '', taille: sizeKnown ?? '', Taille: sizeKnown ?? '',
-    brand: brand ?? '', Brand: brand ?? '', marque: brand ?? '', Marque: brand ?? '',
-    ville: city, Ville: city,
-    price: finalPrice, prix: finalPrice, Prix: finalPrice,
-    hashtags: hashtags(category, colors, brand), Hashtags: hashtags(category, colors, brand),
+  const tags = hashtags(category, colors, brand);
+  const vars: TemplateValues = {
+    'Catégorie': category ?? '', Couleur: colors[0] ?? '', Couleurs: colors.join(' et '),
+    'État': condition ? condition.toLowerCase() : '', Taille: sizeKnown ?? '', Marque: brand ?? '',
+    Ville: city, Prix: finalPrice, Hashtags: tags,
   };
   const missing: string[] = [];
   let title = o.title ?? '';
@@ -110,7 +119,13 @@ export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOpt
   description = description.split('\n').map(capitalize).join('\n');
   const gates = runGates({ title, description, condition, size, price: finalPrice, category }, s.marketingPhrases);
   if (rawCondition && !condition) gates.missing_fields.push('condition_invalid');
-  const missing_fields = [...missing, ...gates.missing_fields];
+  const genderRaw = o.gender ?? d.gender ?? s.defaultGender ?? 'femmes';
+  const gender: Gender = (GENDERS as readonly string[]).includes(genderRaw) ? genderRaw : 'femmes';
+  const vinted = mapArticle(opts.vinted?.taxonomy ?? snapshotTaxonomy(), {
+    category, colors, condition, size, brand, gender, catalog_id: o.catalog_id, package_size_id: o.package_size_id,
+  }, opts.vinted?.brands);
+  // Vinted needs a catalog, a size, a condition and a parcel size: without them no publish
+  const missing_fields = [...missing, ...gates.missing_fields, ...vinted.missing.filter((m) => !(m === 'vinted_condition_missing' && !condition))];
   return {
     cluster_id: cluster.id,
     title,
@@ -131,6 +146,8 @@ export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOpt
     publish: o.publish ?? false,
     publish_ready: missing_fields.length === 0,
     missing_fields,
+    gender,
+    vinted,
   };
 }
 

@@ -4,8 +4,8 @@ import { cityLookup } from '../../../src/promoteurs/rules/cities.ts';
 import { fixture } from './helpers.ts';
 
 describe('source registry', () => {
-  it('lists nexity, bouygues, icade with a complete config', () => {
-    expect(listSources().map((s) => s.key)).toEqual(['nexity', 'bouygues', 'icade']);
+  it('lists the 19 developers with a complete config', () => {
+    expect(listSources().map((s) => s.key)).toEqual(['nexity', 'bouygues', 'icade', 'vinci', 'kaufman-broad', 'bassac', 'procivis', 'eiffage', 'pichet', 'adim', 'linkcity', 'bnp-paribas-re', 'ca-immobilier', 'emerige', 'greencity', 'quartus', 'sogeprom', 'demathieu-bard', 'pierreval']);
     for (const s of listSources()) {
       expect(s.baseUrl).toMatch(/^https:\/\/[^/]+$/);
       expect(['http', 'browser']).toContain(s.fetch.engine);
@@ -13,13 +13,16 @@ describe('source registry', () => {
       expect(s.politeness.delayBetweenDetailsSec).toBeGreaterThan(0);
       expect(s.fetch.maxRetries).toBe(3);
       expect(s.listingUrl(cityLookup('Lyon')!).startsWith(s.baseUrl + '/')).toBe(true);
+      expect(() => new RegExp(s.idPattern)).not.toThrow();
+      if (s.discovery.kind === 'sitemap') expect(new RegExp(s.discovery.programmePattern).source).toMatch(/\(\?<id>/);
+      expect(['dedicated', 'generic']).toContain(s.extractor);
     }
   });
 
   it('resolves "all", lists and unknown keys', () => {
-    expect(resolveSources('all').length).toBe(3);
+    expect(resolveSources('all').length).toBe(19);
     expect(resolveSources('nexity, Bouygues,nexity').map((s) => s.key)).toEqual(['nexity', 'bouygues']);
-    expect(() => resolveSources('nexity,vinci')).toThrow(/unknown source "vinci".*nexity, bouygues, icade/);
+    expect(() => resolveSources('nexity,cogedim')).toThrow(/unknown source "cogedim".*nexity, bouygues, icade/);
     expect(getSource('ICADE')?.name).toBe('Icade');
     expect(getSource('nope')).toBeUndefined();
   });

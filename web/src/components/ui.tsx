@@ -123,7 +123,10 @@ export function useErrorText(): (err: unknown) => string {
   return (err) => {
     if (err instanceof ApiError) {
       if (err.status === 0) return t('common.network');
-      if (err.code === 'weak_password') return t('setup.tooShort', { min: 10 });
+      if (err.code === 'weak_password') return /too easy/.test(err.message) ? t('setup.tooEasy') : t('setup.tooShort', { min: 10 });
+      if (err.code === 'account_locked') return t('login.locked', { seconds: (err.details as { retry_after?: number } | undefined)?.retry_after ?? 60 });
+      if (err.code === 'cross_site') return t('error.crossSite');
+      if (err.code === 'bad_path') return t('error.badPath');
       if (err.code === 'invalid_user') return /already exists/.test(err.message) ? t('user.exists') : /invalid email/.test(err.message) ? t('user.invalidEmail') : err.message;
       if (err.status === 429) return t('login.rateLimited');
       return err.message || t('common.error');

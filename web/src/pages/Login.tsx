@@ -53,6 +53,7 @@ export default function LoginPage() {
       navigate(target, { replace: true });
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setError(t('login.invalid'));
+      else if (err instanceof ApiError && err.code === 'account_locked') setError(errorText(err));
       else if (err instanceof ApiError && err.status === 429) setError(t('login.rateLimited'));
       else setError(errorText(err));
     } finally {

@@ -45,8 +45,9 @@ function Tabs() {
   const path = typeof window !== 'undefined' ? window.location.pathname : '';
   return (
     <nav className="mb-6 flex gap-2" aria-label="promoteurs">
-      {tab('/promoteurs', t('promoteurs.tab.programmes'), !path.includes('/runs'))}
+      {tab('/promoteurs', t('promoteurs.tab.programmes'), !path.includes('/runs') && !path.includes('/settings'))}
       {tab('/promoteurs/runs', t('promoteurs.tab.runs'), path.includes('/runs'))}
+      {tab('/promoteurs/settings', t('promoteurs.tab.settings'), path.includes('/settings'))}
     </nav>
   );
 }
@@ -160,7 +161,7 @@ function LotsTable({ lots }: { lots: Lot[] }) {
 function ProgrammePage() {
   const { t, formatDate } = useI18n();
   const { id } = useParams();
-  const { data, error } = useLoad<{ programme: Programme; lots: Lot[] }>(`/api/promoteurs/programmes/${id}`);
+  const { data, error } = useLoad<{ programme: Programme; lots: Lot[]; images: { src: string | null; position: number }[] }>(`/api/promoteurs/programmes/${id}`);
   if (error) return <ErrorBox error={error} />;
   if (!data) return <Loading />;
   const p = data.programme;
@@ -176,13 +177,18 @@ function ProgrammePage() {
         <div><span className="text-slate-500">{t('promoteurs.detail.seen')}: </span>{formatDate(p.lastSeenAt)}</div>
         <div><span className="text-slate-500">{t('promoteurs.detail.crm')}: </span>{p.espoError ? <span className="text-red-700">{p.espoError}</span> : p.espoId ?? '—'}</div>
       </div>
+      {data.images.some((i) => i.src) && (
+        <div className="mb-6 flex flex-wrap gap-2" data-testid="images">
+          {data.images.filter((i) => i.src).map((i) => <img key={i.position} src={i.src!} alt={`${p.name} ${i.position + 1}`} className="h-32 rounded-lg object-cover ring-1 ring-slate-200" loading="lazy" />)}
+        </div>
+      )}
       {p.description && <p className="mb-6 max-w-3xl text-sm text-slate-700">{p.description}</p>}
       <Card title={t('promoteurs.detail.lots', { n: data.lots.length })}><div className="overflow-x-auto"><LotsTable lots={data.lots} /></div></Card>
     </>
   );
 }
 
-interface RunRow { id: string; startedAt: string; dryRun: boolean; scheduled: boolean; status: string; progress: number | null; counters: Record<string, number>; error: string | null; title: string | null;
+interface RunRow { id: string; startedAt: string; dryRun: boolean; scheduled: boolean; status: string; outcome?: string | null; progress: number | null; counters: Record<string, number>; error: string | null; title: string | null;
   sources: { source: string; healthy: boolean; reason: string | null; finished: boolean }[] }
 
 function NewRun({ onStarted }: { onStarted: (id: string) => void }) {
@@ -244,6 +250,7 @@ function RunsPage() {
             <Link key={r.id} to={`/promoteurs/runs/${r.id}`} className="block rounded-xl bg-white p-4 shadow-sm ring-1 ring-slate-200 hover:ring-indigo-300">
               <div className="mb-2 flex flex-wrap items-center gap-3">
                 <StatusBadge status={r.status as any} />
+                {r.outcome === 'partial' && <span className="rounded bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800" data-testid="partial">{t('promoteurs.run.partial')}</span>}
                 <span className="font-medium text-slate-900">{r.title ?? r.id}</span>
                 {r.dryRun && <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800">{t('promoteurs.runs.dry')}</span>}
                 {r.scheduled && <span className="rounded bg-slate-100 px-2 py-0.5 text-xs">{t('promoteurs.runs.scheduled')}</span>}
@@ -261,7 +268,7 @@ function RunsPage() {
 }
 
 interface RunDetail {
-  run: { dry_run: boolean } | null;
+  run: { dry_run: boolean; status: string; error: string | null } | null;
   sources: { source: string; complete: boolean; healthy: boolean; reason: string | null; counters: Record<string, number>; finishedAt: string | null; cities: { city: string; nom: string; ok: boolean; error?: string; counters: Record<string, number> }[] }[];
   preview: Programme[] | null;
   alerts: { id: number; source: string | null; message: string }[];
@@ -280,7 +287,15 @@ function RunPage() {
     <>
       <Link to="/promoteurs/runs" className="text-sm text-indigo-700 hover:underline">{t('promoteurs.run.back')}</Link>
       <PageHeader title={job.title ?? job.id} subtitle={live ? `● ${t('promoteurs.run.live')}` : undefined} actions={<StatusBadge status={job.status} />} />
-      <Card className="mb-6"><ProgressBar value={job.progress} status={job.status} className="mb-3" /><Counters counters={job.counters} />{job.error && <div className="mt-3"><Alert>{job.error}</Alert></div>}</Card>
+      <Card className="mb-6">
+        <ProgressBar value={job.progress} status={job.status} className="mb-3" /><Counters counters={job.counters} />
+        {job.error && <div className="mt-3" data-testid="run-error"><Alert>{t('promoteurs.run.failed', { reason: job.error })}</Alert></div>}
+        {data?.run?.status === 'partial' && <div className="mt-3" data-testid="run-partial"><Alert kind="warning">{t('promoteurs.run.partialReason', { reason: data.run.error ?? '' })}</Alert></div>}
+        {(job.result as { skippedSources?: { source: string; reason: string }[] } | null)?.skippedSources?.length ? (
+          <details className="mt-3 text-xs text-slate-600"><summary>{t('promoteurs.run.skipped', { n: (job.result as any).skippedSources.length })}</summary>
+            <ul className="mt-1 list-disc pl-5">{(job.result as any).skippedSources.map((x: any) => <li key={x.source}><span className="font-medium">{x.source}</span> — {x.reason}</li>)}</ul></details>
+        ) : null}
+      </Card>
       {data?.alerts.length ? <div className="mb-6 space-y-2">{data.alerts.map((a) => <Alert key={a.id} kind="warning">{a.message}</Alert>)}</div> : null}
       <Card title={t('promoteurs.run.sources')} className="mb-6">
         <div className="space-y-4" data-testid="sources">
@@ -293,7 +308,7 @@ function RunPage() {
               </div>
               <Counters counters={s.counters} />
               <div className="mt-2 flex flex-wrap gap-1">
-                {s.cities.map((c) => <span key={c.city} title={c.error ?? ''} className={cx('rounded px-1.5 py-0.5 text-xs', c.ok ? 'bg-slate-100' : 'bg-red-100 text-red-800')}>{c.nom} · {c.counters.found}</span>)}
+                {s.cities.map((c) => <span key={c.city} title={c.error ?? ''} className={cx('rounded px-1.5 py-0.5 text-xs', c.ok && !c.counters.pagesFailed ? 'bg-slate-100' : c.ok ? 'bg-amber-100 text-amber-800' : 'bg-red-100 text-red-800')}>{c.nom} · {c.counters.found}{c.counters.pagesFailed ? ` · ${t('promoteurs.run.failedPages', { n: c.counters.pagesFailed })}` : ''}</span>)}
               </div>
             </div>
           ))}
@@ -315,9 +330,113 @@ function RunPage() {
         </Card>
       )}
       <Card title={t('promoteurs.run.log')}>
-        <pre className="max-h-80 overflow-auto text-xs text-slate-700">{events.filter((e) => e.type === 'log' || !e.type).map((e) => `[${e.level}] ${e.message}`).join('\n')}</pre>
+        <div className="max-h-80 overflow-auto font-mono text-xs text-slate-700" data-testid="log">
+          {events.filter((e) => e.type === 'log' || !e.type).map((e) => (
+            <p key={e.seq} className={cx('whitespace-pre-wrap break-words', e.level === 'error' ? 'text-red-700' : e.level === 'warn' ? 'text-amber-800' : '')}>[{e.level}] {logLine(t, e)}</p>
+          ))}
+        </div>
       </Card>
     </>
+  );
+}
+
+/** a log line in the user's language when the server gave it a code (data.code + values), else as written */
+function logLine(t: (k: string, v?: Record<string, string | number>) => string, e: { message: string | null; data: Record<string, unknown> | null }): string {
+  const code = e.data?.code;
+  if (typeof code !== 'string') return e.message ?? '';
+  const key = `promoteurs.log.${code}`;
+  const vars = Object.fromEntries(Object.entries(e.data ?? {}).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) as Record<string, string | number>;
+  const text = t(key, vars);
+  return text === key ? e.message ?? '' : text;
+}
+
+interface SourceSetting { key: string; name: string; status: string; discovery: string; extractor: string; fixtureKind: string; reason: string; enabled: boolean; offReason: string | null; delayBetweenCitiesSec: number; delayBetweenDetailsSec: number }
+interface SettingsData { sources: SourceSetting[]; espocrm: { url: string | null; apiKey: string | null }; alerts: { emailTo: string[]; emailFrom: string; smtpConfigured: boolean; webhookUrl: string | null; webhookSecret: string | null } }
+
+function SettingsPage() {
+  const { t } = useI18n();
+  const { user } = useAuth();
+  const admin = hasRole(user, 'admin');
+  const { data, error, reload } = useLoad<SettingsData>('/api/promoteurs/settings');
+  const [msg, setMsg] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
+  const [espoUrl, setEspoUrl] = useState<string | null>(null);
+  const [espoKey, setEspoKey] = useState('');
+  const [emails, setEmails] = useState<string | null>(null);
+  const [hook, setHook] = useState('');
+  const [csv, setCsv] = useState<File | null>(null);
+  const act = async (fn: () => Promise<unknown>, ok: string) => {
+    setMsg(null);
+    try { await fn(); setMsg({ kind: 'success', text: ok }); reload(); } catch (e) { setMsg({ kind: 'error', text: (e as Error).message }); }
+  };
+  if (error) return <ErrorBox error={error} />;
+  if (!data) return <Loading />;
+  return (
+    <div className="space-y-6">
+      {msg && <Alert kind={msg.kind}>{msg.text}</Alert>}
+      <Card title={t('promoteurs.settings.sources')}>
+        <p className="mb-3 text-sm text-slate-600">{t('promoteurs.settings.sourcesHelp')}</p>
+        <div className="overflow-x-auto">
+          <table className="min-w-full text-sm" data-testid="sources-settings">
+            <thead><tr className="text-left text-xs uppercase text-slate-500">
+              {['source', 'status', 'discovery', 'extractor', 'delays', 'on'].map((c) => <th key={c} className="px-2 py-2">{t(`promoteurs.settings.col.${c}`)}</th>)}
+            </tr></thead>
+            <tbody className="divide-y divide-slate-100">
+              {data.sources.map((s) => (
+                <tr key={s.key} data-source={s.key}>
+                  <td className="px-2 py-2"><div className="font-medium">{s.name}</div><div className="font-mono text-xs text-slate-500">{s.key}</div></td>
+                  <td className="px-2 py-2">
+                    <span className={cx('rounded px-2 py-0.5 text-xs font-medium', s.status === 'verified' ? 'bg-emerald-100 text-emerald-800' : 'bg-amber-100 text-amber-800')}>{t(`promoteurs.status.${s.status}`)}</span>
+                    <div className="mt-1 max-w-md text-xs text-slate-500">{s.reason} · {t(`promoteurs.fixture.${s.fixtureKind}`)}</div>
+                  </td>
+                  <td className="px-2 py-2 text-xs">{s.discovery}</td>
+                  <td className="px-2 py-2 text-xs">{t(`promoteurs.extractor.${s.extractor}`)}</td>
+                  <td className="px-2 py-2 text-xs whitespace-nowrap">
+                    {admin ? (
+                      <span className="flex gap-1">
+                        <input aria-label={`${s.key} ${t('promoteurs.settings.cityDelay')}`} type="number" min={1} max={600} defaultValue={s.delayBetweenCitiesSec} className="w-16 rounded ring-1 ring-slate-300"
+                          onBlur={(e) => Number(e.target.value) !== s.delayBetweenCitiesSec && void act(() => api.put(`/api/promoteurs/settings/sources/${s.key}`, { delayBetweenCitiesSec: Number(e.target.value) }), t('promoteurs.settings.saved'))} />
+                        <input aria-label={`${s.key} ${t('promoteurs.settings.detailDelay')}`} type="number" min={1} max={600} defaultValue={s.delayBetweenDetailsSec} className="w-16 rounded ring-1 ring-slate-300"
+                          onBlur={(e) => Number(e.target.value) !== s.delayBetweenDetailsSec && void act(() => api.put(`/api/promoteurs/settings/sources/${s.key}`, { delayBetweenDetailsSec: Number(e.target.value) }), t('promoteurs.settings.saved'))} />
+                      </span>
+                    ) : `${s.delayBetweenCitiesSec} s / ${s.delayBetweenDetailsSec} s`}
+                  </td>
+                  <td className="px-2 py-2">
+                    <label className="flex items-center gap-2 text-xs" title={s.offReason ?? ''}>
+                      <input type="checkbox" aria-label={`${s.key} ${t('promoteurs.settings.col.on')}`} checked={s.enabled} disabled={!admin}
+                        onChange={(e) => void act(() => api.put(`/api/promoteurs/settings/sources/${s.key}`, { enabled: e.target.checked }), t('promoteurs.settings.saved'))} />
+                      {s.enabled ? t('promoteurs.settings.on') : t('promoteurs.settings.off')}
+                    </label>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+      <Card title="EspoCRM">
+        <div className="grid items-end gap-3 md:grid-cols-4">
+          <Input name="espoUrl" label={t('promoteurs.settings.espoUrl')} value={espoUrl ?? data.espocrm.url ?? ''} onChange={setEspoUrl} />
+          <Input name="espoKey" type="password" label={t('promoteurs.settings.espoKey', { current: data.espocrm.apiKey ?? '—' })} value={espoKey} onChange={setEspoKey} />
+          <Button disabled={!admin} onClick={() => void act(() => api.put('/api/promoteurs/settings/espocrm', { ...(espoUrl !== null ? { url: espoUrl || null } : {}), ...(espoKey ? { apiKey: espoKey } : {}) }).then(() => setEspoKey('')), t('promoteurs.settings.saved'))}>{t('promoteurs.settings.save')}</Button>
+          <Button disabled={!admin} onClick={() => void act(async () => { const r = await api.post<{ ok: boolean; error?: string; villes?: number }>('/api/promoteurs/settings/espocrm/test'); if (!r.ok) throw new Error(r.error); return r; }, t('promoteurs.settings.espoOk'))}>{t('promoteurs.settings.test')}</Button>
+        </div>
+      </Card>
+      <Card title={t('promoteurs.settings.cities')}>
+        <div className="flex flex-wrap items-end gap-3">
+          <label className="text-sm">{t('promoteurs.settings.csv')}<input type="file" accept=".csv,text/csv" className="mt-1 block text-sm" onChange={(e) => setCsv(e.target.files?.[0] ?? null)} /></label>
+          <Button disabled={!csv} onClick={() => void act(async () => { const text = await csv!.text(); return api.post('/api/promoteurs/cities/import', { csv: text }); }, t('promoteurs.settings.imported'))}>{t('promoteurs.settings.importCsv')}</Button>
+          <Button onClick={() => void act(() => api.post('/api/promoteurs/cities/import-espocrm'), t('promoteurs.settings.imported'))}>{t('promoteurs.settings.importCrm')}</Button>
+        </div>
+      </Card>
+      <Card title={t('promoteurs.settings.alerts')}>
+        <div className="grid items-end gap-3 md:grid-cols-3">
+          <Input name="emails" label={t('promoteurs.settings.emails')} value={emails ?? data.alerts.emailTo.join(', ')} onChange={setEmails} />
+          <Input name="webhook" label={t('promoteurs.settings.webhook', { current: data.alerts.webhookUrl ?? '—', secret: data.alerts.webhookSecret ?? '—' })} value={hook} onChange={setHook} />
+          <Button disabled={!admin} onClick={() => void act(() => api.put('/api/promoteurs/settings/alerts', { ...(emails !== null ? { emailTo: emails.split(',').map((x) => x.trim()).filter(Boolean) } : {}), ...(hook ? { webhookUrl: hook } : {}) }).then(() => setHook('')), t('promoteurs.settings.saved'))}>{t('promoteurs.settings.save')}</Button>
+        </div>
+        <p className="mt-2 text-xs text-slate-500">{t(data.alerts.smtpConfigured ? 'promoteurs.settings.smtpOn' : 'promoteurs.settings.smtpOff')} {t('promoteurs.settings.webhookHelp')}</p>
+      </Card>
+    </div>
   );
 }
 
@@ -333,6 +452,7 @@ export default function PromoteursPage() {
       <Route path="programmes/:id" element={<Shell><ProgrammePage /></Shell>} />
       <Route path="runs" element={<Shell><RunsPage /></Shell>} />
       <Route path="runs/:id" element={<Shell><RunPage /></Shell>} />
+      <Route path="settings" element={<Shell><SettingsPage /></Shell>} />
       <Route path="*" element={<Shell><ProgrammesPage /></Shell>} />
     </Routes>
   );

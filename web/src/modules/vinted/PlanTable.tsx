@@ -63,6 +63,9 @@ export function PlanTable({ plan, job, canEdit, onOverride }: { plan: PlanView; 
                 <p>{i.category ?? '—'} · {i.color ?? '—'}</p>
                 <p>{i.condition ?? '—'} ({i.status_id ?? '?'}) · {i.size ?? '—'}</p>
                 <p>{i.brand}{i.brand_tier ? ` · ${i.brand_tier}` : ''}</p>
+                {i.vinted && i.vinted.catalog_path.length > 0 && (
+                  <p className="mt-0.5 text-slate-500" data-testid="vinted-path">{t('vinted.plan.vinted', { path: i.vinted.catalog_path.slice(1).join(' › ') })}{i.vinted.size_title ? ` · ${i.vinted.size_title}` : ''}</p>
+                )}
               </td>
               <td className="px-3 py-2">
                 {i.publish_ready ? (

@@ -1,4 +1,4 @@
-// Title/description templates (Nunjucks, or the {Var} shorthand), saved for the next plans.
+// Title/description templates ({Variable}, filters, sections), saved for the next plans.
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';

@@ -1,8 +1,8 @@
 // The Studio page (mounted by the shell at /vinted/*): drop photos → live progress → garment cards to
 // correct → drafted listings with quality checks → exports. ?job=<id> selects a batch.
 import './i18n.ts';
-import { useCallback, useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { lazy, useCallback, useEffect, useState } from 'react';
+import { Link, NavLink, Route, Routes, useSearchParams } from 'react-router-dom';
 import { api, ApiError, download, isFinished, useApi } from '../../api.ts';
 import { useI18n } from '../../i18n.ts';
 import { useAuth, hasRole } from '../../auth.tsx';
@@ -12,7 +12,11 @@ import { DropZone } from './DropZone.tsx';
 import { Cards, type Edits } from './Cards.tsx';
 import { PlanTable } from './PlanTable.tsx';
 import { Templates } from './Templates.tsx';
+import { PublishPanel } from './PublishPanel.tsx';
 import type { CatalogRow, CatalogView, Override, PlanView } from './types.ts';
+
+const AccountsPage = lazy(() => import('./Accounts.tsx'));
+const ListingsPage = lazy(() => import('./Listings.tsx'));
 
 function Home({ onOpen, canEdit }: { onOpen: (job: string) => void; canEdit: boolean }) {
   const { t, formatDate } = useI18n();
@@ -46,6 +50,7 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [city, setCity] = useState('');
+  const [gender, setGender] = useState<'femmes' | 'hommes' | ''>('');
   const [overrides, setOverrides] = useState<Record<string, Override>>({});
   const done = job && isFinished(job.status);
 
@@ -57,6 +62,7 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
       if (p) {
         setOverrides(p.options.overrides ?? {});
         setCity(p.options.defaults.city ?? '');
+        setGender(p.options.defaults.gender ?? '');
       }
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -95,7 +101,7 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
     try {
       // overrides of articles merged away since are dropped
       const live = Object.fromEntries(Object.entries(next).filter(([id, o]) => catalog?.clusters.some((c) => c.id === id) && (o.title || o.price)));
-      setPlan(await api.post<PlanView>('/api/vinted/bulk/listings/plan', { job: jobId, defaults: city ? { city } : {}, overrides: live }));
+      setPlan(await api.post<PlanView>('/api/vinted/bulk/listings/plan', { job: jobId, defaults: { ...(city ? { city } : {}), ...(gender ? { gender } : {}) }, overrides: live }));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     } finally {
@@ -174,6 +180,14 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
                     className="w-36 rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-slate-300 ring-inset"
                   />
                 )}
+                {canEdit && (
+                  <select aria-label={t('vinted.plan.gender')} value={gender} onChange={(e) => setGender(e.target.value as typeof gender)}
+                    className="rounded-md border-0 py-1.5 pr-8 pl-2 text-sm ring-1 ring-slate-300 ring-inset">
+                    <option value="">{t('vinted.plan.gender')}</option>
+                    <option value="femmes">{t('vinted.gender.femmes')}</option>
+                    <option value="hommes">{t('vinted.gender.hommes')}</option>
+                  </select>
+                )}
                 {canEdit && <Button size="sm" onClick={() => void makePlan()} disabled={busy}>{plan ? t('vinted.plan.remake') : t('vinted.plan.make')}</Button>}
                 {plan && <Button size="sm" variant="secondary" onClick={() => void download(`/api/vinted/bulk/export/plan.json?job=${jobId}`, 'plan.json')}>{t('vinted.export.plan')}</Button>}
               </div>
@@ -191,13 +205,15 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
               />
             ) : <p className="text-sm text-slate-500">{t('vinted.plan.empty')}</p>}
           </Card>
+
+          {plan && <PublishPanel jobId={jobId} plan={plan} canEdit={canEdit} />}
         </>
       )}
     </div>
   );
 }
 
-export default function StudioPage() {
+function StudioPage() {
   const { t } = useI18n();
   const { user } = useAuth();
   const [params, setParams] = useSearchParams();
@@ -211,6 +227,33 @@ export default function StudioPage() {
         actions={job ? <Button variant="secondary" onClick={() => setParams({})}>{t('vinted.back')}</Button> : undefined}
       />
       {job ? <Batch key={job} jobId={job} canEdit={canEdit} /> : <Home canEdit={canEdit} onOpen={(id) => setParams({ job: id })} />}
+    </div>
+  );
+}
+
+function Tabs() {
+  const { t } = useI18n();
+  const link = ({ isActive }: { isActive: boolean }) => `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`;
+  return (
+    <nav aria-label={t('vinted.title')} className="mb-6 inline-flex rounded-lg bg-slate-100 p-1">
+      <NavLink to="/vinted" end className={link}>{t('vinted.nav.studio')}</NavLink>
+      <NavLink to="/vinted/accounts" className={link}>{t('vinted.nav.accounts')}</NavLink>
+      <NavLink to="/vinted/listings" className={link}>{t('vinted.nav.listings')}</NavLink>
+    </nav>
+  );
+}
+
+/** /vinted (the Studio), /vinted/accounts (Comptes Vinted), /vinted/listings (Annonces). */
+export default function VintedModule() {
+  return (
+    <div>
+      <Tabs />
+      <Routes>
+        <Route index element={<StudioPage />} />
+        <Route path="accounts" element={<AccountsPage />} />
+        <Route path="listings" element={<ListingsPage />} />
+        <Route path="*" element={<StudioPage />} />
+      </Routes>
     </div>
   );
 }
