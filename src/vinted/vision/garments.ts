@@ -91,14 +91,14 @@ export function combineProbs(photos: Float32Array[]): number[] {
   return ex.map((e) => e / sum);
 }
 
-export interface CategorySuggestion { category: string; score: number }
+export interface CategorySuggestion { category: string; score: number; class: GarmentClass }
 
 /**
  * Category of an article: the best label when its score reaches `minScore`, else null (the card
  * shows "à choisir"); always the top 3 suggestions.
  */
 export function categoryFromScores(scores: number[], labels: Record<GarmentClass, string>, minScore: number): { category: string | null; score: number; suggestions: CategorySuggestion[] } {
-  const ranked = GARMENT_CLASSES.map((c, k) => ({ category: labels[c], score: Math.round(scores[k]! * 1000) / 1000 }))
+  const ranked = GARMENT_CLASSES.map((c, k) => ({ category: labels[c], score: Math.round(scores[k]! * 1000) / 1000, class: c }))
     .sort((a, b) => b.score - a.score);
   const best = ranked[0]!;
   return { category: best.score >= minScore ? best.category : null, score: best.score, suggestions: ranked.slice(0, 3) };

@@ -277,7 +277,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       const c = categoryFromScores(combineProbs(probs), labels, opts.categoryMinScore ?? DEFAULT_CATEGORY_MIN_SCORE);
       category = c.category;
       categoryScore = c.score;
-      suggestions.category = c.suggestions.map((x) => ({ value: x.category, score: x.score, source: 'classifier' as const }));
+      suggestions.category = c.suggestions.map((x) => ({ value: x.category, score: x.score, source: 'classifier' as const, class: x.class }));
     }
     const readings = photos.flatMap((r) => (r.label ? [r.label] : []));
     if (readings.length) {
