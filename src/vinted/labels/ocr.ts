@@ -56,11 +56,12 @@ export async function closeOcr(): Promise<void> {
   if (w) await (await w).terminate().catch(() => {});
 }
 
-/** Grey, contrast-stretched, long edge OCR_EDGE: what tesseract reads best. */
+/** Grey, contrast-stretched, long edge OCR_EDGE, turned by `rotate` degrees (any angle: deskew): what tesseract reads best. */
 async function prepare(image: Buffer, rotate = 0): Promise<Buffer> {
   const upright = sharp(image).autoOrient();
-  return (rotate ? upright.rotate(rotate) : upright)
-    .resize(OCR_EDGE, OCR_EDGE, { fit: 'inside' }).greyscale().normalise().png({ compressionLevel: 1 }).toBuffer();
+  // a grey fill for the corners a free rotation opens (black or white would draw a hard edge)
+  const turned = rotate ? sharp(await upright.rotate(rotate, { background: '#808080' }).toBuffer()) : upright;
+  return turned.resize(OCR_EDGE, OCR_EDGE, { fit: 'inside' }).greyscale().normalise().png({ compressionLevel: 1 }).toBuffer();
 }
 
 export async function readText(image: Buffer, rotate = 0): Promise<OcrResult> {
