@@ -124,16 +124,6 @@ export function garmentPixels(r: Raster, step = 2): GarmentPixels {
   return out;
 }
 
-/**
- * Share of the frame the garment fills (cells not grown from the backdrop, on the same grid as
- * `garmentPixels` at that step): a whole garment on a backdrop leaves backdrop around it, a close-up
- * or a detail crop fills the frame. `garmentPixels(r, step).length / 4` cells of the grid.
- */
-export function garmentShare(r: Raster, step = 3, pixels?: GarmentPixels): number {
-  const cells = Math.ceil(r.width / step) * Math.ceil(r.height / step);
-  return Math.min(1, (pixels ?? garmentPixels(r, step)).length / 4 / cells);
-}
-
 interface Modes { n: number; L: Float64Array; A: Float64Array; B: Float64Array; tol2: Float64Array }
 
 /**

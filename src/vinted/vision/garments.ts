@@ -91,32 +91,6 @@ export function combineProbs(photos: Float32Array[]): number[] {
   return ex.map((e) => e / sum);
 }
 
-/** a view's weight from the share of the frame the garment fills: full under VIEW_SHARE_FULL, VIEW_FLOOR at VIEW_SHARE_CLOSE and over */
-export const VIEW_SHARE_FULL = 0.6, VIEW_SHARE_CLOSE = 0.95, VIEW_FLOOR = 0.2;
-
-/**
- * An article's class scores from its views: the weighted geometric mean of their probabilities, a
- * view weighing by how much of the garment it shows. A close-up or a detail crop (the garment fills
- * the frame, no backdrop around it) says little of the garment's shape and weighs VIEW_FLOOR; a view
- * of the whole garment weighs 1. Chosen on a shoot generated from the training photos
- * (bench/vinted/combine-eval.ts), never on the validation photos.
- */
-export function combineViews(views: { probs: Float32Array; share: number }[]): number[] {
-  const K = GARMENT_CLASSES.length;
-  if (!views.length) return new Array(K).fill(1 / K);
-  const logs = new Array(K).fill(0);
-  let total = 0;
-  for (const v of views) {
-    const s = v.share, w = s <= VIEW_SHARE_FULL ? 1 : s >= VIEW_SHARE_CLOSE ? VIEW_FLOOR : 1 - ((s - VIEW_SHARE_FULL) / (VIEW_SHARE_CLOSE - VIEW_SHARE_FULL)) * (1 - VIEW_FLOOR);
-    total += w;
-    for (let k = 0; k < K; k++) logs[k] += w * Math.log(Math.max(1e-6, v.probs[k]!));
-  }
-  const mx = Math.max(...logs.map((l) => l / total));
-  const ex = logs.map((l) => Math.exp(l / total - mx));
-  const sum = ex.reduce((a, b) => a + b, 0);
-  return ex.map((e) => e / sum);
-}
-
 export interface CategorySuggestion { category: string; score: number; class: GarmentClass }
 
 /**
