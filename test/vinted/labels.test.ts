@@ -1,7 +1,8 @@
 // Reading labels offline: brand and size found in OCR text (with OCR's usual slips), and the whole
 // reader (tesseract.js with the packaged eng/fra models, no network) on generated label photos
 // (test/fixtures/vinted/labels, made by scripts/garments/labels-render.ts; label-300003 is one the
-// reader missed before it levelled the text by its angle).
+// reader missed before it levelled the text by its angle, label-300007 one it missed before the
+// binarised pass).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
