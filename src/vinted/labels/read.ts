@@ -3,7 +3,8 @@
 // image binarised; sideways labels (a tag photographed along the collar) are read turned a quarter
 // each way when nothing was found. The passes' findings are merged, best score first.
 import { COMMON_BRANDS, findBrands, findSizes, type Found } from './parse.ts';
-import { readText } from './ocr.ts';
+import sharp from 'sharp';
+import { OCR_EDGE, readText } from './ocr.ts';
 import { textAngle } from './deskew.ts';
 
 export interface LabelReading { brands: Found[]; sizes: Found[]; text: string; ms: number }
@@ -21,6 +22,8 @@ export async function readLabel(image: Buffer, brands: string[] = COMMON_BRANDS)
   const found = () => ({ brand: brandLists.some((l) => l.length), size: sizeLists.some((l) => l.length) });
   // levelled by the text's own angle (labels come ±15° askew); then, for what is still missing, the
   // same binarised; a quarter turn each way only when nothing at all was read
+  // a phone photo is decoded once, at the OCR size: every pass turns that copy, not the 12 MP file
+  image = await sharp(image).autoOrient().resize(OCR_EDGE, OCR_EDGE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 95 }).toBuffer();
   const angle = await textAngle(image).catch(() => 0);
   await read(angle, false);
   if (!found().brand || !found().size) await read(angle, true);

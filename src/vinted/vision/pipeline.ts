@@ -26,10 +26,14 @@ export const DUP_SIGNATURE_MAX = 0.004;
 export const DEFAULT_MIN_SAMPLES = 1;
 /** an article whose best class scores under this is left to the seller ("à choisir", top 3 suggested) */
 export const DEFAULT_CATEGORY_MIN_SCORE = 0.5;
-/** a photo the classifier sees as a label / tag close-up at or above this is read by the label OCR and does not vote on the category */
+/** a photo the classifier sees as a label / tag close-up at or above this does not vote on the category */
 export const LABEL_PHOTO_MIN = 0.5;
-/** photos per onnxruntime run */
-export const CLASSIFY_BATCH = 16;
+/**
+ * ... and at or above this it is read by the label OCR (seconds per photo: a garment close-up taken
+ * for a label costs as much as the rest of a shoot). Generated labels score ≥ 0.999; garment photos
+ * of a shoot generated from the training photos reach 0.86 (bench/vinted/combine-eval.ts' cache).
+ */
+export const LABEL_READ_MIN = 0.9;
 
 interface Rec {
   index: number;
@@ -37,7 +41,6 @@ interface Rec {
   analysis: DecodedPhoto['analysis'];
   signature: Float32Array; // raw classic embedding (dedup confirmation, classic clustering)
   work: Buffer | null;   // kept in memory only for the CLIP backend
-  garmentInput: Buffer | null; // the classifier's input, until the photos are classified in batches
   garment: GarmentPrediction | null;
   label: LabelReading | null;
   time: number | null;
@@ -119,6 +122,14 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       }
       bySha.set(sha, i);
       const dec = await decodePhoto(buf, input.name, { sha256: sha });
+      // classified here, one run per photo, while the other decoders keep the cores busy: run after
+      // the decoding, as one stage, the classifier had one core of two and was starved under load;
+      // batches were no cheaper per photo (docs/vinted-classifier.md, "Speed")
+      // (a classifier failure loses this photo's vote, never the photo)
+      const garment = garments ? await garments.classify(dec.garment).catch((e: Error) => {
+        hooks.log?.('warn', `category not computed for ${input.name}: ${e.message}`, { file: input.name });
+        return null;
+      }) : null;
 
       const id = `p${String(i + 1).padStart(4, '0')}`;
       const blobs: StoredPhoto['blobs'] = { listing: keyFor(opts.blobPrefix, id, 'listing'), work: keyFor(opts.blobPrefix, id, 'work'), thumb: keyFor(opts.blobPrefix, id, 'thumb') };
@@ -137,8 +148,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
         analysis: dec.analysis,
         signature: classicEmbedding(dec.analysis),
         work: clip ? dec.work : null,
-        garmentInput: garments ? dec.garment : null,
-        garment: null,
+        garment,
         label: null,
         time: parseTime(dec.takenAt),
       };
@@ -151,19 +161,12 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       hooks.progress?.({ stage: 'decode', done, total });
     }
   }, signal);
-  // categories: the photos classified in batches once decoded (one onnxruntime run per batch is much
-  // cheaper than one per photo in the decode pool, where it competed with the decoders)
+  // label close-ups only, once every photo is decoded: read at full resolution (the file is read
+  // again; a second or more each)
   if (garments) {
-    const todo = recs.filter((r): r is Rec => !!r?.garmentInput);
-    for (let s = 0; s < todo.length; s += CLASSIFY_BATCH) {
-      if (signal?.aborted) break;
-      const batch = todo.slice(s, s + CLASSIFY_BATCH);
-      const preds = await garments.classifyBatch(batch.map((r) => r.garmentInput!));
-      batch.forEach((r, k) => { r.garment = preds[k]!; r.garmentInput = null; });
-    }
-    // label close-ups only: read at full resolution (the file is read again; about half a second each)
-    for (const r of todo) {
-      if (signal?.aborted || opts.readLabels === false || !r.garment || r.garment.label < LABEL_PHOTO_MIN) continue;
+    for (const r of recs) {
+      if (!r) continue;
+      if (signal?.aborted || opts.readLabels === false || !r.garment || r.garment.label < LABEL_READ_MIN) continue;
       const input = inputs[r.index]!;
       try {
         ocrUsed = true;
