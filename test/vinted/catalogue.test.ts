@@ -82,6 +82,8 @@ describe('snapshot and Studio labels', () => {
     expect(sizeIdFor(women, '38')?.id).toBe(4);
     expect(sizeIdFor(women, 'xl')?.id).toBe(6);
     expect(sizeIdFor(women, 'Taille non visible')).toBeNull();
+    const hats = tax.sizeGroupOf(catalogForClass(tax, 'hat', 'femmes')!.id)!.sizes;
+    expect(sizeIdFor(hats, 'Taille unique')?.title).toBe('Taille unique');
     expect(sizeIdFor(tax.sizeGroupOf(2632)!.sizes, 'EU 39')?.id).toBe(59);
     for (const c of COLORS) expect(tax.colorId(c), c).not.toBeNull();
     expect(tax.conditionId('Neuf avec étiquette')).toBe(6);

@@ -44,7 +44,8 @@ export function sizeIdFor(sizes: NamedId[], input: string | null): NamedId | nul
   if (!input) return null;
   const raw = fold(input).replace(/^(taille|size|eu|fr|t)\s+/, '').trim();
   if (NO_SIZE.has(raw)) return null;
-  const exact = sizes.find((s) => fold(s.title) === raw);
+  // "Taille unique" is a size title of its own (hats, bags): matched before the "taille" prefix is dropped
+  const exact = sizes.find((s) => fold(s.title) === fold(input)) ?? sizes.find((s) => fold(s.title) === raw);
   if (exact) return exact;
   const tokens = fold(input).split(/\s*\/\s*|\s+/).filter((t) => t && !['taille', 'size', 'eu', 'fr'].includes(t));
   for (const t of tokens) {
