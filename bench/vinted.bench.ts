@@ -19,7 +19,7 @@ import { LocalBlobStore } from '../src/core/files.ts';
 import { LISTING_EDGE, WORK_EDGE } from '../src/vinted/ingest/decode.ts';
 import { decodeHeic } from '../src/vinted/ingest/heic.ts';
 import { listingCopy } from '../src/vinted/ingest/listing.ts';
-import { runPipeline } from '../src/vinted/vision/pipeline.ts';
+import { LABEL_READ_MIN, runPipeline } from '../src/vinted/vision/pipeline.ts';
 import type { PipelineResult } from '../src/vinted/vision/types.ts';
 import type { BenchFn, BenchRow } from './types.ts';
 import { buildShoot, byteVariants, CACHE_DIR, heicVariant, shuffled, SOURCE_DIR, sourceAvailable, type ShootFile } from './vinted/generate.ts';
@@ -218,12 +218,20 @@ const bench: BenchFn = async ({ quick, log }) => {
     const n = r.clusters.length;
     rows.push({ metric: `${label}: article category right as shown (${n} articles, ${unsure} "à choisir")`, value: right / n, unit: '' });
     rows.push({ metric: `${label}: article category in the top 3 suggestions`, value: top3 / n, unit: '' });
+    // the seller types the size (the one input besides the brand the issue allows; Vinted needs a size
+    // id since publishing landed): what a seller would type for the article's true garment
+    const sizeOf = (c: PipelineResult['clusters'][number]) => {
+      const counts = new Map<string, number>();
+      for (const p of c.photos) { const cls = byName.get(fileOf.get(p)!)!.cls; counts.set(cls, (counts.get(cls) ?? 0) + 1); }
+      const cls = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+      return cls === 'shoes' ? '40' : cls === 'hat' ? 'Taille unique' : 'M';
+    };
     const catalog = { job_id: 'bench', backend: r.backend, files: f.length, photos: [], duplicates: [], errors: [], version: 1,
-      clusters: r.clusters.map((c) => ({ ...c, brand: null, size: null, condition: null, edited: false })) };
+      clusters: r.clusters.map((c) => ({ ...c, brand: null, size: sizeOf(c), condition: null, edited: false })) };
     const ready = buildPlan(catalog, settings).items.filter((i) => i.publish_ready).length;
     // today's figure: the same articles as the pipeline had them before the classifier (no category without CLIP)
     const before = buildPlan({ ...catalog, clusters: catalog.clusters.map((c) => ({ ...c, category: null })) }, settings).items.filter((i) => i.publish_ready).length;
-    rows.push({ metric: `${label}: listings ready with no seller input (${ready}/${n})`, value: ready / n, unit: '', baseline: { label: `before (no category): ${before}/${n}`, value: before / n, unit: '' } });
+    rows.push({ metric: `${label}: listings ready with no seller input but the size (${ready}/${n})`, value: ready / n, unit: '', baseline: { label: `before (no category): ${before}/${n}`, value: before / n, unit: '' } });
   }
 
   // labels: generated close-ups, read offline
@@ -233,7 +241,7 @@ const bench: BenchFn = async ({ quick, log }) => {
   const lt: number[] = [];
   for (const l of labels) {
     const buf = fs.readFileSync(l.file);
-    if ((await model.classify((await decodePhoto(buf, path.basename(l.file))).garment)).label >= 0.5) detected++;
+    if ((await model.classify((await decodePhoto(buf, path.basename(l.file))).garment)).label >= LABEL_READ_MIN) detected++;
     const t = performance.now();
     const r = await readLabel(buf, [...new Set([...COMMON_BRANDS, ...settings.brandTiers.flatMap((x) => x.brands.map((b) => b.brand))])]);
     lt.push(performance.now() - t);
@@ -242,7 +250,7 @@ const bench: BenchFn = async ({ quick, log }) => {
   }
   await closeOcr();
   lt.sort((a, b) => a - b);
-  rows.push({ metric: `label close-ups detected (${labels.length} generated labels)`, value: detected / labels.length, unit: '' });
+  rows.push({ metric: `label close-ups detected and read (score ≥ ${LABEL_READ_MIN}; ${labels.length} generated labels)`, value: detected / labels.length, unit: '' });
   rows.push({ metric: 'label brand exact match (generated labels)', value: brandOk / labels.length, unit: '', target: '≥ 0.9', ok: brandOk / labels.length >= 0.9 });
   rows.push({ metric: 'label size exact match (generated labels)', value: sizeOk / labels.length, unit: '', target: '≥ 0.9', ok: sizeOk / labels.length >= 0.9 });
   rows.push({ metric: 'label reading time per photo (median, OCR + matching)', value: lt[lt.length >> 1]!, unit: 'ms' });

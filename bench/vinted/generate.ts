@@ -14,6 +14,8 @@ import sharp from 'sharp';
 const run = promisify(execFile);
 
 export const SOURCE_DIR = path.resolve(import.meta.dirname, '../../../shared/data/clothing-validation');
+/** training photos: only for shoots that choose settings (never for the figures reported as accuracy) */
+export const TRAIN_DIR = path.resolve(import.meta.dirname, '../../../shared/data/clothing-train');
 export const CACHE_DIR = path.resolve(import.meta.dirname, '../.cache/vinted');
 const GEN_VERSION = 3;
 
@@ -98,8 +100,9 @@ async function makeShot(src: Buffer, kind: ShotKind, r: () => number, W: number,
  * Builds (or loads from cache) a shoot of about `target` photos. Names IMG_0001.jpg… follow the
  * capture order; `files` lists them with their garment (ground truth) and duplicate source.
  */
-export async function buildShoot(target: number, seed: number, log: (m: string) => void, size = { w: 3024, h: 4032 }): Promise<Shoot> {
-  const dir = path.join(CACHE_DIR, `shoot-${target}-${seed}-${size.w}x${size.h}-v${GEN_VERSION}`);
+export async function buildShoot(target: number, seed: number, log: (m: string) => void, size = { w: 3024, h: 4032 }, source = SOURCE_DIR): Promise<Shoot> {
+  const from = source === SOURCE_DIR ? '' : `${path.basename(source)}-`;
+  const dir = path.join(CACHE_DIR, `${from}shoot-${target}-${seed}-${size.w}x${size.h}-v${GEN_VERSION}`);
   const truthFile = path.join(dir, 'truth.json');
   if (fs.existsSync(truthFile)) {
     const t = JSON.parse(await fsp.readFile(truthFile, 'utf8'));
@@ -108,8 +111,8 @@ export async function buildShoot(target: number, seed: number, log: (m: string) 
   await fsp.rm(dir, { recursive: true, force: true });
   await fsp.mkdir(dir, { recursive: true });
   const r = rng(seed);
-  const classes = fs.readdirSync(SOURCE_DIR).filter((d) => fs.statSync(path.join(SOURCE_DIR, d)).isDirectory()).sort();
-  const byClass = new Map(classes.map((c) => [c, shuffle(fs.readdirSync(path.join(SOURCE_DIR, c)).filter((f) => /\.jpe?g$/i.test(f)).sort(), r)]));
+  const classes = fs.readdirSync(source).filter((d) => fs.statSync(path.join(source, d)).isDirectory()).sort();
+  const byClass = new Map(classes.map((c) => [c, shuffle(fs.readdirSync(path.join(source, c)).filter((f) => /\.jpe?g$/i.test(f)).sort(), r)]));
   // pick garments round-robin over classes, then emit them class by class (similar garments adjacent)
   const picked: { cls: string; file: string; shots: number }[] = [];
   let count = 0;
@@ -151,7 +154,7 @@ export async function buildShoot(target: number, seed: number, log: (m: string) 
   const idx = plan.map((_, i) => i).filter((i) => !plan[i]!.dup);
   await pool(idx, Math.max(1, os.availableParallelism()), async (i) => {
     const p = plan[i]!;
-    const src = await fsp.readFile(path.join(SOURCE_DIR, p.cls, p.file));
+    const src = await fsp.readFile(path.join(source, p.cls, p.file));
     await fsp.writeFile(path.join(dir, files[i]!.name), await makeShot(src, p.kind, rng(seeds[i]!), size.w, size.h));
     if (++done % 50 === 0) log(`  ${done}/${idx.length}`);
   });

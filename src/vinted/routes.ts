@@ -35,7 +35,7 @@ const JobParam = z.object({ job: z.uuid() });
 const Ok = z.object({ ok: z.boolean() });
 const FileError = z.object({ file: z.string(), reason: z.string() });
 const Dup = z.object({ file: z.string(), of: z.string() });
-const SuggestionItem = z.object({ value: z.string(), score: z.number(), source: z.enum(['classifier', 'clip', 'ocr', 'llm']) });
+const SuggestionItem = z.object({ value: z.string(), score: z.number(), source: z.enum(['classifier', 'clip', 'ocr', 'llm']), class: z.string().optional() });
 const Suggestions = z.object({
   category: z.array(SuggestionItem).optional(), brand: z.array(SuggestionItem).optional(), size: z.array(SuggestionItem).optional(),
   material: z.array(SuggestionItem).optional(), colors: z.array(SuggestionItem).optional(), defects: z.array(SuggestionItem).optional(),

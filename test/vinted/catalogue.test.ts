@@ -8,7 +8,9 @@ import { startFakeVinted, type FakeVinted } from '../../src/vinted/fakes/vinted.
 import { snapshotTaxonomy, loadTaxonomy, type TaxonomyData } from '../../src/vinted/catalogue/taxonomy.ts';
 import { catalogForLabel, labelForCatalog, GENDERS } from '../../src/vinted/catalogue/studio-map.ts';
 import { mapArticle, sizeIdFor } from '../../src/vinted/catalogue/mapping.ts';
-import { DEFAULT_CATEGORIES } from '../../src/vinted/settings.ts';
+import { DEFAULT_CATEGORIES, readSettings } from '../../src/vinted/settings.ts';
+import { catalogForClass, GARMENT_CLASSES } from '../../src/vinted/vision/classes.ts';
+import { buildPlan } from '../../src/vinted/listings/plan.ts';
 import { PUBLISH_ENV, seedCatalog } from './publish-helpers.ts';
 
 const tax = snapshotTaxonomy();
@@ -44,6 +46,35 @@ describe('snapshot and Studio labels', () => {
     expect(catalogForLabel(tax, 'trench', 'femmes')!.path).toEqual(['Femmes', 'Vêtements', 'Manteaux & vestes', 'Manteaux', 'Trenchs']);
   });
 
+  it('each class of the garment classifier names its entry of the publishing table: a leaf per gender, the same through its English alias', () => {
+    for (const c of GARMENT_CLASSES) {
+      for (const g of GENDERS) {
+        const m = catalogForClass(tax, c, g);
+        if (g === 'hommes' && (c === 'dress' || c === 'skirt')) { expect(m, `${c}/${g}`).toBeNull(); continue; }
+        expect(m, `${c}/${g}`).not.toBeNull();
+        expect(tax.isLeaf(m!.id)).toBe(true);
+        expect(catalogForLabel(tax, c, g)!.id, `${c}/${g}: the alias agrees with the class table`).toBe(m!.id);
+        expect(labelForCatalog(tax, m!.id), `${c}/${g}`).not.toBeNull();
+      }
+    }
+    expect(catalogForClass(tax, 'longsleeve', 'hommes')!.path).toEqual(['Hommes', 'Vêtements', 'Hauts & t-shirts', 'T-shirts à manches longues']);
+    expect(catalogForClass(tax, 'pants', 'femmes')!.path.slice(0, 3)).toEqual(['Femmes', 'Vêtements', 'Pantalons & leggings']);
+  });
+
+  it('the plan maps a classifier\'s category through its class, even when the seller renamed the label (VINTED_CLASS_LABELS_JSON)', () => {
+    const s = readSettings({ VINTED_CLASS_LABELS_JSON: '{"longsleeve":"pull col rond"}' });
+    const sugg = (value: string) => ({ category: [{ value, score: 0.9, source: 'classifier' as const, class: 'longsleeve' }] });
+    const c = (id: string, category: string, suggestions = {}) => ({ id, photos: ['p1'], cover: 'p1', category, category_score: 0.9, colors: ['noir'], score: 1, joins: [],
+      brand: null, size: 'M', condition: 'Bon état', edited: false, suggestions });
+    const catalog = { job_id: 'j', backend: 'classic' as const, files: 1, photos: [], duplicates: [], errors: [], version: 1,
+      clusters: [c('c1', 'pull col rond', sugg('pull col rond')), c('c2', 'pull col rond')] };
+    const [byClass, byLabel] = buildPlan(catalog, s).items;
+    expect(byClass!.vinted.catalog_path).toEqual(['Femmes', 'Vêtements', 'Hauts & t-shirts', 'T-shirts à manches longues']);
+    expect(byClass!.vinted.missing).not.toContain('vinted_category_missing');
+    // the same text typed by the seller, with no classifier behind it, is mapped on the words (here: nothing)
+    expect(byLabel!.vinted.catalog_id).not.toBe(byClass!.vinted.catalog_id);
+  });
+
   it('sizes, colours, conditions', () => {
     const women = tax.sizeGroupOf(1845)!.sizes;
     expect(sizeIdFor(women, 'M')?.id).toBe(4);
@@ -51,6 +82,8 @@ describe('snapshot and Studio labels', () => {
     expect(sizeIdFor(women, '38')?.id).toBe(4);
     expect(sizeIdFor(women, 'xl')?.id).toBe(6);
     expect(sizeIdFor(women, 'Taille non visible')).toBeNull();
+    const hats = tax.sizeGroupOf(catalogForClass(tax, 'hat', 'femmes')!.id)!.sizes;
+    expect(sizeIdFor(hats, 'Taille unique')?.title).toBe('Taille unique');
     expect(sizeIdFor(tax.sizeGroupOf(2632)!.sizes, 'EU 39')?.id).toBe(59);
     for (const c of COLORS) expect(tax.colorId(c), c).not.toBeNull();
     expect(tax.conditionId('Neuf avec étiquette')).toBe(6);

@@ -90,6 +90,8 @@ describe('quality gates', () => {
     ['emoji in description', { description: 'Bon état ✨ #a #b #c' }, ['emoji']],
     ['marketing phrase', { description: 'Magnifique hoodie, parfait pour l\'hiver. #a #b #c' }, ['marketing_phrase']],
     ['"tendance" as a word only', { description: 'Tendances passées. #a #b #c' }, []],
+    ['Vinted\'s size "Taille unique" is not the marketing word "unique"', { title: 'Chapeau noir – Taille unique', description: 'Chapeau noir. Taille unique. #a #b #c' }, []],
+    ['"unique" elsewhere still is', { description: 'Une pièce unique. Taille unique. #a #b #c' }, ['marketing_phrase']],
     ['no condition', { condition: null }, ['condition_missing']],
     ['no size', { size: null }, ['size_missing']],
     ['no price', { price: null }, ['price_missing']],

@@ -27,6 +27,8 @@ export interface MappingInput {
   size: string | null;
   brand: string | null;
   gender: Gender;
+  /** the table entry to map on instead of `category` (the garment classifier's class, vision/classes.ts) */
+  catalogue_label?: string | null;
   /** explicit choices of the seller (override the table) */
   catalog_id?: number | null;
   package_size_id?: number | null;
@@ -42,7 +44,8 @@ export function sizeIdFor(sizes: NamedId[], input: string | null): NamedId | nul
   if (!input) return null;
   const raw = fold(input).replace(/^(taille|size|eu|fr|t)\s+/, '').trim();
   if (NO_SIZE.has(raw)) return null;
-  const exact = sizes.find((s) => fold(s.title) === raw);
+  // "Taille unique" is a size title of its own (hats, bags): matched before the "taille" prefix is dropped
+  const exact = sizes.find((s) => fold(s.title) === fold(input)) ?? sizes.find((s) => fold(s.title) === raw);
   if (exact) return exact;
   const tokens = fold(input).split(/\s*\/\s*|\s+/).filter((t) => t && !['taille', 'size', 'eu', 'fr'].includes(t));
   for (const t of tokens) {
@@ -61,7 +64,8 @@ export function mapArticle(tax: Taxonomy, a: MappingInput, brands?: BrandIndex):
     if (tax.catalog(a.catalog_id) && tax.isLeaf(a.catalog_id)) catalogId = a.catalog_id;
     else warnings.push('catalog_override_invalid');
   }
-  if (catalogId === null) catalogId = catalogForLabel(tax, a.category, a.gender)?.id ?? null;
+  const label = a.catalogue_label ?? a.category;
+  if (catalogId === null) catalogId = catalogForLabel(tax, label, a.gender)?.id ?? null;
   if (catalogId === null) missing.push('vinted_category_missing');
   // size, in the catalog's own size group
   let size: NamedId | null = null;
@@ -84,7 +88,7 @@ export function mapArticle(tax: Taxonomy, a: MappingInput, brands?: BrandIndex):
   let packageId: number | null = null;
   if (catalogId !== null) {
     const allowed = tax.packageSizesOf(catalogId).map((p) => p.id);
-    const wanted = a.package_size_id ?? studioEntry(a.category)?.entry.package ?? 2;
+    const wanted = a.package_size_id ?? studioEntry(label)?.entry.package ?? 2;
     packageId = allowed.includes(wanted) ? wanted : (allowed.find((p) => p >= wanted) ?? allowed[allowed.length - 1] ?? null);
     if (packageId === null) missing.push('vinted_package_missing');
   }

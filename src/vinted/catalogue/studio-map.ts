@@ -3,8 +3,8 @@
 // (not ids) so that a taxonomy refreshed from a live account resolves them to its own ids. A path
 // may stop at a branch: the leaf is then its "Autre(s) …" child (or its first).
 //
-// Used by the plan (publish_ready) and meant to be joined by the garment classifier (issue 13):
-// catalogForLabel('jeans', 'femmes') → {id, path}; labelForCatalog(1845) → 'jeans'.
+// Used by the plan (publish_ready) and joined by the garment classifier (vision/classes.ts: each
+// class names its entry here): catalogForLabel('jeans', 'femmes') → {id, path}; labelForCatalog(1845) → 'jeans'.
 import { fold } from '../listings/text.ts';
 import type { Taxonomy, CatalogNode } from './taxonomy.ts';
 
@@ -18,9 +18,11 @@ export type PackageSize = 1 | 2 | 3;
 export interface StudioEntry { femmes?: string[]; hommes?: string[]; package: PackageSize }
 
 const V = 'Vêtements';
-export const STUDIO_MAP: Record<string, StudioEntry> = {
+const STUDIO_TABLE = {
   't-shirt': { femmes: [V, 'Hauts & t-shirts', 'T-shirts'], hommes: [V, 'Hauts & t-shirts', 'T-shirts'], package: 1 },
   't-shirt manches longues': { femmes: [V, 'Hauts & t-shirts', 'T-shirts à manches longues'], hommes: [V, 'Hauts & t-shirts', 'T-shirts à manches longues'], package: 1 },
+  // the garment classifier's "longsleeve" (long-sleeved tops, sweatshirts, jumpers): the photo cannot tell them apart
+  'haut manches longues': { femmes: [V, 'Hauts & t-shirts', 'T-shirts à manches longues'], hommes: [V, 'Hauts & t-shirts', 'T-shirts à manches longues'], package: 2 },
   'hoodie': { femmes: [V, 'Sweats & sweats à capuche', 'Sweats & sweats à capuche'], hommes: [V, 'Sweats & pulls', 'Sweats à capuche'], package: 2 },
   'sweatshirt': { femmes: [V, 'Sweats & sweats à capuche', 'Sweats'], hommes: [V, 'Sweats & pulls', 'Sweats'], package: 2 },
   'pull': { femmes: [V, 'Sweats & sweats à capuche', 'Sweats', "Pulls d'hiver"], hommes: [V, 'Sweats & pulls', 'Pulls'], package: 2 },
@@ -43,13 +45,16 @@ export const STUDIO_MAP: Record<string, StudioEntry> = {
   'sneakers': { femmes: ['Chaussures', 'Baskets'], hommes: ['Chaussures', 'Baskets'], package: 2 },
   'chaussures': { femmes: ['Chaussures'], hommes: ['Chaussures'], package: 2 },
   'sac': { femmes: ['Sacs'], hommes: ['Accessoires', 'Sacs & sacoches'], package: 2 },
-};
+} satisfies Record<string, StudioEntry>;
+/** a label of the table (the garment classifier's classes point at one each: vision/classes.ts) */
+export type StudioLabel = keyof typeof STUDIO_TABLE;
+export const STUDIO_MAP: Record<string, StudioEntry> = STUDIO_TABLE;
 
 const ALIASES: Record<string, string> = {
   'tshirt': 't-shirt', 'tee shirt': 't-shirt', 'sweat a capuche': 'hoodie', 'sweat': 'sweatshirt', 'jogging': 'joggers',
   'jean': 'jeans', 'shorts': 'short', 'doudoune': 'puffer jacket', 'coupe vent': 'windbreaker', 'baskets': 'sneakers',
-  'longsleeve': 't-shirt manches longues', 'outwear': 'veste', 'pants': 'pantalon', 'shirt': 'chemise', 'dress': 'robe',
-  'skirt': 'jupe', 'hat': 'casquette', 'shoes': 'chaussures',
+  'longsleeve': 'haut manches longues', 'outwear': 'veste', 'pants': 'pantalon', 'shirt': 'chemise', 'dress': 'robe',
+  'skirt': 'jupe', 'hat': 'chapeau', 'shoes': 'chaussures',
 };
 
 export function studioEntry(label: string | null | undefined): { label: string; entry: StudioEntry } | null {

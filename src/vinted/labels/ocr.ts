@@ -56,17 +56,23 @@ export async function closeOcr(): Promise<void> {
   if (w) await (await w).terminate().catch(() => {});
 }
 
-/** Grey, contrast-stretched, long edge OCR_EDGE: what tesseract reads best. */
-async function prepare(image: Buffer, rotate = 0): Promise<Buffer> {
+/**
+ * Grey, long edge OCR_EDGE, turned by `rotate` degrees (any angle: deskew): contrast-stretched, or
+ * binarised after a local contrast equalisation (CLAHE) — a pale label on a pale backdrop under a
+ * light gradient gives tesseract nothing until its text is made black on white.
+ */
+async function prepare(image: Buffer, rotate = 0, binarise = false): Promise<Buffer> {
   const upright = sharp(image).autoOrient();
-  return (rotate ? upright.rotate(rotate) : upright)
-    .resize(OCR_EDGE, OCR_EDGE, { fit: 'inside' }).greyscale().normalise().png({ compressionLevel: 1 }).toBuffer();
+  // a grey fill for the corners a free rotation opens (black or white would draw a hard edge)
+  const turned = rotate ? sharp(await upright.rotate(rotate, { background: '#808080' }).toBuffer()) : upright;
+  const grey = turned.resize(OCR_EDGE, OCR_EDGE, { fit: 'inside' }).greyscale();
+  return (binarise ? grey.clahe({ width: 64, height: 64, maxSlope: 3 }).threshold(128) : grey.normalise()).png({ compressionLevel: 1 }).toBuffer();
 }
 
-export async function readText(image: Buffer, rotate = 0): Promise<OcrResult> {
+export async function readText(image: Buffer, rotate = 0, binarise = false): Promise<OcrResult> {
   const t = performance.now();
   const w = await getWorker();
-  const { data } = await w.recognize(await prepare(image, rotate), {}, { text: true, blocks: true });
+  const { data } = await w.recognize(await prepare(image, rotate, binarise), {}, { text: true, blocks: true });
   const words: LabelWord[] = [];
   for (const b of data.blocks ?? []) for (const p of b.paragraphs) for (const l of p.lines) for (const wd of l.words) words.push({ text: wd.text, confidence: wd.confidence });
   return { text: data.text, words, confidence: data.confidence, ms: performance.now() - t };

@@ -80,8 +80,8 @@ export function findSizes(text: string, confidence = 90): Found[] {
   const add = (v: string, w: number) => { const s = Math.round(w * c * 1000) / 1000; if (s > (out.get(v) ?? 0)) out.set(v, s); };
   let m: RegExpExecArray | null;
   // jeans: W32 L34, W32/L34, 32/34 with W/L words around
-  // (OCR often reads the L of "L34" as [, | or I)
-  const wl = /\bW\s?(2[2-9]|3\d|4[0-4])\s*[/,-]?\s*[L[|I]\s?(2[6-9]|3[0-8])\b/g;
+  // (OCR often reads the L of "L34" as [, |, I or 1: "W30 130")
+  const wl = /\bW\s?(2[2-9]|3\d|4[0-4])\s*[/,-]?\s*[L[|I1]\s?(2[6-9]|3[0-8])\b/g;
   while ((m = wl.exec(up))) add(`W${m[1]} L${m[2]}`, 1);
   const wOnly = /\bW\s?(2[2-9]|3\d|4[0-4])\b/g;
   while ((m = wOnly.exec(up))) add(`W${m[1]}`, 0.7);

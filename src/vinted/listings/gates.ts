@@ -27,8 +27,11 @@ export function hashtagsValid(description: string): boolean {
   return !body.includes('#');
 }
 
+/** sizes whose words are also marketing words: "Taille unique" is Vinted's own size title (hats, bags), not a boast */
+const SIZE_WORDS = / taille unique /g;
+
 export function findMarketing(text: string, phrases: string[]): string[] {
-  const t = ` ${fold(text)} `;
+  const t = ` ${fold(text)} `.replace(SIZE_WORDS, ' ');
   return phrases.filter((p) => fold(p) && t.includes(` ${fold(p)} `));
 }
 

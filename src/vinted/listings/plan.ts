@@ -10,6 +10,7 @@ import { capitalize, fold, hashtagSlug } from './text.ts';
 import { mapArticle, type BrandIndex, type VintedMapping } from '../catalogue/mapping.ts';
 import { GENDERS, type Gender } from '../catalogue/studio-map.ts';
 import { snapshotTaxonomy, type Taxonomy } from '../catalogue/taxonomy.ts';
+import { CLASS_TABLE, isGarmentClass } from '../vision/classes.ts';
 
 export interface ItemOverride {
   title?: string;
@@ -129,8 +130,11 @@ export function planItem(cluster: CatalogCluster, s: PlanSettings, opts: PlanOpt
   if (rawCondition && !condition) gates.missing_fields.push('condition_invalid');
   const genderRaw = o.gender ?? d.gender ?? s.defaultGender ?? 'femmes';
   const gender: Gender = (GENDERS as readonly string[]).includes(genderRaw) ? genderRaw : 'femmes';
+  // a category the classifier gave (kept, or one of its suggestions clicked) maps through its class, not
+  // its shown label: a label renamed with VINTED_CLASS_LABELS_JSON still publishes to the right catalog
+  const cls = category ? cluster.suggestions?.category?.find((x) => x.source === 'classifier' && fold(x.value) === fold(category))?.class : undefined;
   const vinted = mapArticle(opts.vinted?.taxonomy ?? snapshotTaxonomy(), {
-    category, colors, condition, size, brand, gender, catalog_id: o.catalog_id, package_size_id: o.package_size_id,
+    category, catalogue_label: isGarmentClass(cls) ? CLASS_TABLE[cls].catalogue : null, colors, condition, size, brand, gender, catalog_id: o.catalog_id, package_size_id: o.package_size_id,
   }, opts.vinted?.brands);
   // Vinted needs a catalog, a size, a condition and a parcel size: without them no publish
   const missing_fields = [...missing, ...gates.missing_fields, ...vinted.missing.filter((m) => !(m === 'vinted_condition_missing' && !condition))];

@@ -1,8 +1,9 @@
 // The garment classifier, shipped with the project (models/garments.onnx, trained by
 // `npm run train:garments`, see docs/vinted-classifier.md): a photo's GARMENT_INPUT² raster →
 // probabilities over GARMENT_CLASSES, an embedding (the head's standardised input, unit length)
-// that grouping can use, and the probability that the photo is a label close-up. Runs on onnxruntime-node, one thread per call: photos are classified while
-// others decode, which keeps both cores busy without oversubscribing them.
+// (measured not to help grouping: bench/vinted/embedding-eval.ts), and the probability that the
+// photo is a label close-up. Runs on onnxruntime-node with one intra-op thread; the pipeline sends
+// its decoded photos in batches.
 import fs from 'node:fs';
 import path from 'node:path';
 import { GARMENT_CLASSES, type GarmentClass } from './classes.ts';
@@ -22,6 +23,8 @@ export interface GarmentModel {
   classes: readonly GarmentClass[];
   embeddingDim: number;
   classify(raster: Uint8Array): Promise<GarmentPrediction>;
+  /** several photos in one run (cheaper per photo than one run each) */
+  classifyBatch(rasters: Uint8Array[]): Promise<GarmentPrediction[]>;
 }
 
 let loading: Promise<GarmentModel> | null = null;
@@ -51,20 +54,24 @@ async function load(file: string): Promise<GarmentModel> {
   if (info.input !== GARMENT_INPUT || info.classes.join() !== GARMENT_CLASSES.join()) {
     throw new Error(`garment classifier: ${file} was trained for other classes or input size (${info.classes.join(',')} @ ${info.input}px)`);
   }
-  const S = GARMENT_INPUT;
+  const S = GARMENT_INPUT, N = S * S * 3, K = GARMENT_CLASSES.length, D = info.embedding_dim;
+  const classifyBatch = async (rasters: Uint8Array[]): Promise<GarmentPrediction[]> => {
+    if (!rasters.length) return [];
+    const input = new Float32Array(rasters.length * N);
+    rasters.forEach((r, b) => {
+      if (r.length !== N) throw new Error(`garment classifier: input must be ${S}×${S} RGB`);
+      for (let i = 0, o = b * N; i < N; i++) input[o + i] = r[i]!;
+    });
+    const out = await session.run({ image: new ort.Tensor('float32', input, [rasters.length, S, S, 3]) });
+    const probs = out.probs!.data as Float32Array, emb = out.embedding!.data as Float32Array, label = out.label!.data as Float32Array;
+    return rasters.map((_, b) => ({ probs: probs.slice(b * K, (b + 1) * K), embedding: emb.slice(b * D, (b + 1) * D), label: Number(label[b]) }));
+  };
   return {
     classes: GARMENT_CLASSES,
-    embeddingDim: info.embedding_dim,
+    embeddingDim: D,
+    classifyBatch,
     async classify(raster) {
-      if (raster.length !== S * S * 3) throw new Error(`garment classifier: input must be ${S}×${S} RGB`);
-      const input = new Float32Array(raster.length);
-      for (let i = 0; i < raster.length; i++) input[i] = raster[i]!;
-      const out = await session.run({ image: new ort.Tensor('float32', input, [1, S, S, 3]) });
-      return {
-        probs: Float32Array.from(out.probs!.data as Float32Array),
-        embedding: Float32Array.from(out.embedding!.data as Float32Array),
-        label: Number((out.label!.data as Float32Array)[0]),
-      };
+      return (await classifyBatch([raster]))[0]!;
     },
   };
 }
@@ -84,14 +91,14 @@ export function combineProbs(photos: Float32Array[]): number[] {
   return ex.map((e) => e / sum);
 }
 
-export interface CategorySuggestion { category: string; score: number }
+export interface CategorySuggestion { category: string; score: number; class: GarmentClass }
 
 /**
  * Category of an article: the best label when its score reaches `minScore`, else null (the card
  * shows "à choisir"); always the top 3 suggestions.
  */
 export function categoryFromScores(scores: number[], labels: Record<GarmentClass, string>, minScore: number): { category: string | null; score: number; suggestions: CategorySuggestion[] } {
-  const ranked = GARMENT_CLASSES.map((c, k) => ({ category: labels[c], score: Math.round(scores[k]! * 1000) / 1000 }))
+  const ranked = GARMENT_CLASSES.map((c, k) => ({ category: labels[c], score: Math.round(scores[k]! * 1000) / 1000, class: c }))
     .sort((a, b) => b.score - a.score);
   const best = ranked[0]!;
   return { category: best.score >= minScore ? best.category : null, score: best.score, suggestions: ranked.slice(0, 3) };

@@ -26,8 +26,14 @@ export const DUP_SIGNATURE_MAX = 0.004;
 export const DEFAULT_MIN_SAMPLES = 1;
 /** an article whose best class scores under this is left to the seller ("à choisir", top 3 suggested) */
 export const DEFAULT_CATEGORY_MIN_SCORE = 0.5;
-/** a photo the classifier sees as a label / tag close-up at or above this is read by the label OCR and does not vote on the category */
+/** a photo the classifier sees as a label / tag close-up at or above this does not vote on the category */
 export const LABEL_PHOTO_MIN = 0.5;
+/**
+ * ... and at or above this it is read by the label OCR (seconds per photo: a garment close-up taken
+ * for a label costs as much as the rest of a shoot). Generated labels score ≥ 0.999; garment photos
+ * of a shoot generated from the training photos reach 0.86 (bench/vinted/combine-eval.ts' cache).
+ */
+export const LABEL_READ_MIN = 0.9;
 
 interface Rec {
   index: number;
@@ -116,19 +122,15 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       }
       bySha.set(sha, i);
       const dec = await decodePhoto(buf, input.name, { sha256: sha });
-      const garment = garments ? await garments.classify(dec.garment) : null;
-      // label close-ups only: read at full resolution while the file is in memory (about a second each)
-      let label: LabelReading | null = null;
-      if (garment && garment.label >= LABEL_PHOTO_MIN && opts.readLabels !== false) {
-        try {
-          ocrUsed = true;
-          const { readLabel } = await import('../labels/read.ts');
-          label = await readLabel(dec.original ?? dec.listing ?? buf, brandList);
-          hooks.log?.('info', `label read on ${input.name}: ${label.brands[0]?.value ?? 'no brand'}, ${label.sizes[0]?.value ?? 'no size'} (${Math.round(label.ms)} ms)`, { file: input.name });
-        } catch (e) {
-          hooks.log?.('warn', `label not read on ${input.name}: ${(e as Error).message}`, { file: input.name });
-        }
-      }
+      // classified here, one run per photo, while the other decoders keep the cores busy: run after
+      // the decoding, as one stage, the classifier had one core of two and was starved under load;
+      // batches were no cheaper per photo (docs/vinted-classifier.md, "Speed")
+      // (a classifier failure loses this photo's vote, never the photo)
+      const garment = garments ? await garments.classify(dec.garment).catch((e: Error) => {
+        hooks.log?.('warn', `category not computed for ${input.name}: ${e.message}`, { file: input.name });
+        return null;
+      }) : null;
+
       const id = `p${String(i + 1).padStart(4, '0')}`;
       const blobs: StoredPhoto['blobs'] = { listing: keyFor(opts.blobPrefix, id, 'listing'), work: keyFor(opts.blobPrefix, id, 'work'), thumb: keyFor(opts.blobPrefix, id, 'thumb') };
       if (dec.original) blobs.original = keyFor(opts.blobPrefix, id, 'original');
@@ -147,7 +149,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
         signature: classicEmbedding(dec.analysis),
         work: clip ? dec.work : null,
         garment,
-        label,
+        label: null,
         time: parseTime(dec.takenAt),
       };
     } catch (e) {
@@ -159,6 +161,23 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       hooks.progress?.({ stage: 'decode', done, total });
     }
   }, signal);
+  // label close-ups only, once every photo is decoded: read at full resolution (the file is read
+  // again; a second or more each)
+  if (garments) {
+    for (const r of recs) {
+      if (!r) continue;
+      if (signal?.aborted || opts.readLabels === false || !r.garment || r.garment.label < LABEL_READ_MIN) continue;
+      const input = inputs[r.index]!;
+      try {
+        ocrUsed = true;
+        const { readLabel } = await import('../labels/read.ts');
+        r.label = await readLabel(await readInput(input), brandList);
+        hooks.log?.('info', `label read on ${input.name}: ${r.label.brands[0]?.value ?? 'no brand'}, ${r.label.sizes[0]?.value ?? 'no size'} (${Math.round(r.label.ms)} ms)`, { file: input.name });
+      } catch (e) {
+        hooks.log?.('warn', `label not read on ${input.name}: ${(e as Error).message}`, { file: input.name });
+      }
+    }
+  }
   // the OCR worker thread would keep a CLI process (or a bench child) alive: stop it once the photos are read
   if (ocrUsed) await (await import('../labels/ocr.ts')).closeOcr();
   if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('pipeline aborted');
@@ -261,7 +280,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       const c = categoryFromScores(combineProbs(probs), labels, opts.categoryMinScore ?? DEFAULT_CATEGORY_MIN_SCORE);
       category = c.category;
       categoryScore = c.score;
-      suggestions.category = c.suggestions.map((x) => ({ value: x.category, score: x.score, source: 'classifier' as const }));
+      suggestions.category = c.suggestions.map((x) => ({ value: x.category, score: x.score, source: 'classifier' as const, class: x.class }));
     }
     const readings = photos.flatMap((r) => (r.label ? [r.label] : []));
     if (readings.length) {

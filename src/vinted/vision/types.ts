@@ -67,6 +67,8 @@ export interface Suggestion {
   /** 0–1 */
   score: number;
   source: 'classifier' | 'clip' | 'ocr' | 'llm';
+  /** a classifier's category: its class (GARMENT_CLASSES), which fixes the Vinted catalog whatever the label shown */
+  class?: string;
 }
 
 export interface ClusterSuggestions {
