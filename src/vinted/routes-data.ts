@@ -19,6 +19,7 @@ const ImportResult = z.object({
   ok: z.boolean(),
   scope: z.object({ kind: z.enum(['account', 'batch']), job: z.string().nullable() }),
   counts: z.record(z.string(), z.number()),
+  warnings: z.array(z.object({ code: z.string(), name: z.string() })),
   jobs: z.record(z.string(), z.string()),
   accounts: z.record(z.string(), z.string()),
 });
