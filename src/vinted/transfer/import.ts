@@ -24,6 +24,8 @@ import type { BlobStore } from '../../core/files.ts';
 import { makeTempDir } from '../../core/tmp.ts';
 import { extractZip, safeEntryName, ZipError, type ZipLimits } from '../ingest/zip.ts';
 import { webVaultName, proVaultName } from '../accounts/store.ts';
+import { checkCron } from '../relist/rules.ts';
+import { checkReplyTemplate } from '../inbox/replies.ts';
 import { FORMAT, VERSION, READABLE_VERSIONS, Manifest, Data } from './format.ts';
 
 type Db = Kysely<any>;
@@ -145,6 +147,17 @@ export async function importZip(db: Db, files: BlobStore, zipPath: string, o: { 
       if (!accountIds.has(r.account_id)) throw new ImportError('import_invalid', `relist of ${r.old_vinted_id} names account ${r.account_id}, which is not in the archive`);
       if (!pubIds.has(r.publication_id)) throw new ImportError('import_invalid', `relist of ${r.old_vinted_id} names publication ${r.publication_id}, which is not in the archive`);
       if (r.rule_id && !ruleIds.has(r.rule_id)) throw new ImportError('import_invalid', `relist of ${r.old_vinted_id} names rule ${r.rule_id}, which is not in the archive`);
+    }
+    // user-written text and schedules are checked as the API checks them
+    for (const r of data.relist_rules) {
+      if (r.cron) try { checkCron(r.cron); } catch (e) { throw new ImportError('import_invalid', `relist rule "${r.name}": ${(e as Error).message}`); }
+    }
+    for (const h of data.webhooks) {
+      const u = new URL(h.url);
+      if (u.username || u.password) throw new ImportError('import_invalid', `webhook endpoint ${u.host}: no user or password in the URL`);
+    }
+    for (const t of data.reply_templates) {
+      try { checkReplyTemplate(t.body); } catch (e) { throw new ImportError('import_invalid', `reply template "${t.name}": ${(e as Error).message}`); }
     }
     for (const o of data.orders) {
       if (!accountIds.has(o.account_id)) throw new ImportError('import_invalid', `order ${o.order_id} names account ${o.account_id}, which is not in the archive`);
