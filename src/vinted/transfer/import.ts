@@ -26,6 +26,8 @@ import { extractZip, safeEntryName, ZipError, type ZipLimits } from '../ingest/z
 import { webVaultName, proVaultName } from '../accounts/store.ts';
 import { checkCron } from '../relist/rules.ts';
 import { checkReplyTemplate } from '../inbox/replies.ts';
+import { EVENT_TYPES } from '../events/outbox.ts';
+import { NOTIFY_TYPES } from '../notify/deliver.ts';
 import { FORMAT, VERSION, READABLE_VERSIONS, Manifest, Data } from './format.ts';
 
 type Db = Kysely<any>;
@@ -365,16 +367,19 @@ async function importAfterPublishing(tx: Db, data: Data, m: {
     for (const p of data.notify_prefs) {
       const user = byEmail.get(p.email.toLowerCase());
       if (!user) continue; // no such user here: the preferences of someone who is not on this install
-      const ins = await tx.insertInto('vinted.notify_prefs').values({ user_id: user, email_events: j(p.email_events), updated_at: m.now })
+      // an event type this version does not know (an archive from a newer one) is left out
+      const events = p.email_events.filter((e) => (NOTIFY_TYPES as readonly string[]).includes(e));
+      const ins = await tx.insertInto('vinted.notify_prefs').values({ user_id: user, email_events: j(events), updated_at: m.now })
         .onConflict((oc) => oc.column('user_id').doNothing()).executeTakeFirst();
       m.counts.notify_prefs += Number(ins.numInsertedOrUpdatedRows ?? 0);
     }
   }
   for (const h of data.webhooks) {
     const same = await V(tx).selectFrom('webhook_endpoints').select('id').where('url', '=', h.url).executeTakeFirst();
-    if (same) continue;
+    const events = h.events.filter((e) => (EVENT_TYPES as readonly string[]).includes(e));
+    if (same || !events.length) continue;
     // no secret came with it (it stays in the other install's vault): paused until one is generated here
-    await V(tx).insertInto('webhook_endpoints').values({ url: h.url, events: j(h.events), active: false, description: h.description, created_at: new Date(h.created_at) }).execute();
+    await V(tx).insertInto('webhook_endpoints').values({ url: h.url, events: j(events), active: false, description: h.description, created_at: new Date(h.created_at) }).execute();
     m.counts.webhooks++;
     m.warnings.push({ code: 'webhook_secret_required', name: h.url });
   }
