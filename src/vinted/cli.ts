@@ -283,7 +283,11 @@ export function vintedCli(group: Command, cliCtx: CliContext): void {
           throw e;
         });
         if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, ...r }) + '\n');
-        else console.log(`imported ${r.counts.catalogs} batches, ${r.counts.photos} photos, ${r.counts.publications} publications; reconnect the ${r.counts.accounts} imported Vinted accounts before publishing`);
+        else {
+          console.log(`imported ${r.counts.catalogs} batches, ${r.counts.photos} photos, ${r.counts.publications} publications, ${r.counts.relist_rules} relist rules, ${r.counts.orders} orders, ${r.counts.reply_templates} reply templates, ${r.counts.webhooks} webhook endpoints; reconnect the ${r.counts.accounts} imported Vinted accounts before publishing`);
+          const why = { relist_rule_dry_run: 'relist rule imported in dry run', reply_auto_off: 'reply template imported without automatic sending', webhook_secret_required: 'webhook endpoint imported paused: generate a new secret before resuming it' };
+          for (const w of r.warnings) console.log(`  ${why[w.code]}: ${w.name}`);
+        }
       } finally {
         await ctx.close();
       }

@@ -19,6 +19,7 @@ const ImportResult = z.object({
   ok: z.boolean(),
   scope: z.object({ kind: z.enum(['account', 'batch']), job: z.string().nullable() }),
   counts: z.record(z.string(), z.number()),
+  warnings: z.array(z.object({ code: z.string(), name: z.string() })),
   jobs: z.record(z.string(), z.string()),
   accounts: z.record(z.string(), z.string()),
 });
@@ -92,8 +93,12 @@ export async function dataRoutes(app: App, ctx: CoreContext): Promise<void> {
 
   // ---- purge
   const Days = z.number().int().min(1).max(3650);
-  const PurgeSettings = z.object({ enabled: z.boolean(), draftsDays: Days, abandonedDays: Days, tempDays: Days, logsDays: Days });
-  const Counts = z.object({ drafts: z.number(), abandoned: z.number(), orphan_folders: z.number(), temp_blobs: z.number(), photo_blobs: z.number(), log_lines: z.number(), bytes: z.number() });
+  const PurgeSettings = z.object({ enabled: z.boolean(), draftsDays: Days, abandonedDays: Days, tempDays: Days, logsDays: Days, notificationsDays: Days, deliveriesDays: Days, eventsDays: Days });
+  const Counts = z.object({
+    drafts: z.number(), abandoned: z.number(), orphan_folders: z.number(), temp_blobs: z.number(), photo_blobs: z.number(), log_lines: z.number(), bytes: z.number(),
+    // absent from a report written before they were purged
+    notifications: z.number().default(0), deliveries: z.number().default(0), delivery_attempts: z.number().default(0), events: z.number().default(0),
+  });
   const Report = z.object({ dry_run: z.boolean(), at: z.string(), counts: Counts });
   const PurgeView = z.object({ ok: z.boolean(), settings: PurgeSettings, defaults: PurgeSettings, preview: Report, last: Report.nullable() });
   const view = async () => {

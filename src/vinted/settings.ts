@@ -78,6 +78,9 @@ export const settings = [
   { env: 'VINTED_QUOTA_ACCOUNTS', default: '0', meaning: 'default limit of Vinted accounts a user may connect (0: unlimited)' },
   { env: 'VINTED_QUOTA_STORAGE_MB', default: '0', meaning: 'default limit of photo storage per user in MB (0: unlimited); a new batch is refused above it' },
   { env: 'VINTED_PURGE_LOGS_DAYS', default: '90', meaning: 'log lines of the Studio\'s jobs finished longer ago than this are deleted (the jobs stay listed)' },
+  { env: 'VINTED_PURGE_NOTIFICATIONS_DAYS', default: '30', meaning: 'in-app notifications read longer ago than this are deleted (unread ones stay)' },
+  { env: 'VINTED_PURGE_DELIVERIES_DAYS', default: '90', meaning: 'webhook and e-mail deliveries finished (delivered or given up) longer ago than this are deleted with their attempt log; pending ones stay' },
+  { env: 'VINTED_PURGE_EVENTS_DAYS', default: '90', meaning: 'events older than this leave the outbox once every channel (notifications, e-mail, webhooks) is past them and no delivery names them' },
 ] as const satisfies readonly VintedSetting[];
 
 export interface BrandTier { name: string; min: number; max: number; brands: { alias: string; brand: string }[] }
@@ -108,7 +111,7 @@ export interface VintedSettings {
   defaultSize: string;
   defaultGender: 'femmes' | 'hommes';
   publish: PublishSettings;
-  purge: { enabled: boolean; cron: string; draftsDays: number; abandonedDays: number; tempDays: number; logsDays: number };
+  purge: { enabled: boolean; cron: string; draftsDays: number; abandonedDays: number; tempDays: number; logsDays: number; notificationsDays: number; deliveriesDays: number; eventsDays: number };
   quota: { articlesPerMonth: number; accounts: number; storageMb: number };
 }
 
@@ -301,6 +304,9 @@ export function readSettings(env: Record<string, string | undefined>, dataDir = 
       abandonedDays: num('VINTED_PURGE_ABANDONED_DAYS', env.VINTED_PURGE_ABANDONED_DAYS, 30, 1),
       tempDays: num('VINTED_PURGE_TEMP_DAYS', env.VINTED_PURGE_TEMP_DAYS, 7, 1),
       logsDays: num('VINTED_PURGE_LOGS_DAYS', env.VINTED_PURGE_LOGS_DAYS, 90, 1),
+      notificationsDays: num('VINTED_PURGE_NOTIFICATIONS_DAYS', env.VINTED_PURGE_NOTIFICATIONS_DAYS, 30, 1),
+      deliveriesDays: num('VINTED_PURGE_DELIVERIES_DAYS', env.VINTED_PURGE_DELIVERIES_DAYS, 90, 1),
+      eventsDays: num('VINTED_PURGE_EVENTS_DAYS', env.VINTED_PURGE_EVENTS_DAYS, 90, 1),
     },
     quota: {
       articlesPerMonth: num('VINTED_QUOTA_ARTICLES_PER_MONTH', env.VINTED_QUOTA_ARTICLES_PER_MONTH, 0, 0),

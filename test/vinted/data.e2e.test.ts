@@ -64,11 +64,16 @@ describe('export the Studio and import it on a fresh install, in a browser', () 
   });
 
   test('install A: the Données page says secrets stay out, shows the purge count, and downloads the export', async () => {
+    // a webhook endpoint on A: B gets it paused, its secret left behind
+    const hook = await a.request('POST', '/api/vinted/webhooks', { token: a.tokens.operator, body: { url: 'https://hooks.example.com/erp', events: ['listing.sold'] } });
+    expect(hook.status, hook.text).toBe(200);
     const page = await browserA.newPage();
     await page.goto('/vinted/data');
     await page.getByRole('heading', { name: 'Données' }).waitFor();
     await page.getByText('ne sont jamais exportés').waitFor();
     await page.getByTestId('purge-preview').waitFor();
+    expect(await page.getByTestId('purge-preview').textContent()).toContain('0 notifications lues, 0 envois webhook/e-mail terminés');
+    await page.getByLabel('Notifications lues après (jours)').waitFor();
     expect(await page.getByTestId('purge-state').textContent()).toContain('Purge désactivée');
     await browserA.screenshot(page, 'vinted-data-1-export');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger l’export (ZIP)' }).click()]);
@@ -109,6 +114,7 @@ describe('export the Studio and import it on a fresh install, in a browser', () 
     const result = page.getByTestId('import-result');
     await result.waitFor();
     expect(await result.textContent()).toContain('Importé : 1 lots, 4 photos, 0 publications.');
+    expect(await page.getByTestId('import-warnings').textContent()).toContain('Webhook https://hooks.example.com/erp importé en pause');
     await browserB.screenshot(page, 'vinted-data-2-imported');
     await page.getByRole('link', { name: 'Studio', exact: true }).click();
     await page.getByText('Lots récents').waitFor();

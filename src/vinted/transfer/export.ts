@@ -58,13 +58,14 @@ export async function collect(db: Db, scope: ExportScope): Promise<Data> {
   const listings = await lstQ.execute();
   // the purge's last report is this install's history, not a setting
   const settings = scope.kind === 'account' ? await V(db).selectFrom('settings').select(['key', 'value']).where('key', '!=', 'purge.last').orderBy('key').execute() : [];
+  const after = scope.kind === 'account' ? await collectAfterPublishing(db) : { relist_rules: [], relists: [], orders: [], reply_templates: [], notify_prefs: [], webhooks: [] };
   return {
     catalogs,
     // the queue state, leases and the session's details are this install's business: not exported
     accounts: accounts.map((a) => ({
       id: a.id, name: a.name, kind: a.kind, login: a.login, vinted_user_id: a.vinted_user_id, active: a.active,
       writes_per_hour: a.writes_per_hour, active_hours: a.active_hours, slots_used: a.slots_used, slots_total: a.slots_total,
-      synced_at: isoOrNull(a.synced_at), created_at: iso(a.created_at),
+      synced_at: isoOrNull(a.synced_at), created_at: iso(a.created_at), relist_daily_cap: a.relist_daily_cap,
     })),
     publications: pubs.map((p) => ({
       id: p.id, idempotency_key: p.idempotency_key, account_id: p.account_id, job_id: p.job_id, cluster_id: p.cluster_id, content_hash: p.content_hash,
@@ -77,8 +78,45 @@ export async function collect(db: Db, scope: ExportScope): Promise<Data> {
       account_id: l.account_id, vinted_id: l.vinted_id, title: l.title, price: numOrNull(l.price), currency: l.currency, url: l.url,
       photo_url: l.photo_url, state: l.state, publication_id: l.publication_id, job_id: l.job_id, cluster_id: l.cluster_id,
       views: l.views, favourites: l.favourites, first_seen_at: iso(l.first_seen_at), seen_at: iso(l.seen_at), updated_at: iso(l.updated_at),
+      catalog_id: l.catalog_id, brand: l.brand, status_id: l.status_id, sold_at: isoOrNull(l.sold_at), sold_price: numOrNull(l.sold_price), relisted_to: l.relisted_to,
     })),
     settings: settings.map((r) => ({ key: r.key, value: parse(r.value) })),
+    ...after,
+  };
+}
+
+/**
+ * The seller's data of "after publishing" (whole-account export only). State, not logs: the events
+ * outbox, deliveries and their attempts, notifications and sent replies stay behind (see format.ts);
+ * webhook endpoints go without their secret, which is in the vault.
+ */
+async function collectAfterPublishing(db: Db): Promise<Pick<Data, 'relist_rules' | 'relists' | 'orders' | 'reply_templates' | 'notify_prefs' | 'webhooks'>> {
+  const [rules, relists, orders, templates, prefs, hooks] = await Promise.all([
+    V(db).selectFrom('relist_rules').selectAll().orderBy('created_at').orderBy('id').execute(),
+    V(db).selectFrom('relists').selectAll().orderBy('created_at').orderBy('id').execute(),
+    V(db).selectFrom('orders').selectAll().orderBy('ordered_at').orderBy('order_id').execute(),
+    V(db).selectFrom('reply_templates').selectAll().orderBy('created_at').orderBy('id').execute(),
+    db.selectFrom('vinted.notify_prefs as p').innerJoin('core.users as u', 'u.id', 'p.user_id').select(['u.email', 'p.email_events']).orderBy('u.email').execute(),
+    V(db).selectFrom('webhook_endpoints').select(['url', 'events', 'active', 'description', 'created_at']).orderBy('created_at').execute(),
+  ]);
+  return {
+    relist_rules: rules.map((r) => ({
+      id: r.id, account_id: r.account_id, name: r.name, enabled: r.enabled, dry_run: r.dry_run, min_age_days: r.min_age_days, max_views: r.max_views,
+      max_favourites: r.max_favourites, catalog_ids: parse(r.catalog_ids), daily_cap: r.daily_cap, cron: r.cron, acknowledged_at: isoOrNull(r.acknowledged_at),
+      last_run_at: isoOrNull(r.last_run_at), created_at: iso(r.created_at), updated_at: iso(r.updated_at),
+    })),
+    relists: relists.map((r) => ({
+      run_id: r.run_id, rule_id: r.rule_id, account_id: r.account_id, old_vinted_id: r.old_vinted_id, publication_id: r.publication_id, state: r.state,
+      new_vinted_id: r.new_vinted_id, error_code: r.error_code, error: r.error, created_at: iso(r.created_at), updated_at: iso(r.updated_at), done_at: isoOrNull(r.done_at),
+    })),
+    orders: orders.map((o) => ({
+      account_id: o.account_id, order_id: o.order_id, side: o.side, source: o.source, status: o.status, state: o.state, item_id: o.item_id, title: o.title,
+      price: numOrNull(o.price), currency: o.currency, counterpart: o.counterpart, shipment_id: o.shipment_id, label_url: o.label_url, ship_by: isoOrNull(o.ship_by),
+      ordered_at: iso(o.ordered_at), data: parse(o.data), first_seen_at: iso(o.first_seen_at), updated_at: iso(o.updated_at),
+    })),
+    reply_templates: templates.map((t) => ({ name: t.name, trigger: t.trigger, body: t.body, auto: t.auto, daily_cap: t.daily_cap, created_at: iso(t.created_at), updated_at: iso(t.updated_at) })),
+    notify_prefs: prefs.map((p) => ({ email: p.email, email_events: parse(p.email_events) })),
+    webhooks: hooks.map((h) => ({ url: h.url, events: parse(h.events), active: h.active, description: h.description, created_at: iso(h.created_at) })),
   };
 }
 
@@ -128,6 +166,8 @@ export async function exportZip(db: Db, files: BlobStore, scope: ExportScope): P
     counts: {
       catalogs: data.catalogs.length, photos: data.catalogs.reduce((n, c) => n + c.photos.length, 0), blobs: present.length,
       accounts: data.accounts.length, publications: data.publications.length, listings: data.listings.length, settings: data.settings.length,
+      relist_rules: data.relist_rules.length, relists: data.relists.length, orders: data.orders.length, reply_templates: data.reply_templates.length,
+      notify_prefs: data.notify_prefs.length, webhooks: data.webhooks.length,
     },
     secrets: 'not_included',
     ...(missing.length ? { missing_blobs: missing } : {}),

@@ -6,12 +6,15 @@ import { useI18n } from '../../i18n.ts';
 import { useAuth, hasRole } from '../../auth.tsx';
 import { Alert, Button, Card, ErrorBox, Loading, PageHeader } from '../../components/ui.tsx';
 
-interface PurgeSettings { enabled: boolean; draftsDays: number; abandonedDays: number; tempDays: number; logsDays: number }
-interface Counts { drafts: number; abandoned: number; orphan_folders: number; temp_blobs: number; photo_blobs: number; log_lines: number; bytes: number }
+interface PurgeSettings { enabled: boolean; draftsDays: number; abandonedDays: number; tempDays: number; logsDays: number; notificationsDays: number; deliveriesDays: number; eventsDays: number }
+interface Counts {
+  drafts: number; abandoned: number; orphan_folders: number; temp_blobs: number; photo_blobs: number; log_lines: number; bytes: number;
+  notifications: number; deliveries: number; delivery_attempts: number; events: number;
+}
 interface PurgeView { settings: PurgeSettings; defaults: PurgeSettings; preview: { at: string; counts: Counts }; last: { dry_run: boolean; at: string; counts: Counts } | null }
-interface ImportResult { counts: Record<string, number>; jobs: Record<string, string> }
+interface ImportResult { counts: Record<string, number>; jobs: Record<string, string>; warnings?: { code: string; name: string }[] }
 
-const DAY_FIELDS = ['draftsDays', 'abandonedDays', 'tempDays', 'logsDays'] as const;
+const DAY_FIELDS = ['draftsDays', 'abandonedDays', 'tempDays', 'logsDays', 'notificationsDays', 'deliveriesDays', 'eventsDays'] as const;
 
 function Purge({ isAdmin }: { isAdmin: boolean }) {
   const { t, formatNumber, formatDate } = useI18n();
@@ -51,6 +54,7 @@ function Purge({ isAdmin }: { isAdmin: boolean }) {
           <li>{t('vinted.data.purge.abandoned', { n: formatNumber(c.abandoned), folders: formatNumber(c.orphan_folders) })}</li>
           <li>{t('vinted.data.purge.temp', { n: formatNumber(c.temp_blobs) })}</li>
           <li>{t('vinted.data.purge.logs', { n: formatNumber(c.log_lines) })}</li>
+          <li>{t('vinted.data.purge.outbox', { notifications: formatNumber(c.notifications), deliveries: formatNumber(c.deliveries), events: formatNumber(c.events) })}</li>
           <li>{t('vinted.data.purge.space', { mb: formatNumber(Math.round(c.bytes / 1024 / 1024)) })}</li>
         </ul>
         {data.last && <p className="mt-2 text-xs text-slate-500">{t(data.last.dry_run ? 'vinted.data.purge.lastDry' : 'vinted.data.purge.last', { at: formatDate(data.last.at) })}</p>}
@@ -160,6 +164,11 @@ export default function DataPage() {
                 {t('vinted.data.import.done', { batches: formatNumber(result.counts.catalogs ?? 0), photos: formatNumber(result.counts.photos ?? 0), publications: formatNumber(result.counts.publications ?? 0) })}
                 {(result.counts.accounts ?? 0) > 0 && <> {t('vinted.data.import.reconnect')}</>}
               </Alert>
+              {!!result.warnings?.length && (
+                <ul className="mt-2 list-disc pl-5 text-sm text-amber-800" data-testid="import-warnings">
+                  {result.warnings.map((w, i) => <li key={i}>{t(`vinted.data.import.warn.${w.code}`, { name: w.name })}</li>)}
+                </ul>
+              )}
             </div>
           )}
         </Card>
