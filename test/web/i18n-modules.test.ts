@@ -6,11 +6,12 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { registeredKeys } from '../../web/src/i18n.ts';
 import '../../web/src/strings.ts';
-import '../../web/src/modules/vinted/i18n.ts';
-import '../../web/src/modules/promoteurs/i18n.ts';
-import '../../web/src/modules/releases/i18n.ts';
 
 const MODULES = path.resolve(import.meta.dirname, '../../web/src/modules');
+// every message file of every module (a module may split its strings: i18n.ts, i18n-data.ts…)
+for (const m of fs.readdirSync(MODULES)) {
+  for (const f of fs.readdirSync(path.join(MODULES, m)).filter((x) => /^i18n.*\.ts$/.test(x)).sort()) await import(path.join(MODULES, m, f));
+}
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
