@@ -11,6 +11,10 @@ import '../../web/src/modules/promoteurs/i18n.ts';
 import '../../web/src/modules/releases/i18n.ts';
 
 const MODULES = path.resolve(import.meta.dirname, '../../web/src/modules');
+// modules split their strings over several files (i18n-admin.ts, i18n-data.ts…): load them all
+for (const m of fs.readdirSync(MODULES)) {
+  for (const f of fs.readdirSync(path.join(MODULES, m)).filter((f) => /^i18n.*\.ts$/.test(f))) await import(path.join(MODULES, m, f));
+}
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api } from '../../api.ts';
 import { useAuth, hasRole } from '../../auth.tsx';
-import { useI18n } from '../../i18n.ts';
+import { logText, useI18n } from '../../i18n.ts';
 import { useJob } from '../../jobs.ts';
 import { Alert, Button, Card, ErrorBox, Loading, PageHeader, ProgressBar, StatusBadge, cx } from '../../components/ui.tsx';
 
@@ -347,7 +347,7 @@ function RunPage() {
       <Card title={t('promoteurs.run.log')}>
         <div className="max-h-80 overflow-auto font-mono text-xs text-slate-700" data-testid="log">
           {events.filter((e) => e.type === 'log' || !e.type).map((e) => (
-            <p key={e.seq} className={cx('whitespace-pre-wrap break-words', e.level === 'error' ? 'text-red-700' : e.level === 'warn' ? 'text-amber-800' : '')}>[{e.level}] {logLine(t, e)}</p>
+            <p key={e.seq} className={cx('whitespace-pre-wrap break-words', e.level === 'error' ? 'text-red-700' : e.level === 'warn' ? 'text-amber-800' : '')}>[{e.level}] {logText(e, 'promoteurs')}</p>
           ))}
         </div>
       </Card>
@@ -355,15 +355,6 @@ function RunPage() {
   );
 }
 
-/** a log line in the user's language when the server gave it a code (data.code + values), else as written */
-function logLine(t: (k: string, v?: Record<string, string | number>) => string, e: { message: string | null; data: Record<string, unknown> | null }): string {
-  const code = e.data?.code;
-  if (typeof code !== 'string') return e.message ?? '';
-  const key = `promoteurs.log.${code}`;
-  const vars = Object.fromEntries(Object.entries(e.data ?? {}).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) as Record<string, string | number>;
-  const text = t(key, vars);
-  return text === key ? e.message ?? '' : text;
-}
 
 interface SourceSetting { key: string; name: string; status: string; discovery: string; extractor: string; fixtureKind: string; reason: string; enabled: boolean; offReason: string | null; delayBetweenCitiesSec: number; delayBetweenDetailsSec: number }
 interface SettingsData { sources: SourceSetting[]; espocrm: { url: string | null; apiKey: string | null }; alerts: { emailTo: string[]; emailFrom: string; smtpConfigured: boolean; webhookUrl: string | null; webhookSecret: string | null } }
