@@ -5,6 +5,8 @@ import { formatBytes, formatDate, formatTime, logText, registerStrings, t } from
 import { ApiError } from '../../web/src/api.ts';
 import { retryable, validationText } from '../../web/src/components/ui.tsx';
 import '../../web/src/strings.ts';
+import '../../web/src/modules/vinted/i18n.ts';
+import '../../web/src/modules/promoteurs/i18n.ts';
 
 describe('web formatters', () => {
   test('sizes: ko/Mo/Go in French, KB/MB/GB in English, base 1000 in both', () => {
@@ -32,6 +34,11 @@ describe('web formatters', () => {
     expect(t('fmt.photos', { count: 0 }, 'en')).toBe('0 photos');
     expect(t('fmt.photos', { count: 2 }, 'fr')).toBe('2 photos');
     expect(t('fmt.photos', { count: '1' }, 'fr')).toBe('1 photos'); // a string count is not counted
+    // the message files use it: "1 photos" on a Studio card was the reported case
+    expect(t('vinted.card.photos', { count: 1 }, 'fr')).toBe('1 photo');
+    expect(t('vinted.card.photos', { count: 3 }, 'en')).toBe('3 photos');
+    expect(t('promoteurs.run.cities.n', { n: 1 }, 'en')).toBe('1 city');
+    expect(t('promoteurs.run.cities.n', { n: 68 }, 'fr')).toBe('68 villes');
   });
 
   test('job log lines with a code are worded in the UI language; others show as written', () => {

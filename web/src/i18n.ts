@@ -94,11 +94,11 @@ export function setLang(lang: Lang): void {
 
 /**
  * Translates `key`, replacing `{name}` with vars.name. Usable outside React (current language).
- * Plurals: when vars.count is a number, the variant `key#one` / `key#few`… chosen by
+ * Plurals: when vars.count (or vars.n) is a number, the variant `key#one` / `key#few`… chosen by
  * Intl.PluralRules wins over `key` (the "other" form), e.g. 'photos#one': '{count} photo'.
  */
 export function t(key: string, vars?: Vars, lang: Lang = current): string {
-  const count = vars?.count;
+  const count = vars?.count ?? vars?.n;
   const form = typeof count === 'number' ? `${key}#${pluralRules(lang).select(count)}` : undefined;
   const s = (form ? dicts[lang][form] : undefined) ?? dicts[lang][key] ?? (form ? dicts.fr[form] : undefined) ?? dicts.fr[key] ?? key;
   if (!vars) return s;
