@@ -140,6 +140,7 @@ describe('promoteurs scrape, end to end', () => {
     expect((await t.request('GET', '/api/promoteurs/programmes?type=T9', { token: t.tokens.viewer })).status).toBe(400);
     const stats = await t.request('GET', '/api/promoteurs/stats', { token: t.tokens.viewer });
     expect(stats.body.totals.active).toBe(10);
+    expect(stats.body.totals.builtinCities).toBe(68); // shown instead of "0 villes importées" when no import exists
   });
 
   it('second run with nothing changed: only unchanged, 0 detail pages, no CRM write', async () => {

@@ -54,7 +54,7 @@ function Tabs() {
 
 function Stats() {
   const { t, formatNumber } = useI18n();
-  const { data } = useLoad<{ totals: { active: number; sold: number; lots: number; cities: number } }>('/api/promoteurs/stats');
+  const { data } = useLoad<{ totals: { active: number; sold: number; lots: number; cities: number; builtinCities: number } }>('/api/promoteurs/stats');
   if (!data) return null;
   const item = (n: number, label: string) => (
     <div className="rounded-xl bg-white px-4 py-3 shadow-sm ring-1 ring-slate-200"><div className="text-xl font-semibold text-slate-900">{formatNumber(n)}</div><div className="text-xs text-slate-500">{label}</div></div>
@@ -62,7 +62,7 @@ function Stats() {
   return (
     <div className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="stats">
       {item(data.totals.active, t('promoteurs.stats.active'))}{item(data.totals.lots, t('promoteurs.stats.lots'))}
-      {item(data.totals.sold, t('promoteurs.stats.sold'))}{item(data.totals.cities, t('promoteurs.stats.cities'))}
+      {item(data.totals.sold, t('promoteurs.stats.sold'))}{data.totals.cities > 0 ? item(data.totals.cities, t('promoteurs.stats.cities')) : item(data.totals.builtinCities, t('promoteurs.stats.builtinCities'))}
     </div>
   );
 }
