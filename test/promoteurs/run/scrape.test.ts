@@ -182,6 +182,9 @@ describe('promoteurs scrape, end to end', () => {
     expect(mails.join('\n')).toMatch(/abnormal drop/);
     const alerts = await t.request('GET', '/api/promoteurs/alerts', { token: t.tokens.viewer });
     expect(alerts.body.alerts[0].source).toBe('bouygues');
+    // a code and values for the web app to word the alert in French or English
+    const details = typeof alerts.body.alerts[0].details === 'string' ? JSON.parse(alerts.body.alerts[0].details) : alerts.body.alerts[0].details;
+    expect(details).toMatchObject({ code: 'not_marked_sold', source: expect.any(String), reason: expect.stringMatching(/drop/) });
     expect(hooks.at(-1)).toMatchObject({ module: 'promoteurs', source: 'bouygues', level: 'warning' });
     bouygues.setEmpty(false);
   });

@@ -47,6 +47,9 @@ registerStrings('promoteurs', {
     'outcome.failed': 'toutes les pages ont échoué', 'outcome.partial': '{pages} page(s) en échec chez {sources} promoteur(s)', 'outcome.detail': 'Détail technique :',
     'reason.timedOut': 'arrêtée après {minutes} min', 'reason.incomplete': 'incomplète : {n} pages liste en échec', 'reason.incomplete#one': 'incomplète : {n} page liste en échec', 'reason.parseErrors': '{n} erreurs d’analyse', 'reason.parseErrors#one': '{n} erreur d’analyse',
     'reason.drop': 'chute anormale : {now} programmes contre {before} à la dernière collecte saine (plus de {pct} % de moins)',
+    'alert.not_marked_sold': '{source} : {reason} — rien n’a été marqué vendu', 'alert.error_rate': '{source} : {errors} erreurs pour {pages} pages (plus de {limit} %)',
+    'alert.crawl_failed': '{source} : collecte en échec — {error}', 'alert.crm_failed': 'EspoCRM : échec — {error}', 'alert.crm_partial': 'EspoCRM : {errors} programmes sur {total} en échec',
+    'alert.run_failed': 'Collecte en échec : {reason}',
     'stats.active': 'programmes disponibles', 'stats.lots': 'lots', 'stats.sold': 'vendus', 'stats.cities': 'villes importées', 'stats.builtinCities': 'villes intégrées utilisées',
   },
   en: {
@@ -94,6 +97,9 @@ registerStrings('promoteurs', {
     'outcome.failed': 'every page failed', 'outcome.partial': '{pages} page(s) failed at {sources} developer(s)', 'outcome.detail': 'Technical detail:',
     'reason.timedOut': 'stopped after {minutes} min', 'reason.incomplete': 'incomplete: {n} listing pages failed', 'reason.incomplete#one': 'incomplete: {n} listing page failed', 'reason.parseErrors': '{n} parse errors', 'reason.parseErrors#one': '{n} parse error',
     'reason.drop': 'abnormal drop: {now} programmes vs {before} in the last healthy run (more than {pct} % fewer)',
+    'alert.not_marked_sold': '{source}: {reason} — nothing marked sold', 'alert.error_rate': '{source}: {errors} errors for {pages} pages (over {limit} %)',
+    'alert.crawl_failed': '{source}: crawl failed — {error}', 'alert.crm_failed': 'EspoCRM: failed — {error}', 'alert.crm_partial': 'EspoCRM: {errors} of {total} programmes failed',
+    'alert.run_failed': 'Scrape failed: {reason}',
     'stats.active': 'available programmes', 'stats.lots': 'lots', 'stats.sold': 'sold', 'stats.cities': 'imported cities', 'stats.builtinCities': 'built-in cities in use',
   },
 });

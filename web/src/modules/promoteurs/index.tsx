@@ -285,7 +285,7 @@ interface RunDetail {
   run: { dry_run: boolean; status: string; error: string | null } | null;
   sources: { source: string; complete: boolean; healthy: boolean; reason: string | null; reasonDetail: ({ code: string } & Record<string, string | number>) | null; counters: Record<string, number>; finishedAt: string | null; cities: { city: string; nom: string; ok: boolean; error?: string; counters: Record<string, number> }[] }[];
   preview: Programme[] | null;
-  alerts: { id: number; source: string | null; message: string }[];
+  alerts: { id: number; source: string | null; message: string; details?: Record<string, unknown> | string | null }[];
 }
 
 function RunPage() {
@@ -311,7 +311,7 @@ function RunPage() {
             <ul className="mt-1 list-disc pl-5">{(job.result as any).skippedSources.map((x: any) => <li key={x.source}><span className="font-medium">{x.source}</span> — {x.reason}</li>)}</ul></details>
         ) : null}
       </Card>
-      {data?.alerts.length ? <div className="mb-6 space-y-2">{data.alerts.map((a) => <Alert key={a.id} kind="warning">{a.message}</Alert>)}</div> : null}
+      {data?.alerts.length ? <div className="mb-6 space-y-2">{data.alerts.map((a) => <Alert key={a.id} kind="warning">{alertText(t, a)}</Alert>)}</div> : null}
       <Card title={t('promoteurs.run.sources')} className="mb-6">
         <div className="space-y-4" data-testid="sources">
           {(data?.sources ?? []).map((s) => (
@@ -355,6 +355,16 @@ function RunPage() {
   );
 }
 
+
+/** an alert in the user's language when it carries a code (details.code + values), else as the server wrote it */
+function alertText(t: (k: string, v?: Record<string, string | number>) => string, a: { message: string; details?: Record<string, unknown> | string | null }): string {
+  const d = typeof a.details === 'string' ? (JSON.parse(a.details) as Record<string, unknown>) : a.details;
+  if (typeof d?.code !== 'string') return a.message;
+  const vars = Object.fromEntries(Object.entries(d).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) as Record<string, string | number>;
+  const key = `promoteurs.alert.${d.code}`;
+  const text = t(key, vars);
+  return text === key ? a.message : text;
+}
 
 interface SourceSetting { key: string; name: string; status: string; discovery: string; extractor: string; fixtureKind: string; reason: string; enabled: boolean; offReason: string | null; delayBetweenCitiesSec: number; delayBetweenDetailsSec: number }
 interface SettingsData { sources: SourceSetting[]; espocrm: { url: string | null; apiKey: string | null }; alerts: { emailTo: string[]; emailFrom: string; smtpConfigured: boolean; webhookUrl: string | null; webhookSecret: string | null } }
