@@ -67,7 +67,7 @@ describe('Packer wizard', () => {
     await page.getByText('Nom conforme à ebook-2024').waitFor();
     await page.getByLabel('Nom de la release').fill('Stendhal Le Rouge!.2015.RETAiL.eBOOK-ATL');
     await page.getByText('Nom refusé par ebook-2024').waitFor();
-    await page.getByText('naming.characters').waitFor();
+    await page.getByText('Nom : caractères permis').waitFor(); // the rule naming.characters, named in French
     await page.getByRole('button', { name: 'Recalculer depuis les métadonnées' }).click();
     await page.getByLabel('Éditeur').fill('Gallimard');
     await page.getByLabel('Année').fill('2016');

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, ReactNode } from 'react';
 import { api, ApiError, download, useApi } from '../../api.ts';
 import type { JobRecord } from '../../api.ts';
-import { formatBytes, formatDate, useI18n } from '../../i18n.ts';
+import { formatBytes, formatDate, hasString, useI18n } from '../../i18n.ts';
 import { Alert, Button, Card, ErrorBox, Field, PageHeader, Spinner, cx } from '../../components/ui.tsx';
 import { JobProgress } from '../../components/jobs.tsx';
 import { Destinations, EnrichPanel, MetadataSources, Preferences, SendPanel } from './setup.tsx';
@@ -106,12 +106,15 @@ function Select({ label, value, onChange, children }: { label: string; value: st
 }
 
 function Checks({ checks }: { checks: Check[] }) {
+  const { t } = useI18n();
+  // the rule's name in the user's language; its id stays visible (rule sets and the CLI use it)
+  const label = (rule: string) => (hasString(`releases.rule.${rule}`) ? t(`releases.rule.${rule}`) : rule);
   return (
     <ul className="divide-y divide-slate-100 text-sm" data-testid="checks">
       {checks.map((c, i) => (
         <li key={`${c.rule}-${i}`} className="flex gap-3 py-1.5">
           <span className={cx('w-10 shrink-0 font-semibold', c.ok ? 'text-emerald-600' : 'text-red-600')}>{c.ok ? 'OK' : 'KO'}</span>
-          <span className="w-48 shrink-0 font-mono text-xs leading-5 text-slate-700">{c.rule}</span>
+          <span className="w-48 shrink-0 text-xs leading-5 text-slate-700" title={c.rule} data-rule={c.rule}>{label(c.rule)}</span>
           <span className="min-w-0 break-words text-slate-600">{c.detail}</span>
         </li>
       ))}
