@@ -44,7 +44,7 @@ function Tabs() {
   );
   const path = typeof window !== 'undefined' ? window.location.pathname : '';
   return (
-    <nav className="mb-6 flex gap-2" aria-label="promoteurs">
+    <nav className="mb-6 flex gap-2" aria-label={t('promoteurs.nav.label')}>
       {tab('/promoteurs', t('promoteurs.tab.programmes'), !path.includes('/runs') && !path.includes('/settings'))}
       {tab('/promoteurs/runs', t('promoteurs.tab.runs'), path.includes('/runs'))}
       {tab('/promoteurs/settings', t('promoteurs.tab.settings'), path.includes('/settings'))}
@@ -336,7 +336,7 @@ function RunPage() {
               <div key={`${p.sourceApi}-${p.idExterne}`} className="py-2">
                 <button type="button" className="flex w-full flex-wrap items-center gap-3 text-left text-sm" onClick={() => setOpen(open === p.idExterne ? null : p.idExterne)}>
                   <span className="font-medium text-indigo-700">{p.name}</span><span>{p.ville} {p.codePostal}</span><span className="text-slate-500">{p.promoteur}</span>
-                  <span>{range(eur(p.prixMin), eur(p.prixMax))}</span><span className="text-slate-500">{p.lotsDetails?.length ?? 0} lots</span>
+                  <span>{range(eur(p.prixMin), eur(p.prixMax))}</span><span className="text-slate-500">{t('promoteurs.list.lots', { n: p.lotsDetails?.length ?? 0 })}</span>
                 </button>
                 {open === p.idExterne && <div className="mt-2 overflow-x-auto"><LotsTable lots={p.lotsDetails ?? []} /></div>}
               </div>

@@ -5,7 +5,7 @@ registerStrings('releases', {
   fr: {
     title: 'Packer',
     subtitle: 'Transformez un livre, un document ou un épisode en release conforme : nom, NFO, DIZ, volumes ZIP/RAR, SFV, validation.',
-    'step.group': 'Groupe', 'step.type': 'Type', 'step.rules': 'Règles', 'step.files': 'Fichiers', 'step.metadata': 'Métadonnées',
+    'steps.label': 'Étapes', 'dest.ftps': 'FTPS (TLS explicite)', 'step.group': 'Groupe', 'step.type': 'Type', 'step.rules': 'Règles', 'step.files': 'Fichiers', 'step.metadata': 'Métadonnées',
     'step.template': 'Modèle NFO', 'step.summary': 'Récapitulatif', 'step.pack': 'Packaging', 'step.results': 'Résultats', 'step.send': 'Envoi',
     next: 'Suivant', back: 'Retour', restart: 'Nouvelle release',
     'group.label': 'Tag du groupe', 'group.hint': 'Lettres, chiffres et _ uniquement (ex. ATL).', 'group.invalid': 'Le tag ne peut contenir que des lettres, chiffres et _.',
@@ -61,7 +61,7 @@ registerStrings('releases', {
   en: {
     title: 'Packer',
     subtitle: 'Turn a book, a document or an episode into a rule-conformant release: name, NFO, DIZ, ZIP/RAR volumes, SFV, validation.',
-    'step.group': 'Group', 'step.type': 'Type', 'step.rules': 'Rules', 'step.files': 'Files', 'step.metadata': 'Metadata',
+    'steps.label': 'Steps', 'dest.ftps': 'FTPS (explicit TLS)', 'step.group': 'Group', 'step.type': 'Type', 'step.rules': 'Rules', 'step.files': 'Files', 'step.metadata': 'Metadata',
     'step.template': 'NFO template', 'step.summary': 'Summary', 'step.pack': 'Packing', 'step.results': 'Results', 'step.send': 'Sending',
     next: 'Next', back: 'Back', restart: 'New release',
     'group.label': 'Group tag', 'group.hint': 'Letters, digits and _ only (e.g. ATL).', 'group.invalid': 'The tag may only hold letters, digits and _.',

@@ -60,7 +60,7 @@ function Stepper({ step }: { step: Step }) {
   const { t } = useI18n();
   const at = STEPS.indexOf(step);
   return (
-    <ol className="mb-6 flex flex-wrap gap-2 text-sm" aria-label="steps">
+    <ol className="mb-6 flex flex-wrap gap-2 text-sm" aria-label={t('releases.steps.label')}>
       {STEPS.map((s, i) => (
         <li key={s} aria-current={s === step ? 'step' : undefined}
           className={cx('rounded-full px-3 py-1 ring-1 ring-inset', i < at ? 'bg-indigo-50 text-indigo-700 ring-indigo-200' : i === at ? 'bg-indigo-600 text-white ring-indigo-600' : 'bg-white text-slate-500 ring-slate-200')}>
