@@ -94,7 +94,7 @@ describe('Packer wizard', () => {
     // results: valid, files downloadable
     await page.getByTestId('results').waitFor({ timeout: 90_000 });
     await page.getByText('Release valide : toutes les règles de ebook-2024 sont respectées.').waitFor();
-    await page.getByText('naming.grammar').waitFor();
+    await page.getByText('Nom : structure').waitFor();
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger atlslr1.zip' }).click()]);
     expect(dl.suggestedFilename()).toBe('atlslr1.zip');
     const saved = path.join(platform.dataDir, 'dl.zip');

@@ -271,7 +271,9 @@ export function Modal({ open, title, children, actions, onClose }: { open: boole
     <dialog
       ref={ref}
       onClose={onClose}
-      className="m-auto w-full max-w-md rounded-xl bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
+      // a dialog opened from a table cell inherits its text-align and nowrap (the /jobs Arrêter
+      // confirmation was cut off): reset both, and keep it inside a 390 px screen
+      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-0 text-left whitespace-normal shadow-xl backdrop:bg-slate-900/40"
     >
       <div className="p-6">
         <h2 className="text-lg font-semibold text-slate-900">{title}</h2>
