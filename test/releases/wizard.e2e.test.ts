@@ -95,6 +95,14 @@ describe('Packer wizard', () => {
     await page.getByTestId('results').waitFor({ timeout: 90_000 });
     await page.getByText('Release valide : toutes les règles de ebook-2024 sont respectées.').waitFor();
     await page.getByText('Nom : structure').waitFor();
+    // French UI: none of these common English words in the visible text of the pack result (issue 10
+    // item 7). Left out, and still English: each check's technical detail ("23 characters (max 255)"),
+    // not yet turned into message codes.
+    let visible = await page.locator('main').innerText();
+    const details = await page.locator('[data-check-detail]').allInnerTexts();
+    expect(details.length).toBeGreaterThan(5);
+    for (const d of details) visible = visible.replace(d, '');
+    expect(visible.match(/\b(the|and|failed|error|retry|loading|save|cancel|delete|bytes)\b/gi) ?? []).toEqual([]);
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger atlslr1.zip' }).click()]);
     expect(dl.suggestedFilename()).toBe('atlslr1.zip');
     const saved = path.join(platform.dataDir, 'dl.zip');

@@ -115,7 +115,7 @@ function Checks({ checks }: { checks: Check[] }) {
         <li key={`${c.rule}-${i}`} className="flex gap-3 py-1.5">
           <span className={cx('w-10 shrink-0 font-semibold', c.ok ? 'text-emerald-600' : 'text-red-600')}>{c.ok ? 'OK' : 'KO'}</span>
           <span className="w-48 shrink-0 text-xs leading-5 text-slate-700" title={c.rule} data-rule={c.rule}>{label(c.rule)}</span>
-          <span className="min-w-0 break-words text-slate-600">{c.detail}</span>
+          <span className="min-w-0 break-words text-slate-600" data-check-detail>{c.detail}</span>
         </li>
       ))}
     </ul>
