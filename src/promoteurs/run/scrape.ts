@@ -93,7 +93,8 @@ export interface ScrapeResult {
   /** the same, as counts the UI words in French or English */
   outcome: RunOutcomeDetail | null;
   /** sources left out of "all" (off in the settings, or unverified and off by default) */
-  skippedSources: { source: string; reason: string }[];
+  /** code + detail word the reason in the web app's language */
+  skippedSources: { source: string; reason: string; code: string; detail: string }[];
   dryRun: boolean;
   skipped?: string;
   counters: Counters;
@@ -163,7 +164,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   const wanted = asList(p.promoteurs);
   const all = !wanted.length || wanted.includes('all');
   let sources: Source[];
-  const skippedSources: { source: string; reason: string }[] = [];
+  const skippedSources: ScrapeResult['skippedSources'] = [];
   if (deps.sources) {
     sources = all ? registry : registry.filter((s) => wanted.includes(s.key));
   } else {
@@ -172,7 +173,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     if (all && !p.includeDisabled) {
       sources = sources.filter((s) => {
         const st = sourceState(s, eff.stored);
-        if (!st.enabled) skippedSources.push({ source: s.key, reason: st.reason ?? 'off' });
+        if (!st.enabled) skippedSources.push({ source: s.key, reason: st.reason ?? 'off', code: st.code ?? 'off_settings', detail: st.detail ?? '' });
         return st.enabled;
       });
     }

@@ -308,7 +308,7 @@ function RunPage() {
         {data?.run?.status === 'partial' && <div className="mt-3" data-testid="run-partial"><Alert kind="warning">{t('promoteurs.run.partialReason', { reason: outcome?.status === 'partial' ? outcomeText(outcome, t) : data.run.error ?? '' })}{outcome?.status === 'partial' && <OutcomeDetail o={outcome} />}</Alert></div>}
         {(job.result as { skippedSources?: { source: string; reason: string }[] } | null)?.skippedSources?.length ? (
           <details className="mt-3 text-xs text-slate-600"><summary>{t('promoteurs.run.skipped', { n: (job.result as any).skippedSources.length })}</summary>
-            <ul className="mt-1 list-disc pl-5">{(job.result as any).skippedSources.map((x: any) => <li key={x.source}><span className="font-medium">{x.source}</span> — {x.reason}</li>)}</ul></details>
+            <ul className="mt-1 list-disc pl-5">{(job.result as any).skippedSources.map((x: any) => <li key={x.source}><span className="font-medium">{x.source}</span> — {x.code ? t(`promoteurs.skip.${x.code}`, { detail: x.detail ?? '' }) : x.reason}</li>)}</ul></details>
         ) : null}
       </Card>
       {data?.alerts.length ? <div className="mb-6 space-y-2">{data.alerts.map((a) => <Alert key={a.id} kind="warning">{alertText(t, a)}</Alert>)}</div> : null}
