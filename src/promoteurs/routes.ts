@@ -16,6 +16,7 @@ import { readSettings } from './settings.ts';
 import { importCitiesCsv } from './run/cities.ts';
 import { ESPO_KEY_NAME } from './run/espo-key.ts';
 import { TYPES_LOTS } from './types.ts';
+import { DEFAULT_ZONES, isInScope } from './rules/cities.ts';
 
 const num = (v: unknown) => (v == null ? null : Number(v));
 const Any = z.any();
@@ -74,6 +75,8 @@ export async function promoteursRoutes(app: App, ctx: CoreContext): Promise<void
       sold: active.filter((r: any) => r.statut === 'vendu').reduce((a: number, r: any) => a + Number(r.n), 0),
       lots: Number((await db().selectFrom('programmes').select(sql<number>`coalesce(sum(nb_lots_disponibles),0)`.as('n')).where('statut', '=', 'disponible').executeTakeFirst())?.n ?? 0),
       cities: Number((await db().selectFrom('cities').select(sql<number>`count(*)`.as('n')).executeTakeFirst())?.n ?? 0),
+      // no import yet: a scrape uses the built-in default table (rules/cities.ts), say how many
+      builtinCities: DEFAULT_ZONES.filter((r) => isInScope(r.zone)).length,
       lastRun: (await db().selectFrom('runs').selectAll().where('dry_run', '=', false).orderBy('started_at', 'desc').executeTakeFirst()) ?? null,
     };
     return { sources, totals };

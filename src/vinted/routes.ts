@@ -33,7 +33,8 @@ import fsp from 'node:fs/promises';
 const JobQuery = z.object({ job: z.uuid() });
 const JobParam = z.object({ job: z.uuid() });
 const Ok = z.object({ ok: z.boolean() });
-const FileError = z.object({ file: z.string(), reason: z.string() });
+// code + params word the reason in the UI's language (ingest/refusal.ts); reason stays for the CLI
+const FileError = z.object({ file: z.string(), reason: z.string(), code: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
 const Dup = z.object({ file: z.string(), of: z.string() });
 const SuggestionItem = z.object({ value: z.string(), score: z.number(), source: z.enum(['classifier', 'clip', 'ocr', 'llm']), class: z.string().optional() });
 const Suggestions = z.object({

@@ -47,6 +47,12 @@ describe('jobs', () => {
     expect(done.counters).toEqual({ tried: 2 });
     const res = await t.request('GET', `/api/jobs/${job.id}`, { token: t.tokens.viewer });
     expect(res.body.events.some((e: any) => /will retry: transient failure/.test(e.message))).toBe(true);
+    // the same lines as codes + values, for the web app to word them in French or English
+    expect(res.body.events).toEqual(expect.arrayContaining([
+      expect.objectContaining({ data: expect.objectContaining({ code: 'job.attempt_failed', attempt: 1, error: expect.stringMatching(/transient failure/) }) }),
+      expect.objectContaining({ data: expect.objectContaining({ code: 'job.resumed', attempt: 2 }) }),
+      expect.objectContaining({ data: expect.objectContaining({ code: 'job.completed', status: 'completed' }) }),
+    ]));
     expect(res.body.artifacts).toHaveLength(1);
     const dl = await t.request('GET', `/api/jobs/${job.id}/artifacts/${res.body.artifacts[0].id}`, { token: t.tokens.viewer });
     expect(dl.text).toBe('attempt 2');

@@ -247,7 +247,7 @@ describe('bad inputs', () => {
       const r = await upload([big, small]);
       expect(r.status).toBe(202);
       const s = await finished(r.body.job_id);
-      expect(s.errors).toEqual([{ file: big.name, reason: expect.stringMatching(/too large.*BULK_MAX_FILE_MB/) }]);
+      expect(s.errors).toEqual([{ file: big.name, reason: expect.stringMatching(/too large.*BULK_MAX_FILE_MB/), code: 'too_big', params: { mb: expect.any(Number) } }]);
       expect(s.clusters.flatMap((c: any) => c.photos)).toEqual(['tiny.png']);
     } finally {
       delete t.ctx.config.env.BULK_MAX_FILE_MB;

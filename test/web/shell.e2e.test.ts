@@ -155,7 +155,7 @@ describe('web shell', () => {
     await page.getByRole('heading', { name: 'Tâche de démonstration' }).waitFor();
     await expect.poll(() => page.locator('[data-counter="steps_done"] dd').textContent()).toBe('10');
     await page.getByText('Étapes faites').waitFor();
-    await page.getByTestId('job-log').getByText('step 10/10 done').waitFor();
+    await page.getByTestId('job-log').getByText('Étape 10/10 terminée').waitFor(); // the core's 'step 10/10 done', worded from its code
     expect(await page.locator('[data-status]').first().getAttribute('data-status')).toBe('completed');
     await browser.screenshot(page, 'job-page');
   });

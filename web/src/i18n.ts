@@ -50,6 +50,27 @@ export function registerStrings(prefix: string, strings: Partial<Record<Lang, St
   emit();
 }
 
+/** Whether `key` has a text (in French, the reference language). */
+export function hasString(key: string): boolean {
+  return key in dicts.fr;
+}
+
+/**
+ * A job log line in the user's language: the server gives lines a code (data.code, e.g.
+ * 'job.requeued_on_shutdown') and their values in data; `log.<code>` (core) or
+ * `<module>.log.<code>` words it. Lines without a known code show as the server wrote them.
+ */
+export function logText(e: { message: string | null; data: Record<string, unknown> | null }, module?: string, lang: Lang = current): string {
+  const code = e.data?.code;
+  if (typeof code !== 'string') return e.message ?? '';
+  const key = [`log.${code}`, module ? `${module}.log.${code}` : ''].find((k) => k && hasString(k));
+  if (!key) return e.message ?? '';
+  const vars: Vars = {};
+  for (const [k, v] of Object.entries(e.data ?? {})) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
+  if (typeof vars.size === 'number') vars.size = formatBytes(vars.size, lang);
+  return t(key, vars, lang);
+}
+
 /** Every key registered for `lang` (tests check both languages have the same ones). */
 export function registeredKeys(lang: Lang): string[] {
   return Object.keys(dicts[lang]).sort();
@@ -71,9 +92,15 @@ export function setLang(lang: Lang): void {
   emit();
 }
 
-/** Translates `key`, replacing `{name}` with vars.name. Usable outside React (current language). */
+/**
+ * Translates `key`, replacing `{name}` with vars.name. Usable outside React (current language).
+ * Plurals: when vars.count (or vars.n) is a number, the variant `key#one` / `key#few`… chosen by
+ * Intl.PluralRules wins over `key` (the "other" form), e.g. 'photos#one': '{count} photo'.
+ */
 export function t(key: string, vars?: Vars, lang: Lang = current): string {
-  const s = dicts[lang][key] ?? dicts.fr[key] ?? key;
+  const count = vars?.count ?? vars?.n;
+  const form = typeof count === 'number' ? `${key}#${pluralRules(lang).select(count)}` : undefined;
+  const s = (form ? dicts[lang][form] : undefined) ?? dicts[lang][key] ?? (form ? dicts.fr[form] : undefined) ?? dicts.fr[key] ?? key;
   if (!vars) return s;
   return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
@@ -96,6 +123,8 @@ export function useI18n(): {
   pick: (text: Partial<Record<Lang, string>> | undefined) => string;
   formatDate: (d: string | number | Date | null | undefined) => string;
   formatNumber: (n: number) => string;
+  formatBytes: (n: number) => string;
+  formatTime: (d: string | number | Date) => string;
 } {
   useSyncExternalStore(subscribe, () => version);
   const lang = current;
@@ -106,10 +135,46 @@ export function useI18n(): {
     pick: (text) => pick(text, lang),
     formatDate: (d) => formatDate(d, lang),
     formatNumber: (n) => formatNumber(n, lang),
+    formatBytes: (n) => formatBytes(n, lang),
+    formatTime: (d) => formatTime(d, lang),
   };
 }
 
 const locales: Record<Lang, string> = { fr: 'fr-FR', en: 'en-GB' };
+const plurals = new Map<Lang, Intl.PluralRules>();
+function pluralRules(lang: Lang): Intl.PluralRules {
+  let r = plurals.get(lang);
+  if (!r) plurals.set(lang, (r = new Intl.PluralRules(locales[lang])));
+  return r;
+}
+
+/** The BCP 47 locale of a UI language (for the rare Intl call a helper here does not cover). */
+export function localeOf(lang: Lang = current): string {
+  return locales[lang];
+}
+
+/** Time of day with seconds ("12:24:52"), for log lines. */
+export function formatTime(d: string | number | Date, lang: Lang = current): string {
+  const date = d instanceof Date ? d : new Date(d);
+  if (Number.isNaN(date.getTime())) return '—';
+  return new Intl.DateTimeFormat(locales[lang], { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(date);
+}
+
+// One unit system for sizes everywhere: decimal (1 ko = 1000 octets), as the units' names say.
+const BYTE_UNITS: Record<Lang, string[]> = { fr: ['o', 'ko', 'Mo', 'Go', 'To'], en: ['B', 'KB', 'MB', 'GB', 'TB'] };
+
+/** "1,5 Mo" / "1.5 MB". */
+export function formatBytes(n: number, lang: Lang = current): string {
+  if (!Number.isFinite(n) || n < 0) return '—';
+  let v = n;
+  let i = 0;
+  while (v >= 1000 && i < BYTE_UNITS[lang].length - 1) {
+    v /= 1000;
+    i++;
+  }
+  const digits = i === 0 ? 0 : v < 10 ? 1 : 0;
+  return `${new Intl.NumberFormat(locales[lang], { maximumFractionDigits: digits }).format(v)} ${BYTE_UNITS[lang][i]}`;
+}
 
 export function formatDate(d: string | number | Date | null | undefined, lang: Lang = current): string {
   if (d === null || d === undefined || d === '') return '—';

@@ -15,7 +15,7 @@ export function coreJobs(ctx: CoreContext): Record<string, JobDefinition> {
           await new Promise((r) => setTimeout(r, stepMs));
           await job.checkpoint.set({ done: i + 1 });
           await job.progress(((i + 1) / steps) * 100, { steps_done: i + 1, steps_total: steps });
-          await job.log('info', `step ${i + 1}/${steps} done`);
+          await job.log('info', `step ${i + 1}/${steps} done`, { code: 'job.step_done', step: i + 1, steps });
         }
         return { steps };
       },
@@ -24,7 +24,7 @@ export function coreJobs(ctx: CoreContext): Record<string, JobDefinition> {
       retryLimit: 1,
       async handler(job) {
         const purged = await ctx.jobs.purge(ctx.config.jobRetentionDays);
-        await job.log('info', `purged ${purged} jobs older than ${ctx.config.jobRetentionDays} days`);
+        await job.log('info', `purged ${purged} jobs older than ${ctx.config.jobRetentionDays} days`, { code: 'job.purged', count: purged, days: ctx.config.jobRetentionDays });
         return { purged };
       },
     },

@@ -209,7 +209,7 @@ export class JobService {
     for (const r of orphaned) {
       const upd = await this.db.withSchema('core').updateTable('jobs').set({ status: 'retrying', updated_at: new Date() })
         .where('id', '=', r.id).where('status', '=', 'running').returning('id').executeTakeFirst();
-      if (upd) await this.addEvent(r.id, 'log', 'warn', 'interrupted: the process running it stopped; it resumes from its last checkpoint');
+      if (upd) await this.addEvent(r.id, 'log', 'warn', 'interrupted: the process running it stopped; it resumes from its last checkpoint', { code: 'job.interrupted' });
     }
   }
 
@@ -436,7 +436,7 @@ export class JobService {
     bossJob.signal?.addEventListener?.('abort', () => controller.abort(new JobCancelledError()));
     const ctx = this.context(record, controller.signal);
     this.emit(jobId);
-    if (record.attempts > 1) await ctx.log('warn', `resumed (attempt ${record.attempts})`);
+    if (record.attempts > 1) await ctx.log('warn', `resumed (attempt ${record.attempts})`, { code: 'job.resumed', attempt: record.attempts });
     const timer = jobMetrics.duration.startTimer({ module: record.module, kind: record.kind });
     jobMetrics.running.inc();
     // an error escaping the handler's promise chain (see jobScope) ends the job like a thrown one
@@ -472,7 +472,7 @@ export class JobService {
       const message = scrub(err?.message ?? String(e));
       const permanent = (err as { permanent?: unknown })?.permanent === true;
       const willRetry = !permanent && bossJob.retryCount < bossJob.retryLimit;
-      await ctx.log('error', willRetry ? `attempt ${record.attempts} failed, will retry: ${message}` : `failed: ${message}`);
+      await ctx.log('error', willRetry ? `attempt ${record.attempts} failed, will retry: ${message}` : `failed: ${message}`, { code: willRetry ? 'job.attempt_failed' : 'job.failed', attempt: record.attempts, error: message });
       if (willRetry) {
         await this.db.withSchema('core').updateTable('jobs').set({ status: 'retrying', error: message, updated_at: new Date() }).where('id', '=', jobId).execute();
         this.emit(jobId);
@@ -510,7 +510,7 @@ export class JobService {
       })
       .where('id', '=', id).where('status', 'not in', TERMINAL).returning(['module', 'kind']).executeTakeFirst();
     if (row) {
-      await this.addEvent(id, 'status', status === 'failed' ? 'error' : 'info', `job ${status}${error ? `: ${error}` : ''}`, { status });
+      await this.addEvent(id, 'status', status === 'failed' ? 'error' : 'info', `job ${status}${error ? `: ${error}` : ''}`, { status, code: `job.${status}`, error: error ?? '' });
       jobMetrics.finished.inc({ module: row.module, kind: row.kind, status });
     }
     this.emit(id);
@@ -565,7 +565,7 @@ export class JobService {
           .values({ job_id: id, name, blob_key: key, size: info.size, content_type: contentType })
           .onConflict((oc) => oc.columns(['job_id', 'name']).doUpdateSet({ size: info.size, content_type: contentType, blob_key: key }))
           .returningAll().executeTakeFirstOrThrow();
-        await self.addEvent(id, 'artifact', 'info', `artifact ${name}`, { name, size: info.size });
+        await self.addEvent(id, 'artifact', 'info', `artifact ${name}`, { name, size: info.size, code: 'job.artifact' });
         return { ...row, size: Number(row.size) } as ArtifactRecord;
       },
       checkpoint: {

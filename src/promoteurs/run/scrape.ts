@@ -93,7 +93,8 @@ export interface ScrapeResult {
   /** the same, as counts the UI words in French or English */
   outcome: RunOutcomeDetail | null;
   /** sources left out of "all" (off in the settings, or unverified and off by default) */
-  skippedSources: { source: string; reason: string }[];
+  /** code + detail word the reason in the web app's language */
+  skippedSources: { source: string; reason: string; code: string; detail: string }[];
   dryRun: boolean;
   skipped?: string;
   counters: Counters;
@@ -163,7 +164,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   const wanted = asList(p.promoteurs);
   const all = !wanted.length || wanted.includes('all');
   let sources: Source[];
-  const skippedSources: { source: string; reason: string }[] = [];
+  const skippedSources: ScrapeResult['skippedSources'] = [];
   if (deps.sources) {
     sources = all ? registry : registry.filter((s) => wanted.includes(s.key));
   } else {
@@ -172,7 +173,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     if (all && !p.includeDisabled) {
       sources = sources.filter((s) => {
         const st = sourceState(s, eff.stored);
-        if (!st.enabled) skippedSources.push({ source: s.key, reason: st.reason ?? 'off' });
+        if (!st.enabled) skippedSources.push({ source: s.key, reason: st.reason ?? 'off', code: st.code ?? 'off_settings', detail: st.detail ?? '' });
         return st.enabled;
       });
     }
@@ -433,13 +434,13 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       total.sold += sold;
       if (sold) await job.log('info', `${source.key}: ${sold} programme(s) no longer listed → ${dryRun ? 'would be ' : ''}marked sold`);
     } else {
-      const alert: Alert = { runId, source: source.key, level: 'warning', message: `${source.name}: ${reason} — nothing marked sold`, details: { counters, lastError } };
+      const alert: Alert = { runId, source: source.key, level: 'warning', message: `${source.name}: ${reason} — nothing marked sold`, details: { counters, lastError, code: 'not_marked_sold', source: source.name, reason } };
       alerts.push(alert);
       await job.log('warn', alert.message);
     }
     const pages = counters.listingPages + counters.detailPages + counters.errors;
     if (pages > 0 && counters.errors / pages > settings.errorAlertRate) {
-      alerts.push({ runId, source: source.key, level: 'warning', message: `${source.name}: ${counters.errors} errors for ${pages} pages (> ${Math.round(settings.errorAlertRate * 100)} %)`, details: { counters, lastError } });
+      alerts.push({ runId, source: source.key, level: 'warning', message: `${source.name}: ${counters.errors} errors for ${pages} pages (> ${Math.round(settings.errorAlertRate * 100)} %)`, details: { counters, lastError, code: 'error_rate', source: source.name, errors: counters.errors, pages, limit: Math.round(settings.errorAlertRate * 100) } });
     }
     site.done = true;
     await saveCheckpoint();
@@ -465,7 +466,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     reports = settled.map((r, i) => {
       if (r.status === 'fulfilled') return r.value;
       const msg = (r.reason as Error)?.message ?? String(r.reason);
-      alerts.push({ runId, source: sources[i].key, level: 'error', message: `${sources[i].name}: crawl failed: ${msg}` });
+      alerts.push({ runId, source: sources[i].key, level: 'error', message: `${sources[i].name}: crawl failed: ${msg}`, details: { code: 'crawl_failed', source: sources[i].name, error: msg } });
       total.errors++;
       return { source: sources[i].key, name: sources[i].name, status: 'failed' as const, cities: cities.length, complete: false, healthy: false, reason: msg, counters: zero(), politenessMs: 0, backoffMs: 0, wallMs: 0, requests: 0 };
     });
@@ -482,7 +483,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     const apiKey = await espoApiKey(core, settings);
     if (!apiKey) {
       crm.error = 'PROMOTEURS_ESPOCRM_URL is set but no API key: `atelier promoteurs espocrm set-key`';
-      alerts.push({ runId, source: null, level: 'error', message: `EspoCRM: ${crm.error}` });
+      alerts.push({ runId, source: null, level: 'error', message: `EspoCRM: ${crm.error}`, details: { code: 'crm_failed', error: crm.error ?? '' } });
     } else {
       const sink = new EspoCrmSink({ http: core.http, url: settings.espo.url, apiKey, minIntervalMs: settings.espo.minIntervalMs, dryRun, allowPrivate, signal: job.signal });
       const attachments = new EspoImages({ db: core.db, files: core.files, sink, espoUrl: settings.espo.url, dryRun });
@@ -526,11 +527,11 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
           if (i % 25 === 0) await progress(`EspoCRM ${i + 1}/${todo.length}`);
         }
         if (crm.errors > 0 && crm.errors / Math.max(1, todo.length) > settings.errorAlertRate) {
-          alerts.push({ runId, source: null, level: 'warning', message: `EspoCRM: ${crm.errors} of ${todo.length} programmes failed` });
+          alerts.push({ runId, source: null, level: 'warning', message: `EspoCRM: ${crm.errors} of ${todo.length} programmes failed`, details: { code: 'crm_partial', errors: crm.errors, total: todo.length } });
         }
       } catch (e) {
         crm.error = (e as Error).message;
-        alerts.push({ runId, source: null, level: 'error', message: `EspoCRM sink failed: ${crm.error}` });
+        alerts.push({ runId, source: null, level: 'error', message: `EspoCRM sink failed: ${crm.error}`, details: { code: 'crm_failed', error: crm.error ?? '' } });
         await job.log('error', `EspoCRM: ${crm.error}`);
       }
     }
@@ -543,7 +544,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
     status, reason, outcome, skippedSources,
     dryRun, counters: total, sources: reports, crm, images: images?.stats, alerts, unknownCities, durationMs: Date.now() - started,
   };
-  if (status === 'failed') alerts.push({ runId, source: null, level: 'error', message: `run failed: ${reason}` });
+  if (status === 'failed') alerts.push({ runId, source: null, level: 'error', message: `run failed: ${reason}`, details: { code: 'run_failed', reason: reason ?? '' } });
   if (!dryRun) for (const a of alerts) await sendAlert(core, settings, a).catch((e) => core.log.warn({ err: (e as Error).message }, 'promoteurs: alert failed'));
   await db.updateTable('runs').set({ status: status === 'ok' ? 'completed' : status, finished_at: new Date(), counters: JSON.stringify(total), error: reason }).where('id', '=', runId).execute();
   if (status === 'failed') {
@@ -599,5 +600,5 @@ export function runOutcome(reports: SourceReport[], total: Counters): { status: 
 export async function onScrapeFailure(core: CoreContext, runId: string, error: Error, dryRun: boolean): Promise<void> {
   const settings = readSettings(core.config);
   await core.db.withSchema('promoteurs').updateTable('runs').set({ status: 'failed', finished_at: new Date(), error: error.message }).where('id', '=', runId).execute().catch(() => {});
-  if (!dryRun) await sendAlert(core, settings, { runId, source: null, level: 'error', message: `scrape run failed: ${error.message}` }).catch(() => {});
+  if (!dryRun) await sendAlert(core, settings, { runId, source: null, level: 'error', message: `scrape run failed: ${error.message}`, details: { code: 'run_failed', reason: error.message } }).catch(() => {});
 }

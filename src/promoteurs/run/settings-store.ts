@@ -31,12 +31,12 @@ export async function saveStored(db: Kysely<any>, key: keyof StoredSettings, val
 }
 
 /** Unverified sources are off by default (scheduled runs and "all"); the settings page can turn any on. */
-export function sourceState(s: Source, stored: StoredSettings): { enabled: boolean; reason: string | null } {
+export function sourceState(s: Source, stored: StoredSettings): { enabled: boolean; reason: string | null; code?: 'off_settings' | 'unverified'; detail?: string } {
   const o = stored.sources[s.key];
   if (o?.enabled === true) return { enabled: true, reason: null };
-  if (o?.enabled === false) return { enabled: false, reason: 'turned off in the settings' };
+  if (o?.enabled === false) return { enabled: false, reason: 'turned off in the settings', code: 'off_settings' };
   if (s.verification.status === 'verified') return { enabled: true, reason: null };
-  return { enabled: false, reason: `unverified (off by default): ${s.verification.reason}` };
+  return { enabled: false, reason: `unverified (off by default): ${s.verification.reason}`, code: 'unverified', detail: s.verification.reason };
 }
 
 /** The source with the delays set in the settings page. */

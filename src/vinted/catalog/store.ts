@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { PipelineResult } from '../vision/types.ts';
 import type { Catalog, CatalogCluster, CatalogPhoto } from './types.ts';
 import type { Plan } from '../listings/plan.ts';
+import { refusalOf } from '../ingest/refusal.ts';
 
 type Db = Kysely<any>;
 const V = (db: Db) => db.withSchema('vinted');
@@ -91,7 +92,7 @@ export async function loadCatalog(db: Db, jobId: string): Promise<Catalog | null
       suggestions: parse(c.suggestions ?? {}),
     })),
     duplicates: dups.map((d) => ({ file: d.file, of: d.of })),
-    errors: errors.map((e) => ({ file: e.file, reason: e.reason })),
+    errors: errors.map((e) => ({ file: e.file, reason: e.reason, ...refusalOf(e.reason) })),
   };
 }
 

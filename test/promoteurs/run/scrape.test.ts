@@ -140,6 +140,7 @@ describe('promoteurs scrape, end to end', () => {
     expect((await t.request('GET', '/api/promoteurs/programmes?type=T9', { token: t.tokens.viewer })).status).toBe(400);
     const stats = await t.request('GET', '/api/promoteurs/stats', { token: t.tokens.viewer });
     expect(stats.body.totals.active).toBe(10);
+    expect(stats.body.totals.builtinCities).toBe(68); // shown instead of "0 villes importées" when no import exists
   });
 
   it('second run with nothing changed: only unchanged, 0 detail pages, no CRM write', async () => {
@@ -181,6 +182,9 @@ describe('promoteurs scrape, end to end', () => {
     expect(mails.join('\n')).toMatch(/abnormal drop/);
     const alerts = await t.request('GET', '/api/promoteurs/alerts', { token: t.tokens.viewer });
     expect(alerts.body.alerts[0].source).toBe('bouygues');
+    // a code and values for the web app to word the alert in French or English
+    const details = typeof alerts.body.alerts[0].details === 'string' ? JSON.parse(alerts.body.alerts[0].details) : alerts.body.alerts[0].details;
+    expect(details).toMatchObject({ code: 'not_marked_sold', source: expect.any(String), reason: expect.stringMatching(/drop/) });
     expect(hooks.at(-1)).toMatchObject({ module: 'promoteurs', source: 'bouygues', level: 'warning' });
     bouygues.setEmpty(false);
   });

@@ -81,7 +81,10 @@ describe('the 19 developers over the fake sites', () => {
     const r = job.result as any;
     expect(r.sources.map((s: any) => s.source)).toEqual(['nexity']);
     expect(r.skippedSources).toHaveLength(18);
-    for (const s of r.skippedSources) expect(s.reason).toMatch(/^unverified \(off by default\): .+/);
+    for (const s of r.skippedSources) {
+      expect(s.reason).toMatch(/^unverified \(off by default\): .+/);
+      expect(s).toMatchObject({ code: 'unverified', detail: expect.stringMatching(/.+/) }); // worded in FR/EN by the web app
+    }
   }, 60_000);
 
   it('a second real run with nothing changed fetches 0 detail pages (sitemaps and listings answer 304)', async () => {

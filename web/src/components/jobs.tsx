@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, isFinished } from '../api.ts';
 import type { JobRecord } from '../api.ts';
-import { formatDuration, useI18n } from '../i18n.ts';
+import { formatDuration, logText, useI18n } from '../i18n.ts';
 import { useAuth, hasRole } from '../auth.tsx';
 import { useJob } from '../jobs.ts';
 import { Alert, Button, Modal, ProgressBar, StatusBadge, useErrorText } from './ui.tsx';
@@ -193,7 +193,7 @@ export function JobProgress({ jobId, onFinished }: { jobId: string; onFinished?:
       {job.error ? (
         <p className="mt-2 text-sm text-red-700">{job.error}</p>
       ) : last?.message ? (
-        <p className="mt-2 truncate text-sm text-slate-500">{last.message}</p>
+        <p className="mt-2 truncate text-sm text-slate-500">{logText(last, job.module)}</p>
       ) : null}
     </div>
   );

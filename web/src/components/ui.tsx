@@ -129,11 +129,33 @@ export function useErrorText(): (err: unknown) => string {
       if (err.code === 'bad_path') return t('error.badPath');
       if (err.code === 'invalid_user') return /already exists/.test(err.message) ? t('user.exists') : /invalid email/.test(err.message) ? t('user.invalidEmail') : err.message;
       if (err.status === 429) return t('login.rateLimited');
+      if (err.code === 'validation') return validationText(t, err.details);
       return err.message || t('common.error');
     }
     if (err instanceof Error && err.message) return err.message;
     return t('common.error');
   };
+}
+
+const PROBLEMS = ['invalid_type', 'too_small', 'too_big', 'invalid_format', 'invalid_value', 'unrecognized_keys'];
+
+/** A 400 `validation` answer (details = the schema's issues) as "Donnée refusée : « prix » est trop petit." */
+export function validationText(t: (k: string, v?: Record<string, string | number>) => string, details: unknown): string {
+  const issues = Array.isArray(details) ? (details as Array<{ instancePath?: string; keyword?: string; params?: { issue?: { path?: unknown[]; code?: string; input?: unknown } } }>) : [];
+  const parts = issues.slice(0, 3).map((v) => {
+    const path = v.params?.issue?.path?.map(String).join('.') || (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const code = v.params?.issue?.code ?? v.keyword ?? '';
+    const required = code === 'invalid_type' && v.params?.issue && 'input' in v.params.issue && v.params.issue.input === undefined;
+    const problem = t(`error.problem.${required ? 'required' : PROBLEMS.includes(code) ? code : 'other'}`);
+    return t('error.validationField', { field: path || t('error.body'), problem });
+  });
+  return t('error.validation', { fields: parts.length ? parts.join(', ') : t('error.problem.other') });
+}
+
+/** Whether trying the same request again may work: not for a refused input (4xx but 408/429). */
+export function retryable(err: unknown): boolean {
+  if (!(err instanceof ApiError)) return true;
+  return !(err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 429);
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
@@ -143,7 +165,7 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
     <Alert>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <span>{text(error)}</span>
-        {onRetry && (
+        {onRetry && retryable(error) && (
           <Button variant="secondary" size="sm" onClick={onRetry}>
             {t('common.retry')}
           </Button>
@@ -249,7 +271,9 @@ export function Modal({ open, title, children, actions, onClose }: { open: boole
     <dialog
       ref={ref}
       onClose={onClose}
-      className="m-auto w-full max-w-md rounded-xl bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
+      // a dialog opened from a table cell inherits its text-align and nowrap (the /jobs Arrêter
+      // confirmation was cut off): reset both, and keep it inside a 390 px screen
+      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-0 text-left whitespace-normal shadow-xl backdrop:bg-slate-900/40"
     >
       <div className="p-6">
         <h2 className="text-lg font-semibold text-slate-900">{title}</h2>

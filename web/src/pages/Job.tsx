@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { download } from '../api.ts';
 import type { JobEvent } from '../api.ts';
-import { useI18n } from '../i18n.ts';
+import { logText, useI18n } from '../i18n.ts';
 import { useJob } from '../jobs.ts';
 import { Alert, Button, Card, ErrorBox, useDocumentTitle, Loading, ProgressBar, StatusBadge, cx, useErrorText } from '../components/ui.tsx';
 import { CancelJobButton, RerunJobButton, Duration, counterLabel, jobTitle, kindLabel } from '../components/jobs.tsx';
@@ -89,7 +89,7 @@ export default function JobPage() {
           <Artifacts jobId={job.id} artifacts={artifacts} />
         </div>
         <div className="lg:col-span-2">
-          <Log events={events} running={live} />
+          <Log events={events} running={live} module={job.module} />
         </div>
       </div>
     </div>
@@ -114,23 +114,10 @@ function Meta({ label, value }: { label: string; value: ReactNode }) {
   );
 }
 
-function formatSize(n: number): string {
-  if (n < 1024) return `${n} o`;
-  const units = ['Kio', 'Mio', 'Gio', 'Tio'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
-
 function Artifacts({ jobId, artifacts }: { jobId: string; artifacts: { id: string; name: string; size: number; content_type: string }[] }) {
-  const { t, lang } = useI18n();
+  const { t, formatBytes: size } = useI18n();
   const errorText = useErrorText();
   const [error, setError] = useState<unknown>();
-  const size = (n: number) => (lang === 'en' ? formatSize(n).replace(/ o$/, ' B').replace('io', 'iB') : formatSize(n));
   return (
     <Card title={t('job.artifacts')}>
       {error !== undefined && (
@@ -173,8 +160,8 @@ const levelStyles: Record<string, string> = {
   error: 'text-red-700',
 };
 
-function Log({ events, running }: { events: JobEvent[]; running: boolean }) {
-  const { t, lang } = useI18n();
+function Log({ events, running, module }: { events: JobEvent[]; running: boolean; module: string }) {
+  const { t, lang, formatTime } = useI18n();
   const [debug, setDebug] = useState(false);
   const [follow, setFollow] = useState(true);
   const box = useRef<HTMLDivElement>(null);
@@ -185,7 +172,6 @@ function Log({ events, running }: { events: JobEvent[]; running: boolean }) {
   useEffect(() => {
     if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
   }, [lines.length, follow]);
-  const time = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
   return (
     <Card
@@ -211,10 +197,10 @@ function Log({ events, running }: { events: JobEvent[]; running: boolean }) {
         <div ref={box} className="-m-2 max-h-[32rem] overflow-y-auto p-2 font-mono text-xs leading-relaxed" data-testid="job-log">
           {lines.map((e) => (
             <div key={e.seq} className="flex gap-3 rounded px-1 hover:bg-slate-50">
-              <span className="shrink-0 text-slate-400 tabular-nums">{time.format(new Date(e.ts))}</span>
+              <span className="shrink-0 text-slate-400 tabular-nums">{formatTime(e.ts)}</span>
               <span className={cx('w-12 shrink-0 font-semibold uppercase', levelStyles[e.level ?? 'info'] ?? 'text-slate-500')}>{e.level ?? ''}</span>
               <span className="min-w-0 break-words whitespace-pre-wrap text-slate-800">
-                {e.message}
+                {logText(e, module, lang)}
                 {debug && e.data && Object.keys(e.data).length > 0 && (
                   <span className="block text-slate-400">{JSON.stringify(e.data)}</span>
                 )}

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link, Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api } from '../../api.ts';
 import { useAuth, hasRole } from '../../auth.tsx';
-import { useI18n } from '../../i18n.ts';
+import { logText, useI18n } from '../../i18n.ts';
 import { useJob } from '../../jobs.ts';
 import { Alert, Button, Card, ErrorBox, Loading, PageHeader, ProgressBar, StatusBadge, cx } from '../../components/ui.tsx';
 
@@ -44,7 +44,7 @@ function Tabs() {
   );
   const path = typeof window !== 'undefined' ? window.location.pathname : '';
   return (
-    <nav className="mb-6 flex gap-2" aria-label="promoteurs">
+    <nav className="mb-6 flex gap-2" aria-label={t('promoteurs.nav.label')}>
       {tab('/promoteurs', t('promoteurs.tab.programmes'), !path.includes('/runs') && !path.includes('/settings'))}
       {tab('/promoteurs/runs', t('promoteurs.tab.runs'), path.includes('/runs'))}
       {tab('/promoteurs/settings', t('promoteurs.tab.settings'), path.includes('/settings'))}
@@ -54,7 +54,7 @@ function Tabs() {
 
 function Stats() {
   const { t, formatNumber } = useI18n();
-  const { data } = useLoad<{ totals: { active: number; sold: number; lots: number; cities: number } }>('/api/promoteurs/stats');
+  const { data } = useLoad<{ totals: { active: number; sold: number; lots: number; cities: number; builtinCities: number } }>('/api/promoteurs/stats');
   if (!data) return null;
   const item = (n: number, label: string) => (
     <div className="rounded-xl bg-white px-4 py-3 shadow-sm ring-1 ring-slate-200"><div className="text-xl font-semibold text-slate-900">{formatNumber(n)}</div><div className="text-xs text-slate-500">{label}</div></div>
@@ -62,7 +62,7 @@ function Stats() {
   return (
     <div className="mb-6 grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="stats">
       {item(data.totals.active, t('promoteurs.stats.active'))}{item(data.totals.lots, t('promoteurs.stats.lots'))}
-      {item(data.totals.sold, t('promoteurs.stats.sold'))}{item(data.totals.cities, t('promoteurs.stats.cities'))}
+      {item(data.totals.sold, t('promoteurs.stats.sold'))}{data.totals.cities > 0 ? item(data.totals.cities, t('promoteurs.stats.cities')) : item(data.totals.builtinCities, t('promoteurs.stats.builtinCities'))}
     </div>
   );
 }
@@ -285,7 +285,7 @@ interface RunDetail {
   run: { dry_run: boolean; status: string; error: string | null } | null;
   sources: { source: string; complete: boolean; healthy: boolean; reason: string | null; reasonDetail: ({ code: string } & Record<string, string | number>) | null; counters: Record<string, number>; finishedAt: string | null; cities: { city: string; nom: string; ok: boolean; error?: string; counters: Record<string, number> }[] }[];
   preview: Programme[] | null;
-  alerts: { id: number; source: string | null; message: string }[];
+  alerts: { id: number; source: string | null; message: string; details?: Record<string, unknown> | string | null }[];
 }
 
 function RunPage() {
@@ -308,10 +308,10 @@ function RunPage() {
         {data?.run?.status === 'partial' && <div className="mt-3" data-testid="run-partial"><Alert kind="warning">{t('promoteurs.run.partialReason', { reason: outcome?.status === 'partial' ? outcomeText(outcome, t) : data.run.error ?? '' })}{outcome?.status === 'partial' && <OutcomeDetail o={outcome} />}</Alert></div>}
         {(job.result as { skippedSources?: { source: string; reason: string }[] } | null)?.skippedSources?.length ? (
           <details className="mt-3 text-xs text-slate-600"><summary>{t('promoteurs.run.skipped', { n: (job.result as any).skippedSources.length })}</summary>
-            <ul className="mt-1 list-disc pl-5">{(job.result as any).skippedSources.map((x: any) => <li key={x.source}><span className="font-medium">{x.source}</span> — {x.reason}</li>)}</ul></details>
+            <ul className="mt-1 list-disc pl-5">{(job.result as any).skippedSources.map((x: any) => <li key={x.source}><span className="font-medium">{x.source}</span> — {x.code ? t(`promoteurs.skip.${x.code}`, { detail: x.detail ?? '' }) : x.reason}</li>)}</ul></details>
         ) : null}
       </Card>
-      {data?.alerts.length ? <div className="mb-6 space-y-2">{data.alerts.map((a) => <Alert key={a.id} kind="warning">{a.message}</Alert>)}</div> : null}
+      {data?.alerts.length ? <div className="mb-6 space-y-2">{data.alerts.map((a) => <Alert key={a.id} kind="warning">{alertText(t, a)}</Alert>)}</div> : null}
       <Card title={t('promoteurs.run.sources')} className="mb-6">
         <div className="space-y-4" data-testid="sources">
           {(data?.sources ?? []).map((s) => (
@@ -336,7 +336,7 @@ function RunPage() {
               <div key={`${p.sourceApi}-${p.idExterne}`} className="py-2">
                 <button type="button" className="flex w-full flex-wrap items-center gap-3 text-left text-sm" onClick={() => setOpen(open === p.idExterne ? null : p.idExterne)}>
                   <span className="font-medium text-indigo-700">{p.name}</span><span>{p.ville} {p.codePostal}</span><span className="text-slate-500">{p.promoteur}</span>
-                  <span>{range(eur(p.prixMin), eur(p.prixMax))}</span><span className="text-slate-500">{p.lotsDetails?.length ?? 0} lots</span>
+                  <span>{range(eur(p.prixMin), eur(p.prixMax))}</span><span className="text-slate-500">{t('promoteurs.list.lots', { n: p.lotsDetails?.length ?? 0 })}</span>
                 </button>
                 {open === p.idExterne && <div className="mt-2 overflow-x-auto"><LotsTable lots={p.lotsDetails ?? []} /></div>}
               </div>
@@ -347,7 +347,7 @@ function RunPage() {
       <Card title={t('promoteurs.run.log')}>
         <div className="max-h-80 overflow-auto font-mono text-xs text-slate-700" data-testid="log">
           {events.filter((e) => e.type === 'log' || !e.type).map((e) => (
-            <p key={e.seq} className={cx('whitespace-pre-wrap break-words', e.level === 'error' ? 'text-red-700' : e.level === 'warn' ? 'text-amber-800' : '')}>[{e.level}] {logLine(t, e)}</p>
+            <p key={e.seq} className={cx('whitespace-pre-wrap break-words', e.level === 'error' ? 'text-red-700' : e.level === 'warn' ? 'text-amber-800' : '')}>[{e.level}] {logText(e, 'promoteurs')}</p>
           ))}
         </div>
       </Card>
@@ -355,14 +355,15 @@ function RunPage() {
   );
 }
 
-/** a log line in the user's language when the server gave it a code (data.code + values), else as written */
-function logLine(t: (k: string, v?: Record<string, string | number>) => string, e: { message: string | null; data: Record<string, unknown> | null }): string {
-  const code = e.data?.code;
-  if (typeof code !== 'string') return e.message ?? '';
-  const key = `promoteurs.log.${code}`;
-  const vars = Object.fromEntries(Object.entries(e.data ?? {}).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) as Record<string, string | number>;
+
+/** an alert in the user's language when it carries a code (details.code + values), else as the server wrote it */
+function alertText(t: (k: string, v?: Record<string, string | number>) => string, a: { message: string; details?: Record<string, unknown> | string | null }): string {
+  const d = typeof a.details === 'string' ? (JSON.parse(a.details) as Record<string, unknown>) : a.details;
+  if (typeof d?.code !== 'string') return a.message;
+  const vars = Object.fromEntries(Object.entries(d).filter(([, v]) => typeof v === 'string' || typeof v === 'number')) as Record<string, string | number>;
+  const key = `promoteurs.alert.${d.code}`;
   const text = t(key, vars);
-  return text === key ? e.message ?? '' : text;
+  return text === key ? a.message : text;
 }
 
 interface SourceSetting { key: string; name: string; status: string; discovery: string; extractor: string; fixtureKind: string; reason: string; enabled: boolean; offReason: string | null; delayBetweenCitiesSec: number; delayBetweenDetailsSec: number }

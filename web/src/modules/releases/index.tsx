@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DragEvent, ReactNode } from 'react';
 import { api, ApiError, download, useApi } from '../../api.ts';
 import type { JobRecord } from '../../api.ts';
-import { useI18n } from '../../i18n.ts';
+import { formatBytes, formatDate, hasString, useI18n } from '../../i18n.ts';
 import { Alert, Button, Card, ErrorBox, Field, PageHeader, Spinner, cx } from '../../components/ui.tsx';
 import { JobProgress } from '../../components/jobs.tsx';
 import { Destinations, EnrichPanel, MetadataSources, Preferences, SendPanel } from './setup.tsx';
@@ -47,15 +47,6 @@ const TABS = ['packer', 'destinations', 'sources', 'prefs'] as const;
 type Tab = (typeof TABS)[number];
 type Step = (typeof STEPS)[number];
 
-function human(n: number): string {
-  if (n < 1000) return `${n} o`;
-  const u = ['ko', 'Mo', 'Go', 'To'];
-  let v = n;
-  let i = -1;
-  while (v >= 1000 && i < u.length - 1) { v /= 1000; i++; }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${u[i]}`;
-}
-
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
   useEffect(() => {
@@ -69,7 +60,7 @@ function Stepper({ step }: { step: Step }) {
   const { t } = useI18n();
   const at = STEPS.indexOf(step);
   return (
-    <ol className="mb-6 flex flex-wrap gap-2 text-sm" aria-label="steps">
+    <ol className="mb-6 flex flex-wrap gap-2 text-sm" aria-label={t('releases.steps.label')}>
       {STEPS.map((s, i) => (
         <li key={s} aria-current={s === step ? 'step' : undefined}
           className={cx('rounded-full px-3 py-1 ring-1 ring-inset', i < at ? 'bg-indigo-50 text-indigo-700 ring-indigo-200' : i === at ? 'bg-indigo-600 text-white ring-indigo-600' : 'bg-white text-slate-500 ring-slate-200')}>
@@ -115,13 +106,16 @@ function Select({ label, value, onChange, children }: { label: string; value: st
 }
 
 function Checks({ checks }: { checks: Check[] }) {
+  const { t } = useI18n();
+  // the rule's name in the user's language; its id stays visible (rule sets and the CLI use it)
+  const label = (rule: string) => (hasString(`releases.rule.${rule}`) ? t(`releases.rule.${rule}`) : rule);
   return (
     <ul className="divide-y divide-slate-100 text-sm" data-testid="checks">
       {checks.map((c, i) => (
         <li key={`${c.rule}-${i}`} className="flex gap-3 py-1.5">
           <span className={cx('w-10 shrink-0 font-semibold', c.ok ? 'text-emerald-600' : 'text-red-600')}>{c.ok ? 'OK' : 'KO'}</span>
-          <span className="w-48 shrink-0 font-mono text-xs leading-5 text-slate-700">{c.rule}</span>
-          <span className="min-w-0 break-words text-slate-600">{c.detail}</span>
+          <span className="w-48 shrink-0 text-xs leading-5 text-slate-700" title={c.rule} data-rule={c.rule}>{label(c.rule)}</span>
+          <span className="min-w-0 break-words text-slate-600" data-check-detail>{c.detail}</span>
         </li>
       ))}
     </ul>
@@ -153,7 +147,7 @@ function RecentPacks({ onOpen, onSend, refreshKey }: { onOpen: (job: JobRecord) 
               <span className={cx('text-xs font-medium', j.pack?.ok ? 'text-emerald-700' : j.pack?.ok === false || j.status === 'failed' ? 'text-red-700' : 'text-slate-500')}>
                 {j.status !== 'completed' ? t(`releases.status.${j.status}`) : j.pack?.ok ? t('releases.recent.valid') : t('releases.recent.invalid')}
               </span>
-              <span className="text-xs text-slate-500 tabular-nums">{new Date(j.created_at).toLocaleString()}</span>
+              <span className="text-xs text-slate-500 tabular-nums">{formatDate(j.created_at)}</span>
               {j.status === 'completed' || j.status === 'failed' ? <Button size="sm" variant="secondary" onClick={() => onOpen(j)}>{t('releases.recent.open')}</Button> : null}
               {j.status === 'completed' && j.pack?.ok && !j.pack.purged_at ? <Button size="sm" variant="secondary" aria-label={`${t('releases.send.short')} ${j.pack.name}`} onClick={() => onSend(j)}>{t('releases.send.short')}</Button> : null}
             </span>
@@ -455,7 +449,7 @@ export default function ReleasesPage() {
                       <label className="flex items-start gap-3">
                         <input type="radio" name="source" disabled={!u.id || !fits} checked={upload?.id !== undefined && upload?.id === u.id} onChange={() => chooseUpload(u)} className="mt-1" />
                         <span className="min-w-0">
-                          <span className="block font-medium text-slate-900">{u.file_name} <span className="font-normal text-slate-500">({human(u.size)})</span></span>
+                          <span className="block font-medium text-slate-900">{u.file_name} <span className="font-normal text-slate-500">({formatBytes(u.size)})</span></span>
                           {u.error ? <span className="block text-sm text-red-700">{u.error}</span>
                             : !fits ? <span className="block text-sm text-amber-700">{t('releases.files.wrongType', { type: t(`releases.type.${type}`) })}</span>
                             : <span className="block text-sm text-slate-600">{u.metadata!.format} · {u.metadata!.title ?? u.metadata!.show ?? ''}{u.metadata!.author ? ` · ${u.metadata!.author}` : ''}</span>}
@@ -474,7 +468,7 @@ export default function ReleasesPage() {
       {step === 'metadata' && md && (
         <Card title={t('releases.step.metadata')}>
           <p className="mb-4 text-sm text-slate-600">
-            {t('releases.md.found', { format: md.format, size: human(md.size) })}
+            {t('releases.md.found', { format: md.format, size: formatBytes(md.size) })}
             {md.video ? ` — ${t('releases.md.video', { codec: md.video.videoCodec, resolution: md.video.resolution, duration: Math.round(md.video.durationSec), audio: md.video.audio.length })}` : ''}
           </p>
           <div className="grid gap-4 sm:grid-cols-2">
@@ -562,7 +556,7 @@ export default function ReleasesPage() {
           <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[10rem_1fr]">
             <dt className="text-slate-500">{t('releases.summary.name')}</dt><dd className="font-mono break-all text-slate-900">{name}</dd>
             <dt className="text-slate-500">{t('releases.summary.rules')}</dt><dd>{ruleSet}</dd>
-            <dt className="text-slate-500">{t('releases.summary.source')}</dt><dd>{upload?.file_name} ({human(upload?.size ?? 0)})</dd>
+            <dt className="text-slate-500">{t('releases.summary.source')}</dt><dd>{upload?.file_name} ({formatBytes(upload?.size ?? 0)})</dd>
           </dl>
           <h3 className="mt-6 mb-2 text-sm font-medium text-slate-800">{t('releases.summary.tree')}</h3>
           {planError !== undefined ? <ErrorBox error={planError} /> : !plan ? (
@@ -600,7 +594,7 @@ export default function ReleasesPage() {
                       <li key={a.id} className="flex items-center justify-between gap-3 px-3 py-2 text-sm">
                         <span className="font-mono text-slate-800">{file}</span>
                         <span className="flex items-center gap-3">
-                          <span className="text-slate-500 tabular-nums">{human(a.size)}</span>
+                          <span className="text-slate-500 tabular-nums">{formatBytes(a.size)}</span>
                           <Button size="sm" variant="secondary" aria-label={`${t('releases.results.download')} ${file}`} onClick={() => void download(a.url, file)}>{t('releases.results.download')}</Button>
                         </span>
                       </li>

@@ -246,7 +246,7 @@ export function Destinations() {
           <div>
             <label htmlFor="dest-kind" className="block text-sm font-medium text-slate-800">{t('releases.dest.kind')}</label>
             <select id="dest-kind" value={form.kind} onChange={set('kind')} className="mt-1 block w-full rounded-lg border-0 px-3 py-2 ring-1 ring-inset ring-slate-300">
-              <option value="sftp">SFTP</option><option value="ftps">FTPS (TLS explicite)</option><option value="ftp">FTP</option>
+              <option value="sftp">SFTP</option><option value="ftps">{t('releases.dest.ftps')}</option><option value="ftp">FTP</option>
             </select>
           </div>
           <Field label={t('releases.dest.host')} value={form.host} onChange={set('host')} />

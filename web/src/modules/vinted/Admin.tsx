@@ -41,7 +41,7 @@ function Row({ u, self, onDone }: { u: UserRow; self: boolean; onDone: (msg?: st
       </td>
       <td className="px-3 py-2"><UsageCell used={u.usage.articles_this_month} limit={u.limits.articles_per_month} /><div className="mt-1">{input('articles_per_month')}</div></td>
       <td className="px-3 py-2"><UsageCell used={u.usage.accounts} limit={u.limits.accounts} /><div className="mt-1">{input('accounts')}</div></td>
-      <td className="px-3 py-2"><UsageCell used={mb(u.usage.storage_bytes)} limit={u.limits.storage_mb} /> Mo<div className="mt-1">{input('storage_mb')}</div></td>
+      <td className="px-3 py-2"><UsageCell used={mb(u.usage.storage_bytes)} limit={u.limits.storage_mb} /> {t('vinted.admin.mb')}<div className="mt-1">{input('storage_mb')}</div></td>
       <td className="px-3 py-2">
         <div className="flex flex-wrap gap-2">
           <Button size="sm" variant="secondary" disabled={!dirty} onClick={() => void act(() => api.put(`/api/vinted/admin/quotas/${u.id}`, l))}>{t('vinted.admin.saveLimits')}</Button>

@@ -27,7 +27,7 @@ export function PlanTable({ plan, job, canEdit, onOverride }: { plan: PlanView; 
   const { t } = useI18n();
   return (
     <div className="overflow-x-auto">
-      <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid="plan-table">
+      <table className="w-full min-w-[48rem] divide-y divide-slate-200 text-sm" data-testid="plan-table">
         <thead>
           <tr className="text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
             <th className="py-2 pr-3">{t('vinted.plan.col.photo')}</th>

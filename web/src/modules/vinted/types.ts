@@ -38,7 +38,7 @@ export interface CatalogView {
   photos: PhotoView[];
   clusters: ClusterView[];
   duplicates: { file: string; of: string }[];
-  errors: { file: string; reason: string }[];
+  errors: { file: string; reason: string; code?: string; params?: Record<string, string | number> }[];
   conditions: { label: string; status_id: number }[];
   categories: string[];
 }
