@@ -8,31 +8,16 @@
 // Exit codes: 0 done, 1 failed, 2 usage, 3 data dir owned by a server without a token, 4 not found.
 import crypto from 'node:crypto';
 import type { Command } from 'commander';
-import type { CliContext, CoreContext } from '../core/module.ts';
+import type { CliContext } from '../core/module.ts';
 import { CliError, EXIT } from '../core/cli-support.ts';
 import { HttpError } from '../core/errors.ts';
-import { DataDirLockedError } from '../core/lock.ts';
+import { openOrNull, out, type Ctx } from './cli-common.ts';
 import { getAccount } from './accounts/store.ts';
 import { adapterFor } from './vinted-api/index.ts';
 import { getRule, listRules, previewRule } from './relist/rules.ts';
 import { listOrders, syncOrders } from './orders/sync.ts';
 import { stats, statsCsv } from './analytics/stats.ts';
 
-type Ctx = CoreContext & { close(): Promise<void> };
-
-async function openOrNull(cli: CliContext): Promise<Ctx | null> {
-  try {
-    return await cli.open();
-  } catch (e) {
-    if (e instanceof DataDirLockedError) return null;
-    throw e;
-  }
-}
-
-function out(cli: CliContext, json: unknown, human: string): void {
-  if (cli.json()) process.stdout.write(JSON.stringify(json) + '\n');
-  else if (human) console.log(human);
-}
 
 const fail = (e: unknown): never => {
   if (e instanceof HttpError) throw new CliError(e.message, e.status === 404 ? EXIT.notFound : e.status === 400 || e.status === 409 ? EXIT.usage : EXIT.failed, e.code);

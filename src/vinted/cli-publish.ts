@@ -12,10 +12,10 @@
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import type { Command } from 'commander';
-import type { CliContext, CoreContext } from '../core/module.ts';
+import type { CliContext } from '../core/module.ts';
 import { CliError, EXIT } from '../core/cli-support.ts';
 import { HttpError } from '../core/errors.ts';
-import { DataDirLockedError } from '../core/lock.ts';
+import { openOrNull, out } from './cli-common.ts';
 import { AccountInputError, getAccount, listAccounts, publicAccount, saveAccount, setQueue, updateAccount } from './accounts/store.ts';
 import { checkAccount } from './accounts/check.ts';
 import { execute, kick, queueView } from './publish/service.ts';
@@ -25,21 +25,6 @@ import { syncAccount } from './wardrobe/sync.ts';
 import { listListings } from './wardrobe/store.ts';
 import { startFakeVinted } from './fakes/vinted.ts';
 
-type Ctx = CoreContext & { close(): Promise<void> };
-
-async function openOrNull(cli: CliContext): Promise<Ctx | null> {
-  try {
-    return await cli.open();
-  } catch (e) {
-    if (e instanceof DataDirLockedError) return null;
-    throw e;
-  }
-}
-
-function out(cli: CliContext, json: unknown, human: string): void {
-  if (cli.json()) process.stdout.write(JSON.stringify(json) + '\n');
-  else if (human) console.log(human);
-}
 
 function readFileArg(file: string, what: string): string {
   try {
