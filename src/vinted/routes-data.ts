@@ -80,6 +80,8 @@ export async function dataRoutes(app: App, ctx: CoreContext): Promise<void> {
       if (!got) throw badRequest('no file received: send the export ZIP as one file part');
       try {
         const r = await importZip(ctx.db, ctx.files, file, { userId: (req.user as any)?.id ?? null, isAdmin: (req.user as any)?.role === 'admin' });
+        // the imported batches' jobs were written here, not through the job service
+        ctx.jobs.rowsChanged();
         req.log.info({ counts: r.counts, scope: r.scope }, 'vinted import');
         return { ok: true, ...r };
       } catch (e) {

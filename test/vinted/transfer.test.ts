@@ -196,6 +196,7 @@ describe('export from one install, import into a fresh one', () => {
 
   it('imports into fresh install B: same catalog, photos, plan, publications, wardrobe and templates', async () => {
     expect((await importInto(b, zip, b.tokens.viewer)).status).toBe(403);
+    const jobsBefore = (await b.request('GET', '/api/jobs?limit=50', { token: b.tokens.viewer })).body.jobs.map((x: any) => x.id);
     const r = await importInto(b, zip);
     expect(r.status, r.text).toBe(200);
     imported = r.body;
@@ -212,6 +213,10 @@ describe('export from one install, import into a fresh one', () => {
     const newJob = r.body.jobs[job];
     expect(newJob).toMatch(/^[0-9a-f-]{36}$/);
     expect(newJob).not.toBe(job);
+    // the imported batch is listed at once (the job list is cached between job changes)
+    const jobsAfter = (await b.request('GET', '/api/jobs?limit=50', { token: b.tokens.viewer })).body.jobs.map((x: any) => x.id);
+    expect(jobsBefore).not.toContain(newJob);
+    expect(jobsAfter).toContain(newJob);
     const sa = await state(a, [job]);
     expect(sa.batches[0].catalog.clusters).toHaveLength(3);
     expect(sa.batches[0].thumbs).toHaveLength(7);

@@ -288,6 +288,11 @@ export class JobService {
     return entry.rows;
   }
 
+  /** Job rows were written outside this service (an import): the cached lists are read again. */
+  rowsChanged(): void {
+    this.generation++;
+  }
+
   private generation = 0;
   private listCache = new Map<string, { generation: number; at: number; rows: Promise<JobRecord[]> }>();
 
