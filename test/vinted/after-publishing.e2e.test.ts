@@ -83,7 +83,7 @@ describe('after publishing, as a new user', () => {
     await page.getByTestId('orders-table').waitFor();
     await page.locator('[data-testid="order-row"][data-overdue="true"]').waitFor();
     await page.getByText('État inconnu : « teleported_by_owl »').waitFor();
-    await page.getByText(/vente\(s\) à envoyer ont dépassé leur date limite/).waitFor();
+    await page.getByText(/1 vente à envoyer a dépassé sa date limite/).waitFor();
     await browser.screenshot(page, 'vinted-after-2-orders');
   }, 60_000);
 

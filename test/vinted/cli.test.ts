@@ -52,7 +52,7 @@ describe('atelier vinted ingest / plan', () => {
     jobId = out.job_id;
     expect(out.ok).toBe(true);
     expect(out.files).toBe(14);
-    expect(out.errors).toEqual([{ file: '2-evening/IMG_0099.jpg', reason: expect.any(String) }]);
+    expect(out.errors).toEqual([{ file: '2-evening/IMG_0099.jpg', reason: expect.any(String), code: 'pdf', params: {} }]);
     expect(out.duplicates).toEqual([{ file: '2-evening/IMG_0013.jpg', of: '1-morning/IMG_0004.jpg' }]);
     // grouping quality is the pipeline's own test (test/vinted/pipeline/); here: names relative to the
     // folder, every kept photo in exactly one article, each article's photos in capture order

@@ -84,7 +84,7 @@ describe('publishing to Vinted, as a new user', () => {
     await panel.screenshot({ path: path.join(OUTPUT_DIR, 'vinted-publish-2-dry-run.png') });
 
     // a double click on the confirmation publishes once
-    await panel.getByRole('button', { name: 'Publier 3 annonce(s)…' }).click();
+    await panel.getByRole('button', { name: 'Publier 3 annonces…' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText(/3 annonce\(s\) seront publiées sur le compte boutique/).waitFor();
     await browser.screenshot(page, 'vinted-publish-3-confirm');
@@ -137,7 +137,7 @@ describe('publishing to Vinted, as a new user', () => {
     await panel.waitFor();
     await panel.getByRole('button', { name: 'Prévisualiser (simulation)' }).click();
     await expect.poll(() => panel.getByTestId('dry-run-item').count()).toBe(2);
-    await panel.getByRole('button', { name: 'Publier 2 annonce(s)…' }).click();
+    await panel.getByRole('button', { name: 'Publier 2 annonces…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Oui, publier' }).click();
     const stopped = panel.getByTestId('queue-stopped');
     await stopped.waitFor({ timeout: 30_000 });

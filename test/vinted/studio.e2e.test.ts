@@ -95,7 +95,7 @@ describe('Studio', () => {
     await expect.poll(() => cards().count()).toBe(3);
     const merged = cards().nth(2);
     for (const i of [3, 4, 5]) await merged.getByTestId('thumb').nth(i).click();
-    await merged.getByRole('button', { name: 'Séparer 3 photo(s)' }).click();
+    await merged.getByRole('button', { name: 'Séparer 3 photos' }).click();
     await expect.poll(() => cards().count()).toBe(4);
   }, 60_000);
 
