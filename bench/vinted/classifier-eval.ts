@@ -79,4 +79,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await photoAccuracy(undefined, (m) => console.error(m));
   console.log(`validation photos: ${r.photos}, top-1 ${r.top1.toFixed(3)}, top-3 ${r.top3.toFixed(3)}, inference median ${r.msMedian.toFixed(1)} ms (p95 ${r.msP95.toFixed(1)}), seen as labels ${r.labelFalse}`);
   console.log(confusionTable(r.confusion));
+  // the label head on the bench's generated label close-ups (seed 1)
+  const { generatedLabels } = await import('../../scripts/garments/labels-render.ts');
+  const m = await loadGarmentModel();
+  const labels = await generatedLabels(60, 1);
+  let found = 0;
+  for (const l of labels) if ((await m.classify((await decodePhoto(fs.readFileSync(l.file), 'label.jpg')).garment)).label >= 0.5) found++;
+  console.log(`generated labels (seed 1) seen as labels: ${found}/${labels.length}`);
 }

@@ -1,6 +1,6 @@
 // How an article's photos are combined into its category (issue 13: per garment top-1 ≥ 0.85,
 // top-3 ≥ 0.97), rule by rule, on generated shoots:
-//   node_modules/.bin/node bench/vinted/combine-eval.ts
+//   node_modules/.bin/node bench/vinted/combine-eval.ts [--model file.onnx] [--only-selection] [--confusion]
 // - SELECTION shoot: generated from ../shared/data/clothing-train (seed 21, 756×1008) — the only one
 //   the rule and its constants are chosen on. (The head was fitted on these photos, whole and as
 //   65–100 % crops; the shoot's 40–55 % close-ups, rotations and zoomed-out frames it never saw.)
@@ -8,13 +8,14 @@
 //   and 6, all generated from ../shared/data/clothing-validation, which training never reads.
 // Per photo: the classifier's probabilities and label score, and the garment share of the frame (the
 // part not grown from the backdrop: a close-up fills the frame, a whole garment leaves backdrop around).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodePhoto } from '../../src/vinted/ingest/decode.ts';
 import { GARMENT_CLASSES } from '../../src/vinted/vision/classes.ts';
 import { garmentPixels } from '../../src/vinted/vision/colors.ts';
 import type { Raster } from '../../src/vinted/vision/features.ts';
-import { combineProbs, loadGarmentModel } from '../../src/vinted/vision/garments.ts';
+import { combineProbs, GARMENT_MODEL, loadGarmentModel } from '../../src/vinted/vision/garments.ts';
 import { buildShoot, CACHE_DIR, TRAIN_DIR, type Shoot } from './generate.ts';
 
 /** share of the frame the garment fills: the cells `garmentPixels` keeps (not grown from the backdrop) */
@@ -24,10 +25,12 @@ function garmentShare(r: Raster, step = 3): number {
 
 interface PhotoRow { garment: number; cls: string; probs: number[]; label: number; share: number }
 
-async function rowsOf(shoot: Shoot): Promise<PhotoRow[]> {
-  const file = path.join(CACHE_DIR, `combine-${path.basename(shoot.dir)}.json`);
+/** rows cached per shoot and per model (its bytes' hash): comparing two models never reads the other's */
+async function rowsOf(shoot: Shoot, modelFile: string): Promise<PhotoRow[]> {
+  const model = crypto.createHash('sha256').update(fs.readFileSync(modelFile)).digest('hex').slice(0, 12);
+  const file = path.join(CACHE_DIR, `combine-${path.basename(shoot.dir)}-${model}.json`);
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  const m = await loadGarmentModel();
+  const m = await loadGarmentModel(modelFile);
   const rows: PhotoRow[] = [];
   for (const f of shoot.files.filter((x) => !x.dupOf)) {
     const dec = await decodePhoto(fs.readFileSync(f.path), f.name);
@@ -86,15 +89,21 @@ export function scoreRule(rows: PhotoRow[], rule: Rule): { top1: number; top3: n
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const log = (m: string) => console.error(m);
-  const sets: [string, Shoot][] = [
-    ['SELECTION train seed 21', await buildShoot(300, 21, log, { w: 756, h: 1008 }, TRAIN_DIR)],
-    ['main shoot (val, seed 1)', await buildShoot(150, 1, log)],
-    ['second shoot (val, seed 2)', await buildShoot(500, 2, log, { w: 756, h: 1008 })],
-    ['held-out (val, seed 5)', await buildShoot(150, 5, log, { w: 756, h: 1008 })],
-    ['held-out (val, seed 6)', await buildShoot(150, 6, log, { w: 756, h: 1008 })],
-  ];
+  const at = process.argv.indexOf('--model');
+  const modelFile = at > 0 ? path.resolve(process.argv[at + 1]!) : GARMENT_MODEL;
+  const sets: [string, Shoot][] = [['SELECTION train seed 21', await buildShoot(300, 21, log, { w: 756, h: 1008 }, TRAIN_DIR)]];
+  if (!process.argv.includes('--only-selection')) {
+    sets.push(
+      ['main shoot (val, seed 1)', await buildShoot(150, 1, log)],
+      ['second shoot (val, seed 2)', await buildShoot(500, 2, log, { w: 756, h: 1008 })],
+      ['held-out (val, seed 5)', await buildShoot(150, 5, log, { w: 756, h: 1008 })],
+      ['held-out (val, seed 6)', await buildShoot(150, 6, log, { w: 756, h: 1008 })],
+    );
+  }
   const data: [string, PhotoRow[]][] = [];
-  for (const [name, s] of sets) { log(`photos of ${name}`); data.push([name, await rowsOf(s)]); }
+  for (const [name, s] of sets) { log(`photos of ${name}`); data.push([name, await rowsOf(s, modelFile)]); }
+  // garment photos the label head takes for labels (they stop voting at 0.5 and are OCR'd at 0.9)
+  console.log(`photos taken for labels (≥ 0.5 / ≥ 0.9): ${data.map(([name, rows]) => `${name.split(' (')[0]} ${rows.filter((r) => r.label >= 0.5).length}/${rows.filter((r) => r.label >= 0.9).length} of ${rows.length}`).join('  ')}`);
   for (const [rule, fn] of Object.entries(RULES)) {
     console.log(`${rule.padEnd(62)} ${data.map(([name, rows]) => { const r = scoreRule(rows, fn); return `${name.split(' (')[0]} ${r.top1.toFixed(3)}/${r.top3.toFixed(3)} (${r.n})`; }).join('  ')}`);
   }
