@@ -60,14 +60,9 @@ async function noise(): Promise<Buffer> {
   return noiseTile;
 }
 
-export type ShotKind = 'main' | 'angle' | 'closeup' | 'zoomout';
+type ShotKind = 'main' | 'angle' | 'closeup' | 'zoomout';
 
-/** how a close-up is framed: its share of the frame's edge, and how far off-centre it may sit (0 centred, 1 anywhere) */
-export interface CloseupFraming { min: number; max: number; slack: number }
-const SHOOT_CLOSEUP: CloseupFraming = { min: 0.4, max: 0.55, slack: 0.3 };
-
-/** One phone shot of a garment photo (also the classifier's training views: scripts/garments/prepare.ts). */
-export async function makeShot(src: Buffer, kind: ShotKind, r: () => number, W: number, H: number, closeup = SHOOT_CLOSEUP): Promise<Buffer> {
+async function makeShot(src: Buffer, kind: ShotKind, r: () => number, W: number, H: number): Promise<Buffer> {
   const meta = await sharp(src).metadata();
   const w = meta.width!, h = meta.height!;
   const stats = await sharp(src).extract({ left: 0, top: 0, width: Math.min(8, w), height: Math.min(8, h) }).stats();
@@ -81,7 +76,7 @@ export async function makeShot(src: Buffer, kind: ShotKind, r: () => number, W: 
   // crop back to the source framing (rotation grows the canvas), then the shot's own framing
   const cw = Math.round(w), ch = Math.round(h);
   img = await sharp(img).extract({ left: Math.round((m2.width! - cw) / 2), top: Math.round((m2.height! - ch) / 2), width: cw, height: ch }).toBuffer();
-  let frac = kind === 'main' ? u(0.9, 1) : kind === 'angle' ? u(0.72, 0.92) : kind === 'closeup' ? u(closeup.min, closeup.max) : 1;
+  let frac = kind === 'main' ? u(0.9, 1) : kind === 'angle' ? u(0.72, 0.92) : kind === 'closeup' ? u(0.4, 0.55) : 1;
   if (kind === 'zoomout') {
     const pad = Math.round(u(0.08, 0.2) * w);
     img = await sharp(img).extend({ top: pad, bottom: pad, left: pad, right: pad, background: bg }).toBuffer();
@@ -89,7 +84,7 @@ export async function makeShot(src: Buffer, kind: ShotKind, r: () => number, W: 
   }
   const m3 = await sharp(img).metadata();
   const ew = Math.round(m3.width! * frac), eh = Math.round(m3.height! * frac);
-  const slack = kind === 'closeup' ? closeup.slack : 1;
+  const slack = kind === 'closeup' ? 0.3 : 1;
   const left = Math.round(((m3.width! - ew) / 2) * (1 + (r() * 2 - 1) * slack));
   const top = Math.round(((m3.height! - eh) / 2) * (1 + (r() * 2 - 1) * slack));
   img = await sharp(img).extract({ left: Math.max(0, Math.min(m3.width! - ew, left)), top: Math.max(0, Math.min(m3.height! - eh, top)), width: ew, height: eh })

@@ -3,10 +3,7 @@
 //    (MIT), fetched with `npm pack` and checked against its registry integrity; its Keras topology
 //    and dequantised float32 weights are written for the Python side;
 // 2. the training photos of ../shared/data/clothing-train decoded by the Studio's own decoder
-//    (decodePhoto → the same GARMENT_INPUT² raster the pipeline classifies at run time);
-// 3. phone-like shots of each training photo (a tilted crop, close-ups, a zoomed-out frame on the
-//    backdrop), made by the bench's shot generator and decoded the same way: at run time a garment's
-//    photos are such shots, and a head that only saw whole garments misreads the close-ups.
+//    (decodePhoto → the same GARMENT_INPUT² raster the pipeline classifies at run time).
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -15,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodePhoto } from '../../src/vinted/ingest/decode.ts';
 import { GARMENT_INPUT } from '../../src/vinted/vision/garment-input.ts';
-import { makeShot, rng, type CloseupFraming, type ShotKind } from '../../bench/vinted/generate.ts';
 import { renderLabel } from './labels-render.ts';
 
 export const BACKBONE_PACKAGE = 'nsfwjs@4.4.0';
@@ -103,37 +99,4 @@ export async function prepareLabels(work: string, count: number, log: (m: string
     if ((i + 1) % 100 === 0) log(`labels ${i + 1}/${count}`);
   }
   fs.writeFileSync(path.join(work, 'labels.u8'), out);
-}
-
-/**
- * The shot views, in the order their features are computed: each gives every photo one shot, of the
- * view's kinds in turn (photo i gets kinds[i % n]). Close-ups first: the old head misread them most.
- */
-export const SHOT_VIEWS: ShotKind[][] = [['closeup']];
-/** shot size: the 512 px working raster every phone photo is brought to before classification (rendering 12 MP shots would cost ~10× the CPU for the same raster) */
-const SHOT_SIZE = { w: 384, h: 512 };
-/** wider than the bench's close-ups (40–55 %, near the centre): a seller's close-up can be tighter and anywhere on the garment */
-const TRAIN_CLOSEUP: CloseupFraming = { min: 0.25, max: 0.6, slack: 0.6 };
-const SHOT_SEED = 70_000_000;
-
-/** Shot view `v` of every training photo (same order as train.json) → work/shots-<v>-<kinds>.u8 */
-export async function prepareShots(work: string, v: number, log: (m: string) => void): Promise<string> {
-  const kinds = SHOT_VIEWS[v]!;
-  const file = path.join(work, `shots-${v}-${kinds.join('+')}.u8`);
-  if (fs.existsSync(file)) return file;
-  const meta = JSON.parse(fs.readFileSync(path.join(work, 'train.json'), 'utf8')) as { files: string[] };
-  const S = GARMENT_INPUT, size = S * S * 3;
-  const out = Buffer.alloc(meta.files.length * size);
-  let next = 0, done = 0;
-  await Promise.all(Array.from({ length: os.availableParallelism() }, async () => {
-    while (next < meta.files.length) {
-      const i = next++;
-      const shot = await makeShot(fs.readFileSync(path.join(TRAIN_DIR, meta.files[i]!)), kinds[i % kinds.length]!, rng(SHOT_SEED + i * 16 + v), SHOT_SIZE.w, SHOT_SIZE.h, TRAIN_CLOSEUP);
-      (await decodePhoto(shot, `shot-${i}.jpg`)).garment.copy(out, i * size);
-      if (++done % 500 === 0) log(`shots ${v + 1}/${SHOT_VIEWS.length} (${kinds.join(', ')}): ${done}/${meta.files.length}`);
-    }
-  }));
-  fs.writeFileSync(`${file}.tmp`, out);
-  fs.renameSync(`${file}.tmp`, file);
-  return file;
 }

@@ -2,10 +2,9 @@
 
 Backbone: MobileNetV2 as shipped in nsfwjs (Keras topology + weights prepared by prepare.ts), rebuilt
 in PyTorch and kept frozen. Head: a linear softmax on the global-average-pooled features of a few
-layers, trained on each photo of ../shared/data/clothing-train as decoded and as phone-like shots of it
-(prepare.ts: close-ups). Settings (views, weight decay) chosen on a stratified 15 % of the training
-photos held out; the chosen head is then refit on all training photos. clothing-validation is never
-read here.
+layers, trained on augmented views of ../shared/data/clothing-train. Model selection (which layers,
+weight decay) on a stratified 15 % of the training photos held out; the chosen head is then refit on
+all training photos. clothing-validation is never read here.
 
 Needs Debian's python3-torch and python3-numpy (no PyPI). Deterministic: fixed seeds, one thread order.
 """
@@ -33,7 +32,8 @@ layers = spec['topology']['model_config']['config']['layers']
 # general features. Ridge probe on plain views, same held-out split: out_relu 0.65, one expansion
 # layer 0.72–0.81 (mean-pooled; max-pooled is worse), blocks 12+14+16 0.84, blocks 10–16 0.85.
 EXPAND = [f'block_{b}_expand_relu' for b in range(10, 17)]
-ALL_TAPS = EXPAND
+TAP_SETS = {'expand 10-16': EXPAND}
+ALL_TAPS = sorted({t for ts in TAP_SETS.values() for t in ts})
 
 class Backbone(torch.nn.Module):
     """The Keras graph up to its last tapped layer, NHWC 0–255 input (nsfwjs divides by 255), mean-pooled taps out."""
@@ -105,16 +105,37 @@ for k in range(K):
     rng.shuffle(idx)
     hold[idx[:max(1, int(round(0.15 * len(idx))))]] = True
 
-net = Backbone(ALL_TAPS).eval()
+def view(img, r):
+    """One augmented view (HWC float 0–255): random resized crop, flip, exposure and white-balance shift."""
+    t = torch.from_numpy(img).float().permute(2, 0, 1)[None]
+    if r is not None:
+        sc = r.uniform(0.65, 1.0)
+        ar = math.exp(r.uniform(math.log(0.8), math.log(1.25)))
+        h = min(S, int(round(S * math.sqrt(sc / ar)))); w = min(S, int(round(S * math.sqrt(sc * ar))))
+        y0 = r.randint(0, S - h + 1); x0 = r.randint(0, S - w + 1)
+        t = F.interpolate(t[:, :, y0:y0 + h, x0:x0 + w], size=(S, S), mode='bilinear', align_corners=False, antialias=True)
+        if r.rand() < 0.5:
+            t = t.flip(3)
+        gain = r.uniform(0.8, 1.2) * torch.tensor([r.uniform(0.9, 1.1), 1.0, r.uniform(0.9, 1.1)]).view(1, 3, 1, 1)
+        t = (t * gain).clamp(0, 255)
+    return t[0].permute(1, 2, 0)
 
+net = Backbone(ALL_TAPS).eval()
+VIEWS = int(os.environ.get('TRAIN_VIEWS', '4'))
 @torch.no_grad()
-def features(arr):
-    """pooled taps of every image (N, D)"""
-    f = []
+def features(arr, views):
+    """pooled taps of `views` views of every image: view 0 plain, the others augmented (N, V, D)"""
+    r = np.random.RandomState(SEED + 1)
+    feats = []
     B = 32
-    for s in range(0, len(arr), B):
-        f.append(net(torch.from_numpy(arr[s:s + B].astype(np.float32))).numpy())
-    return np.concatenate(f)
+    for vi in range(views):
+        f = []
+        for s in range(0, len(arr), B):
+            batch = torch.stack([view(img, None if vi == 0 else r) for img in arr[s:s + B]])
+            f.append(net(batch).numpy())
+        feats.append(np.concatenate(f))
+        log(f'features: view {vi + 1}/{views}')
+    return np.stack(feats, 1)  # N, V, D
 
 # tap offsets in the concatenated feature vector
 sizes = {'block_10_expand_relu': 384, **{f'block_{b}_expand_relu': 576 for b in (11, 12, 13)}, **{f'block_{b}_expand_relu': 960 for b in (14, 15, 16)}}
@@ -122,25 +143,13 @@ offs, o = {}, 0
 for t in ALL_TAPS:
     offs[t] = (o, o + sizes[t]); o += sizes[t]
 
-def cached_features(name, u8_file):
-    """features of the rasters in `u8_file`, cached as features-<name>.npy (a rerun skips the backbone pass)"""
-    cache = os.path.join(work, f'features-{name}.npy')
-    if os.path.exists(cache):
-        log(f'features of {name} from {cache}')
-        return np.load(cache)
-    t = time.time()
-    f = features(np.fromfile(u8_file, dtype=np.uint8).reshape(-1, S, S, 3))
-    np.save(cache, f)
-    log(f'features of {name}: {time.time() - t:.0f} s')
-    return f
-
-# views of every training photo: 0 is the photo as decoded (plain), then the phone-like shots made by
-# prepare.ts (shots-<v>-<kind>.u8: tilted crops, close-ups, zoomed-out frames)
-shot_files = sorted((f for f in os.listdir(work) if f.startswith('shots-') and f.endswith('.u8')), key=lambda f: int(f.split('-')[1]))
-view_names = ['plain'] + [f[:-3] for f in shot_files]
-Fa = np.stack([cached_features('plain', os.path.join(work, 'train.u8'))] +
-              [cached_features(f[:-3], os.path.join(work, f)) for f in shot_files], 1)  # N, V, D
-VIEWS = Fa.shape[1]
+cache = os.path.join(work, f'features-expand-v{VIEWS}.npy')
+if os.path.exists(cache):
+    Fa = np.load(cache)
+    log(f'features from {cache}')
+else:
+    Fa = features(X, VIEWS)
+    np.save(cache, Fa)
 assert Fa.shape[2] == o, (Fa.shape, o)
 
 def cols(taps):
@@ -165,55 +174,45 @@ def fit(Ftr, ytr, wd, iters=100):
     opt.step(closure)
     return mu, sd, lin
 
-def predict(model, Fv):
+def accuracy(model, Fv, yv):
     mu, sd, lin = model
     with torch.no_grad():
-        return torch.softmax(lin(torch.from_numpy((Fv - mu) / sd)), 1).numpy()
+        p = torch.softmax(lin(torch.from_numpy((Fv - mu) / sd)), 1).numpy()
+    top1 = (p.argmax(1) == yv).mean()
+    top3 = np.mean([yv[i] in np.argsort(-p[i])[:3] for i in range(len(yv))])
+    return top1, top3
 
-def topk(p, yv):
-    r = np.argsort(-p, 1)
-    return float((r[:, 0] == yv).mean()), float((r[:, :3] == yv[:, None]).any(1).mean())
-
-def geo_mean(p):
-    """an article's scores from its photos (N, V, K) → (N, K): the normalised geometric mean, as combineProbs does at run time"""
-    l = np.log(np.maximum(p, 1e-6)).mean(1)
-    e = np.exp(l - l.max(1, keepdims=True))
-    return e / e.sum(1, keepdims=True)
-
-def held_out_scores(model, Fho, yho):
-    """held-out photos: each view alone (top-1 per view kind), the plain view (per photo, as before), and the
-    photo's views combined (a held-out garment shot like a shoot's: one source photo, several shots)"""
-    P = predict(model, Fho.reshape(-1, Fho.shape[2])).reshape(Fho.shape[0], Fho.shape[1], K)
-    views = topk(P.reshape(-1, K), np.repeat(yho, Fho.shape[1]))
-    return {'views_top1': round(views[0], 4), 'views_top3': round(views[1], 4),
-            'plain_top1': round(topk(P[:, 0], yho)[0], 4), 'plain_top3': round(topk(P[:, 0], yho)[1], 4),
-            'garment_top1': round(topk(geo_mean(P), yho)[0], 4), 'garment_top3': round(topk(geo_mean(P), yho)[1], 4),
-            'per_view_top1': {view_names[v]: round(topk(P[:, v], yho)[0], 4) for v in range(Fho.shape[1])}}
-
-# Settings chosen on the held-out 15 % of clothing-train, scored on every view of the held-out photos
-# (plain and shots alike: run time sees both); the plain-only head is the old recipe's stand-in.
 tr, ho = np.where(~hold)[0], np.where(hold)[0]
-taps = EXPAND
-c = cols(taps)
-CANDIDATES = [('plain', [0], 1e-2)] + [('plain+shots', list(range(VIEWS)), wd) for wd in (1e-2, 1e-1)]
 results = []
-for name, vs, wd in CANDIDATES:
-    m = fit(Fa[tr][:, vs][:, :, c].reshape(-1, len(c)), np.repeat(y[tr], len(vs)), wd)
-    sc = held_out_scores(m, Fa[ho][:, :, c], y[ho])
-    results.append({'views': name, 'weight_decay': wd, **sc})
-    log(f'held-out {name:12s} wd={wd:g}: {sc}')
-best = max(results, key=lambda r: (r['views_top1'], r['garment_top1']))
-log(f'chosen: {best}')
+for name, taps in TAP_SETS.items():
+    c = cols(taps)
+    Ftr = Fa[tr][:, :, c].reshape(-1, len(c)); ytr = np.repeat(y[tr], VIEWS)
+    Fho = Fa[ho][:, 0, c]  # held-out photos: the plain view, as at run time
+    for wd in (1e-3, 1e-2):
+        m = fit(Ftr, ytr, wd)
+        a1, a3 = accuracy(m, Fho, y[ho])
+        results.append((a1, a3, name, wd))
+        log(f'held-out {name:16s} wd={wd:g}: top-1 {a1:.3f} top-3 {a3:.3f}')
+best = max(results, key=lambda r: (r[0], r[1]))
+log(f'chosen: {best[2]} wd={best[3]:g} (held-out top-1 {best[0]:.3f}, top-3 {best[1]:.3f})')
 
 # refit on every training photo with the chosen settings
-vs = next(c_[1] for c_ in CANDIDATES if c_[0] == best['views'])
-mu, sd, lin = fit(Fa[:, vs][:, :, c].reshape(-1, len(c)), np.repeat(y, len(vs)), best['weight_decay'])
+taps = TAP_SETS[best[2]]
+c = cols(taps)
+mu, sd, lin = fit(Fa[:, :, c].reshape(-1, len(c)), np.repeat(y, VIEWS), best[3])
 
 # label / tag close-up detector: a binary logistic head on the same standardised features, generated
-# label close-ups (prepare.ts, seeds apart from the bench's) against every view of the training photos
-# (their close-ups included: a close-up of a garment must not be read as a label)
-FL = cached_features('labels', os.path.join(work, 'labels.u8'))
-lhold = np.arange(len(FL)) % 7 == 0
+# label close-ups (prepare.ts, seeds apart from the bench's; plain and augmented) against the plain
+# view of every training photo
+label_file = os.path.join(work, 'labels.u8')
+XL = np.fromfile(label_file, dtype=np.uint8).reshape(-1, S, S, 3)
+lcache = os.path.join(work, f'features-labels-{len(XL)}.npy')
+if os.path.exists(lcache):
+    FL = np.load(lcache)
+else:
+    FL = features(XL, 2)
+    np.save(lcache, FL)
+lhold = np.arange(len(XL)) % 7 == 0
 def fit_label(Fg, Fl, wd=1e-2, iters=100):
     Z = torch.from_numpy((np.concatenate([Fg, Fl]) - mu) / sd)
     t = torch.from_numpy(np.concatenate([np.zeros(len(Fg)), np.ones(len(Fl))]).astype(np.float32))
@@ -229,13 +228,13 @@ def fit_label(Fg, Fl, wd=1e-2, iters=100):
         return loss
     opt.step(closure)
     return lab
-lab = fit_label(Fa[tr][:, :, c].reshape(-1, len(c)), FL[~lhold][:, c])
+lab = fit_label(Fa[tr][:, 0, c], FL[~lhold][:, :, c].reshape(-1, len(c)))
 with torch.no_grad():
-    pg = torch.sigmoid(lab(torch.from_numpy((Fa[ho][:, :, c].reshape(-1, len(c)) - mu) / sd)))[:, 0].numpy()
-    pl = torch.sigmoid(lab(torch.from_numpy((FL[lhold][:, c] - mu) / sd)))[:, 0].numpy()
-label_holdout = {'garment_views': int(len(pg)), 'false_labels': int((pg >= 0.5).sum()), 'labels': int(len(pl)), 'found': int((pl >= 0.5).sum())}
+    pg = torch.sigmoid(lab(torch.from_numpy((Fa[ho][:, 0, c] - mu) / sd)))[:, 0].numpy()
+    pl = torch.sigmoid(lab(torch.from_numpy((FL[lhold][:, 0, c] - mu) / sd)))[:, 0].numpy()
+label_holdout = {'garment_photos': int(len(pg)), 'false_labels': int((pg >= 0.5).sum()), 'labels': int(len(pl)), 'found': int((pl >= 0.5).sum())}
 log(f'label detector, held out: {label_holdout}')
-lab = fit_label(Fa[:, :, c].reshape(-1, len(c)), FL[:, c])
+lab = fit_label(Fa[:, 0, c], FL[:, :, c].reshape(-1, len(c)))
 
 class Classifier(torch.nn.Module):
     def __init__(self):
@@ -259,9 +258,9 @@ torch.onnx.export(model, dummy, out_path, input_names=['image'], output_names=['
 with torch.no_grad():
     p, e, _ = model(dummy)
 np.save(os.path.join(work, 'check-probs.npy'), p.numpy())
-json.dump({'classes': classes, 'input': S, 'taps': taps, 'views': [view_names[v] for v in vs],
-           'weight_decay': best['weight_decay'], 'seed': SEED, 'embedding_dim': int(e.shape[1]),
-           'held_out': {'photos': int(hold.sum()), **{k: v for k, v in best.items() if k not in ('views', 'weight_decay')}},
-           'label_detector_held_out': label_holdout, 'selection': results,
+json.dump({'classes': classes, 'input': S, 'taps': taps, 'weight_decay': best[3], 'views': VIEWS, 'seed': SEED,
+           'embedding_dim': int(e.shape[1]), 'held_out': {'photos': int(hold.sum()), 'top1': round(float(best[0]), 4), 'top3': round(float(best[1]), 4)},
+           'label_detector_held_out': label_holdout,
+           'selection': [{'taps': r[2], 'weight_decay': r[3], 'top1': round(float(r[0]), 4), 'top3': round(float(r[1]), 4)} for r in results],
            'seconds': round(time.time() - t0)}, open(os.path.join(work, 'train-result.json'), 'w'), indent=2)
 log(f'wrote {out_path}')

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { GARMENT_CLASSES } from '../../src/vinted/vision/classes.ts';
 import { GARMENT_MODEL, GARMENT_MODEL_INFO, loadGarmentModel } from '../../src/vinted/vision/garments.ts';
 import { GARMENT_INPUT } from '../../src/vinted/vision/garment-input.ts';
-import { BACKBONE_PACKAGE, prepareBackbone, prepareLabels, prepareShots, prepareTrain, SHOT_VIEWS, TRAIN_DIR } from './prepare.ts';
+import { BACKBONE_PACKAGE, prepareBackbone, prepareLabels, prepareTrain, TRAIN_DIR } from './prepare.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const work = path.join(root, 'bench/.cache/garments');
@@ -31,7 +31,6 @@ try {
 fs.mkdirSync(work, { recursive: true });
 if (!fs.existsSync(path.join(work, 'backbone.bin'))) { log(`backbone from ${BACKBONE_PACKAGE}`); prepareBackbone(work); }
 if (!fs.existsSync(path.join(work, 'train.u8'))) { log('decoding the training photos'); await prepareTrain(work, log); }
-for (let v = 0; v < SHOT_VIEWS.length; v++) await prepareShots(work, v, log);
 if (!fs.existsSync(path.join(work, 'labels.u8'))) { log('rendering label close-ups for the label detector'); await prepareLabels(work, 400, log); }
 const meta = JSON.parse(fs.readFileSync(path.join(work, 'train.json'), 'utf8')) as { classes: string[] };
 if (meta.classes.join() !== GARMENT_CLASSES.join()) throw new Error(`training classes ${meta.classes.join()} ≠ GARMENT_CLASSES ${GARMENT_CLASSES.join()}`);
