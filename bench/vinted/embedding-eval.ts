@@ -59,7 +59,7 @@ function score(shoots: { s: LoadedShoot; emb: Map<string, Float32Array>; names: 
       const e = photos.map((p) => emb.get(renamed ? names.get(p.name)! : p.name)!);
       const d = Float32Array.from(dc);
       mixEmbedding(d, e, w);
-      const out = pipelineGroup(n, d, DEFAULT_CLUSTER_EPS.classic);
+      const out = pipelineGroup(n, d, DEFAULT_CLUSTER_EPS.classic, photos.map((p) => p.probs));
       const pred = new Int32Array(n);
       out.groups.forEach((g, gi) => g.members.forEach((i) => (pred[i] = gi)));
       return adjustedRandIndex(photos.map((p) => p.garment), [...pred]);

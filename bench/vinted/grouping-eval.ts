@@ -8,7 +8,8 @@
 // area average to 256 and 128 px long edge: src/vinted/ingest/decode.ts) and the 128 px rasters are
 // cached under bench/.cache/vinted/rasters-*. Then, per shoot, in capture order and with shuffled
 // names: classic embeddings of the whole photo and its centre → batch standardisation → view
-// distances (features.ts viewDistances) → clusterPhotos, scored with
+// distances (features.ts viewDistances) → clusterPhotos (with the garment classifier's class
+// probabilities for the class veto, cached under bench/.cache/vinted/probs-*), scored with
 // the Adjusted Rand Index against the generator's garments. Duplicates are left out (the pipeline
 // removes them before grouping; their detection is scored by the main benchmark).
 // The figure to watch is the mean and the worst shuffled ARI across shoots, not one shoot.
@@ -18,9 +19,11 @@ import sharp from 'sharp';
 import { areaResize, fitInside } from '../../src/vinted/ingest/raster.ts';
 import { clusterPhotos, type ClusterOutput } from '../../src/vinted/vision/cluster.ts';
 import { centreCrop, classicEmbedding, cosineDistance, viewDistances, type Raster } from '../../src/vinted/vision/features.ts';
-import { DEFAULT_CLUSTER_EPS, DEFAULT_MIN_SAMPLES, STANDARDISE_MIN } from '../../src/vinted/vision/pipeline.ts';
+import { DEFAULT_CLUSTER_EPS, DEFAULT_MIN_SAMPLES, LABEL_PHOTO_MIN, STANDARDISE_MIN } from '../../src/vinted/vision/pipeline.ts';
 import { buildShoot, CACHE_DIR, shuffled, SOURCE_DIR, sourceAvailable, TRAIN_DIR, type ShootFile } from './generate.ts';
 import { adjustedRandIndex } from './metrics.ts';
+import { garmentRaster } from '../../src/vinted/vision/garment-input.ts';
+import { loadGarmentModel } from '../../src/vinted/vision/garments.ts';
 
 export interface ShootSpec { label: string; n: number; seed: number; size: { w: number; h: number }; shuffleSeed: number; source?: 'train' | 'validation' }
 
@@ -50,7 +53,8 @@ export const HELD_OUT_SHOOTS: ShootSpec[] = [
   { label: 's5 150', n: 150, seed: 5, size: S756, shuffleSeed: 105 },
   { label: 's6 150', n: 150, seed: 6, size: S756, shuffleSeed: 106 },
 ];
-export interface Photo { name: string; garment: number; raster: Raster }
+/** `probs`: the garment classifier's class probabilities, null for a label close-up (as in the pipeline). */
+export interface Photo { name: string; garment: number; raster: Raster; probs: Float32Array | null }
 export interface LoadedShoot { spec: ShootSpec; capture: Photo[]; shuffled: Photo[] }
 
 /** The pipeline's analysis raster: working raster ≤ 512 px, then 256, then 128 (area averages). */
@@ -93,6 +97,28 @@ async function rasters(files: ShootFile[], key: string, log: (m: string) => void
   return out;
 }
 
+/**
+ * The garment classifier's class probabilities per photo (null for a label close-up), from the same
+ * 512 px working raster the pipeline classifies; cached under bench/.cache/vinted/probs-*.
+ */
+async function classifierProbs(shoot: { dir: string }, files: ShootFile[], log: (m: string) => void): Promise<Map<string, Float32Array | null>> {
+  const file = path.join(CACHE_DIR, `probs-${path.basename(shoot.dir)}.json`);
+  const back = (o: Record<string, number[] | null>) => new Map(Object.entries(o).map(([k, v]) => [k, v && Float32Array.from(v)]));
+  if (fs.existsSync(file)) return back(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number[] | null>);
+  log(`classifying ${files.length} photos → ${path.relative(process.cwd(), file)}`);
+  const model = await loadGarmentModel();
+  const out: Record<string, number[] | null> = {};
+  for (const f of files) {
+    const base = await sharp(f.path).rotate().resize({ width: 512, height: 512, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' }).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const p = await model.classify(garmentRaster(base.data, base.info.width, base.info.height, base.info.channels));
+    out[f.name] = p.label < LABEL_PHOTO_MIN ? Array.from(p.probs, (x) => Math.round(x * 1e5) / 1e5) : null;
+  }
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(out));
+  fs.renameSync(`${file}.tmp`, file);
+  return back(out);
+}
+
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 export async function loadShoots(specs = TUNING_SHOOTS, log: (m: string) => void = (m) => console.error(m)): Promise<LoadedShoot[]> {
@@ -101,7 +127,8 @@ export async function loadShoots(specs = TUNING_SHOOTS, log: (m: string) => void
     const shoot = await buildShoot(spec.n, spec.seed, log, spec.size, spec.source === 'train' ? TRAIN_DIR : SOURCE_DIR);
     const kept = shoot.files.filter((f) => !f.dupOf);
     const rs = await rasters(kept, path.basename(shoot.dir), log);
-    const photo = (f: ShootFile, name: string): Photo => ({ name, garment: f.garment, raster: rs.get(f.name)! });
+    const ps = await classifierProbs(shoot, kept, log);
+    const photo = (f: ShootFile, name: string): Photo => ({ name, garment: f.garment, raster: rs.get(f.name)!, probs: ps.get(f.name) ?? null });
     const capture = kept.map((f) => photo(f, f.name)).sort((a, b) => collator.compare(a.name, b.name));
     // shuffled names: the same photos renamed at random, then taken in (new) name order like the pipeline does
     const renamed = shuffled(shoot, spec.shuffleSeed);
@@ -115,11 +142,11 @@ export async function loadShoots(specs = TUNING_SHOOTS, log: (m: string) => void
 /** A photo's classic embeddings: the whole view and its centre (src/vinted/vision/features.ts). */
 export interface Views { whole: Float32Array; centre: Float32Array }
 export type Embed = (r: Raster) => Views;
-export type Group = (n: number, dist: Float32Array, eps: number) => ClusterOutput;
+export type Group = (n: number, dist: Float32Array, eps: number, probs: (Float32Array | null)[]) => ClusterOutput;
 
 export const pipelineEmbed: Embed = (r) => ({ whole: classicEmbedding(r), centre: classicEmbedding(centreCrop(r)) });
-export const pipelineGroup: Group = (n, dist, eps) => clusterPhotos({
-  n, dist, order: Array.from({ length: n }, (_, i) => i), times: new Array(n).fill(null), eps, minSamples: DEFAULT_MIN_SAMPLES, maxSize: 8,
+export const pipelineGroup: Group = (n, dist, eps, probs) => clusterPhotos({
+  n, dist, order: Array.from({ length: n }, (_, i) => i), times: new Array(n).fill(null), eps, minSamples: DEFAULT_MIN_SAMPLES, maxSize: 8, classProbs: probs,
 });
 
 /** Same path as runPipeline for the classic backend: from STANDARDISE_MIN photos, standardised whole and centre views; else raw whole views. */
@@ -141,7 +168,7 @@ export function evaluate(shoots: LoadedShoot[], embed: Embed = pipelineEmbed, gr
     const sigs = new Map(capture.map((p) => [p.raster, embed(p.raster)]));
     const run = (photos: Photo[]) => {
       const dist = distances(photos.map((p) => sigs.get(p.raster)!));
-      const out = group(photos.length, dist, eps);
+      const out = group(photos.length, dist, eps, photos.map((p) => p.probs));
       const pred = new Int32Array(photos.length);
       out.groups.forEach((g, k) => g.members.forEach((i) => (pred[i] = k)));
       return { ari: adjustedRandIndex(photos.map((p) => p.garment), [...pred]), mode: out.mode, groups: out.groups.length };

@@ -259,6 +259,8 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
   const cl = clusterPhotos({
     n, dist, order: kept.map((_, i) => i), times: kept.map((r) => r.time),
     eps, minSamples: opts.minSamples ?? DEFAULT_MIN_SAMPLES, maxSize: Math.max(1, opts.maxPerArticle || 8),
+    // a label close-up says nothing of the garment's class (as for the category below)
+    classProbs: garments ? kept.map((r) => (r.garment && r.garment.label < LABEL_PHOTO_MIN ? r.garment.probs : null)) : undefined,
   });
   hooks.log?.('info', `grouped ${n} photos into ${cl.groups.length} articles (${cl.mode} mode, contiguity ${cl.contiguity})`, { mode: cl.mode, eps });
   hooks.progress?.({ stage: 'cluster', done: n, total: n });

@@ -61,6 +61,22 @@ describe('clusterPhotos, order-free mode', () => {
     for (const g of out.groups) expect(g.joins).toHaveLength(g.members.length - 1);
   });
 
+  it('class veto: two groups of ≥ 3 photos of clearly different classes stay apart; lone photos are not vetoed', () => {
+    // two garments of 4 shots each, 0.3 apart (under eps: they merge on distance alone), and a
+    // close-up of the first (index 8) that the classifier misreads as the second's class
+    const xs = [0, 0.02, 0.04, 0.06, 0.3, 0.32, 0.34, 0.36, 0.05], cls = [0, 0, 0, 0, 1, 1, 1, 1, 1];
+    const m = xs.length;
+    const d = new Float32Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) d[i * m + j] = Math.abs(xs[i]! - xs[j]!);
+    const probs = cls.map((c) => Float32Array.from({ length: 10 }, (_, k) => (k === c ? 0.91 : 0.01)));
+    const run = (classProbs?: Float32Array[]) => clusterPhotos({ n: m, dist: d, order: [8, 4, 0, 5, 1, 6, 2, 7, 3], times: new Array(m).fill(null), eps: 0.5, minSamples: 1, maxSize: 10, classProbs })
+      .groups.map((g) => g.members.slice().sort((a, b) => a - b));
+    expect(run()).toHaveLength(1);
+    const vetoed = run(probs);
+    expect(vetoed).toHaveLength(2);
+    expect(vetoed).toContainEqual([0, 1, 2, 3, 8]);
+  });
+
   it('localScale keeps the distance matrix symmetric with a zero diagonal, and leaves small batches alone', () => {
     const s = localScale(n, dist, 8);
     for (let i = 0; i < n; i++) {
