@@ -199,13 +199,14 @@ export function table(scores: Score[]): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  if (!sourceAvailable()) {
-    console.log('../shared/data/clothing-validation is absent: grouping evaluation skipped');
+  // --held-out: the shoots from clothing-validation (reported, never used to choose a setting)
+  const heldOut = process.argv.includes('--held-out');
+  if (heldOut ? !sourceAvailable() : !fs.existsSync(TRAIN_DIR)) {
+    console.log(`${heldOut ? SOURCE_DIR : TRAIN_DIR} is absent: grouping evaluation skipped`);
     process.exit(0);
   }
   const quick = process.argv.includes('--quick');
-  // --held-out: the shoots from clothing-validation (reported, never used to choose a setting)
-  const base = process.argv.includes('--held-out') ? HELD_OUT_SHOOTS : TUNING_SHOOTS;
+  const base = heldOut ? HELD_OUT_SHOOTS : TUNING_SHOOTS;
   // --reshuffle K: other random names (shuffle seed + K), to check the order-free mode does not depend on them
   const k = Number(process.argv[process.argv.indexOf('--reshuffle') + 1] ?? 0);
   const specs = (quick ? base.filter((s) => s.n <= 150) : base).map((s) => ({ ...s, shuffleSeed: s.shuffleSeed + (process.argv.includes('--reshuffle') ? k : 0) }));
