@@ -6,7 +6,8 @@
 // Result (2026-12-03): it lowers the shuffled ARI at every w > 0 (the embedding is trained to make
 // garments of one class alike, which is what grouping must tell apart), so the pipeline does not use it.
 // Embeddings are computed from the same 512 px working raster the pipeline classifies and cached
-// under bench/.cache/vinted/emb-*.bin. --held-out scores seeds 5 and 6 (never used to choose w).
+// under bench/.cache/vinted/emb-*.bin. Weights are compared on the shoots from clothing-train;
+// --held-out scores the clothing-validation shoots (never used to choose w).
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -14,8 +15,8 @@ import { garmentRaster } from '../../src/vinted/vision/garment-input.ts';
 import { loadGarmentModel } from '../../src/vinted/vision/garments.ts';
 import { DEFAULT_CLUSTER_EPS } from '../../src/vinted/vision/pipeline.ts';
 import { cosineDistance } from '../../src/vinted/vision/features.ts';
-import { buildShoot, CACHE_DIR, sourceAvailable } from './generate.ts';
-import { distances, loadShoots, pipelineEmbed, pipelineGroup, SHOOTS, summary, type LoadedShoot, type ShootSpec } from './grouping-eval.ts';
+import { buildShoot, CACHE_DIR, SOURCE_DIR, sourceAvailable, TRAIN_DIR } from './generate.ts';
+import { distances, HELD_OUT_SHOOTS, loadShoots, pipelineEmbed, pipelineGroup, summary, TUNING_SHOOTS, type LoadedShoot, type ShootSpec } from './grouping-eval.ts';
 import { adjustedRandIndex } from './metrics.ts';
 
 function medianPositive(d: Float32Array, n: number): number {
@@ -35,7 +36,7 @@ function mixEmbedding(dist: Float32Array, emb: Float32Array[], w: number): void 
 }
 
 async function embeddings(spec: ShootSpec): Promise<Map<string, Float32Array>> {
-  const shoot = await buildShoot(spec.n, spec.seed, () => {}, spec.size);
+  const shoot = await buildShoot(spec.n, spec.seed, () => {}, spec.size, spec.source === 'train' ? TRAIN_DIR : SOURCE_DIR);
   const file = path.join(CACHE_DIR, `emb-${path.basename(shoot.dir)}.json`);
   if (fs.existsSync(file)) return new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, number[]>).map(([k, v]) => [k, Float32Array.from(v)]));
   const model = await loadGarmentModel();
@@ -58,7 +59,7 @@ function score(shoots: { s: LoadedShoot; emb: Map<string, Float32Array>; names: 
       const e = photos.map((p) => emb.get(renamed ? names.get(p.name)! : p.name)!);
       const d = Float32Array.from(dc);
       mixEmbedding(d, e, w);
-      const out = pipelineGroup(n, d, DEFAULT_CLUSTER_EPS.classic);
+      const out = pipelineGroup(n, d, DEFAULT_CLUSTER_EPS.classic, photos.map((p) => p.probs));
       const pred = new Int32Array(n);
       out.groups.forEach((g, gi) => g.members.forEach((i) => (pred[i] = gi)));
       return adjustedRandIndex(photos.map((p) => p.garment), [...pred]);
@@ -70,13 +71,11 @@ function score(shoots: { s: LoadedShoot; emb: Map<string, Float32Array>; names: 
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (!sourceAvailable()) { console.log('../shared/data/clothing-validation is absent: skipped'); process.exit(0); }
   const heldOut = process.argv.includes('--held-out');
-  const specs: ShootSpec[] = heldOut
-    ? [5, 6].map((seed) => ({ label: `held-out s${seed}`, n: 150, seed, size: { w: 756, h: 1008 }, shuffleSeed: 100 + seed }))
-    : SHOOTS;
+  const specs: ShootSpec[] = heldOut ? HELD_OUT_SHOOTS : TUNING_SHOOTS;
   const loaded = await loadShoots(specs);
   const shoots = [];
   for (const s of loaded) {
-    const shoot = await buildShoot(s.spec.n, s.spec.seed, () => {}, s.spec.size);
+    const shoot = await buildShoot(s.spec.n, s.spec.seed, () => {}, s.spec.size, s.spec.source === 'train' ? TRAIN_DIR : SOURCE_DIR);
     // shuffled photos carry new names: map them back to the file names the embeddings are keyed by
     const { shuffled } = await import('./generate.ts');
     const renamed = shuffled(shoot, s.spec.shuffleSeed);

@@ -7,6 +7,8 @@
 //    grouping is redone as a segmentation of the capture sequence (dynamic programming over runs of
 //    1..maxSize photos), which keeps close-ups and odd angles with their neighbours and splits two
 //    similar garments shot one after the other. Large EXIF time gaps push toward a cut.
+//    Otherwise the order-free grouping runs on locally scaled distances, with a size-aware
+//    threshold and, when the classifier's probabilities are given, a class veto between groups.
 // 3. Small groups (< minSamples) join their nearest group when it is close enough (1.5 × eps).
 // Each group gets a confidence score (mean silhouette mapped to 0–1) and the MST edges that join it.
 
@@ -24,6 +26,8 @@ export interface ClusterInput extends ClusterParams {
   order: number[];
   /** capture time in ms per photo index (null when unknown) */
   times: (number | null)[];
+  /** the garment classifier's class probabilities per photo (null: no vote), for the class veto */
+  classProbs?: (Float32Array | null)[];
 }
 
 export interface Group {
@@ -57,22 +61,51 @@ export const SEQUENCE_EPS_FACTOR = 1.75;
  */
 export const VISUAL_EPS_FACTOR = 0.9;
 export const SMALL_GROUP_BONUS = 0.2;
+/**
+ * Class veto (order-free mode, when class probabilities are given): groups of ≥ 3 photos whose
+ * classes agree with a chance under 0.1 stay apart. Chosen on the shoots from clothing-train
+ * (bench/vinted/grouping-eval.md): minimum size 3, 0.05–0.3 all score within 0.004; size 1–2 lose.
+ */
+export const CLASS_VETO = { minSize: 3, minSame: 0.1 };
 
+/**
+ * Class veto for the order-free grouping: two groups of at least `minSize` photos whose combined
+ * class probabilities (normalised geometric mean of their photos', the way an article's category is
+ * combined) give a chance under `minSame` that they show the same class never merge. One photo's
+ * class is not trusted (close-ups and odd angles are often misread: 0.75 top-1 per generated shot),
+ * a few photos' together are.
+ */
+export interface ClassVeto { probs: Float32Array[]; minSize: number; minSame: number }
 /**
  * Average-linkage agglomerative clustering: repeatedly merges the two groups with the smallest
  * average distance (relative to their threshold), while it is ≤ eps × (1 + smallBonus / smaller
  * size) and the merged group has ≤ maxSize photos.
  */
-export function agglomerative(n: number, dist: Float32Array, eps: number, maxSize: number, smallBonus = 0): number[][] {
+export function agglomerative(n: number, dist: Float32Array, eps: number, maxSize: number, smallBonus = 0, classes?: ClassVeto): number[][] {
   const D = new Float64Array(n * n);
   for (let i = 0; i < n * n; i++) D[i] = dist[i]!;
   const size = new Int32Array(n).fill(1);
   const active = new Uint8Array(n).fill(1);
   const members: number[][] = Array.from({ length: n }, (_, i) => [i]);
+  // per group: the sum of its photos' log class probabilities
+  const K = classes?.probs[0]?.length ?? 0;
+  const logp = new Float64Array(n * K);
+  for (let i = 0; i < n && classes; i++) for (let c = 0; c < K; c++) logp[i * K + c] = Math.log(Math.max(classes.probs[i]![c]!, 1e-6));
+  const q = (i: number): Float64Array => {
+    const out = new Float64Array(K);
+    let m = -Infinity, t = 0;
+    for (let c = 0; c < K; c++) m = Math.max(m, logp[i * K + c]! / size[i]!);
+    for (let c = 0; c < K; c++) { out[c] = Math.exp(logp[i * K + c]! / size[i]! - m); t += out[c]!; }
+    for (let c = 0; c < K; c++) out[c]! /= t;
+    return out;
+  };
+  // chance that two groups show the same class: Σ_c q_i(c)·q_j(c)
+  const sameClass = (i: number, j: number): number => { const a = q(i), b = q(j); let s = 0; for (let c = 0; c < K; c++) s += a[c]! * b[c]!; return s; };
   // merge key of two groups: their average distance over their threshold factor (∞ past the size cap)
   const key = (i: number, j: number): number => {
     const si = size[i]!, sj = size[j]!;
     if (si + sj > maxSize) return Infinity;
+    if (classes && si >= classes.minSize && sj >= classes.minSize && sameClass(i, j) < classes.minSame) return Infinity;
     return smallBonus ? D[i * n + j]! / (1 + smallBonus / Math.min(si, sj)) : D[i * n + j]!;
   };
   // each group's nearest partner, cached: a merge only rescans the rows it can have changed, so
@@ -103,6 +136,7 @@ export function agglomerative(n: number, dist: Float32Array, eps: number, maxSiz
       D[bi * n + k] = v; D[k * n + bi] = v;
     }
     size[bi] = si + sj;
+    for (let c = 0; c < K; c++) logp[bi * K + c]! += logp[bj * K + c]!;
     members[bi] = members[bi]!.concat(members[bj]!);
     active[bj] = 0;
     scan(bi);
@@ -235,6 +269,12 @@ export function localScale(n: number, dist: Float32Array, maxSize: number, ranks
   return out;
 }
 
+/** Class probabilities with the missing ones made uniform (a photo the classifier did not see has no say). */
+function classVotes(probs: (Float32Array | null)[]): Float32Array[] {
+  const K = probs.find((p) => p)?.length ?? 1;
+  return probs.map((p) => p ?? new Float32Array(K).fill(1 / K));
+}
+
 export function clusterPhotos(inp: ClusterInput): ClusterOutput {
   const { n, dist, order, eps } = inp;
   if (n === 0) return { mode: 'visual', contiguity: 0, groups: [] };
@@ -242,7 +282,8 @@ export function clusterPhotos(inp: ClusterInput): ClusterOutput {
   const visual = agglomerative(n, dist, eps, inp.maxSize);
   const c = contiguity(visual, order);
   const sequential = n >= 3 && c.value >= 0.6 && c.value >= c.random + 0.3;
-  let groups = sequential ? segmentSequence(inp) : agglomerative(n, localScale(n, dist, inp.maxSize), eps * VISUAL_EPS_FACTOR, inp.maxSize, SMALL_GROUP_BONUS);
+  const veto = inp.classProbs ? { probs: classVotes(inp.classProbs), ...CLASS_VETO } : undefined;
+  let groups = sequential ? segmentSequence(inp) : agglomerative(n, localScale(n, dist, inp.maxSize), eps * VISUAL_EPS_FACTOR, inp.maxSize, SMALL_GROUP_BONUS, veto);
   groups = attachSmall(groups, inp);
   const rank = new Int32Array(n);
   order.forEach((i, p) => (rank[i] = p));

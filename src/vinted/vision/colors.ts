@@ -11,7 +11,7 @@
 //      e.g. between the legs of trousers, count less), clustered by k-means in Lab, and each centre is
 //      named with the nearest French colour label.
 // Everything runs on typed arrays: it is called for every photo on the pipeline's main thread.
-import { hexToLab, toLabPlanes } from './color.ts';
+import { hexToLab, rgbToLab, toLabPlanes } from './color.ts';
 import type { Raster } from './features.ts';
 
 /** Vinted-style French colour names and a representative sRGB value for each. */
@@ -86,18 +86,12 @@ const dist2 = (L1: number, a1: number, b1: number, L2: number, a2: number, b2: n
 /** Weighted garment pixels of one photo (background removed, centre favoured), subsampled every `step` px. */
 export function garmentPixels(r: Raster, step = 2): GarmentPixels {
   const { width: w, height: h } = r;
-  const ch = r.channels ?? 3;
-  const gw = Math.ceil(w / step), gh = Math.ceil(h / step), n = gw * gh;
-  // the grid cells' RGB, converted together (toLabPlanes: exact Lab, no per-pixel allocation)
-  const rgb = new Uint8Array(n * 3);
-  for (let gy = 0, k = 0; gy < gh; gy++) {
-    for (let gx = 0, o = gy * step * w * ch; gx < gw; gx++, k += 3, o += step * ch) {
-      rgb[k] = r.data[o]!; rgb[k + 1] = r.data[o + 1]!; rgb[k + 2] = r.data[o + 2]!;
-    }
-  }
-  exposeWhitePatch(rgb, n);
-  const { L, A, B } = toLabPlanes(rgb, n, 3);
+  const { rgb, gw, gh, n } = grid(r, step);
+  let { L, A, B } = toLabPlanes(rgb, n, 3);
   const bg = backgroundMask(L, A, B, gw, gh);
+  // a camera cast seen on the backdrop is taken out of the whole grid (the mask stays as found)
+  const cast = backdropCast(rgb, bg.label, n);
+  if (cast) ({ L, A, B } = toLabPlanes(balance(rgb, n, cast.gains), n, 3));
   const out: number[] = [];
   // centre prior, separable: exp(−(dx² + dy²)/2σ²) = exp(−dx²/2σ²)·exp(−dy²/2σ²)
   const s2 = 2 * SIGMA * SIGMA;
@@ -122,6 +116,21 @@ export function garmentPixels(r: Raster, step = 2): GarmentPixels {
     for (let gx = 0; gx < gw; gx++, i++) out.push(L[i]!, A[i]!, B[i]!, ex[gx]! * ey);
   }
   return out;
+}
+
+/** The grid cells' RGB (every `step` px), exposure-corrected (exposeWhitePatch). */
+function grid(r: Raster, step: number): { rgb: Uint8Array; gw: number; gh: number; n: number } {
+  const { width: w, height: h } = r;
+  const ch = r.channels ?? 3;
+  const gw = Math.ceil(w / step), gh = Math.ceil(h / step), n = gw * gh;
+  const rgb = new Uint8Array(n * 3);
+  for (let gy = 0, k = 0; gy < gh; gy++) {
+    for (let gx = 0, o = gy * step * w * ch; gx < gw; gx++, k += 3, o += step * ch) {
+      rgb[k] = r.data[o]!; rgb[k + 1] = r.data[o + 1]!; rgb[k + 2] = r.data[o + 2]!;
+    }
+  }
+  exposeWhitePatch(rgb, n);
+  return { rgb, gw, gh, n };
 }
 
 interface Modes { n: number; L: Float64Array; A: Float64Array; B: Float64Array; tol2: Float64Array }
@@ -232,6 +241,71 @@ function exposeWhitePatch(rgb: Uint8Array, n: number): void {
   for (let v = 0; v < 256; v++) { acc += hist[v]!; if (acc >= EXPOSURE_PCT * n) { p = v; break; } }
   const g = Math.min(EXPOSURE_MAX_GAIN, EXPOSURE_WHITE / Math.max(1, p));
   if (g > 1) for (let k = 0; k < n * 3; k++) rgb[k] = Math.min(255, Math.round(rgb[k]! * g));
+}
+
+/**
+ * Camera casts (tungsten, shade) tint the garment and the backdrop alike, along the warm (yellow,
+ * Lab hue ≈ 75–90°) or the cool (blue, ≈ −105°) direction. Sellers' backdrops are often coloured for
+ * real (a beige floor, wood: warm hues too), so a backdrop counts as cast only when its hue is in one
+ * of these bands and its chroma is beyond what 95 % of the uncast training photos' backdrops in that
+ * band show; only the excess is removed. Measured on clothing-train only (bench/vinted/cast-gate.ts,
+ * 512 photos): warm band, 325 backdrops, 95 % under chroma 36; cool band, 12 backdrops, all under 7.2.
+ */
+export const CAST_BANDS: { hue: [number, number]; minChroma: number }[] = [
+  { hue: [50, 110], minChroma: 36 },
+  { hue: [-135, -75], minChroma: 7.2 },
+];
+const CAST_MIN_SHARE = 0.15; // of the grid: less backdrop than this says nothing reliable
+const CAST_MIN_L = 35; // a dark backdrop's hue is mostly noise
+
+const SRGB_LIN = Float64Array.from({ length: 256 }, (_, i) => { const c = i / 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; });
+const encode = (v: number): number => Math.max(0, Math.min(255, Math.round(255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055))));
+
+/**
+ * The backdrop's colour (mean linear RGB of the cells grown from the frame) and, when it reads as a
+ * cast (CAST_BANDS), the per-channel gains (von Kries, in linear light) that bring its chroma down to
+ * the band's limit: the gains to a neutral backdrop of the same mean, raised to the excess share.
+ */
+export function backdropCast(rgb: Uint8Array, label: Int8Array, n: number): { chroma: number; lightness: number; gains: [number, number, number] } | null {
+  const bd = backdropMean(rgb, label, n);
+  if (!bd || bd.lightness < CAST_MIN_L) return null;
+  const band = CAST_BANDS.find((b) => bd.hue >= b.hue[0] && bd.hue <= b.hue[1]);
+  if (!band || bd.chroma <= band.minChroma) return null;
+  const { mean } = bd;
+  const grey = (mean[0] + mean[1] + mean[2]) / 3;
+  const f = 1 - band.minChroma / bd.chroma;
+  return { chroma: bd.chroma, lightness: bd.lightness, gains: mean.map((v) => (grey / Math.max(v, 1e-4)) ** f) as [number, number, number] };
+}
+
+/** Mean linear RGB of the backdrop cells (grown from the frame) and its Lab lightness and chroma; null when too little backdrop. */
+function backdropMean(rgb: Uint8Array, label: Int8Array, n: number): { mean: [number, number, number]; lightness: number; chroma: number; hue: number } | null {
+  const m = [0, 0, 0];
+  let count = 0;
+  for (let i = 0, k = 0; i < n; i++, k += 3) {
+    if (label[i]! <= 0) continue;
+    m[0]! += SRGB_LIN[rgb[k]!]!; m[1]! += SRGB_LIN[rgb[k + 1]!]!; m[2]! += SRGB_LIN[rgb[k + 2]!]!;
+    count++;
+  }
+  if (count < CAST_MIN_SHARE * n) return null;
+  const mean = m.map((v) => v / count) as [number, number, number];
+  const [L, a, b] = rgbToLab(encode(mean[0]), encode(mean[1]), encode(mean[2]));
+  return { mean, lightness: L, chroma: Math.sqrt(a * a + b * b), hue: (Math.atan2(b, a) * 180) / Math.PI };
+}
+
+/** The backdrop's lightness and chroma as garmentPixels sees it (before any correction), null when too little backdrop. */
+export function backdropColour(r: Raster, step = 3): { lightness: number; chroma: number; hue: number } | null {
+  const { rgb, gw, gh, n } = grid(r, step);
+  const { L, A, B } = toLabPlanes(rgb, n, 3);
+  const bd = backdropMean(rgb, backgroundMask(L, A, B, gw, gh).label, n);
+  return bd && { lightness: bd.lightness, chroma: bd.chroma, hue: bd.hue };
+}
+
+/** The grid with per-channel gains applied in linear light (a new array). */
+function balance(rgb: Uint8Array, n: number, gains: [number, number, number]): Uint8Array {
+  const lut = gains.map((g) => Uint8Array.from({ length: 256 }, (_, v) => encode(SRGB_LIN[v]! * g)));
+  const out = new Uint8Array(n * 3);
+  for (let k = 0; k < n * 3; k += 3) { out[k] = lut[0]![rgb[k]!]!; out[k + 1] = lut[1]![rgb[k + 1]!]!; out[k + 2] = lut[2]![rgb[k + 2]!]!; }
+  return out;
 }
 
 /**

@@ -195,3 +195,48 @@ export function standardise(vs: Float32Array[], floor = 0.5, blocks = CLASSIC_BL
   blocks.forEach(([a, b], k) => { for (let i = a; i < b; i++) scale[i] = (weights[k] ?? 1) / Math.sqrt(b - a); });
   return vs.map((v) => l2(Float32Array.from(v, (x, i) => ((x - mean[i]!) / Math.max(sd[i]!, floor * avg)) * scale[i]!)));
 }
+
+/**
+ * The second view of a photo: its centre, CENTRE_VIEW of each side. A close-up or a zoomed-in shot
+ * shows about the middle of the garment enlarged, so it matches the centre of a whole view of the
+ * same garment far better than the whole view (chosen on shoots from clothing-train: 0.5–0.7 all
+ * gain, bench/vinted/grouping-eval.md).
+ */
+export const CENTRE_VIEW = 0.6;
+/** a match through a centre view counts at this factor (a whole-to-whole match is the stronger evidence) */
+export const CENTRE_VIEW_FACTOR = 1.2;
+
+export function centreCrop(r: Raster, frac = CENTRE_VIEW): Raster {
+  const ch = r.channels ?? 3;
+  const w = Math.max(8, Math.round(r.width * frac)), h = Math.max(8, Math.round(r.height * frac));
+  const x0 = Math.max(0, Math.floor((r.width - w) / 2)), y0 = Math.max(0, Math.floor((r.height - h) / 2));
+  const cw = Math.min(w, r.width), chh = Math.min(h, r.height);
+  const out = Buffer.allocUnsafe(cw * chh * 3);
+  for (let y = 0, k = 0; y < chh; y++) {
+    for (let x = 0, o = ((y + y0) * r.width + x0) * ch; x < cw; x++, k += 3, o += ch) {
+      out[k] = r.data[o]!; out[k + 1] = r.data[o + 1]!; out[k + 2] = r.data[o + 2]!;
+    }
+  }
+  return { data: out, width: cw, height: chh, channels: 3 };
+}
+
+/**
+ * Grouping distances from the whole views and the centre views (classicEmbedding of centreCrop) of a
+ * batch: both standardised together, then d(i, j) = min(d(whole i, whole j),
+ * CENTRE_VIEW_FACTOR × d(centre i, whole j), CENTRE_VIEW_FACTOR × d(whole i, centre j)).
+ * Returns the symmetric n×n matrix, row-major.
+ */
+export function viewDistances(whole: Float32Array[], centre: Float32Array[]): Float32Array {
+  const n = whole.length;
+  const st = standardise([...whole, ...centre]);
+  const dist = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    const d = Math.min(
+      cosineDistance(st[i]!, st[j]!),
+      CENTRE_VIEW_FACTOR * cosineDistance(st[n + i]!, st[j]!),
+      CENTRE_VIEW_FACTOR * cosineDistance(st[i]!, st[n + j]!),
+    );
+    dist[i * n + j] = d; dist[j * n + i] = d;
+  }
+  return dist;
+}

@@ -6,7 +6,7 @@ import type { BlobStore } from '../../core/files.ts';
 import { decodePhoto, PhotoError, readInput, type DecodedPhoto } from '../ingest/decode.ts';
 import { clusterPhotos } from './cluster.ts';
 import { dominantColours, garmentPixels } from './colors.ts';
-import { classicEmbedding, cosineDistance, standardise } from './features.ts';
+import { centreCrop, classicEmbedding, cosineDistance, viewDistances } from './features.ts';
 import { hamming, phash } from './phash.ts';
 import { classLabels } from './classes.ts';
 import { categoryFromScores, combineProbs, loadGarmentModel, type GarmentModel, type GarmentPrediction } from './garments.ts';
@@ -40,6 +40,7 @@ interface Rec {
   photo: StoredPhoto;
   analysis: DecodedPhoto['analysis'];
   signature: Float32Array; // raw classic embedding (dedup confirmation, classic clustering)
+  centre: Float32Array;    // classic embedding of the photo's centre (classic clustering: close-ups)
   work: Buffer | null;   // kept in memory only for the CLIP backend
   garment: GarmentPrediction | null;
   label: LabelReading | null;
@@ -70,6 +71,16 @@ function parseTime(iso: string | null): number | null {
   if (!iso) return null;
   const t = Date.parse(/[+-]\d\d:\d\d$/.test(iso) ? iso : `${iso}Z`);
   return Number.isNaN(t) ? null : t;
+}
+
+function cosineDistances(emb: Float32Array[]): Float32Array {
+  const n = emb.length;
+  const dist = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+    const d = cosineDistance(emb[i]!, emb[j]!);
+    dist[i * n + j] = d; dist[j * n + i] = d;
+  }
+  return dist;
 }
 
 export function resolveBackend(opts: Pick<PipelineOptions, 'backend' | 'modelsDir'>, clipAvailable: (dir: string) => boolean): 'clip' | 'classic' {
@@ -147,6 +158,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
         },
         analysis: dec.analysis,
         signature: classicEmbedding(dec.analysis),
+        centre: classicEmbedding(centreCrop(dec.analysis)),
         work: clip ? dec.work : null,
         garment,
         label: null,
@@ -227,30 +239,28 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
 
   // embeddings
   const n = kept.length;
-  let emb: Float32Array[];
+  let dist: Float32Array;
+  const emb: Float32Array[] = []; // CLIP embeddings (zero-shot category below)
   if (clip) {
-    emb = [];
     const B = 8;
     for (let s = 0; s < n; s += B) {
       if (signal?.aborted) throw new Error('pipeline aborted');
       emb.push(...(await clip.embedImages(kept.slice(s, s + B).map((r) => r.work!))));
       hooks.progress?.({ stage: 'embed', done: Math.min(n, s + B), total: n });
     }
+    dist = cosineDistances(emb);
   } else {
-    // batch standardisation needs a batch: below STANDARDISE_MIN photos the raw features are used
-    emb = n >= STANDARDISE_MIN ? standardise(kept.map((r) => r.signature)) : kept.map((r) => r.signature);
+    // batch standardisation needs a batch: below STANDARDISE_MIN photos the raw whole views are used
+    dist = n >= STANDARDISE_MIN ? viewDistances(kept.map((r) => r.signature), kept.map((r) => r.centre)) : cosineDistances(kept.map((r) => r.signature));
     hooks.progress?.({ stage: 'embed', done: n, total: n });
-  }
-  const dist = new Float32Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
-    const d = cosineDistance(emb[i]!, emb[j]!);
-    dist[i * n + j] = d; dist[j * n + i] = d;
   }
   hooks.progress?.({ stage: 'cluster', done: 0, total: n });
   const eps = (opts.clusterEps ?? DEFAULT_CLUSTER_EPS[backend]) * (backend === 'classic' && n < STANDARDISE_MIN ? RAW_EPS_FACTOR : 1);
   const cl = clusterPhotos({
     n, dist, order: kept.map((_, i) => i), times: kept.map((r) => r.time),
     eps, minSamples: opts.minSamples ?? DEFAULT_MIN_SAMPLES, maxSize: Math.max(1, opts.maxPerArticle || 8),
+    // a label close-up says nothing of the garment's class (as for the category below)
+    classProbs: garments ? kept.map((r) => (r.garment && r.garment.label < LABEL_PHOTO_MIN ? r.garment.probs : null)) : undefined,
   });
   hooks.log?.('info', `grouped ${n} photos into ${cl.groups.length} articles (${cl.mode} mode, contiguity ${cl.contiguity})`, { mode: cl.mode, eps });
   hooks.progress?.({ stage: 'cluster', done: n, total: n });

@@ -34,6 +34,20 @@ const tshirt = (x: number, y: number): boolean => (x > 0.3 && x < 0.7 && y > 0.2
 const colours = (r: Raster): string[] => dominantColours(garmentPixels(r, 3), 2);
 
 describe('garment colours', () => {
+  it('a camera cast seen on a near-white backdrop is taken out: a pale pink T-shirt under cool shade light stays "rose"', () => {
+    // cool cast as in bench/vinted/colours-eval.ts (R×0.84, G×0.97, B×1.1) on a white wall
+    const cool = (c: RGB): RGB => [c[0] * 0.84, c[1] * 0.97, c[2] * 1.1];
+    const plain = scene((x, y) => (tshirt(x, y) ? hex('#eeb4c4') : hex('#ececea')));
+    const cast = scene((x, y) => cool(tshirt(x, y) ? hex('#eeb4c4') : hex('#ececea')));
+    expect(colours(plain)[0]).toBe('rose');
+    expect(colours(cast)[0]).toBe('rose');
+  });
+
+  it('a coloured backdrop outside the cast bands (a blue-green rug) is left alone: no correction, the garment keeps its colour', () => {
+    const r = scene((x, y) => (tshirt(x, y) ? hex('#f2d22a') : hex('#3f8f8a')));
+    expect(colours(r)[0]).toBe('jaune');
+  });
+
   it('keeps the French label set', () => {
     expect(COLOUR_LABELS.map((c) => c.name)).toEqual(['noir', 'gris', 'blanc', 'crème', 'beige', 'marron', 'kaki', 'vert', 'bleu', 'bleu clair', 'marine', 'violet', 'rose', 'rouge', 'bordeaux', 'orange', 'jaune', 'moutarde']);
   });

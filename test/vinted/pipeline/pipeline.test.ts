@@ -9,6 +9,7 @@ import { runPipeline } from '../../../src/vinted/vision/pipeline.ts';
 import type { PipelineInput } from '../../../src/vinted/vision/types.ts';
 import { dominantColours, garmentPixels, nameColour } from '../../../src/vinted/vision/colors.ts';
 import { rgbToLab } from '../../../src/vinted/vision/color.ts';
+import { centreCrop, classicEmbedding, cosineDistance, standardise, viewDistances, type Raster } from '../../../src/vinted/vision/features.ts';
 import { ari, GARMENT_COLOUR, GARMENTS, options, shot, store, tempDir, type ShotKind } from './helpers.ts';
 
 let dir: string;
@@ -60,6 +61,22 @@ describe('clusterPhotos, order-free mode', () => {
     for (const g of out.groups) expect(g.joins).toHaveLength(g.members.length - 1);
   });
 
+  it('class veto: two groups of ≥ 3 photos of clearly different classes stay apart; lone photos are not vetoed', () => {
+    // two garments of 4 shots each, 0.3 apart (under eps: they merge on distance alone), and a
+    // close-up of the first (index 8) that the classifier misreads as the second's class
+    const xs = [0, 0.02, 0.04, 0.06, 0.3, 0.32, 0.34, 0.36, 0.05], cls = [0, 0, 0, 0, 1, 1, 1, 1, 1];
+    const m = xs.length;
+    const d = new Float32Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) d[i * m + j] = Math.abs(xs[i]! - xs[j]!);
+    const probs = cls.map((c) => Float32Array.from({ length: 10 }, (_, k) => (k === c ? 0.91 : 0.01)));
+    const run = (classProbs?: Float32Array[]) => clusterPhotos({ n: m, dist: d, order: [8, 4, 0, 5, 1, 6, 2, 7, 3], times: new Array(m).fill(null), eps: 0.5, minSamples: 1, maxSize: 10, classProbs })
+      .groups.map((g) => g.members.slice().sort((a, b) => a - b));
+    expect(run()).toHaveLength(1);
+    const vetoed = run(probs);
+    expect(vetoed).toHaveLength(2);
+    expect(vetoed).toContainEqual([0, 1, 2, 3, 8]);
+  });
+
   it('localScale keeps the distance matrix symmetric with a zero diagonal, and leaves small batches alone', () => {
     const s = localScale(n, dist, 8);
     for (let i = 0; i < n; i++) {
@@ -68,6 +85,43 @@ describe('clusterPhotos, order-free mode', () => {
     }
     const small = dist.subarray(0, 4);
     expect(localScale(2, small, 8)).toBe(small);
+  });
+});
+
+describe('viewDistances (whole photo and its centre)', () => {
+  const raster = async (b: Buffer): Promise<Raster> => {
+    const { data, info } = await sharp(b).resize(96, 128, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: info.channels };
+  };
+
+  it('centreCrop keeps the middle of the raster', () => {
+    const w = 20, h = 20, data = Buffer.alloc(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) { data[(y * w + x) * 3] = x; data[(y * w + x) * 3 + 1] = y; }
+    const c = centreCrop({ data, width: w, height: h, channels: 3 }, 0.6);
+    expect([c.width, c.height]).toEqual([12, 12]);
+    expect([c.data[0], c.data[1]]).toEqual([4, 4]);
+    const last = (12 * 12 - 1) * 3;
+    expect([c.data[last], c.data[last + 1]]).toEqual([15, 15]);
+  });
+
+  it('brings a close-up nearer to its own garment than the whole views alone do, symmetric with a zero diagonal', async () => {
+    // whole views of the four fixture garments (two shots each), plus a close-up of the first
+    const photos: Buffer[] = [];
+    for (const g of GARMENTS) photos.push(await shot(g, 'front'), await shot(g, 'rotate'));
+    photos.push(await shot(GARMENTS[0], 'closeup'));
+    const rs = await Promise.all(photos.map(raster));
+    const whole = rs.map((r) => classicEmbedding(r)), centre = rs.map((r) => classicEmbedding(centreCrop(r)));
+    const n = rs.length, c = n - 1;
+    const d = viewDistances(whole, centre);
+    for (let i = 0; i < n; i++) {
+      expect(d[i * n + i]).toBe(0);
+      for (let j = 0; j < n; j++) expect(d[i * n + j]).toBe(d[j * n + i]);
+    }
+    // the same standardisation, whole views only
+    const st = standardise([...whole, ...centre]);
+    const own = Math.min(d[c * n]!, d[c * n + 1]!);
+    expect(own).toBeLessThan(Math.min(cosineDistance(st[c]!, st[0]!), cosineDistance(st[c]!, st[1]!)));
+    for (let j = 2; j < c; j++) expect(own).toBeLessThan(d[c * n + j]!);
   });
 });
 
