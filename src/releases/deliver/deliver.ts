@@ -14,7 +14,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { DeliveryError, classify, joinRemote, type DestinationKind, type Transport } from './transport.ts';
-import { SFTP_CHUNK, SFTP_WINDOW } from './sftp.ts';
+import { SFTP_IN_FLIGHT } from './sftp.ts';
 
 export interface LocalFile { name: string; size: number; path: string }
 
@@ -92,7 +92,7 @@ export const partName = (file: string) => {
  * window before the server's size. FTP: the data connection lands bytes in order; the tail
  * catches a part left by another version of the file (a release packed again under its name).
  */
-export const RESUME_TAIL = { sftp: SFTP_WINDOW * SFTP_CHUNK, ftp: 64 * 1024, ftps: 64 * 1024 } as const;
+export const RESUME_TAIL = { sftp: SFTP_IN_FLIGHT, ftp: 64 * 1024, ftps: 64 * 1024 } as const;
 
 /**
  * Where an interrupted upload goes on: the server's size, once the bytes before it match the

@@ -8,11 +8,18 @@ import type { SFTPWrapper } from 'ssh2';
 import { classify, DeliveryError, HostKeyError, type ConnectOptions, type Transport } from './transport.ts';
 
 /**
- * WRITE requests in flight and bytes each (1 MiB in all): what a cut connection may lose, and the
- * span before the server's size where writes still out may have landed out of order
+ * Bytes of WRITE requests in flight: enough to keep a link busy, and the most a cut connection
+ * can lose, so also the span before the server's size where writes still out may have landed
+ * out of order (a resume compares that span with the local file).
  */
-export const SFTP_CHUNK = 64 * 1024;
-export const SFTP_WINDOW = 16;
+export const SFTP_IN_FLIGHT = 1024 * 1024;
+/**
+ * Bytes per WRITE. Fewer, larger requests cost less CPU per byte (each is an answer to decrypt and
+ * a callback); never more than the server takes in one WRITE (ssh2 learns OpenSSH's limit through
+ * limits@openssh.com, else assumes ~31 KiB), since ssh2 sends a longer one as pieces, one after
+ * the other.
+ */
+export const SFTP_CHUNK = 128 * 1024;
 
 export function hostKeyFingerprint(key: Buffer): string {
   return `SHA256:${crypto.createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
@@ -73,20 +80,21 @@ export async function connectSftp(o: ConnectOptions): Promise<Transport> {
       const handle = await Promise.race([cb<Buffer>((d) => raw.open(remote, offset === 0 ? 'w' : 'r+', d)), closed]);
       try {
         const { size } = await src.stat();
-        // SFTP_WINDOW buffers, each back in `free` once the server answered its WRITE: fresh memory
-        // for every chunk cost a page fault per 4 KiB, most of the sender's CPU
+        const chunk = Math.min(SFTP_CHUNK, (raw as unknown as { _maxWriteLen?: number })._maxWriteLen ?? 31 * 1024);
+        const window = Math.max(1, Math.floor(SFTP_IN_FLIGHT / chunk));
+        // at most `window` buffers, each back in `free` once the server answered its WRITE: fresh
+        // memory for every chunk cost a page fault per 4 KiB, much of the sender's CPU
         const free: Buffer[] = [];
-        let allocated = 0;
         let inFlight = 0;
         let next = offset;
         let failed: unknown;
         let answered: (() => void) | undefined;
         while ((next < size || inFlight) && !failed) {
-          while (next < size && inFlight < SFTP_WINDOW && !failed) {
+          while (next < size && inFlight < window && !failed) {
             opts.signal?.throwIfAborted();
-            const len = Math.min(SFTP_CHUNK, size - next);
+            const len = Math.min(chunk, size - next);
             await opts.throttle?.(len);
-            const buf = free.pop() ?? (allocated++, Buffer.allocUnsafeSlow(SFTP_CHUNK));
+            const buf = free.pop() ?? Buffer.allocUnsafeSlow(chunk);
             const { bytesRead } = await src.read(buf, 0, len, next);
             if (bytesRead !== len) throw new DeliveryError('local_changed', `${local} changed size while it was being sent`);
             const pos = next;
@@ -110,8 +118,11 @@ export async function connectSftp(o: ConnectOptions): Promise<Transport> {
         ssh.off('close', onClose);
         raw.off('close', onClose);
         await src.close();
-        // on a dead channel CLOSE is never answered: do not wait for it
-        await Promise.race([cb<void>((d) => raw.close(handle, d)), closed, new Promise((r) => setTimeout(r, 10_000))]).catch(() => {});
+        // on a dead channel CLOSE is never answered: do not wait for it (nor keep the process up
+        // for the timer once it was answered: `send` exited 10 s late)
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([cb<void>((d) => raw.close(handle, d)), closed, new Promise((r) => { timer = setTimeout(r, 10_000); })]).catch(() => {});
+        clearTimeout(timer);
       }
     }),
     rename: (from, to) => run(`rename ${from}`, async () => {
