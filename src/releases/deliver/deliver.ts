@@ -3,8 +3,8 @@
 //     size (and checksum, where the server has a checksum command; byte-for-byte for small files)
 //     matches: nothing half-written ever sits under a final name;
 //   - the remote part file IS the checkpoint: after a drop, a server restart or a kill -9 of our
-//     worker, the next attempt asks its size and goes on from there (FTP APPE; SFTP writes at the
-//     offset, WINDOW×CHUNK before the end since pipelined writes may land out of order);
+//     worker, the next attempt asks its size, compares the bytes just before it with the local
+//     file, and goes on from there (FTP APPE; SFTP writes at the offset);
 //   - a file already complete under its final name is re-verified and not sent again;
 //   - network errors retry with exponential backoff on a fresh connection; a refused login, a
 //     permission or space error stops that file at once with the reason.
@@ -14,7 +14,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { DeliveryError, classify, joinRemote, type DestinationKind, type Transport } from './transport.ts';
-import { SFTP_CHUNK, SFTP_WINDOW } from './sftp.ts';
+import { SFTP_IN_FLIGHT } from './sftp.ts';
 
 export interface LocalFile { name: string; size: number; path: string }
 
@@ -86,11 +86,34 @@ export const partName = (file: string) => {
   return `${dir === '.' ? '' : `${dir}/`}.${path.posix.basename(file)}.atelier-part`;
 };
 
-/** where an interrupted upload of `remoteSize` bytes may safely go on */
-export function resumeOffset(kind: DestinationKind, remoteSize: number | undefined, localSize: number): number {
-  if (remoteSize === undefined || remoteSize > localSize) return 0;
-  if (kind === 'sftp') return Math.max(0, remoteSize - SFTP_WINDOW * SFTP_CHUNK);
-  return remoteSize;
+/**
+ * How much of the part file's end a resume compares with the local file. SFTP: the writes still
+ * out when the connection died may have landed out of order, so holes can only lie within one
+ * window before the server's size. FTP: the data connection lands bytes in order; the tail
+ * catches a part left by another version of the file (a release packed again under its name).
+ */
+export const RESUME_TAIL = { sftp: SFTP_IN_FLIGHT, ftp: 64 * 1024, ftps: 64 * 1024 } as const;
+
+/**
+ * Where an interrupted upload goes on: the server's size, once the bytes before it match the
+ * local file. Where they differ, SFTP writes again from the first byte that differs; FTP can only
+ * append (APPE), so the file is sent again whole.
+ */
+export async function resumePoint(t: Transport, kind: DestinationKind, part: string, partSize: number | undefined, f: LocalFile): Promise<number> {
+  if (!partSize || partSize > f.size) return 0;
+  const from = Math.max(0, partSize - RESUME_TAIL[kind]);
+  const remote = await t.read(part, RESUME_TAIL[kind], from);
+  const local = Buffer.allocUnsafe(remote.length);
+  const fh = await fsp.open(f.path, 'r');
+  try {
+    await fh.read(local, 0, local.length, from);
+  } finally {
+    await fh.close();
+  }
+  let same = 0;
+  while (same < remote.length && remote[same] === local[same]) same++;
+  if (same === remote.length && from + same === partSize) return partSize;
+  return kind === 'sftp' ? from + same : 0;
 }
 
 async function localDigest(file: string, algo: 'crc32' | 'sha256'): Promise<string> {
@@ -200,8 +223,9 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
               throw new DeliveryError('no_space', `the server stopped taking data at byte ${partSize} twice in a row: disk full or over quota?`);
             }
             stalledAt = partSize;
-            let offset = resumeOffset(o.kind, partSize, f.size);
-            if (partSize !== undefined && offset > 0) await log('info', `${f.name}: resuming at byte ${offset} of ${f.size}`);
+            let offset = await resumePoint(c, o.kind, part, partSize, f);
+            if (offset > 0) await log('info', `${f.name}: resuming at byte ${offset} of ${f.size}`);
+            else if (partSize) await log('warn', `${f.name}: the part on the server does not match this file: sending it again whole`);
             done.set(f.name, offset);
             emit(f.name, true);
             if (offset < f.size || partSize !== f.size) {

@@ -7,9 +7,19 @@ import SftpClient from 'ssh2-sftp-client';
 import type { SFTPWrapper } from 'ssh2';
 import { classify, DeliveryError, HostKeyError, type ConnectOptions, type Transport } from './transport.ts';
 
-/** requests in flight and bytes each: resuming restarts WINDOW×CHUNK before the remote size (≤ 1 MiB) */
-export const SFTP_CHUNK = 64 * 1024;
-export const SFTP_WINDOW = 16;
+/**
+ * Bytes of WRITE requests in flight: enough to keep a link busy, and the most a cut connection
+ * can lose, so also the span before the server's size where writes still out may have landed
+ * out of order (a resume compares that span with the local file).
+ */
+export const SFTP_IN_FLIGHT = 1024 * 1024;
+/**
+ * Bytes per WRITE. Fewer, larger requests cost less CPU per byte (each is an answer to decrypt and
+ * a callback); never more than the server takes in one WRITE (ssh2 learns OpenSSH's limit through
+ * limits@openssh.com, else assumes ~31 KiB), since ssh2 sends a longer one as pieces, one after
+ * the other.
+ */
+export const SFTP_CHUNK = 128 * 1024;
 
 export function hostKeyFingerprint(key: Buffer): string {
   return `SHA256:${crypto.createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
@@ -70,36 +80,49 @@ export async function connectSftp(o: ConnectOptions): Promise<Transport> {
       const handle = await Promise.race([cb<Buffer>((d) => raw.open(remote, offset === 0 ? 'w' : 'r+', d)), closed]);
       try {
         const { size } = await src.stat();
+        const chunk = Math.min(SFTP_CHUNK, (raw as unknown as { _maxWriteLen?: number })._maxWriteLen ?? 31 * 1024);
+        const window = Math.max(1, Math.floor(SFTP_IN_FLIGHT / chunk));
+        // at most `window` buffers, each back in `free` once the server answered its WRITE: fresh
+        // memory for every chunk cost a page fault per 4 KiB, much of the sender's CPU
+        const free: Buffer[] = [];
+        let inFlight = 0;
         let next = offset;
         let failed: unknown;
-        const inFlight = new Set<Promise<void>>();
-        while ((next < size || inFlight.size) && !failed) {
-          while (next < size && inFlight.size < SFTP_WINDOW && !failed) {
+        let answered: (() => void) | undefined;
+        while ((next < size || inFlight) && !failed) {
+          while (next < size && inFlight < window && !failed) {
             opts.signal?.throwIfAborted();
-            const len = Math.min(SFTP_CHUNK, size - next);
+            const len = Math.min(chunk, size - next);
             await opts.throttle?.(len);
-            const buf = Buffer.allocUnsafe(len);
+            const buf = free.pop() ?? Buffer.allocUnsafeSlow(chunk);
             const { bytesRead } = await src.read(buf, 0, len, next);
             if (bytesRead !== len) throw new DeliveryError('local_changed', `${local} changed size while it was being sent`);
             const pos = next;
             next += len;
-            const p = cb<void>((d) => raw.write(handle, buf, 0, len, pos, d)).then(() => { onBytes(len); }, (e) => {
+            inFlight++;
+            raw.write(handle, buf, 0, len, pos, (e) => {
+              inFlight--;
+              free.push(buf);
+              if (!e) onBytes(len);
               // SSH_FX_FAILURE on WRITE is how OpenSSH reports ENOSPC / EDQUOT (SFTP v3 has no finer code)
-              failed ??= (e as { code?: number }).code === 4 ? new DeliveryError('no_space', `the server refused to write at byte ${pos} (SFTP "Failure": disk full or over quota?)`) : e;
+              else failed ??= (e as { code?: number }).code === 4 ? new DeliveryError('no_space', `the server refused to write at byte ${pos} (SFTP "Failure": disk full or over quota?)`) : e;
+              answered?.();
             });
-            const tracked = p.finally(() => inFlight.delete(tracked));
-            inFlight.add(tracked);
           }
-          if (inFlight.size) await Promise.race([...inFlight, closed]);
+          if (inFlight) await Promise.race([new Promise<void>((r) => { answered = r; }), closed]);
         }
-        await Promise.race([Promise.allSettled(inFlight), closed]);
+        // the writes still out when one failed: their answers come before the error is reported
+        while (inFlight) await Promise.race([new Promise<void>((r) => { answered = r; }), closed]);
         if (failed) throw failed;
       } finally {
         ssh.off('close', onClose);
         raw.off('close', onClose);
         await src.close();
-        // on a dead channel CLOSE is never answered: do not wait for it
-        await Promise.race([cb<void>((d) => raw.close(handle, d)), closed, new Promise((r) => setTimeout(r, 10_000))]).catch(() => {});
+        // on a dead channel CLOSE is never answered: do not wait for it (nor keep the process up
+        // for the timer once it was answered: `send` exited 10 s late)
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([cb<void>((d) => raw.close(handle, d)), closed, new Promise((r) => { timer = setTimeout(r, 10_000); })]).catch(() => {});
+        clearTimeout(timer);
       }
     }),
     rename: (from, to) => run(`rename ${from}`, async () => {
@@ -112,10 +135,23 @@ export async function connectSftp(o: ConnectOptions): Promise<Transport> {
       }
     }),
     remove: (file) => run(`remove ${file}`, () => cb<void>((d) => raw.unlink(file, d))),
-    read: (file, maxBytes) => run(`read ${file}`, async () => {
-      const b = (await client.get(file)) as Buffer;
-      if (b.length > maxBytes) throw new Error(`${file} is larger than ${maxBytes} bytes`);
-      return b;
+    read: (file, maxBytes, start = 0) => run(`read ${file}`, async () => {
+      const handle = await cb<Buffer>((d) => raw.open(file, 'r', d));
+      try {
+        const { size } = await cb<{ size: number }>((d) => raw.fstat(handle, d));
+        const len = Math.max(0, size - start);
+        if (len > maxBytes) throw new Error(`${file} is larger than ${maxBytes} bytes from byte ${start}`);
+        const out = Buffer.alloc(len);
+        // a server may answer a READ with fewer bytes than asked: ask again from there
+        for (let got = 0; got < len;) {
+          const n = await cb<number>((d) => raw.read(handle, out, got, len - got, start + got, d));
+          if (!n) break;
+          got += n;
+        }
+        return out;
+      } finally {
+        await cb<void>((d) => raw.close(handle, d)).catch(() => {});
+      }
     }),
     async close() { await client.end().catch(() => {}); },
   };

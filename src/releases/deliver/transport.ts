@@ -40,8 +40,8 @@ export interface Transport {
   /** rename, replacing an existing target */
   rename(from: string, to: string): Promise<void>;
   remove(file: string): Promise<void>;
-  /** whole small file back, to compare byte for byte */
-  read(file: string, maxBytes: number): Promise<Buffer>;
+  /** a small file back (from byte `start` to its end), to compare byte for byte */
+  read(file: string, maxBytes: number, start?: number): Promise<Buffer>;
   /** the server's checksum of a file (lower-case hex), when it has a checksum command */
   remoteChecksum?(file: string): Promise<{ algo: 'crc32' | 'sha256'; hex: string } | undefined>;
   close(): Promise<void>;
