@@ -10,6 +10,8 @@ import { formatBytes, formatDate, hasString, useI18n } from '../../i18n.ts';
 import { Alert, Button, Card, ErrorBox, Field, PageHeader, Spinner, cx } from '../../components/ui.tsx';
 import { JobProgress } from '../../components/jobs.tsx';
 import { Destinations, EnrichPanel, MetadataSources, Preferences, SendPanel } from './setup.tsx';
+// one catalogue of rule-detail words for the server (CLI, scripts) and this page
+import { noteText, type Note } from '../../../../src/releases/validate/messages.ts';
 
 type RType = 'EBOOK' | 'DOCS' | 'TV';
 const TYPES: RType[] = ['EBOOK', 'DOCS', 'TV'];
@@ -32,7 +34,8 @@ interface Metadata {
 }
 interface Upload { id?: string; file_name: string; size: number; metadata?: Metadata; error?: string }
 interface RuleSetInfo { id: string; type: RType; year: number; title: string }
-interface Check { rule: string; ok: boolean; detail: string }
+// code + params since issue 10; releases packed before carry only the English detail
+interface Check { rule: string; ok: boolean; detail: string; code?: string; params?: Note['params'] }
 interface NamingAnswer { name: string; warnings: string[]; ok: boolean; checks: Check[]; ruleSet: string }
 interface TemplateInfo { id: string; name: string; type: RType; kind: 'nfo' | 'diz'; body: string; builtin: boolean }
 interface Rendered { text: string; lines: number; columns: number; warnings: string[]; bytes: number }
@@ -106,7 +109,7 @@ function Select({ label, value, onChange, children }: { label: string; value: st
 }
 
 function Checks({ checks }: { checks: Check[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   // the rule's name in the user's language; its id stays visible (rule sets and the CLI use it)
   const label = (rule: string) => (hasString(`releases.rule.${rule}`) ? t(`releases.rule.${rule}`) : rule);
   return (
@@ -115,7 +118,7 @@ function Checks({ checks }: { checks: Check[] }) {
         <li key={`${c.rule}-${i}`} className="flex gap-3 py-1.5">
           <span className={cx('w-10 shrink-0 font-semibold', c.ok ? 'text-emerald-600' : 'text-red-600')}>{c.ok ? 'OK' : 'KO'}</span>
           <span className="w-48 shrink-0 text-xs leading-5 text-slate-700" title={c.rule} data-rule={c.rule}>{label(c.rule)}</span>
-          <span className="min-w-0 break-words text-slate-600" data-check-detail>{c.detail}</span>
+          <span className="min-w-0 break-words text-slate-600" data-check-detail>{c.code ? noteText({ code: c.code, params: c.params }, lang) : c.detail}</span>
         </li>
       ))}
     </ul>
