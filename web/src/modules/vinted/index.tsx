@@ -165,7 +165,7 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
               {catalog.errors.length > 0 && (
                 <Card title={t('vinted.errors')}>
                   <ul className="space-y-1 text-sm" data-testid="file-errors">
-                    {catalog.errors.map((e, i) => <li key={i}><span className="font-mono text-red-700">{e.file}</span> — <span className="text-slate-600" data-code={e.code}>{e.code && e.code !== 'other' ? t(`vinted.refused.${e.code}`, e.params) : e.reason}</span></li>)}
+                    {catalog.errors.map((e, i) => <li key={i}><span className="font-mono text-red-700">{e.file}</span> — <span className="text-slate-600" data-code={e.code}>{e.code ? t(`vinted.refused.${e.code}`, e.code === 'other' ? { detail: e.reason, ...e.params } : e.params) : e.reason}</span></li>)}
                   </ul>
                 </Card>
               )}
