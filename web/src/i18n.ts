@@ -72,7 +72,7 @@ export function logText(e: { message: string | null; data: Record<string, unknow
     if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
     else if (v && typeof v === 'object' && typeof (v as { code?: unknown }).code === 'string' && module) {
       const inner = v as { code: string; params?: Vars };
-      vars[k] = t(`${module}.${inner.code}`, inner.params, lang);
+      if (hasString(`${module}.${inner.code}`)) vars[k] = t(`${module}.${inner.code}`, inner.params, lang);
     }
   }
   if (typeof vars.size === 'number') vars.size = formatBytes(vars.size, lang);
