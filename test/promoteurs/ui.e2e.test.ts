@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { signInApi } from '../helpers/sign-in.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import promoteurs from '../../src/promoteurs/index.ts';
 import { startFakeSite, FAKE_CITIES, type FakeSite } from '../../src/promoteurs/fakes/sites.ts';
@@ -26,8 +27,7 @@ beforeAll(async () => {
   const baseURL = await platform.listen();
   browser = await launchBrowser({ baseURL });
   page = await browser.newPage();
-  const login = await page.request.post('/api/auth/login', { data: { email: 'operator@test.local', password: 'operator-password-123' } });
-  expect(login.status()).toBe(200);
+  await signInApi(page);
 }, 300_000);
 
 afterAll(async () => {
@@ -92,7 +92,7 @@ describe('promoteurs UI', () => {
       const b2 = await launchBrowser({ baseURL: await down.listen() });
       try {
         const p2 = await b2.newPage();
-        await p2.request.post('/api/auth/login', { data: { email: 'operator@test.local', password: 'operator-password-123' } });
+        await signInApi(p2);
         await p2.goto(`/promoteurs/runs/${job.id}`);
         const err = p2.getByTestId('run-error');
         await err.waitFor({ timeout: 30_000 });

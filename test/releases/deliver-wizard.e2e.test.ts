@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { signInApi } from '../helpers/sign-in.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import releases from '../../src/releases/index.ts';
 import { startFakeMetadataApis, type FakeMetadataApis } from '../../src/releases/fakes/metadata.ts';
@@ -34,8 +35,7 @@ beforeAll(async () => {
   epub = await writeEpub(path.join(platform.dataDir, 'Le Rouge et le Noir.epub'), { title: 'Le Rouge et le Noir', author: 'Stendhal', publisher: 'Folio', date: '2015-01-01', language: 'fr', isbn: '9782070413454' });
   browser = await launchBrowser({ baseURL });
   page = await browser.newPage();
-  const login = await page.request.post('/api/auth/login', { data: { email: 'operator@test.local', password: 'operator-password-123' } });
-  expect(login.status()).toBe(200);
+  await signInApi(page);
 }, 240_000);
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { signIn } from '../helpers/sign-in.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import vinted from '../../src/vinted/index.ts';
 import { FIXTURES } from './helpers.ts';
@@ -40,10 +41,7 @@ describe('Studio', () => {
   let job: string;
 
   test('signs in as operator and opens the Studio', async () => {
-    await page.goto('/vinted');
-    await page.getByLabel('Adresse e-mail').fill('operator@test.local');
-    await page.getByLabel('Mot de passe').fill('operator-password-123');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await signIn(page, '/vinted');
     await page.getByRole('heading', { name: 'Studio Vinted' }).waitFor();
     await page.getByText('Déposez des photos, un dossier ou un ZIP ici').waitFor();
   }, 60_000);
