@@ -1,0 +1,33 @@
+// A guard for the French UI (issue 10 item 7): common English words, and plural slips such as
+// "1 photos", in the text a page shows. The real fix is that every server text travels as a code
+// worded by the web app; this catches what slips through. Technical content the user supplied or
+// that has no language (NFO previews, file trees, release names: <pre>, <code>, [data-raw]) is left out.
+import type { Page } from 'playwright-core';
+
+const ENGLISH = /\b(the|and|with|without|failed|error|errors|retry|retrying|loading|save|cancel|delete|bytes|characters|columns|found|missing|allowed|not|only|file\(s\)|volume\(s\)|photo\(s\)|photos to|ready|done|skipped|unknown|queued|sent|verified|resuming|step)\b/gi;
+const PLURAL_SLIP = /\b[01] (photos|fichiers|articles|règles|tâches|programmes|volumes|villes|octets|caractères|erreurs)\b/g;
+
+/** the English words and plural slips visible in `root` (default: the page's main area) */
+export async function englishShown(page: Page, root = 'main'): Promise<string[]> {
+  const text = await page.locator(root).first().evaluate((el) => {
+    const copy = el.cloneNode(true) as HTMLElement;
+    for (const x of copy.querySelectorAll('pre, code, [data-raw]')) x.remove();
+    // innerText of a detached node is its textContent: put the blocks on lines of their own
+    for (const x of copy.querySelectorAll('p, li, div, td, th, span, h1, h2, h3, label, button')) x.append(' ');
+    return copy.textContent ?? '';
+  });
+  return [...text.matchAll(ENGLISH), ...text.matchAll(PLURAL_SLIP)].map((m) => m[0]);
+}
+
+/** true when the page scrolls sideways (something wider than the viewport) */
+export async function overflowsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+}
+
+/** true when the element's box lies within the viewport, all four sides */
+export async function withinViewport(page: Page, selector: string): Promise<boolean> {
+  const box = await page.locator(selector).first().boundingBox();
+  const vp = page.viewportSize();
+  if (!box || !vp) return false;
+  return box.x >= 0 && box.y >= 0 && box.x + box.width <= vp.width + 0.5 && box.y + box.height <= vp.height + 0.5;
+}
