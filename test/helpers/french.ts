@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 
 const ENGLISH = /\b(the|and|with|without|failed|error|errors|retry|retrying|loading|save|cancel|delete|bytes|characters|columns|found|missing|allowed|not|only|file\(s\)|volume\(s\)|photo\(s\)|photos to|ready|done|skipped|unknown|queued|sent|verified|resuming|step)\b/gi;
-const PLURAL_SLIP = /\b[01] (photos|fichiers|articles|règles|tâches|programmes|volumes|villes|octets|caractères|erreurs)\b/g;
+const PLURAL_SLIP = /\b[01] (photos|fichiers|articles|règles|tâches|programmes|volumes|villes|octets|caractères|erreurs|doublons|annonces)\b/g;
 
 /** the English words and plural slips visible in `root` (default: the page's main area) */
 export async function englishShown(page: Page, root = 'main'): Promise<string[]> {

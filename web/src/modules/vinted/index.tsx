@@ -153,7 +153,8 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
         <>
           <div className="flex flex-wrap items-center justify-between gap-3">
             <p className="text-sm text-slate-600" data-testid="catalog-summary">
-              {t('vinted.summary', { clusters: catalog.clusters.length, photos: catalog.photos.length, duplicates: catalog.duplicates.length, errors: catalog.errors.length })}
+              {([['articles', catalog.clusters.length], ['photos', catalog.photos.length], ['duplicates', catalog.duplicates.length], ['errors', catalog.errors.length]] as const)
+                .map(([part, count]) => t(`vinted.summary.${part}`, { count })).join(' · ')}
             </p>
             <div className="flex gap-2">
               <Button size="sm" variant="secondary" onClick={() => void download(`/api/vinted/bulk/export/catalog.json?job=${jobId}`, 'catalog.json')}>{t('vinted.export.catalog')}</Button>
