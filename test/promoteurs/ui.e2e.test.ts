@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { signInApi } from '../helpers/sign-in.ts';
+import { englishShown } from '../helpers/french.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import promoteurs from '../../src/promoteurs/index.ts';
 import { startFakeSite, FAKE_CITIES, type FakeSite } from '../../src/promoteurs/fakes/sites.ts';
@@ -55,6 +56,9 @@ describe('promoteurs UI', () => {
     await preview.locator('button').first().click();
     await page.getByTestId('lots').first().waitFor();
     expect(await page.getByTestId('lots').first().locator('tbody tr').count()).toBeGreaterThan(1);
+    // French only on the run page: its log lines and progress worded from their codes
+    await page.getByTestId('log').getByText(/^\[info\] .* : \d+ trouvés, \d+ créés/).first().waitFor();
+    expect(await englishShown(page)).toEqual([]);
     await browser.screenshot(page, 'promoteurs-run-dry');
   });
 
@@ -64,6 +68,13 @@ describe('promoteurs UI', () => {
     await page.goto('/promoteurs');
     const table = page.getByTestId('programmes');
     await table.waitFor();
+    // no city list imported: the stats say how many built-in cities a run uses, never "0 villes importées"
+    const stats = (await platform.request('GET', '/api/promoteurs/stats', { token: platform.tokens.viewer })).body.totals;
+    expect(stats.cities).toBe(0);
+    expect(stats.builtinCities).toBeGreaterThan(0);
+    await page.getByTestId('stats').getByText('villes intégrées utilisées').waitFor();
+    expect(await page.getByTestId('stats').innerText()).toContain(`${stats.builtinCities}\nvilles intégrées utilisées`);
+    expect(await englishShown(page)).toEqual([]);
     expect(await table.locator('tbody tr').count()).toBe(10);
     await page.getByLabel('Ville ou code postal').fill('bordeaux');
     await expect.poll(() => table.locator('tbody tr').count()).toBe(5);
