@@ -19,9 +19,24 @@ export async function englishShown(page: Page, root = 'main'): Promise<string[]>
   return [...text.matchAll(ENGLISH), ...text.matchAll(PLURAL_SLIP)].map((m) => m[0]);
 }
 
-/** true when the page scrolls sideways (something wider than the viewport) */
-export async function overflowsSideways(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+/**
+ * What makes the page scroll sideways: the outermost elements reaching past the viewport's right
+ * edge (inside a sideways-scrolling box is fine), as "tag.class#testid"; empty when nothing does.
+ */
+export async function overflowsSideways(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    if (document.documentElement.scrollWidth <= window.innerWidth + 1) return [];
+    const scrolls = (e: Element) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(e).overflowX);
+    const out: string[] = [];
+    for (const e of document.body.querySelectorAll('*')) {
+      if (e.getBoundingClientRect().right <= window.innerWidth + 1) continue;
+      let p = e.parentElement;
+      let inside = false;
+      for (; p && p !== document.body; p = p.parentElement) if (scrolls(p) || p.getBoundingClientRect().right > window.innerWidth + 1) { inside = true; break; }
+      if (!inside) out.push(`${e.tagName.toLowerCase()}.${String(e.getAttribute('class') ?? '').split(' ').slice(0, 4).join('.')}${e.getAttribute('data-testid') ? `#${e.getAttribute('data-testid')}` : ''}`);
+    }
+    return out.length ? out : ['(the document)'];
+  });
 }
 
 /** true when the element's box lies within the viewport, all four sides */
