@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
 import { signInApi } from '../helpers/sign-in.ts';
+import { englishShown } from '../helpers/french.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import releases from '../../src/releases/index.ts';
 import { startFakeMetadataApis, type FakeMetadataApis } from '../../src/releases/fakes/metadata.ts';
@@ -147,6 +148,7 @@ describe('Packer: enrich, pack, send to SFTP', () => {
     const remoteDir = `${sshd.root}/ebook/${name}`;
     await deliveries.getByText(`Envoyé vers seedbox et vérifié (${remoteDir}).`).waitFor();
     for (const f of ['atlslr.nfo', 'atlslr1.zip']) expect(await deliveries.locator('li', { hasText: f }).textContent()).toMatch(/vérifié/);
+    expect(await englishShown(page)).toEqual([]);
     await browser.screenshot(page, 'releases-wizard-sent');
 
     // ---- on the server: exactly the release's files, byte-identical, no part file left
@@ -166,6 +168,11 @@ describe('Packer: enrich, pack, send to SFTP', () => {
     await page.getByLabel('seedbox').check();
     await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
     await page.getByTestId('deliveries').getByText(/déjà présent/).first().waitFor({ timeout: 90_000 });
+    // the delivery job's page: its log lines worded in French from their codes
+    const [again] = await platform.ctx.jobs.list({ module: 'releases', kind: 'deliver' });
+    await page.goto(`/jobs/${again!.id}`);
+    await page.getByTestId('job-log').getByText(/^atlslr1\.zip : déjà sur le serveur, vérifié/).waitFor();
+    expect(await englishShown(page)).toEqual([]);
     expect(browser.pageErrors).toEqual([]);
   }, 300_000);
 

@@ -328,7 +328,7 @@ export function SendPanel({ packJob, releaseName, preselect }: { packJob: string
               <div key={d.id}>
                 <Alert kind={d.status === 'verified' ? 'success' : 'error'}>
                   {d.status === 'verified' ? t('releases.send.done', { dest: d.destination_name, dir: d.remote_dir }) : t('releases.send.failed', { dest: d.destination_name, error: reasons })}
-                  {d.status !== 'verified' && d.error && <span className="mt-1 block text-xs break-words" data-testid="delivery-detail">{t('releases.send.detail', { detail: d.error })}</span>}
+                  {d.status !== 'verified' && d.error && <span className="mt-1 block text-xs break-words" data-testid="delivery-detail" data-raw>{t('releases.send.detail', { detail: d.error })}</span>}
                 </Alert>
                 <ul className="mt-2 text-sm">
                   {files.map((f) => (
