@@ -250,8 +250,9 @@ function Tabs() {
   const { t } = useI18n();
   const { user } = useAuth();
   const link = ({ isActive }: { isActive: boolean }) => `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`;
+  // the tabs wrap on a narrow screen (ten of them are wider than a 390 px phone)
   return (
-    <nav aria-label={t('vinted.title')} className="mb-6 inline-flex rounded-lg bg-slate-100 p-1">
+    <nav aria-label={t('vinted.title')} className="mb-6 inline-flex max-w-full flex-wrap rounded-lg bg-slate-100 p-1">
       <NavLink to="/vinted" end className={link}>{t('vinted.nav.studio')}</NavLink>
       <NavLink to="/vinted/accounts" className={link}>{t('vinted.nav.accounts')}</NavLink>
       <NavLink to="/vinted/listings" className={link}>{t('vinted.nav.listings')}</NavLink>
