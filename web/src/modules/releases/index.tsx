@@ -32,7 +32,7 @@ interface Metadata {
   show?: string; season?: number; episode?: number; episodeTitle?: string;
   video?: { videoCodec: string; resolution: string; durationSec: number; audio: unknown[] };
 }
-interface Upload { id?: string; file_name: string; size: number; metadata?: Metadata; error?: string }
+interface Upload { id?: string; file_name: string; size: number; metadata?: Metadata; error?: string; code?: string; limit_mb?: number }
 interface RuleSetInfo { id: string; type: RType; year: number; title: string }
 // code + params since issue 10; releases packed before carry only the English detail
 interface Check { rule: string; ok: boolean; detail: string; code?: string; params?: Note['params'] }
@@ -260,8 +260,9 @@ export default function ReleasesPage() {
     } catch (e) {
       // every file refused: the error lists each one's reason (details.uploads)
       const refused = e instanceof ApiError ? (e.details as { uploads?: Upload[] } | undefined)?.uploads : undefined;
+      // each refused file says why in the list below; the request's own error only when there is no list
       if (refused) setUploads((u) => [...refused, ...u]);
-      setUploadError(e);
+      else setUploadError(e);
     } finally {
       setUploading(false);
     }
@@ -453,7 +454,12 @@ export default function ReleasesPage() {
                         <input type="radio" name="source" disabled={!u.id || !fits} checked={upload?.id !== undefined && upload?.id === u.id} onChange={() => chooseUpload(u)} className="mt-1" />
                         <span className="min-w-0">
                           <span className="block font-medium text-slate-900">{u.file_name} <span className="font-normal text-slate-500">({formatBytes(u.size)})</span></span>
-                          {u.error ? <span className="block text-sm text-red-700">{u.error}</span>
+                          {u.error ? (
+                            <span className="block text-sm text-red-700" data-upload-code={u.code}>
+                              {u.code ? t(`releases.uploadError.${u.code}`, { mb: u.limit_mb ?? '' }) : t('releases.uploadError.unreadable')}
+                              <span className="block text-xs text-red-600/80" data-raw>{t('releases.send.detail', { detail: u.error })}</span>
+                            </span>
+                          )
                             : !fits ? <span className="block text-sm text-amber-700">{t('releases.files.wrongType', { type: t(`releases.type.${type}`) })}</span>
                             : <span className="block text-sm text-slate-600">{u.metadata!.format} · {u.metadata!.title ?? u.metadata!.show ?? ''}{u.metadata!.author ? ` · ${u.metadata!.author}` : ''}</span>}
                         </span>
