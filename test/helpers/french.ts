@@ -9,14 +9,16 @@ const PLURAL_SLIP = /\b[01] (photos|fichiers|articles|règles|tâches|programmes
 
 /** the English words and plural slips visible in `root` (default: the page's main area) */
 export async function englishShown(page: Page, root = 'main'): Promise<string[]> {
-  const text = await page.locator(root).first().evaluate((el) => {
+  const { text, own } = await page.locator(root).first().evaluate((el) => {
     const copy = el.cloneNode(true) as HTMLElement;
     for (const x of copy.querySelectorAll('pre, code, [data-raw]')) x.remove();
-    // innerText of a detached node is its textContent: put the blocks on lines of their own
-    for (const x of copy.querySelectorAll('p, li, div, td, th, span, h1, h2, h3, label, button')) x.append(' ');
-    return copy.textContent ?? '';
+    // each element's own words (its direct text), where a plural slip would sit ("1 photos")
+    const own = [...copy.querySelectorAll('*')].map((x) => [...x.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(''));
+    // the whole text with a space after every element (textContent would glue "0" and "octets" of two cells)
+    for (const x of copy.querySelectorAll('*')) x.append(' ');
+    return { text: copy.textContent ?? '', own };
   });
-  return [...text.matchAll(ENGLISH), ...text.matchAll(PLURAL_SLIP)].map((m) => m[0]);
+  return [...text.matchAll(ENGLISH), ...own.flatMap((o) => [...o.matchAll(PLURAL_SLIP)])].map((m) => m[0]);
 }
 
 /**

@@ -190,7 +190,7 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
                 Object.assign(r, { verified: true, check: v.check, skipped: r.sent === 0 });
                 done.set(f.name, f.size);
                 emit(f.name, true);
-                await log('info', `${f.name}: already on the server, verified (${v.check})`, { code: 'deliver.already_there', file: f.name, check: v.check });
+                await log('info', `${f.name}: already on the server, verified (${v.check})`, { code: 'deliver.already_there', file: f.name, check: checkNote(v.check) });
                 break;
               }
               await log('warn', `${f.name}: the server's copy differs (${v.detail}): sending it again`, { code: 'deliver.differs', file: f.name, detail: v.detail });
@@ -226,7 +226,7 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
             delete r.error;
             done.set(f.name, f.size);
             emit(f.name, true);
-            await log('info', `${f.name}: ${f.size} bytes sent and verified (${v.check})`, { code: 'deliver.sent', file: f.name, size: f.size, check: v.check });
+            await log('info', `${f.name}: ${f.size} bytes sent and verified (${v.check})`, { code: 'deliver.sent', file: f.name, size: f.size, check: checkNote(v.check) });
             break;
           } catch (e) {
             const err = classify(e, f.name);
@@ -268,4 +268,11 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
  */
 function failure(err: DeliveryError & { file?: string }): Record<string, unknown> {
   return { code: 'deliver.fatal', reason: { code: `deliverError.${err.code}` }, error: err.message };
+}
+
+/** how a file was verified ('size', 'size+bytes', 'size+sha256'…) as a coded message the web words (releases.verify.*) */
+export function checkNote(check: string): { code: string; params?: Record<string, string> } {
+  if (check === 'size') return { code: 'verify.size' };
+  if (check === 'size+bytes') return { code: 'verify.bytes' };
+  return { code: 'verify.hash', params: { algo: check.replace(/^size\+/, '') } };
 }

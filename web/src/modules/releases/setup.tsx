@@ -278,6 +278,8 @@ interface Delivery { id: string; job_id: string; destination_name: string; statu
 export function SendPanel({ packJob, releaseName, preselect }: { packJob: string; releaseName: string; preselect?: string[] }) {
   const { t } = useI18n();
   // why a delivery failed, from each file's error code; the server's own text stays a detail below
+  // how a file was verified: 'size', 'size+bytes' (read back), 'size+<hash>' (the server's checksum command)
+  const verifiedBy = (check: string) => (check === 'size' ? t('releases.verify.size') : check === 'size+bytes' ? t('releases.verify.bytes') : t('releases.verify.hash', { algo: check.replace(/^size\+/, '') }));
   const why = (code: string) => (hasString(`releases.deliverError.${code}`) ? t(`releases.deliverError.${code}`) : t('releases.deliverError.failed'));
   const dests = useApi<{ destinations: Destination[] }>('/api/releases/destinations');
   const [chosen, setChosen] = useState<string[]>(preselect ?? []);
@@ -333,7 +335,7 @@ export function SendPanel({ packJob, releaseName, preselect }: { packJob: string
                 <ul className="mt-2 text-sm">
                   {files.map((f) => (
                     <li key={f.name} className="flex justify-between gap-3"><span className="font-mono text-xs">{f.name}</span>
-                      <span className={f.verified ? 'text-emerald-700' : 'text-red-700'}>{f.verified ? `${t('releases.send.verified')}${f.check ? ` (${f.check})` : ''}${f.skipped ? ` — ${t('releases.send.skipped')}` : ''}` : t('releases.send.notVerified')}</span>
+                      <span className={f.verified ? 'text-emerald-700' : 'text-red-700'}>{f.verified ? `${t('releases.send.verified')}${f.check ? ` (${verifiedBy(f.check)})` : ''}${f.skipped ? ` — ${t('releases.send.skipped')}` : ''}` : t('releases.send.notVerified')}</span>
                     </li>
                   ))}
                 </ul>
