@@ -113,7 +113,7 @@ describe('promoteurs UI', () => {
         // the server's own words stay available, apart, as a technical detail
         expect(await p2.getByTestId('run-error-detail').innerText()).toMatch(/^Détail technique : .*network error.*ECONNREFUSED/);
         // the source's own verdict, in French too
-        expect(await p2.getByTestId('sources').innerText()).toMatch(/anormal : incomplète : 1 page liste en échec/);
+        await expect.poll(() => p2.getByTestId('sources').innerText()).toMatch(/anormal : incomplète : 1 page liste en échec/); // loaded apart from the run's error: waited for
         // red: the failed badge's colour (Tailwind's red palette: oklch hue ≈ 25–30)
         const color = await p2.locator('[data-status="failed"]').first().evaluate((el) => getComputedStyle(el).color);
         expect(color).toMatch(/^oklch\(0\.\d+ 0\.(1|2)\d* 2\d\.\d+\)$/);
