@@ -13,6 +13,8 @@ const dist = path.join(web, 'dist');
 const stampFile = path.join(dist, '.build-stamp.json');
 const lockDir = path.join(web, '.build-lock');
 const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => path.join(web, p));
+// server files the web app imports too (one catalogue for the CLI and the page)
+SOURCES.push(path.join(root, 'src/releases/validate/messages.ts'));
 
 /** Newest modification time under the web sources (directories count: a deleted file changes its folder). */
 function newestSource(): { mtimeMs: number; files: number } {

@@ -13,7 +13,8 @@ import type { CliContext, CoreContext } from '../core/module.ts';
 import { CliError, EXIT } from '../core/cli-support.ts';
 import { extractMetadata, formatOf, MetadataError } from './metadata/index.ts';
 import { listRuleSets } from './rules/index.ts';
-import { validateRelease } from './validate/index.ts';
+import { validateRelease, type ValidationCheck } from './validate/index.ts';
+import { noteText } from './validate/messages.ts';
 import { ruleSetFor, type PackPayload, type StoredPackResult } from './pack/job.ts';
 import { SOURCE_FORMATS } from './pack/pipeline.ts';
 import { listTemplates } from './nfo/store.ts';
@@ -78,8 +79,10 @@ function packJson(r: StoredPackResult & { job_id: string }) {
   };
 }
 
-function printChecks(checks: { rule: string; ok: boolean; detail: string }[]) {
-  for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.rule.padEnd(24)} ${c.detail}`);
+/** one line per rule: its id, then what was found in ATELIER_LANG (the JSON keeps code, params and the English detail) */
+function printChecks(checks: ValidationCheck[]) {
+  const lang = loadConfig().lang;
+  for (const c of checks) console.log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.rule.padEnd(24)} ${c.code ? noteText(c, lang) : c.detail}`);
 }
 
 async function checkSource(file: string): Promise<void> {

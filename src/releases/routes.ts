@@ -78,7 +78,8 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
     schema: { tags: ['releases'], summary: 'upload source files (multipart, field "file", several allowed); returns each one\'s metadata or error' },
   }, async (req, reply) => {
     if (!req.isMultipart()) throw badRequest('send the files as multipart/form-data (field "file")');
-    const out: { id?: string; file_name: string; size: number; metadata?: ReleaseMetadata; error?: string }[] = [];
+    // a refused file: `code` (too_big, or the metadata reader's corrupt / unreadable / unsupported) for the UI's words, `error` the reader's own text
+    const out: { id?: string; file_name: string; size: number; metadata?: ReleaseMetadata; error?: string; code?: string; limit_mb?: number }[] = [];
     const tmp = await makeTempDir('upload');
     try {
       for await (const part of req.files({ limits: { fileSize: s.maxUploadBytes } })) {
@@ -86,16 +87,16 @@ export async function releasesRoutes(app: App, ctx: CoreContext): Promise<void> 
         const local = path.join(tmp, crypto.randomUUID());
         await pipeline(part.file, fs.createWriteStream(local));
         const size = (await fsp.stat(local)).size;
-        if (part.file.truncated) { out.push({ file_name: fileName, size, error: `larger than RELEASES_MAX_UPLOAD_MB (${s.maxUploadBytes / 1e6} MB)` }); continue; }
+        if (part.file.truncated) { out.push({ file_name: fileName, size, error: `larger than RELEASES_MAX_UPLOAD_MB (${s.maxUploadBytes / 1e6} MB)`, code: 'too_big', limit_mb: s.maxUploadBytes / 1e6 }); continue; }
         let metadata: ReleaseMetadata | undefined;
-        let error: string | undefined;
+        let refused: { error: string; code: string } | undefined;
         try {
           metadata = await extractMetadata(local, fileName);
         } catch (e) {
           if (!(e instanceof MetadataError)) throw e;
-          error = e.message;
+          refused = { error: e.message, code: e.code };
         }
-        if (error) { out.push({ file_name: fileName, size, error }); continue; }
+        if (refused) { out.push({ file_name: fileName, size, ...refused }); continue; }
         const id = crypto.randomUUID();
         const key = `releases/uploads/${id}/${fileName.replace(/[^\w.\-]/g, '_')}`;
         await ctx.files.put(key, fs.createReadStream(local));

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { signInApi } from '../helpers/sign-in.ts';
+import { englishShown } from '../helpers/french.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import promoteurs from '../../src/promoteurs/index.ts';
 import { startFakeSite, FAKE_CITIES, type FakeSite } from '../../src/promoteurs/fakes/sites.ts';
@@ -26,8 +28,7 @@ beforeAll(async () => {
   const baseURL = await platform.listen();
   browser = await launchBrowser({ baseURL });
   page = await browser.newPage();
-  const login = await page.request.post('/api/auth/login', { data: { email: 'operator@test.local', password: 'operator-password-123' } });
-  expect(login.status()).toBe(200);
+  await signInApi(page);
 }, 300_000);
 
 afterAll(async () => {
@@ -55,6 +56,9 @@ describe('promoteurs UI', () => {
     await preview.locator('button').first().click();
     await page.getByTestId('lots').first().waitFor();
     expect(await page.getByTestId('lots').first().locator('tbody tr').count()).toBeGreaterThan(1);
+    // French only on the run page: its log lines and progress worded from their codes
+    await page.getByTestId('log').getByText(/^\[info\] .* : \d+ trouvés, \d+ créés/).first().waitFor();
+    expect(await englishShown(page)).toEqual([]);
     await browser.screenshot(page, 'promoteurs-run-dry');
   });
 
@@ -64,6 +68,13 @@ describe('promoteurs UI', () => {
     await page.goto('/promoteurs');
     const table = page.getByTestId('programmes');
     await table.waitFor();
+    // no city list imported: the stats say how many built-in cities a run uses, never "0 villes importées"
+    const stats = (await platform.request('GET', '/api/promoteurs/stats', { token: platform.tokens.viewer })).body.totals;
+    expect(stats.cities).toBe(0);
+    expect(stats.builtinCities).toBeGreaterThan(0);
+    await page.getByTestId('stats').getByText('villes intégrées utilisées').waitFor();
+    expect(await page.getByTestId('stats').innerText()).toContain(`${stats.builtinCities}\nvilles intégrées utilisées`);
+    expect(await englishShown(page)).toEqual([]);
     expect(await table.locator('tbody tr').count()).toBe(10);
     await page.getByLabel('Ville ou code postal').fill('bordeaux');
     await expect.poll(() => table.locator('tbody tr').count()).toBe(5);
@@ -92,7 +103,7 @@ describe('promoteurs UI', () => {
       const b2 = await launchBrowser({ baseURL: await down.listen() });
       try {
         const p2 = await b2.newPage();
-        await p2.request.post('/api/auth/login', { data: { email: 'operator@test.local', password: 'operator-password-123' } });
+        await signInApi(p2);
         await p2.goto(`/promoteurs/runs/${job.id}`);
         const err = p2.getByTestId('run-error');
         await err.waitFor({ timeout: 30_000 });
@@ -102,7 +113,7 @@ describe('promoteurs UI', () => {
         // the server's own words stay available, apart, as a technical detail
         expect(await p2.getByTestId('run-error-detail').innerText()).toMatch(/^Détail technique : .*network error.*ECONNREFUSED/);
         // the source's own verdict, in French too
-        expect(await p2.getByTestId('sources').innerText()).toMatch(/anormal : incomplète : 1 page liste en échec/);
+        await expect.poll(() => p2.getByTestId('sources').innerText()).toMatch(/anormal : incomplète : 1 page liste en échec/); // loaded apart from the run's error: waited for
         // red: the failed badge's colour (Tailwind's red palette: oklch hue ≈ 25–30)
         const color = await p2.locator('[data-status="failed"]').first().evaluate((el) => getComputedStyle(el).color);
         expect(color).toMatch(/^oklch\(0\.\d+ 0\.(1|2)\d* 2\d\.\d+\)$/);

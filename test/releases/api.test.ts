@@ -49,11 +49,13 @@ describe('releases API', () => {
     expect(good).toMatchObject({ file_name: 'Le Rouge.epub', metadata: { format: 'EPUB', title: 'Le Rouge et le Noir', author: 'Stendhal', language: 'fr' } });
     expect(bad.id).toBeUndefined();
     expect(bad.error).toMatch(/broken\.epub: not a readable ZIP/);
+    expect(bad.code).toBe('corrupt'); // worded by the wizard (releases.uploadError.corrupt), the reader's text kept as the detail
     uploadId = good.id;
     const only = await upload([{ name: 'x.exe', data: Buffer.from('MZ') }]);
     expect(only.status).toBe(422);
     expect(only.body.error.message).toMatch(/x\.exe: unsupported file type/);
     expect(only.body.error.details.uploads[0].error).toMatch(/unsupported file type/);
+    expect(only.body.error.details.uploads[0].code).toBe('unsupported');
   });
 
   it('names from metadata + edits and re-validates an edited name', async () => {

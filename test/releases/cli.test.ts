@@ -2,7 +2,7 @@
 // as a child process (`node src/cli.ts …`, all modules); the other commands go through the same
 // runCli() in-process to keep the suite short (each embedded start costs seconds). The multi-volume
 // RAR set is checked through the pipeline in pipeline.test.ts.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,6 +113,28 @@ describe('atelier releases (CLI)', () => {
     const bad = await inProcess(['releases', 'validate', copy, '--type', 'EBOOK']);
     expect(bad.code).toBe(1);
     expect(bad.json.validation.checks.filter((c: any) => !c.ok).map((c: any) => c.rule)).toContain('files.nfo');
+  }, 60_000);
+
+  it('validate words its findings in ATELIER_LANG for people; the JSON keeps code, params and the English detail', async () => {
+    const copy = path.join(dir, 'broken-release', epubRelease);
+    const human = async (lang: string) => {
+      const chunks: string[] = [];
+      const before = process.env.ATELIER_LANG;
+      process.env.ATELIER_LANG = lang;
+      const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { chunks.push(`${a.join(' ')}\n`); });
+      try {
+        await runCli(['node', 'atelier', 'releases', 'validate', copy, '--type', 'EBOOK'], [releases]);
+      } finally {
+        log.mockRestore();
+        process.exitCode = undefined;
+        if (before === undefined) delete process.env.ATELIER_LANG; else process.env.ATELIER_LANG = before;
+      }
+      return chunks.join('');
+    };
+    expect(await human('fr')).toMatch(/FAIL files\.nfo +aucun fichier \.nfo dans le dossier de la release/);
+    expect(await human('en')).toMatch(/FAIL files\.nfo +no \.nfo file in the release directory/);
+    const bad = await inProcess(['releases', 'validate', copy, '--type', 'EBOOK']);
+    expect(bad.json.validation.checks.find((c: any) => c.rule === 'files.nfo')).toEqual({ rule: 'files.nfo', ok: false, code: 'files.no_nfo', params: {}, detail: 'no .nfo file in the release directory' });
   }, 60_000);
 
   it('pack refuses an edited name with a forbidden character, naming the rule (exit 1, nothing written)', async () => {

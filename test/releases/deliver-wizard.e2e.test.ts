@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { signInApi } from '../helpers/sign-in.ts';
+import { englishShown } from '../helpers/french.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import releases from '../../src/releases/index.ts';
 import { startFakeMetadataApis, type FakeMetadataApis } from '../../src/releases/fakes/metadata.ts';
@@ -34,8 +36,7 @@ beforeAll(async () => {
   epub = await writeEpub(path.join(platform.dataDir, 'Le Rouge et le Noir.epub'), { title: 'Le Rouge et le Noir', author: 'Stendhal', publisher: 'Folio', date: '2015-01-01', language: 'fr', isbn: '9782070413454' });
   browser = await launchBrowser({ baseURL });
   page = await browser.newPage();
-  const login = await page.request.post('/api/auth/login', { data: { email: 'operator@test.local', password: 'operator-password-123' } });
-  expect(login.status()).toBe(200);
+  await signInApi(page);
 }, 240_000);
 
 afterAll(async () => {
@@ -147,6 +148,7 @@ describe('Packer: enrich, pack, send to SFTP', () => {
     const remoteDir = `${sshd.root}/ebook/${name}`;
     await deliveries.getByText(`Envoyé vers seedbox et vérifié (${remoteDir}).`).waitFor();
     for (const f of ['atlslr.nfo', 'atlslr1.zip']) expect(await deliveries.locator('li', { hasText: f }).textContent()).toMatch(/vérifié/);
+    expect(await englishShown(page)).toEqual([]);
     await browser.screenshot(page, 'releases-wizard-sent');
 
     // ---- on the server: exactly the release's files, byte-identical, no part file left
@@ -166,6 +168,11 @@ describe('Packer: enrich, pack, send to SFTP', () => {
     await page.getByLabel('seedbox').check();
     await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
     await page.getByTestId('deliveries').getByText(/déjà présent/).first().waitFor({ timeout: 90_000 });
+    // the delivery job's page: its log lines worded in French from their codes
+    const [again] = await platform.ctx.jobs.list({ module: 'releases', kind: 'deliver' });
+    await page.goto(`/jobs/${again!.id}`);
+    await page.getByTestId('job-log').getByText(/^atlslr1\.zip : déjà sur le serveur, vérifié/).waitFor();
+    expect(await englishShown(page)).toEqual([]);
     expect(browser.pageErrors).toEqual([]);
   }, 300_000);
 

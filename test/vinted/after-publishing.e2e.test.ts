@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { signIn } from '../helpers/sign-in.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import vinted from '../../src/vinted/index.ts';
 import { startFakeVinted, type FakeVinted } from '../../src/vinted/fakes/vinted.ts';
@@ -50,10 +51,7 @@ afterAll(async () => {
 
 describe('after publishing, as a new user', () => {
   test('sets a relist rule and previews it: the warning first, reserved and open-offer listings left alone, dry-run', async () => {
-    await page.goto('/vinted/relist');
-    await page.getByLabel('Adresse e-mail').fill('operator@test.local');
-    await page.getByLabel('Mot de passe').fill('operator-password-123');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await signIn(page, '/vinted/relist');
     await page.getByRole('heading', { name: 'Republier les annonces anciennes' }).waitFor();
     // said before the first run
     await page.getByText(/elle reçoit un nouvel identifiant et perd ses favoris et ses vues/).first().waitFor();

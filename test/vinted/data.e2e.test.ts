@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { signIn } from '../helpers/sign-in.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import vinted from '../../src/vinted/index.ts';
 import { seedCatalog } from './publish-helpers.ts';
@@ -37,12 +38,7 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function login(page: Page, url: string) {
-  await page.goto(url);
-  await page.getByLabel('Adresse e-mail').fill('admin@test.local');
-  await page.getByLabel('Mot de passe').fill('admin-password-123');
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-}
+const login = (page: Page, url: string) => signIn(page, url, 'admin');
 
 describe('export the Studio and import it on a fresh install, in a browser', () => {
   let zipPath: string;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { signIn } from '../helpers/sign-in.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import vinted from '../../src/vinted/index.ts';
 import { startFakeVinted, type FakeVinted } from '../../src/vinted/fakes/vinted.ts';
@@ -67,10 +68,7 @@ describe('messages, notifications and webhooks, as a new user', () => {
   let secret: string;
 
   test('adds a webhook on the Webhooks page: the secret is shown once', async () => {
-    await page.goto('/vinted/webhooks');
-    await page.getByLabel('Adresse e-mail').fill('operator@test.local');
-    await page.getByLabel('Mot de passe').fill('operator-password-123');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await signIn(page, '/vinted/webhooks');
     await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
     await page.getByText('Aucun webhook.').waitFor();
     await page.getByLabel('Adresse (https://…)').fill(receiverUrl);

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import path from 'node:path';
 import { launchBrowser, OUTPUT_DIR, type TestBrowser } from '../helpers/browser.ts';
+import { signIn } from '../helpers/sign-in.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import vinted from '../../src/vinted/index.ts';
 import { startFakeVinted, type FakeVinted } from '../../src/vinted/fakes/vinted.ts';
@@ -44,10 +45,7 @@ describe('publishing to Vinted, as a new user', () => {
   let job: string;
 
   test('connects a Vinted account (web session) on the Comptes Vinted page', async () => {
-    await page.goto('/vinted/accounts');
-    await page.getByLabel('Adresse e-mail').fill('operator@test.local');
-    await page.getByLabel('Mot de passe').fill('operator-password-123');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await signIn(page, '/vinted/accounts');
     await page.getByRole('heading', { name: 'Comptes Vinted' }).waitFor();
     await page.getByText('Aucun compte connecté pour l’instant.').waitFor();
     await page.getByLabel('Nom du compte').fill('boutique');

@@ -24,7 +24,7 @@ describe('refused-file reasons as message codes', () => {
     expect(refusalOf('truncated or corrupt HEIC: decoding failed')).toEqual({ code: 'heic_corrupt', params: { detail: 'decoding failed' } });
     expect(refusalOf('truncated or corrupt JPEG (the decoder could not read it)')).toEqual({ code: 'corrupt', params: { format: 'JPEG', detail: '' } });
     expect(refusalOf('suspicious compression ratio 1200:1 (zip bomb?), limit 200:1')).toEqual({ code: 'zip_bomb', params: { ratio: '1200', limit: 200 } });
-    expect(refusalOf('something nobody wrote')).toEqual({ code: 'other', params: {} });
+    expect(refusalOf('something nobody wrote')).toEqual({ code: 'other', params: { detail: 'something nobody wrote' } }); // worded 'refusé ({detail})'
   });
 
   test('every code has its FR and EN text, worded with the values', () => {

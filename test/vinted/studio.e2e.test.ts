@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { signIn } from '../helpers/sign-in.ts';
+import { englishShown, overflowsSideways, withinViewport } from '../helpers/french.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import vinted from '../../src/vinted/index.ts';
 import { FIXTURES } from './helpers.ts';
@@ -40,10 +42,7 @@ describe('Studio', () => {
   let job: string;
 
   test('signs in as operator and opens the Studio', async () => {
-    await page.goto('/vinted');
-    await page.getByLabel('Adresse e-mail').fill('operator@test.local');
-    await page.getByLabel('Mot de passe').fill('operator-password-123');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await signIn(page, '/vinted');
     await page.getByRole('heading', { name: 'Studio Vinted' }).waitFor();
     await page.getByText('Déposez des photos, un dossier ou un ZIP ici').waitFor();
   }, 60_000);
@@ -62,7 +61,7 @@ describe('Studio', () => {
     await page.getByRole('progressbar').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
     await cards().first().waitFor({ timeout: 120_000 });
     await expect.poll(() => cards().count()).toBe(4);
-    await expect.poll(() => page.getByTestId('catalog-summary').textContent()).toBe('4 articles · 12 photos · 1 doublons · 0 erreurs');
+    await expect.poll(() => page.getByTestId('catalog-summary').textContent()).toBe('4 articles · 12 photos · 1 doublon · 0 erreur');
     // every thumbnail actually loaded (decoded image, not a broken icon)
     const thumbs = page.getByTestId('thumb');
     expect(await thumbs.count()).toBe(12);
@@ -169,6 +168,36 @@ describe('Studio', () => {
     await browser.screenshot(page, 'vinted-studio-plan');
     expect(browser.pageErrors).toEqual([]);
   }, 120_000);
+
+  test('the plan and the ingest job speak French only, with plurals right', async () => {
+    expect(await englishShown(page)).toEqual([]);
+    // the ingest's job page: its progress and log lines are worded from their codes
+    await page.goto(`/jobs/${job}`);
+    await page.getByTestId('job-log').getByText('Catalogue prêt', { exact: true }).waitFor();
+    await page.getByTestId('job-log').getByText(/^Catalogue prêt — articles : 4, doublons : 1, erreurs : 0$/).waitFor();
+    expect(await englishShown(page)).toEqual([]);
+    await page.goBack();
+    await page.getByTestId('plan-table').waitFor();
+  }, 60_000);
+
+  test('the plan table is usable on a 390 px phone: the page never scrolls sideways, the table does', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.getByTestId('plan-table').waitFor();
+      expect(await overflowsSideways(page)).toEqual([]);
+      // the last column's field is reached by scrolling the table itself, and takes input there
+      const price = page.getByTestId('plan-price').nth(1);
+      await price.scrollIntoViewIfNeeded();
+      expect(await withinViewport(page, '[data-testid="plan-price"] >> nth=1')).toBe(true);
+      await price.fill('19');
+      await price.press('Enter');
+      await expect.poll(async () => (await platform.request('GET', `/api/vinted/bulk/listings/plan?job=${job}`, { token: platform.tokens.viewer })).body.items[1].price).toBe(19);
+      expect(await overflowsSideways(page)).toEqual([]);
+      await browser.screenshot(page, 'vinted-studio-plan-390');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 1000 });
+    }
+  }, 60_000);
 
   test('the Studio speaks English too', async () => {
     await page.getByRole('banner').getByRole('group', { name: 'Langue' }).getByRole('button', { name: 'en' }).click();

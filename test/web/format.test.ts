@@ -7,6 +7,7 @@ import { retryable, validationText } from '../../web/src/components/ui.tsx';
 import '../../web/src/strings.ts';
 import '../../web/src/modules/vinted/i18n.ts';
 import '../../web/src/modules/promoteurs/i18n.ts';
+import '../../web/src/modules/releases/i18n.ts';
 
 describe('web formatters', () => {
   test('sizes: ko/Mo/Go in French, KB/MB/GB in English, base 1000 in both', () => {
@@ -49,6 +50,12 @@ describe('web formatters', () => {
     expect(logText({ message: 'failed: boom', data: { code: 'job.failed', error: 'boom' } }, undefined, 'fr')).toBe('Échec : boom');
     expect(logText({ message: 'as written', data: { code: 'no.such.code' } }, 'vinted', 'fr')).toBe('as written');
     expect(logText({ message: 'plain', data: null }, 'vinted', 'fr')).toBe('plain');
+    // a value that is itself a coded message (a refused photo's reason, a delivery's error) is worded too
+    const rejected = { message: 'photo rejected: a.jpg: corrupt JPEG', data: { code: 'ingest.rejected', file: 'a.jpg', reason: { code: 'refused.corrupt', params: { format: 'JPEG', detail: '' } } } };
+    expect(logText(rejected, 'vinted', 'fr')).toBe('Photo refusée : a.jpg — fichier JPEG tronqué ou illisible ');
+    expect(logText(rejected, 'vinted', 'en')).toMatch(/^Photo refused: a\.jpg — /);
+    const lost = { message: 'x.rar: connection lost (ECONNRESET)', data: { code: 'deliver.retrying', reason: { code: 'deliverError.network' }, error: 'x.rar: connection lost (ECONNRESET)', seconds: 0.4, attempt: 2, attempts: 4 } };
+    expect(logText(lost, 'releases', 'fr')).toBe('connexion perdue : nouvel essai dans 0.4 s (essai 2/4) (détail : x.rar: connection lost (ECONNRESET))');
   });
 
   test('a validation error reads as a sentence naming the fields, and offers no retry', () => {

@@ -43,4 +43,23 @@ describe('web i18n of the modules', () => {
     expect(used).toBeGreaterThan(100);
     expect(missing).toEqual([]);
   });
+
+  test('every code a module gives a job log or progress line is worded (<module>.log.<code> or core log.<code>)', () => {
+    const fr = new Set(registeredKeys('fr'));
+    const missing: string[] = [];
+    let seen = 0;
+    for (const m of ['vinted', 'promoteurs', 'releases']) {
+      for (const file of sources(path.resolve(MODULES, '../../../src', m))) {
+        for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+          if (!/\b(log|progress)\??\.?\(/.test(line)) continue;
+          for (const c of line.matchAll(/\bcode: '([\w.]+)'/g)) {
+            seen++;
+            if (!fr.has(`${m}.log.${c[1]}`) && !fr.has(`log.${c[1]}`)) missing.push(`${path.basename(file)}: ${c[1]}`);
+          }
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(30);
+    expect(missing).toEqual([]);
+  });
 });

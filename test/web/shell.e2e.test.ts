@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { englishShown, overflowsSideways, withinViewport } from '../helpers/french.ts';
 import { ensureWeb } from '../../scripts/ensure-web.ts';
 import type { AtelierModule } from '../../src/core/module.ts';
 
@@ -193,6 +194,35 @@ describe('web shell', () => {
     const rerun = await platform.ctx.jobs.get(rerunId);
     expect(rerun?.payload).toEqual(job.payload);
     await platform.ctx.jobs.cancel(rerunId); // frees the worker for the rest of the walk
+  });
+
+  test('the Arrêter confirmation is whole, in the desktop table and on a 390 px phone; the jobs page speaks French only', async () => {
+    const r = await page.request.post('/api/jobs/demo', { data: { steps: 200, stepMs: 200 } });
+    const { job } = await r.json();
+    try {
+      for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+        await page.setViewportSize(viewport);
+        await page.goto('/jobs');
+        // the table (desktop) or the card (phone) of that job: only one of them is shown
+        const item = page.locator(`[data-job-id="${job.id}"]:visible`);
+        await expect.poll(() => item.getAttribute('data-status'), { timeout: 15_000 }).toBe('running');
+        expect(await englishShown(page)).toEqual([]);
+        await item.getByRole('button', { name: 'Arrêter' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByText('Arrêter cette tâche ?').waitFor();
+        expect(await withinViewport(page, 'dialog[open]'), `${viewport.width} px`).toBe(true);
+        // no line of it cut: its text wraps inside the box (the right-aligned, nowrap cell it opens from once clipped it)
+        expect(await dialog.evaluate((d) => [...d.querySelectorAll('p, h2, button')].every((e) => e.scrollWidth <= e.clientWidth + 1 && e.getBoundingClientRect().right <= d.getBoundingClientRect().right + 0.5)), `${viewport.width} px`).toBe(true);
+        expect(await withinViewport(page, 'dialog[open] >> role=button[name="Oui, arrêter"]')).toBe(true);
+        expect(await overflowsSideways(page), `${viewport.width} px`).toEqual([]);
+        await browser.screenshot(page, `jobs-stop-confirmation-${viewport.width}`);
+        await dialog.getByRole('button', { name: 'Non, continuer' }).click();
+        await dialog.waitFor({ state: 'hidden' });
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await platform.ctx.jobs.cancel(job.id);
+    }
   });
 
   test('an expired access cookie is refreshed transparently (one retry after POST /api/auth/refresh)', async () => {

@@ -58,7 +58,9 @@ export function hasString(key: string): boolean {
 /**
  * A job log line in the user's language: the server gives lines a code (data.code, e.g.
  * 'job.requeued_on_shutdown') and their values in data; `log.<code>` (core) or
- * `<module>.log.<code>` words it. Lines without a known code show as the server wrote them.
+ * `<module>.log.<code>` words it. A value that is itself a coded message ({code, params}, e.g. a
+ * refused photo's reason 'refused.corrupt') is worded from `<module>.<code>`. Lines without a
+ * known code show as the server wrote them.
  */
 export function logText(e: { message: string | null; data: Record<string, unknown> | null }, module?: string, lang: Lang = current): string {
   const code = e.data?.code;
@@ -66,7 +68,13 @@ export function logText(e: { message: string | null; data: Record<string, unknow
   const key = [`log.${code}`, module ? `${module}.log.${code}` : ''].find((k) => k && hasString(k));
   if (!key) return e.message ?? '';
   const vars: Vars = {};
-  for (const [k, v] of Object.entries(e.data ?? {})) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
+  for (const [k, v] of Object.entries(e.data ?? {})) {
+    if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
+    else if (v && typeof v === 'object' && typeof (v as { code?: unknown }).code === 'string' && module) {
+      const inner = v as { code: string; params?: Vars };
+      if (hasString(`${module}.${inner.code}`)) vars[k] = t(`${module}.${inner.code}`, inner.params, lang);
+    }
+  }
   if (typeof vars.size === 'number') vars.size = formatBytes(vars.size, lang);
   return t(key, vars, lang);
 }

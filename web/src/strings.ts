@@ -137,6 +137,8 @@ registerStrings('', {
     'error.problem.other': 'n’est pas valable',
     'error.body': 'la requête',
     'job.noLog': 'Le journal est vide pour l’instant.',
+    // the level of a job log line, as the log shows it (short: it sits in a narrow column)
+    'job.level.debug': 'débog', 'job.level.info': 'info', 'job.level.warn': 'alerte', 'job.level.error': 'erreur',
     'job.showDebug': 'Afficher les détails techniques',
     'job.artifacts': 'Fichiers produits',
     'job.noArtifacts': 'Aucun fichier produit.',
@@ -328,6 +330,7 @@ registerStrings('', {
     'error.problem.other': 'is not valid',
     'error.body': 'the request',
     'job.noLog': 'The log is empty so far.',
+    'job.level.debug': 'debug', 'job.level.info': 'info', 'job.level.warn': 'warn', 'job.level.error': 'error',
     'job.showDebug': 'Show technical details',
     'job.artifacts': 'Produced files',
     'job.noArtifacts': 'No files produced.',

@@ -550,7 +550,7 @@ export class JobService {
       payload: job.payload,
       attempt: job.attempts,
       signal,
-      async progress(percent, more, message) {
+      async progress(percent, more, message, data) {
         if (more) counters = { ...counters, ...more };
         pending = { progress: percent === null ? (pending?.progress ?? null) : Math.max(0, Math.min(100, percent)), message };
         // at most ~4 writes a second; the last state is always flushed at the end
@@ -558,7 +558,7 @@ export class JobService {
           writing = writing.then(write);
           await writing;
         }
-        if (message) await self.addEvent(id, 'progress', 'info', message, { percent, counters });
+        if (message) await self.addEvent(id, 'progress', 'info', message, { percent, counters, ...data });
       },
       async log(level, message, data) {
         await self.addEvent(id, 'log', level, message, data);

@@ -50,8 +50,11 @@ export interface JobContext<P = Record<string, unknown>> {
   attempt: number;
   /** aborted when the job is cancelled (or the process shuts down): stop at the next safe point */
   signal: AbortSignal;
-  /** percent 0–100 (clamped) and named counters (merged into the existing ones) */
-  progress(percent: number | null, counters?: Record<string, number>, message?: string): Promise<void>;
+  /**
+   * percent 0–100 (clamped) and named counters (merged into the existing ones); a message becomes a
+   * progress line, with `data` ({ code, …values }) so the web app words it in the user's language
+   */
+  progress(percent: number | null, counters?: Record<string, number>, message?: string, data?: Record<string, unknown>): Promise<void>;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): Promise<void>;
   /** stores a file in the blob store under jobs/<id>/<name> and lists it on the job */
   artifact(name: string, data: Buffer | string | Readable, contentType?: string): Promise<ArtifactRecord>;

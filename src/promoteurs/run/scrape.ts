@@ -155,7 +155,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       .where('id', '!=', runId).orderBy('started_at', 'desc').executeTakeFirst();
     if (last && now.getTime() - new Date(last.started_at).getTime() < settings.minIntervalDays * 86400_000) {
       const msg = `scheduled run skipped: the last one started ${new Date(last.started_at).toISOString()} (< ${settings.minIntervalDays} days)`;
-      await job.log('info', msg);
+      await job.log('info', msg, { code: 'scheduledSkipped', days: settings.minIntervalDays });
       return { status: 'ok', reason: null, outcome: null, skippedSources: [], dryRun, skipped: msg, counters: zero(), sources: [], alerts: [], unknownCities: [], durationMs: 0 };
     }
   }
@@ -189,9 +189,9 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   if (citySpec.length && !citySpec.includes('all')) {
     const r = resolveCities(citySpec, table);
     unknownCities = r.unknown;
-    for (const c of r.cities.filter((c) => !isInScope(c.zone))) await job.log('warn', `${c.nom}: zone ${c.zone ?? 'unknown'} is out of scope (A bis, A, B1 only): skipped`);
+    for (const c of r.cities.filter((c) => !isInScope(c.zone))) await job.log('warn', `${c.nom}: zone ${c.zone ?? 'unknown'} is out of scope (A bis, A, B1 only): skipped`, { code: 'outOfScope', city: c.nom, zone: c.zone ?? '?' });
     cities = r.cities.filter((c) => isInScope(c.zone));
-    if (unknownCities.length) await job.log('warn', `unknown cities ignored: ${unknownCities.join(', ')}`);
+    if (unknownCities.length) await job.log('warn', `unknown cities ignored: ${unknownCities.join(', ')}`, { code: 'unknownCities', n: unknownCities.length, cities: unknownCities.join(', ') });
   } else {
     cities = citiesInScope(table);
   }
@@ -221,8 +221,8 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   let citiesDone = 0;
   for (const s of sources) for (const r of Object.values(checkpoint.sites[s.key]?.cities ?? {})) { add(total, r.counters); citiesDone++; }
 
-  const progress = async (msg: string) => {
-    await job.progress(totalCities ? (citiesDone / totalCities) * 95 : 0, { ...total }, msg);
+  const progress = async (msg: string, data: Record<string, unknown>) => {
+    await job.progress(totalCities ? (citiesDone / totalCities) * 95 : 0, { ...total }, msg, data);
   };
 
   async function crawlSource(source: Source): Promise<SourceReport> {
@@ -243,7 +243,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         counters.retries++; total.retries++;
         // progress from the first retry on: a site that is down shows at once, not after its whole backoff
         const why = r.status ? `HTTP ${r.status}` : (r.error ?? 'network error');
-        void job.progress(null, { ...total }, `${source.name}: nouvelle tentative ${r.attempt} dans ${Math.round(r.waitMs / 1000)} s (${why})`);
+        void job.progress(null, { ...total }, `${source.name}: retry ${r.attempt} in ${Math.round(r.waitMs / 1000)} s (${why})`, { code: 'retry', source: source.name, attempt: r.attempt, seconds: Math.round(r.waitMs / 1000), why });
         void job.log(r.attempt === 1 || p.verbose ? 'warn' : 'debug', `${source.key}: retry ${r.attempt} of ${r.url} in ${Math.round(r.waitMs)} ms (${why})`, { code: 'retry', source: source.name, attempt: r.attempt, seconds: Math.round(r.waitMs / 1000), why });
       },
     });
@@ -281,7 +281,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         const placed = programmesByCity(res.entries, d.programmePattern, cities, source.key, unmirror);
         sitemapCards = placed.byCity;
         sitemapProblems = res.problems.length;
-        for (const pr of res.problems) await job.log('warn', `${source.key}: sitemap ${pr}`);
+        for (const pr of res.problems) await job.log('warn', `${source.key}: sitemap ${pr}`, { code: 'sitemapProblem', source: source.name, error: pr });
         await job.log('info', `${source.key}: ${res.sitemaps.length} sitemap(s), ${res.entries.length} URLs, ${placed.matched} programme pages, ${placed.matched - placed.outside} in the run's cities`, { code: 'sitemap', source: source.name, sitemaps: res.sitemaps.length, urls: res.entries.length, programmes: placed.matched, inCities: placed.matched - placed.outside });
       } catch (e) {
         if (job.signal.aborted) throw e;
@@ -327,7 +327,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         seen.add(card.idExterne);
         c.found++;
         const ooz = outOfZone(card, null, city, table);
-        if (ooz !== false) { c.skipped++; if (p.verbose) await job.log('debug', `${source.key} ${card.name}: out of zone (${ooz ?? 'unknown'})`); continue; }
+        if (ooz !== false) { c.skipped++; if (p.verbose) await job.log('debug', `${source.key} ${card.name}: out of zone (${ooz ?? 'unknown'})`, { code: 'outOfZone', source: source.name, name: card.name, zone: ooz ?? '?' }); continue; }
         if (deliveryDecision(card.dateLivraison, now).delivered) { c.skipped++; continue; }
         const hash = cardHash(card);
         const stored = await store.get(source.key, card.idExterne);
@@ -365,7 +365,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         try {
           detail = await parseDetailOffThread(source, html, card, { city, url: card.urlExterne, now });
           programme = assembleProgramme(source, card, detail, city, table);
-          if (detail.warnings?.length && p.verbose) await job.log('debug', `${source.key} ${card.name}: ${detail.warnings.join('; ')}`);
+          if (detail.warnings?.length && p.verbose) await job.log('debug', `${source.key} ${card.name}: ${detail.warnings.join('; ')}`, { code: 'parseWarnings', source: source.name, name: card.name, warnings: detail.warnings.join(' ; ') });
         } catch (e) {
           c.errors++;
           if (e instanceof SourceParseError || e instanceof Error) c.parseErrors++;
@@ -380,7 +380,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
         }
         const res = await store.upsert(programme, { cardHash: hash, runId, listingCity: city.codeInsee, sansImage: programme.images.length === 0, existing: stored ?? null });
         c[res.action]++;
-        if (p.verbose && res.action !== 'unchanged') await job.log('info', `${source.key} ${programme.name}: ${res.action}${res.action === 'updated' ? ` (${res.fields.join(', ')})` : ''}`);
+        if (p.verbose && res.action !== 'unchanged') await job.log('info', `${source.key} ${programme.name}: ${res.action}${res.action === 'updated' ? ` (${res.fields.join(', ')})` : ''}`, { code: `programme.${res.action}`, source: source.name, name: programme.name, fields: res.action === 'updated' ? res.fields.join(', ') : '' });
         if (dryRun) preview.push(programme);
         if (images && res.id && programme.images.length) images.add({ programmeId: res.id, sourceApi: source.key, idExterne: programme.idExterne, referer: map(programme.urlExterne), urls: programme.images.map(map) });
       }
@@ -394,7 +394,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       await saveCheckpoint();
       await db.updateTable('source_runs').set({ counters: JSON.stringify(counters), cities: JSON.stringify(site.cities), last_error: lastError })
         .where('run_id', '=', runId).where('source', '=', source.key).execute();
-      await progress(`${source.name} · ${city.nom} (${ci + 1}/${cities.length}): ${c.found} trouvés`);
+      await progress(`${source.name} · ${city.nom} (${ci + 1}/${cities.length}): ${c.found} found`, { code: 'progress.city', source: source.name, city: city.nom, index: ci + 1, cities: cities.length, found: c.found });
       await job.log(c.pagesFailed ? 'warn' : 'info', `${source.key} ${city.nom}: ${c.found} found, ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.errors} errors (${c.detailPages} detail pages, ${c.pagesFailed} failed)`, { code: 'city', source: source.name, city: city.nom, ...c });
     }
     if (job.signal.aborted) throw job.signal.reason ?? new Error('cancelled');
@@ -432,11 +432,11 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       sold = gone.length;
       counters.sold += sold;
       total.sold += sold;
-      if (sold) await job.log('info', `${source.key}: ${sold} programme(s) no longer listed → ${dryRun ? 'would be ' : ''}marked sold`);
+      if (sold) await job.log('info', `${source.key}: ${sold} programme(s) no longer listed → ${dryRun ? 'would be ' : ''}marked sold`, { code: dryRun ? 'wouldMarkSold' : 'markedSold', source: source.name, n: sold });
     } else {
       const alert: Alert = { runId, source: source.key, level: 'warning', message: `${source.name}: ${reason} — nothing marked sold`, details: { counters, lastError, code: 'not_marked_sold', source: source.name, reason } };
       alerts.push(alert);
-      await job.log('warn', alert.message);
+      await job.log('warn', alert.message, { code: 'alert', alert: { code: `alert.${alert.details!.code}`, params: alert.details as Record<string, string | number> } });
     }
     const pages = counters.listingPages + counters.detailPages + counters.errors;
     if (pages > 0 && counters.errors / pages > settings.errorAlertRate) {
@@ -459,7 +459,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
 
   let reports: SourceReport[];
   try {
-    await progress(`${sources.length} source(s) × ${cities.length} ville(s)`);
+    await progress(`${sources.length} source(s) × ${cities.length} city(ies)`, { code: 'progress.start', sources: sources.length, cities: cities.length });
     // different sites in parallel; each site strictly serial inside crawlSource
     const settled = await Promise.allSettled(sources.map((s) => crawlSource(s)));
     if (job.signal.aborted) throw job.signal.reason ?? new Error('cancelled');
@@ -479,7 +479,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   let crm: ScrapeResult['crm'];
   if (settings.espo.url) {
     crm = { created: 0, updated: 0, unchanged: 0, errors: 0, sold: 0, dryRun, images: { uploaded: 0, reused: 0, wouldUpload: 0, errors: 0 } };
-    await progress('EspoCRM');
+    await progress('EspoCRM', { code: 'progress.crm' });
     const apiKey = await espoApiKey(core, settings);
     if (!apiKey) {
       crm.error = 'PROMOTEURS_ESPOCRM_URL is set but no API key: `atelier promoteurs espocrm set-key`';
@@ -522,9 +522,9 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
             if (e instanceof EspoError && e.status === 401) throw e;
             crm.errors++;
             if (t.id !== null && !dryRun) await db.updateTable('programmes').set({ espo_error: (e as Error).message }).where('id', '=', t.id).execute();
-            await job.log('warn', `EspoCRM ${t.p.sourceApi}/${t.p.idExterne}: ${(e as Error).message}`);
+            await job.log('warn', `EspoCRM ${t.p.sourceApi}/${t.p.idExterne}: ${(e as Error).message}`, { code: 'crmItemFailed', source: t.p.sourceApi, id: t.p.idExterne, error: (e as Error).message });
           }
-          if (i % 25 === 0) await progress(`EspoCRM ${i + 1}/${todo.length}`);
+          if (i % 25 === 0) await progress(`EspoCRM ${i + 1}/${todo.length}`, { code: 'progress.crmItems', index: i + 1, total: todo.length });
         }
         if (crm.errors > 0 && crm.errors / Math.max(1, todo.length) > settings.errorAlertRate) {
           alerts.push({ runId, source: null, level: 'warning', message: `EspoCRM: ${crm.errors} of ${todo.length} programmes failed`, details: { code: 'crm_partial', errors: crm.errors, total: todo.length } });
@@ -532,7 +532,7 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
       } catch (e) {
         crm.error = (e as Error).message;
         alerts.push({ runId, source: null, level: 'error', message: `EspoCRM sink failed: ${crm.error}`, details: { code: 'crm_failed', error: crm.error ?? '' } });
-        await job.log('error', `EspoCRM: ${crm.error}`);
+        await job.log('error', `EspoCRM: ${crm.error}`, { code: 'crmFailed', error: crm.error ?? '' });
       }
     }
   }
@@ -548,10 +548,11 @@ export async function runScrape(core: CoreContext, job: JobContext<ScrapePayload
   if (!dryRun) for (const a of alerts) await sendAlert(core, settings, a).catch((e) => core.log.warn({ err: (e as Error).message }, 'promoteurs: alert failed'));
   await db.updateTable('runs').set({ status: status === 'ok' ? 'completed' : status, finished_at: new Date(), counters: JSON.stringify(total), error: reason }).where('id', '=', runId).execute();
   if (status === 'failed') {
-    await job.progress(null, { ...total }, `échec : ${reason}`);
+    await job.progress(null, { ...total }, `failed: ${reason}`, { code: 'progress.failed', reason: reason ?? '' });
     throw new JobFailedError(reason ?? 'every page failed', result);
   }
-  await job.progress(100, { ...total }, `${status === 'partial' ? 'terminé avec des erreurs' : 'terminé'} : ${total.created} créés, ${total.updated} mis à jour, ${total.unchanged} inchangés, ${total.sold} vendus${total.pagesFailed ? `, ${total.pagesFailed} pages en échec` : ''}`);
+  await job.progress(100, { ...total }, `${status === 'partial' ? 'done with errors' : 'done'}: ${total.created} created, ${total.updated} updated, ${total.unchanged} unchanged, ${total.sold} sold${total.pagesFailed ? `, ${total.pagesFailed} failed pages` : ''}`,
+    { code: status === 'partial' ? 'progress.partial' : 'progress.done', created: total.created, updated: total.updated, unchanged: total.unchanged, sold: total.sold, pagesFailed: total.pagesFailed });
   return result;
 }
 

@@ -213,10 +213,10 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
                 Object.assign(r, { verified: true, check: v.check, skipped: r.sent === 0 });
                 done.set(f.name, f.size);
                 emit(f.name, true);
-                await log('info', `${f.name}: already on the server, verified (${v.check})`);
+                await log('info', `${f.name}: already on the server, verified (${v.check})`, { code: 'deliver.already_there', file: f.name, check: checkNote(v.check) });
                 break;
               }
-              await log('warn', `${f.name}: the server's copy differs (${v.detail}): sending it again`);
+              await log('warn', `${f.name}: the server's copy differs (${v.detail}): sending it again`, { code: 'deliver.differs', file: f.name, detail: v.detail });
             }
             const partSize = await c.size(part);
             if (stalledAt !== undefined && partSize === stalledAt) {
@@ -224,8 +224,8 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
             }
             stalledAt = partSize;
             let offset = await resumePoint(c, o.kind, part, partSize, f);
-            if (offset > 0) await log('info', `${f.name}: resuming at byte ${offset} of ${f.size}`);
-            else if (partSize) await log('warn', `${f.name}: the part on the server does not match this file: sending it again whole`);
+            if (offset > 0) await log('info', `${f.name}: resuming at byte ${offset} of ${f.size}`, { code: 'deliver.resuming', file: f.name, offset, total: f.size });
+            else if (partSize) await log('warn', `${f.name}: the part on the server does not match this file: sending it again whole`, { code: 'deliver.part_mismatch', file: f.name });
             done.set(f.name, offset);
             emit(f.name, true);
             if (offset < f.size || partSize !== f.size) {
@@ -250,7 +250,7 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
             delete r.error;
             done.set(f.name, f.size);
             emit(f.name, true);
-            await log('info', `${f.name}: ${f.size} bytes sent and verified (${v.check})`);
+            await log('info', `${f.name}: ${f.size} bytes sent and verified (${v.check})`, { code: 'deliver.sent', file: f.name, size: f.size, check: checkNote(v.check) });
             break;
           } catch (e) {
             const err = classify(e, f.name);
@@ -260,9 +260,9 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
             if (o.signal?.aborted) { r.error = { code: 'cancelled', message: 'cancelled' }; await drop(); throw o.signal.reason ?? err; }
             await drop();
             r.error = { code: err.code, message: err.message };
-            if (['auth', 'host_key_mismatch', 'host_key_unknown', 'tls'].includes(err.code)) { fatal = err; await log('error', err.message); break; }
+            if (['auth', 'host_key_mismatch', 'host_key_unknown', 'tls'].includes(err.code)) { fatal = err; await log('error', err.message, failure(err)); break; }
             if (!err.retry || attempt >= retries) {
-              await log('error', `${f.name}: ${err.message}${err.retry ? ` (gave up after ${attempt + 1} attempts)` : ''}`);
+              await log('error', `${f.name}: ${err.message}${err.retry ? ` (gave up after ${attempt + 1} attempts)` : ''}`, { ...failure(err), code: err.retry ? 'deliver.gave_up' : 'deliver.failed', attempts: attempt + 1 });
               if (err.code === 'no_space' || err.code === 'permission') {
                 // free what the failed part took; the final name was never touched
                 const c2 = await conn().catch(() => undefined);
@@ -271,7 +271,7 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
               break;
             }
             const wait = Math.min(backoff * 2 ** attempt, 30_000);
-            await log('warn', `${f.name}: ${err.message}; retrying in ${Math.round(wait / 100) / 10} s (attempt ${attempt + 2}/${retries + 1})`);
+            await log('warn', `${f.name}: ${err.message}; retrying in ${Math.round(wait / 100) / 10} s (attempt ${attempt + 2}/${retries + 1})`, { ...failure(err), code: 'deliver.retrying', seconds: Math.round(wait / 100) / 10, attempt: attempt + 2, attempts: retries + 1 });
             await new Promise((res) => setTimeout(res, wait));
           }
         }
@@ -284,4 +284,19 @@ export async function deliverRelease(files: LocalFile[], o: DeliverOptions): Pro
   await Promise.all(Array.from({ length: n }, () => worker()));
   emit(undefined, true);
   return { ok: results.every((r) => r.verified), files: results, bytes: total, sent, seconds: (Date.now() - started) / 1000, fingerprint };
+}
+
+/**
+ * A failed transfer as log data: the reason as a code the web words (releases.deliverError.<code>)
+ * and the server's or library's own text kept as the detail, never as the message itself.
+ */
+function failure(err: DeliveryError & { file?: string }): Record<string, unknown> {
+  return { code: 'deliver.fatal', reason: { code: `deliverError.${err.code}` }, error: err.message };
+}
+
+/** how a file was verified ('size', 'size+bytes', 'size+sha256'…) as a coded message the web words (releases.verify.*) */
+export function checkNote(check: string): { code: string; params?: Record<string, string> } {
+  if (check === 'size') return { code: 'verify.size' };
+  if (check === 'size+bytes') return { code: 'verify.bytes' };
+  return { code: 'verify.hash', params: { algo: check.replace(/^size\+/, '') } };
 }

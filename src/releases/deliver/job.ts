@@ -48,7 +48,7 @@ export async function runDelivery(ctx: CoreContext, d: Destination, release: { n
     job_id: release.jobId ?? null, pack_job_id: release.packJob ?? null, destination_id: d.id, destination_name: d.name,
     release_name: release.name, remote_dir: remoteDir, status: 'running', bytes: total,
   }).returning('id').executeTakeFirstOrThrow();
-  await hooks.log?.('info', `delivery of ${release.name} (${release.files.length} file(s), ${total} bytes) to ${d.name}: ${d.kind}://${d.host}:${d.port}${remoteDir}`);
+  await hooks.log?.('info', `delivery of ${release.name} (${release.files.length} file(s), ${total} bytes) to ${d.name}: ${d.kind}://${d.host}:${d.port}${remoteDir}`, { code: 'deliver.start', release: release.name, count: release.files.length, size: total, dest: d.name, url: `${d.kind}://${d.host}:${d.port}${remoteDir}` });
   let result: DeliverResult;
   try {
     result = await deliverRelease(release.files, {
@@ -68,7 +68,9 @@ export async function runDelivery(ctx: CoreContext, d: Destination, release: { n
   const skipped = result.files.filter((f) => f.skipped).length;
   await hooks.log?.(result.ok ? 'info' : 'error', result.ok
     ? `${release.name}: ${result.files.length} file(s) verified on ${d.name}${skipped ? ` (${skipped} already there)` : ''}, ${result.sent} bytes sent in ${result.seconds.toFixed(1)} s`
-    : `${release.name}: ${failed.length} of ${result.files.length} file(s) NOT delivered to ${d.name}`);
+    : `${release.name}: ${failed.length} of ${result.files.length} file(s) NOT delivered to ${d.name}`,
+  result.ok ? { code: 'deliver.done', release: release.name, count: result.files.length, dest: d.name, skipped, size: result.sent, seconds: Number(result.seconds.toFixed(1)) }
+    : { code: 'deliver.not_done', release: release.name, failed: failed.length, count: result.files.length, dest: d.name });
   return { ...result, delivery: row.id, destination: { id: d.id, name: d.name, kind: d.kind }, release: release.name, remoteDir };
 }
 

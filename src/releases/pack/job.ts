@@ -104,7 +104,7 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
   const tmp = await makeTempDir('pack');
   const started = Date.now();
   try {
-    await job.log('info', `pack ${p.type} for ${p.group}${p.dryRun ? ' (dry run)' : ''}`);
+    await job.log('info', `pack ${p.type} for ${p.group}${p.dryRun ? ' (dry run)' : ''}`, { code: p.dryRun ? 'pack.start_dry' : 'pack.start', type: p.type, group: p.group });
     await ctx.db.withSchema('releases').insertInto('packs')
       .values({ job_id: job.id, type: p.type, grp: p.group, rule_set: p.ruleSet ?? null, source_name: p.source.name ?? p.source.path ?? null })
       .onConflict((oc) => oc.column('job_id').doUpdateSet({ updated_at: new Date() })).execute();
@@ -132,7 +132,7 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
         const pct = total ? Math.floor((bytes / total) * 95) : 0;
         if (pct === lastPct && stage === 'archive') return;
         lastPct = pct;
-        await job.progress(pct, { bytes, total }, stage === 'validate' ? 'validating' : undefined);
+        await job.progress(pct, { bytes, total }, stage === 'validate' ? 'validating' : undefined, { code: 'pack.validating' });
       },
     });
     // a name the rules refuse stops the pipeline before anything is written: record why, and fail
@@ -161,13 +161,14 @@ export async function packHandler(job: JobContext<PackPayload>, ctx: CoreContext
     // delivery is its own job: a delivery failure never fails the packaging
     if (store && r.ok && p.destinations?.length) {
       for (const destination of p.destinations) await ctx.jobs.enqueue('releases.deliver', { destination, packJob: job.id }, { title: `${r.release.name} → ${destination}` });
-      await job.log('info', `delivery queued to ${p.destinations.join(', ')}`);
+      await job.log('info', `delivery queued to ${p.destinations.join(', ')}`, { code: 'pack.delivery_queued', dests: p.destinations.join(', ') });
     }
     await job.progress(100, { bytes: r.metadata.size, total: r.metadata.size, seconds: Math.round((Date.now() - started) / 1000) });
     releasesPacked.inc({ valid: String(r.ok), dry_run: String(!!p.dryRun) });
     await job.log(r.ok ? 'info' : 'error', p.dryRun
       ? `${r.release.name}: dry run, ${r.release.files.length} file(s) planned, name ${r.ok ? 'accepted' : 'REFUSED'}`
-      : `${r.release.name}: ${r.ok ? 'valid' : 'INVALID'} — ${r.release.files.length} file(s)${store ? ' stored as artefacts' : ''}`);
+      : `${r.release.name}: ${r.ok ? 'valid' : 'INVALID'} — ${r.release.files.length} file(s)${store ? ' stored as artefacts' : ''}`,
+    { code: `pack.${p.dryRun ? 'planned' : 'done'}_${r.ok ? 'ok' : 'refused'}`, release: r.release.name, count: r.release.files.length });
     return result;
   } catch (e) {
     if (e instanceof PackError || (e as Error).name === 'MetadataError') {
@@ -200,7 +201,7 @@ export async function cleanupHandler(job: JobContext<{ days?: number }>, ctx: Co
   const orphans = await ctx.db.withSchema('releases').deleteFrom('packs')
     .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM core.jobs j WHERE j.id = packs.job_id)`).executeTakeFirst();
   const cached = await purgeEnrichCache(ctx.db);
-  await job.log('info', `retention ${days} d: ${cached} expired metadata answer(s) dropped from the cache`);
-  await job.log('info', `retention ${days} d: purged ${old.length} pack(s) and ${uploads.length} upload(s) older than ${cutoff.toISOString()}; ${Number(orphans.numDeletedRows)} orphan record(s) removed`);
+  await job.log('info', `retention ${days} d: ${cached} expired metadata answer(s) dropped from the cache`, { code: 'retention.cache', days, count: cached });
+  await job.log('info', `retention ${days} d: purged ${old.length} pack(s) and ${uploads.length} upload(s) older than ${cutoff.toISOString()}; ${Number(orphans.numDeletedRows)} orphan record(s) removed`, { code: 'retention.purged', days, packs: old.length, uploads: uploads.length, orphans: Number(orphans.numDeletedRows) });
   return { packs: old.length, uploads: uploads.length, orphans: Number(orphans.numDeletedRows), days };
 }

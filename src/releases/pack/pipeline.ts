@@ -161,7 +161,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
   }
   // a sample the rules would refuse is refused now, before the (long) archive step and in dry runs
   if (input.type === 'TV' && input.sample) checkSampleSource(input.ruleSet, md.video?.durationSec, label);
-  await log('info', `metadata: ${md.format}${md.title ? ` "${md.title}"` : ''}${md.author ? ` by ${md.author}` : ''}${md.video ? ` ${md.video.resolution} ${md.video.videoCodec}` : ''}`);
+  await log('info', `metadata: ${md.format}${md.title ? ` "${md.title}"` : ''}${md.author ? ` by ${md.author}` : ''}${md.video ? ` ${md.video.resolution} ${md.video.videoCodec}` : ''}`, { code: 'pack.metadata', format: md.format });
 
   // 2. name
   let name: string;
@@ -178,8 +178,8 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
       throw new PackError('naming', (e as Error).message);
     }
   }
-  for (const w of nameWarnings) await log('warn', `name: ${w}`);
-  await log('info', `name: ${name}`);
+  for (const w of nameWarnings) await log('warn', `name: ${w}`, { code: 'pack.name_warning', warning: w });
+  await log('info', `name: ${name}`, { code: 'pack.name', name });
   const nameChecks = validateName(name, input.ruleSet, { parts: boundary });
 
   // 3. NFO / DIZ (the volume count in the text is the estimate; corrected below if it differs)
@@ -209,7 +209,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
   } catch {
     // no local source (a dry run of a remote blob) or a size the writer refuses: keep the estimate
   }
-  for (const w of [...nfo.warnings, ...(diz?.warnings ?? [])]) await log('warn', `nfo: ${w}`);
+  for (const w of [...nfo.warnings, ...(diz?.warnings ?? [])]) await log('warn', `nfo: ${w}`, { code: 'pack.nfo_warning', warning: w });
   const finalDir = path.join(input.outDir, name);
   const result = (files: { name: string; size: number }[], validation: PackResult['validation'], mode?: string): PackResult => ({
     ok: validation.ok,
@@ -229,7 +229,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
     const planned = isZip
       ? [{ name: nfoName, size: nfo.data.length }, ...Array.from({ length: volumes }, (_, i) => ({ name: `${zipBase}${String(i + 1).padStart(String(volumes).length, '0')}.zip`, size: i < volumes - 1 ? input.volumeSize : 0 }))]
       : [{ name: nfoName, size: nfo.data.length }, { name: `${name.toLowerCase()}.sfv`, size: 0 }, ...Array.from({ length: volumes }, (_, i) => ({ name: `${name.toLowerCase()}.${i === 0 ? 'rar' : `r${String(i - 1).padStart(2, '0')}`}`, size: i < volumes - 1 ? input.volumeSize : 0 }))];
-    if (!nameOk) await log('error', `name refused by ${input.ruleSet.id}: ${nameChecks.filter((c) => !c.ok).map((c) => `${c.rule}: ${c.detail}`).join('; ')}`);
+    if (!nameOk) await log('error', `name refused by ${input.ruleSet.id}: ${nameChecks.filter((c) => !c.ok).map((c) => `${c.rule}: ${c.detail}`).join('; ')}`, { code: 'pack.name_refused', rules: input.ruleSet.id, n: nameChecks.filter((c) => !c.ok).length });
     return result(planned, { ok: nameOk, ruleSet: input.ruleSet.id, checks: nameChecks });
   }
 
@@ -264,7 +264,7 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
         z = await write();
       }
       mode = z.mode;
-      await log('info', `archives: ${z.volumes.length} ZIP volume(s) of ≤ ${input.volumeSize} bytes (${z.mode})`);
+      await log('info', `archives: ${z.volumes.length} ZIP volume(s) of ≤ ${input.volumeSize} bytes (${z.mode})`, { code: 'pack.zip', n: z.volumes.length, size: input.volumeSize });
     } else {
       let rarSource = input.sourcePath;
       if (process.env.RAR_BINARY) {
@@ -284,13 +284,13 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
       await writeSfv(r.volumes, sfvPath, { crcs: r.volumeCrcs, comment: `${name}\n${r.volumes.length} volumes, made by atelier`, signal });
       const check = await verifySfv(sfvPath, { signal });
       if (!check.ok) throw new PackError('sfv', `SFV verification failed after writing: ${check.errors.join('; ')}`);
-      await log('info', `archives: ${r.volumes.length} RAR4 volume(s) of ${input.volumeSize} bytes + SFV (verified)`);
+      await log('info', `archives: ${r.volumes.length} RAR4 volume(s) of ${input.volumeSize} bytes + SFV (verified)`, { code: 'pack.rar', n: r.volumes.length, size: input.volumeSize });
     }
     if (input.type === 'TV' && input.sample) {
       const sampleDir = path.join(work, 'Sample');
       await fs.mkdir(sampleDir);
       const cut = await cutSample(input.sourcePath, path.join(sampleDir, `${name.toLowerCase()}-sample${ext}`), md.video?.durationSec ?? 0, signal, sampleSeconds(input.ruleSet));
-      await log('info', `sample: ${Math.round(cut.seconds * 100) / 100} s from ${cut.start} s`);
+      await log('info', `sample: ${Math.round(cut.seconds * 100) / 100} s from ${cut.start} s`, { code: 'pack.sample', seconds: Math.round(cut.seconds * 100) / 100, start: cut.start });
     }
     if (input.type === 'TV' && input.proof?.length) {
       const proofDir = path.join(work, 'Proof');
@@ -301,8 +301,8 @@ export async function packRelease(input: PackInput, hooks: PackHooks = {}): Prom
 
     // 5. validate, then publish the directory under its real name
     const report: ValidationReport = await validateRelease(work, input.ruleSet, { name, parts: boundary, signal });
-    for (const c of report.checks.filter((x) => !x.ok)) await log('error', `rule ${c.rule}: ${c.detail}`);
-    await log(report.ok ? 'info' : 'error', `validation against ${input.ruleSet.id}: ${report.ok ? 'passed' : 'FAILED'} (${report.checks.filter((c) => c.ok).length}/${report.checks.length} rules ok)`);
+    for (const c of report.checks.filter((x) => !x.ok)) await log('error', `rule ${c.rule}: ${c.detail}`, { code: 'pack.rule_failed', rule: { code: `rule.${c.rule}` }, check: { code: c.code, params: c.params } });
+    await log(report.ok ? 'info' : 'error', `validation against ${input.ruleSet.id}: ${report.ok ? 'passed' : 'FAILED'} (${report.checks.filter((c) => c.ok).length}/${report.checks.length} rules ok)`, { code: report.ok ? 'pack.valid' : 'pack.invalid', rules: input.ruleSet.id, ok: report.checks.filter((c) => c.ok).length, total: report.checks.length });
     await fs.rename(work, finalDir);
     return result(await listRelease(finalDir), { ok: report.ok, ruleSet: report.ruleSet, checks: report.checks }, mode);
   } catch (e) {

@@ -1,5 +1,7 @@
 // A rule set is data (src/releases/rules/<type>-<year>.yaml); this is its shape after loading.
 export type ReleaseType = 'EBOOK' | 'DOCS' | 'TV';
+/** the forbidden name patterns the validator has words for (naming.punct.<code> in validate/messages.ts) */
+export type ForbiddenCode = 'repeated' | 'edge';
 
 export interface VolumeSizeRule {
   /** allowed volume sizes in bytes; `when` selects the list from the release name (e.g. SD vs HD) */
@@ -9,6 +11,8 @@ export interface VolumeSizeRule {
   /** regex tested against the release name; the first matching entry applies; absent = default */
   when?: string;
   label: string;
+  /** the label in French, for the UI (the English one is used otherwise) */
+  label_fr?: string;
 }
 
 export interface RuleSet {
@@ -26,7 +30,7 @@ export interface RuleSet {
     languages: string[];
     maxLength: number;
     /** regex that must NOT match (repeated punctuation) */
-    forbidden: { regex: string; detail: string }[];
+    forbidden: { regex: string; detail: string; code?: ForbiddenCode }[];
   };
   archive: {
     format: 'zip' | 'rar4';
@@ -34,6 +38,7 @@ export interface RuleSet {
     volumeName: string;
     /** how the volume name is derived, for docs and writers */
     volumeNaming: string;
+    volumeNaming_fr?: string;
     maxVolumes: number;
     volumeSizes: VolumeSizeRule[];
     /** byte values one "MB" of volumeSizes may stand for; the first is what writers use */

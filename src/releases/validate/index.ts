@@ -14,14 +14,28 @@ import type { RarVolumeInfo } from '../archive/rar4-read.ts';
 import { parseSfv } from '../archive/sfv.ts';
 import { extractVideo } from '../metadata/video.ts';
 import type { SfvVerifyEntry } from '../archive/sfv.ts';
+import { noteText, type Note, type Param } from './messages.ts';
 import { MHD_VOLUME, MHD_FIRSTVOLUME, MHD_NEWNUMBERING, LHD_SPLIT_BEFORE, LHD_SPLIT_AFTER, LHD_PASSWORD, METHOD_STORE, EARC_NEXT_VOLUME } from '../archive/rar4.ts';
 
 export interface ValidationCheck {
   /** stable rule id, e.g. "naming.characters", "files.nfo", "archive.volume-size", "sfv.crc" */
   rule: string;
   ok: boolean;
+  /** what was found, as a message code and its params (worded by ./messages.ts in FR or EN) */
+  code: string;
+  params: Record<string, Param>;
+  /** the same in English, for scripts */
   detail: string;
 }
+
+/** A check from its note: the code and params kept, the English words as `detail`. */
+function check(rule: string, ok: boolean, note: Note): ValidationCheck {
+  return { rule, ok, code: note.code, params: note.params ?? {}, detail: noteText(note, 'en') };
+}
+const note = (code: string, params?: Note['params']): Note => ({ code, params });
+const text = (t: string): Note => note('text', { text: t });
+/** a list of findings, the first five shown and the rest counted */
+const firstFive = (items: Note[]): Note => (items.length > 5 ? note('list.more', { items: items.slice(0, 5), n: items.length - 5 }) : note('list', { items }));
 
 export interface ValidationReport {
   ok: boolean;
@@ -81,14 +95,15 @@ const groupsDetail = (m: RegExpExecArray) => Object.entries(m.groups ?? {}).filt
 export function validateName(name: string, rs: RuleSet, opts: { parts?: NameParts } = {}): ValidationCheck[] {
   const checks: ValidationCheck[] = [];
   const bad = [...new Set(name.replace(new RegExp(`[${rs.naming.allowedChars}]`, 'g'), ''))];
-  checks.push({
-    rule: 'naming.characters',
-    ok: bad.length === 0 && name.length > 0,
-    detail: name.length === 0 ? 'empty name' : bad.length === 0 ? `only ${rs.naming.allowedChars}` : `forbidden character(s) ${bad.map((c) => JSON.stringify(c)).join(' ')} (allowed: ${rs.naming.allowedChars})`,
-  });
+  const allowed = rs.naming.allowedChars;
+  checks.push(check('naming.characters', bad.length === 0 && name.length > 0,
+    name.length === 0 ? note('naming.empty') : bad.length === 0 ? note('naming.chars_ok', { allowed }) : note('naming.chars_bad', { chars: bad.map((c) => JSON.stringify(c)).join(' '), allowed, n: bad.length })));
   const hits = rs.naming.forbidden.filter((f) => new RegExp(f.regex).test(name));
-  checks.push({ rule: 'naming.punctuation', ok: hits.length === 0, detail: hits.length ? hits.map((h) => `${h.detail}: "${new RegExp(h.regex).exec(name)![0]}"`).join('; ') : 'no repeated or dangling punctuation' });
-  checks.push({ rule: 'naming.length', ok: name.length <= rs.naming.maxLength, detail: `${name.length} characters (max ${rs.naming.maxLength})` });
+  // a rule set's own wording of a forbidden pattern: a known code when it gives one, else its text
+  const what = (h: RuleSet['naming']['forbidden'][number]) => (h.code ? note(`naming.punct.${h.code}`) : text(h.detail));
+  checks.push(check('naming.punctuation', hits.length === 0,
+    hits.length ? note('list', { items: hits.map((h) => note('naming.punct_hit', { what: what(h), match: new RegExp(h.regex).exec(name)![0] })) }) : note('naming.punct_ok')));
+  checks.push(check('naming.length', name.length <= rs.naming.maxLength, note('naming.length', { n: name.length, max: rs.naming.maxLength })));
   const free = grammarRegex(rs);
   const m = free.exec(name);
   const pinned = Object.entries(opts.parts ?? {}).filter(([k, v]) => v && free.source.includes(`(?<${k}>`)) as [string, string][];
@@ -96,15 +111,11 @@ export function validateName(name: string, rs: RuleSet, opts: { parts?: NamePart
     let src = free.source;
     for (const [k, v] of pinned) src = pinGroup(src, k, v);
     const pm = new RegExp(src).exec(name);
-    checks.push({
-      rule: 'naming.grammar',
-      ok: !!pm,
-      detail: pm
-        ? groupsDetail(pm)
-        : `the name does not split as the metadata says (${pinned.map(([k, v]) => `${k}=${v}`).join(' ')}); read alone it gives ${groupsDetail(m)}`,
-    });
+    checks.push(check('naming.grammar', !!pm, pm
+      ? note('naming.groups', { groups: groupsDetail(pm) })
+      : note('naming.split', { pinned: pinned.map(([k, v]) => `${k}=${v}`).join(' '), groups: groupsDetail(m) })));
   } else {
-    checks.push({ rule: 'naming.grammar', ok: !!m, detail: m ? groupsDetail(m) : `does not match ${rs.naming.pattern}` });
+    checks.push(check('naming.grammar', !!m, m ? note('naming.groups', { groups: groupsDetail(m) }) : note('naming.no_match', { pattern: rs.naming.pattern })));
   }
   return checks;
 }
@@ -121,19 +132,19 @@ function columns(line: string): number {
   for (const ch of line) col = ch === '\t' ? col + 8 - (col % 8) : col + 1;
   return col;
 }
-export function checkEncoding(buf: Buffer): { ok: boolean; detail: string } {
-  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { ok: false, detail: 'UTF-8 byte order mark: expected CP437 or ASCII' };
-  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) return { ok: false, detail: 'UTF-16: expected CP437 or ASCII' };
+export function checkEncoding(buf: Buffer): { ok: boolean; note: Note } {
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { ok: false, note: note('encoding.bom') };
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) return { ok: false, note: note('encoding.utf16') };
   const nul = buf.indexOf(0);
-  if (nul >= 0) return { ok: false, detail: `NUL byte at offset ${nul}` };
+  if (nul >= 0) return { ok: false, note: note('encoding.nul', { offset: nul }) };
   let high = 0;
   for (const b of buf) if (b >= 0x80) high++;
-  if (high === 0) return { ok: true, detail: 'ASCII' };
+  if (high === 0) return { ok: true, note: note('encoding.ascii') };
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    return { ok: false, detail: `${high} byte(s) ≥ 0x80 form valid UTF-8: looks like UTF-8, expected CP437` };
+    return { ok: false, note: note('encoding.utf8', { n: high }) };
   } catch {
-    return { ok: true, detail: `CP437 (${high} byte(s) ≥ 0x80)` };
+    return { ok: true, note: note('encoding.cp437', { n: high }) };
   }
 }
 
@@ -144,8 +155,8 @@ function checkNfo(buf: Buffer, rs: RuleSet, label: string): ValidationCheck[] {
   lines.forEach((l, i) => { const c = columns(l); if (c > worst) { worst = c; worstLine = i + 1; } });
   const enc = checkEncoding(buf);
   return [
-    { rule: 'nfo.width', ok: worst <= rs.nfo.maxColumns, detail: `${label}: widest line ${worst} columns${worst > rs.nfo.maxColumns ? ` (line ${worstLine})` : ''}, max ${rs.nfo.maxColumns}` },
-    { rule: 'nfo.encoding', ok: enc.ok, detail: `${label}: ${enc.detail}` },
+    check('nfo.width', worst <= rs.nfo.maxColumns, note(worst > rs.nfo.maxColumns ? 'nfo.width_over' : 'nfo.width', { file: label, worst, line: worstLine, max: rs.nfo.maxColumns })),
+    check('nfo.encoding', enc.ok, note('file.note', { file: label, note: enc.note })),
   ];
 }
 
@@ -199,7 +210,7 @@ export function rarVolumeIndex(file: string): number {
   return 1 + (m[2]!.toLowerCase().charCodeAt(0) - 'r'.charCodeAt(0)) * 100 + Number(m[3]);
 }
 
-const fmtMB = (n: number) => `${n} bytes (${(n / 1e6).toFixed(3).replace(/\.?0+$/, '')} MB)`;
+const fmtMB = (n: number): Note => note('size.mb', { bytes: n, mb: Number((n / 1e6).toFixed(3)) });
 
 // ---------------------------------------------------------------- the validator
 
@@ -219,7 +230,7 @@ export interface ValidateOptions {
 export async function validateRelease(dir: string, rs: RuleSet, opts: ValidateOptions = {}): Promise<ValidationReport> {
   const name = opts.name ?? basename(resolve(dir));
   const checks: ValidationCheck[] = [];
-  const add = (rule: string, ok: boolean, detail: string) => checks.push({ rule, ok, detail });
+  const add: Add = (rule, ok, n) => { checks.push(check(rule, ok, n)); };
 
   checks.push(...validateName(name, rs, { parts: opts.parts }));
 
@@ -227,7 +238,7 @@ export async function validateRelease(dir: string, rs: RuleSet, opts: ValidateOp
   try {
     dirents = await readdir(dir, { withFileTypes: true });
   } catch (err) {
-    add('files.directory', false, `cannot read ${dir}: ${(err as Error).message}`);
+    add('files.directory', false, note('files.unreadable', { dir, error: (err as Error).message }));
     return { ok: false, ruleSet: rs.id, name, checks };
   }
   const files = dirents.filter((d) => d.isFile()).map((d) => d.name).sort();
@@ -236,24 +247,24 @@ export async function validateRelease(dir: string, rs: RuleSet, opts: ValidateOp
   // ---- files
   const nfos = files.filter((f) => /\.nfo$/i.test(f));
   add('files.nfo', nfos.length >= 1 && nfos.length <= rs.nfo.maxCount,
-    nfos.length === 0 ? 'no .nfo file in the release directory' : nfos.length > rs.nfo.maxCount ? `${nfos.length} NFO files (max ${rs.nfo.maxCount}): ${nfos.join(', ')}` : nfos[0]!);
+    nfos.length === 0 ? note('files.no_nfo') : nfos.length > rs.nfo.maxCount ? note('files.too_many_nfo', { n: nfos.length, max: rs.nfo.maxCount, files: nfos.join(', ') }) : text(nfos[0]!));
   const missing = rs.files.mandatory.filter((g) => !files.some((f) => globToRegex(g).test(f)));
-  add('files.mandatory', missing.length === 0, missing.length ? `missing: ${missing.join(', ')}` : `present: ${rs.files.mandatory.join(', ')}`);
+  add('files.mandatory', missing.length === 0, missing.length ? note('files.missing', { files: missing.join(', ') }) : note('files.present', { files: rs.files.mandatory.join(', ') }));
   const unexpected = [
     ...files.filter((f) => !matchAny(f, rs.files.allowed)),
     ...dirs.filter((d) => !(rs.files.optionalDirs ?? []).includes(d)).map((d) => `${d}/`),
   ];
-  add('files.unexpected', unexpected.length === 0, unexpected.length ? `not allowed here: ${unexpected.join(', ')}` : 'nothing else in the directory');
+  add('files.unexpected', unexpected.length === 0, unexpected.length ? note('files.not_allowed', { files: unexpected.join(', ') }) : note('files.nothing_else'));
   for (const d of dirs.filter((x) => (rs.files.optionalDirs ?? []).includes(x))) {
     const inner = (await readdir(join(dir, d), { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
     if (d === 'Sample') {
       const vids = inner.filter((f) => VIDEO_EXT.test(f));
       const bad = inner.filter((f) => !VIDEO_EXT.test(f));
-      add('files.sample', vids.length === 1 && bad.length === 0, vids.length === 1 && bad.length === 0 ? `Sample/${vids[0]} (not archived)` : `Sample/ must hold exactly one unarchived video (found: ${inner.join(', ') || 'nothing'})`);
+      add('files.sample', vids.length === 1 && bad.length === 0, vids.length === 1 && bad.length === 0 ? note('files.sample_ok', { file: vids[0]! }) : note('files.sample_bad', { found: inner.length ? text(inner.join(', ')) : note('nothing') }));
       if (rs.sample) await checkSampleDuration(join(dir, d), vids.sort(), rs.sample, add, opts.signal);
     } else if (d === 'Proof') {
       const imgs = inner.filter((f) => IMAGE_EXT.test(f));
-      add('files.proof', imgs.length >= 1, imgs.length ? `Proof/: ${imgs.join(', ')}` : 'Proof/ holds no image');
+      add('files.proof', imgs.length >= 1, imgs.length ? note('files.proof_ok', { files: imgs.join(', ') }) : note('files.proof_none'));
     }
   }
 
@@ -262,8 +273,8 @@ export async function validateRelease(dir: string, rs: RuleSet, opts: ValidateOp
     const buf = await readFile(join(dir, nfos[0]!));
     checks.push(...checkNfo(buf, rs, nfos[0]!));
   } else {
-    add('nfo.width', false, 'cannot check: no NFO');
-    add('nfo.encoding', false, 'cannot check: no NFO');
+    add('nfo.width', false, note('cannot.no_nfo'));
+    add('nfo.encoding', false, note('cannot.no_nfo'));
   }
 
   // ---- archive
@@ -281,9 +292,9 @@ export async function validateRelease(dir: string, rs: RuleSet, opts: ValidateOp
   return { ok: checks.every((c) => c.ok), ruleSet: rs.id, name, checks };
 }
 
-type Add = (rule: string, ok: boolean, detail: string) => void;
+type Add = (rule: string, ok: boolean, note: Note) => void;
 
-const secs = (n: number) => `${Math.round(n * 100) / 100} s`;
+const secs = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * sample.duration: every video in Sample/ lasts within the rule set's bounds, as MediaInfo reads it
@@ -291,9 +302,9 @@ const secs = (n: number) => `${Math.round(n * 100) / 100} s`;
  * duration its headers declare, fails with that reason rather than with a made-up length.
  */
 async function checkSampleDuration(sampleDir: string, vids: string[], bounds: NonNullable<RuleSet['sample']>, add: Add, signal?: AbortSignal): Promise<void> {
-  const allowed = `allowed ${bounds.minSeconds}–${bounds.maxSeconds} s`;
-  if (vids.length === 0) return add('sample.duration', false, `cannot check: no video in Sample/ (${allowed})`);
-  const results: { ok: boolean; detail: string }[] = [];
+  const allowed = note('sample.allowed', { min: bounds.minSeconds, max: bounds.maxSeconds });
+  if (vids.length === 0) return add('sample.duration', false, note('sample.no_video', { allowed }));
+  const results: { ok: boolean; note: Note }[] = [];
   for (const v of vids) {
     signal?.throwIfAborted();
     const label = `Sample/${v}`;
@@ -302,17 +313,17 @@ async function checkSampleDuration(sampleDir: string, vids: string[], bounds: No
       info = (await extractVideo(join(sampleDir, v), label)).video;
     } catch (err) {
       const msg = (err as Error).message;
-      results.push({ ok: false, detail: `${label}: duration cannot be read: ${msg.startsWith(`${label}: `) ? msg.slice(label.length + 2) : msg}` });
+      results.push({ ok: false, note: note('sample.unreadable', { file: label, error: msg.startsWith(`${label}: `) ? msg.slice(label.length + 2) : msg }) });
       continue;
     }
     const d = info?.durationSec ?? 0;
-    if (!info || d <= 0) results.push({ ok: false, detail: `${label}: duration cannot be read: MediaInfo reports none` });
-    else if (info.truncated) results.push({ ok: false, detail: `${label}: truncated — the file ends before the ${secs(d)} its headers declare` });
-    else if (d < bounds.minSeconds) results.push({ ok: false, detail: `${label}: ${secs(d)}, shorter than ${bounds.minSeconds} s` });
-    else if (d > bounds.maxSeconds) results.push({ ok: false, detail: `${label}: ${secs(d)}, longer than ${bounds.maxSeconds} s` });
-    else results.push({ ok: true, detail: `${label}: ${secs(d)}` });
+    if (!info || d <= 0) results.push({ ok: false, note: note('sample.no_duration', { file: label }) });
+    else if (info.truncated) results.push({ ok: false, note: note('sample.truncated', { file: label, secs: secs(d) }) });
+    else if (d < bounds.minSeconds) results.push({ ok: false, note: note('sample.short', { file: label, secs: secs(d), min: bounds.minSeconds }) });
+    else if (d > bounds.maxSeconds) results.push({ ok: false, note: note('sample.long', { file: label, secs: secs(d), max: bounds.maxSeconds }) });
+    else results.push({ ok: true, note: note('sample.ok', { file: label, secs: secs(d) }) });
   }
-  add('sample.duration', results.every((r) => r.ok), `${results.map((r) => r.detail).join('; ')} (${allowed})`);
+  add('sample.duration', results.every((r) => r.ok), note('sample.all', { items: results.map((r) => r.note), allowed }));
 }
 
 async function sizesOf(dir: string, vols: string[]): Promise<number[]> {
@@ -320,27 +331,28 @@ async function sizesOf(dir: string, vols: string[]): Promise<number[]> {
 }
 
 function checkVolumeSizes(vols: string[], sizes: number[], rs: RuleSet, sizeRule: ReturnType<typeof volumeSizeRule>, add: Add, equalSized: boolean): void {
-  if (vols.length === 0) return add('archive.volume-size', false, 'cannot check: no volume');
+  const label = ruleText(sizeRule.label, sizeRule.label_fr);
+  if (vols.length === 0) return add('archive.volume-size', false, note('cannot.no_volume'));
   if (equalSized) {
     // RAR: every volume but the last has the same, allowed size; the last may be smaller
     const first = sizes[0]!;
     if (vols.length === 1) {
       const okSingle = sizeRule.sizes.some((mb) => rs.archive.units.some((u) => first <= mb * u)) || sizeRule.multipleOf !== undefined;
-      return add('archive.volume-size', okSingle, `single volume of ${fmtMB(first)} (${sizeRule.label})`);
+      return add('archive.volume-size', okSingle, note('size.single', { size: fmtMB(first), label }));
     }
     const odd = vols.slice(0, -1).filter((_, i) => sizes[i] !== first);
     const last = sizes.at(-1)!;
     const allowed = isAllowedVolumeSize(rs, sizeRule, first);
     const ok = allowed && odd.length === 0 && last <= first && last > 0;
-    const why = !allowed ? `${fmtMB(first)} is not an allowed size (${sizeRule.label})`
-      : odd.length ? `volumes differ from ${fmtMB(first)}: ${odd.map((v) => `${v}=${sizes[vols.indexOf(v)]}`).join(', ')}`
-      : last > first ? `last volume (${last} bytes) larger than the others` : last === 0 ? 'last volume is empty' : `${vols.length - 1} × ${fmtMB(first)} + last ${last} bytes (${sizeRule.label})`;
+    const why = !allowed ? note('size.not_allowed', { size: fmtMB(first), label })
+      : odd.length ? note('size.differ', { size: fmtMB(first), list: odd.map((v) => `${v}=${sizes[vols.indexOf(v)]}`).join(', ') })
+      : last > first ? note('size.last_larger', { bytes: last }) : last === 0 ? note('size.last_empty') : note('size.rar_ok', { k: vols.length - 1, size: fmtMB(first), bytes: last, label });
     return add('archive.volume-size', ok, why);
   }
   // ZIP: every volume within one allowed disk size
   const max = Math.max(...sizes);
   const disk = sizeRule.sizes.flatMap((mb) => rs.archive.units.map((u) => Math.round(mb * u))).sort((a, b) => a - b).find((s) => s >= max);
-  add('archive.volume-size', disk !== undefined, disk !== undefined ? `largest volume ${fmtMB(max)} fits the ${fmtMB(disk)} disk size (${sizeRule.label})` : `largest volume ${fmtMB(max)} exceeds every allowed size (${sizeRule.label})`);
+  add('archive.volume-size', disk !== undefined, disk !== undefined ? note('size.zip_fits', { size: fmtMB(max), disk: fmtMB(disk), label }) : note('size.zip_exceeds', { size: fmtMB(max), label }));
 }
 
 /** Returns the CRC32 of every RAR4 volume it read (lowercase name → crc), for the SFV check. */
@@ -351,42 +363,44 @@ async function checkRar(dir: string, vols: string[], rs: RuleSet, sizeRule: Retu
   const bases = new Set(vols.map((v) => v.replace(/\.(rar|[r-z]\d{2})$/i, '')));
   const gaps = vols.map((v, i) => (rarVolumeIndex(v) === i ? null : v)).filter(Boolean);
   add('archive.volume-naming', vols.length > 0 && badNames.length === 0 && bases.size === 1 && gaps.length === 0,
-    vols.length === 0 ? 'no .rar volume' : badNames.length ? `names not matching ${rs.archive.volumeName}: ${badNames.join(', ')}` : bases.size > 1 ? `several base names: ${[...bases].join(', ')}` : gaps.length ? `sequence broken at ${gaps[0]} (expected .rar, .r00, .r01 …)` : `${vols[0]} … ${vols.at(-1)} (${rs.archive.volumeNaming})`);
-  add('archive.volume-count', vols.length >= 1 && vols.length <= rs.archive.maxVolumes, `${vols.length} volume(s) (max ${rs.archive.maxVolumes})`);
+    vols.length === 0 ? note('rar.no_volume') : badNames.length ? note('rar.bad_names', { pattern: rs.archive.volumeName, files: badNames.join(', ') }) : bases.size > 1 ? note('rar.bases', { files: [...bases].join(', ') }) : gaps.length ? note('rar.gap', { file: gaps[0]! }) : note('volumes.range', { first: vols[0]!, last: vols.at(-1)!, naming: ruleText(rs.archive.volumeNaming, rs.archive.volumeNaming_fr) }));
+  add('archive.volume-count', vols.length >= 1 && vols.length <= rs.archive.maxVolumes, note('rar.count', { n: vols.length, max: rs.archive.maxVolumes }));
   const sizes = await sizesOf(dir, vols);
   checkVolumeSizes(vols, sizes, rs, sizeRule, add, true);
 
   const infos: RarVolumeInfo[] = [];
   for (const v of vols) infos.push(await readRarVolume(join(dir, v)));
   const notRar4 = vols.filter((_, i) => infos[i]!.format !== 'rar4');
-  add('archive.format', vols.length > 0 && notRar4.length === 0, vols.length === 0 ? 'cannot check: no volume' : notRar4.length ? notRar4.map((v) => `${v}: ${infos[vols.indexOf(v)]!.format === 'rar5' ? 'RAR5 (RAR4 required)' : 'not a RAR archive'}`).join('; ') : 'RAR 4.x');
+  add('archive.format', vols.length > 0 && notRar4.length === 0, vols.length === 0 ? note('cannot.no_volume') : notRar4.length ? note('list', { items: notRar4.map((v) => note(infos[vols.indexOf(v)]!.format === 'rar5' ? 'rar.rar5' : 'rar.not_rar', { file: v })) }) : note('rar.format_ok'));
   const rar4 = infos.filter((i) => i.format === 'rar4');
   const blocks = rar4.flatMap((i) => i.files);
   const notStored = blocks.filter((b) => b.method !== METHOD_STORE);
-  add('archive.store', rar4.length > 0 && notStored.length === 0, rar4.length === 0 ? 'cannot check: no RAR4 volume' : notStored.length ? `compressed (method 0x${notStored[0]!.method.toString(16)}): ${notStored[0]!.name}` : 'stored without compression (method 0x30)');
+  add('archive.store', rar4.length > 0 && notStored.length === 0, rar4.length === 0 ? note('cannot.no_rar4') : notStored.length ? note('rar.compressed', { method: notStored[0]!.method.toString(16), file: notStored[0]!.name }) : note('rar.stored'));
   const enc = rar4.some((i) => i.mainFlags & 0x0080) || blocks.some((b) => b.flags & LHD_PASSWORD);
-  add('archive.encryption', rar4.length > 0 && !enc, rar4.length === 0 ? 'cannot check: no RAR4 volume' : enc ? 'encrypted' : 'not encrypted');
+  add('archive.encryption', rar4.length > 0 && !enc, rar4.length === 0 ? note('cannot.no_rar4') : note(enc ? 'rar.encrypted' : 'rar.not_encrypted'));
   const rr = rar4.some((i) => (i.mainFlags & 0x0040) !== 0 || i.otherBlocks.some((t) => t === 0x78 || t === 0x7a));
-  add('archive.recovery-record', rar4.length > 0 && !rr, rar4.length === 0 ? 'cannot check: no RAR4 volume' : rr ? 'recovery record / protect data present' : 'no recovery record');
+  add('archive.recovery-record', rar4.length > 0 && !rr, rar4.length === 0 ? note('cannot.no_rar4') : note(rr ? 'rar.recovery' : 'rar.no_recovery'));
 
   // structure: header CRCs, truncation, volume flags, split chain
-  const problems: string[] = [];
+  const problems: Note[] = [];
   infos.forEach((inf, i) => {
     if (inf.format !== 'rar4') return;
     const v = vols[i]!;
-    for (const e of inf.errors) problems.push(`${v}: ${e}`);
+    const file = v;
+    // the reader's own findings are technical English (header names, offsets): kept as they are
+    for (const e of inf.errors) problems.push(note('file.error', { file, error: e }));
     const multi = vols.length > 1;
-    if (multi && !(inf.mainFlags & MHD_VOLUME)) problems.push(`${v}: volume flag (MHD_VOLUME) missing`);
-    if ((i === 0) !== ((inf.mainFlags & MHD_FIRSTVOLUME) !== 0) && (inf.mainFlags & MHD_VOLUME)) problems.push(`${v}: first-volume flag ${i === 0 ? 'missing' : 'set on a later volume'}`);
-    if (inf.mainFlags & MHD_NEWNUMBERING) problems.push(`${v}: new-style numbering flag set but old-style names used`);
+    if (multi && !(inf.mainFlags & MHD_VOLUME)) problems.push(note('rar.no_volume_flag', { file }));
+    if ((i === 0) !== ((inf.mainFlags & MHD_FIRSTVOLUME) !== 0) && (inf.mainFlags & MHD_VOLUME)) problems.push(note(i === 0 ? 'rar.first_missing' : 'rar.first_later', { file }));
+    if (inf.mainFlags & MHD_NEWNUMBERING) problems.push(note('rar.new_numbering', { file }));
     const last = i === vols.length - 1;
-    if (inf.end && ((inf.end.flags & EARC_NEXT_VOLUME) !== 0) === last) problems.push(`${v}: end block says ${last ? 'more volumes follow' : 'last volume'}`);
-    if (inf.files.length === 0) problems.push(`${v}: no file data`);
+    if (inf.end && ((inf.end.flags & EARC_NEXT_VOLUME) !== 0) === last) problems.push(note(last ? 'rar.end_more' : 'rar.end_last', { file }));
+    if (inf.files.length === 0) problems.push(note('rar.no_data', { file }));
     const firstBlock = inf.files[0];
     const prevLast = i > 0 ? infos[i - 1]!.files.at(-1) : undefined;
     const cont = !!prevLast && (prevLast.flags & LHD_SPLIT_AFTER) !== 0;
-    if (firstBlock && cont !== ((firstBlock.flags & LHD_SPLIT_BEFORE) !== 0)) problems.push(`${v}: split-before flag does not match the previous volume`);
-    if (last && inf.files.at(-1) && inf.files.at(-1)!.flags & LHD_SPLIT_AFTER) problems.push(`${v}: last volume says the file continues (missing volumes?)`);
+    if (firstBlock && cont !== ((firstBlock.flags & LHD_SPLIT_BEFORE) !== 0)) problems.push(note('rar.split_before', { file }));
+    if (last && inf.files.at(-1) && inf.files.at(-1)!.flags & LHD_SPLIT_AFTER) problems.push(note('rar.continues', { file }));
   });
   // every file's parts add up to its size
   const totals = new Map<string, { pack: number; unp: number }>();
@@ -395,16 +409,16 @@ async function checkRar(dir: string, vols: string[], rs: RuleSet, sizeRule: Retu
     t.pack += b.packSize;
     totals.set(b.name, t);
   }
-  for (const [n, t] of totals) if (t.pack !== t.unp) problems.push(`${n}: parts hold ${t.pack} of ${t.unp} bytes (stored size mismatch)`);
-  add('archive.structure', vols.length > 0 && rar4.length === vols.length && problems.length === 0, vols.length === 0 ? 'cannot check: no volume' : problems.length ? problems.slice(0, 5).join('; ') + (problems.length > 5 ? ` … (+${problems.length - 5})` : '') : `${vols.length} volume(s), headers and split chain consistent`);
+  for (const [n, t] of totals) if (t.pack !== t.unp) problems.push(note('rar.size_mismatch', { file: n, pack: t.pack, unp: t.unp }));
+  add('archive.structure', vols.length > 0 && rar4.length === vols.length && problems.length === 0, vols.length === 0 ? note('cannot.no_volume') : problems.length ? firstFive(problems) : note('rar.structure_ok', { n: vols.length }));
   const names = [...totals.keys()];
   const videoOk = rs.type !== 'TV' || (names.length === 1 && VIDEO_EXT.test(names[0]!));
-  add('archive.contents', names.length > 0 && videoOk, names.length === 0 ? 'no file inside the archive' : videoOk ? `contains ${names.join(', ')}` : `a TV release holds exactly one video; found ${names.join(', ')}`);
+  add('archive.contents', names.length > 0 && videoOk, names.length === 0 ? note('contents.empty') : note(videoOk ? 'contents.ok' : 'contents.tv', { files: names.join(', ') }));
 
   // data: one read of every volume gives the whole-volume CRC (SFV) and each part's CRC, checked
   // like `rar t` / unrar do: FILE_CRC of a SPLIT_AFTER part = CRC of that part; last part = whole file
   const volumeCrcs = new Map<string, number>();
-  const crcProblems: string[] = [];
+  const crcProblems: Note[] = [];
   const running = new Map<string, number>();
   const buffer = Buffer.allocUnsafe(1024 * 1024);
   let checkedParts = 0;
@@ -416,16 +430,16 @@ async function checkRar(dir: string, vols: string[], rs: RuleSet, sizeRule: Retu
     volumeCrcs.set(vols[i]!.toLowerCase(), volumeCrc);
     inf.files.forEach((b, k) => {
       const part = partCrcs[k];
-      if (part === null || part === undefined) { crcProblems.push(`${vols[i]}: ${b.name} data cut short`); return; }
+      if (part === null || part === undefined) { crcProblems.push(note('crc.cut', { file: vols[i]!, name: b.name })); return; }
       checkedParts++;
       const whole = crc32Combine((b.flags & LHD_SPLIT_BEFORE) ? running.get(b.name) ?? 0 : 0, part, b.packSize);
       running.set(b.name, whole);
       const expected = b.flags & LHD_SPLIT_AFTER ? part : whole;
-      if (expected !== b.fileCrc >>> 0) crcProblems.push(`${vols[i]}: ${b.flags & LHD_SPLIT_AFTER ? 'part' : 'file'} CRC of ${b.name} is ${expected.toString(16).padStart(8, '0')}, header says ${(b.fileCrc >>> 0).toString(16).padStart(8, '0')}`);
+      if (expected !== b.fileCrc >>> 0) crcProblems.push(note(b.flags & LHD_SPLIT_AFTER ? 'crc.part' : 'crc.file', { file: vols[i]!, name: b.name, actual: hex(expected), expected: hex(b.fileCrc) }));
     });
   }
   add('archive.crc', vols.length > 0 && rar4.length === vols.length && crcProblems.length === 0 && checkedParts > 0,
-    rar4.length === 0 ? 'cannot check: no RAR4 volume' : crcProblems.length ? crcProblems.slice(0, 5).join('; ') + (crcProblems.length > 5 ? ` … (+${crcProblems.length - 5})` : '') : `${checkedParts} stored part(s) match their FILE_CRC`);
+    rar4.length === 0 ? note('cannot.no_rar4') : crcProblems.length ? firstFive(crcProblems) : note('crc.ok', { n: checkedParts }));
   return volumeCrcs;
 }
 
@@ -438,16 +452,16 @@ async function checkZips(dir: string, vols: string[], rs: RuleSet, sizeRule: Ret
   const nums = parsed.map((m) => (m ? Number(m[2]) : NaN)).sort((a, b) => a - b);
   const seqOk = parsed.every(Boolean) && stems.size === 1 && nums.every((n, i) => n === i + 1);
   add('archive.volume-naming', vols.length > 0 && badNames.length === 0 && (seqOk || vols.length === 1),
-    vols.length === 0 ? 'no .zip volume' : badNames.length ? `not 8.3 (${rs.archive.volumeName}): ${badNames.join(', ')}` : !(seqOk || vols.length === 1) ? `numbering must run 1..${vols.length} on one stem: ${vols.join(', ')}` : `${vols.join(', ')} (${rs.archive.volumeNaming})`);
-  add('archive.volume-count', vols.length >= 1 && vols.length <= rs.archive.maxVolumes, `${vols.length} zip file(s) (max ${rs.archive.maxVolumes})`);
+    vols.length === 0 ? note('zip.no_volume') : badNames.length ? note('zip.not_83', { pattern: rs.archive.volumeName, files: badNames.join(', ') }) : !(seqOk || vols.length === 1) ? note('zip.numbering', { n: vols.length, files: vols.join(', ') }) : note('volumes.list', { files: vols.join(', '), naming: ruleText(rs.archive.volumeNaming, rs.archive.volumeNaming_fr) }));
+  add('archive.volume-count', vols.length >= 1 && vols.length <= rs.archive.maxVolumes, note('zip.count', { n: vols.length, max: rs.archive.maxVolumes }));
   const sizes = await sizesOf(dir, vols);
   checkVolumeSizes(vols, sizes, rs, sizeRule, add, false);
 
-  const formatErr: string[] = [];
-  const integrity: string[] = [];
-  const contents: string[] = [];
-  const dizSize: string[] = [];
-  const dizCount: string[] = [];
+  const formatErr: Note[] = [];
+  const integrity: Note[] = [];
+  const contents: Note[] = [];
+  const dizSize: Note[] = [];
+  const dizCount: Note[] = [];
   const dizRe = rs.diz ? new RegExp(rs.diz.diskCount) : null;
   const innerParts: (string | null)[] = [];
   for (let i = 0; i < vols.length; i++) {
@@ -458,56 +472,60 @@ async function checkZips(dir: string, vols: string[], rs: RuleSet, sizeRule: Ret
       const fh = await open(join(dir, v), 'r');
       await fh.read(head, 0, 4, 0);
       await fh.close();
-      if (head.readUInt32LE(0) !== 0x04034b50) { formatErr.push(`${v}: not a zip (no local header signature)`); continue; }
+      if (head.readUInt32LE(0) !== 0x04034b50) { formatErr.push(note('zip.not_zip', { file: v })); continue; }
       entries = await readZip(join(dir, v), (n) => /^file_id\.diz$/i.test(n) || /\.nfo$/i.test(n), signal);
     } catch (err) {
-      integrity.push(`${v}: ${(err as Error).message}`);
+      integrity.push(note('file.error', { file: v, error: (err as Error).message }));
       continue;
     }
-    for (const e of entries) if (!e.crcOk) integrity.push(`${v}: CRC mismatch in ${e.name}`);
+    for (const e of entries) if (!e.crcOk) integrity.push(note('zip.crc', { file: v, name: e.name }));
     const names = entries.map((e) => e.name);
     const parts = names.filter((n) => rarVolumeIndex(n) >= 0);
-    if (parts.length > 1) integrity.push(`${v}: ${parts.length} RAR parts in one zip (one per zip expected)`);
+    if (parts.length > 1) integrity.push(note('zip.parts', { file: v, n: parts.length }));
     innerParts.push(parts[0] ?? null);
-    for (const g of rs.archive.insideEachVolume ?? []) if (!names.some((n) => globToRegex(g).test(n))) contents.push(`${v}: no ${g}`);
-    for (const g of rs.archive.forbiddenInside ?? []) for (const n of names.filter((x) => globToRegex(g).test(x))) contents.push(`${v}: ${n} not allowed inside`);
-    if (entries.some((e) => e.name.includes('/'))) contents.push(`${v}: directories inside the zip`);
+    for (const g of rs.archive.insideEachVolume ?? []) if (!names.some((n) => globToRegex(g).test(n))) contents.push(note('zip.lacks', { file: v, glob: g }));
+    for (const g of rs.archive.forbiddenInside ?? []) for (const n of names.filter((x) => globToRegex(g).test(x))) contents.push(note('zip.forbidden', { file: v, name: n }));
+    if (entries.some((e) => e.name.includes('/'))) contents.push(note('zip.dirs', { file: v }));
     const extrasRe = [...(rs.archive.insideEachVolume ?? []), ...(rs.archive.forbiddenInside ?? [])].map(globToRegex);
-    if (!names.some((n) => !extrasRe.some((r) => r.test(n)))) contents.push(`${v}: nothing but ${(rs.archive.insideEachVolume ?? []).join(' + ')}`);
+    if (!names.some((n) => !extrasRe.some((r) => r.test(n)))) contents.push(note('zip.nothing_but', { file: v, files: (rs.archive.insideEachVolume ?? []).join(' + ') }));
     if (rs.diz) {
       const diz = entries.find((e) => /^file_id\.diz$/i.test(e.name));
-      if (!diz?.data) { dizSize.push(`${v}: no FILE_ID.DIZ`); dizCount.push(`${v}: no FILE_ID.DIZ`); continue; }
+      if (!diz?.data) { dizSize.push(note('zip.no_diz', { file: v })); dizCount.push(note('zip.no_diz', { file: v })); continue; }
       const lines = textLines(diz.data);
       while (lines.length && lines.at(-1) === '') lines.pop();
       const w = Math.max(0, ...lines.map(columns));
-      if (w > rs.diz.maxColumns || lines.length > rs.diz.maxLines) dizSize.push(`${v}: ${w}×${lines.length} (max ${rs.diz.maxColumns}×${rs.diz.maxLines})`);
+      if (w > rs.diz.maxColumns || lines.length > rs.diz.maxLines) dizSize.push(note('diz.too_big', { file: v, w, h: lines.length, maxW: rs.diz.maxColumns, maxH: rs.diz.maxLines }));
       const m = dizRe!.exec(diz.data.toString('latin1'));
       const idx = Number(parsed[i]?.[2] ?? i + 1);
-      if (!m) dizCount.push(`${v}: no disk count like [01/${String(vols.length).padStart(2, '0')}]`);
-      else if (Number(m[1]) !== idx || Number(m[2]) !== vols.length) dizCount.push(`${v}: says [${m[1]}/${m[2]}], expected disk ${idx} of ${vols.length}`);
+      if (!m) dizCount.push(note('diz.no_count', { file: v, total: String(vols.length).padStart(2, '0') }));
+      else if (Number(m[1]) !== idx || Number(m[2]) !== vols.length) dizCount.push(note('diz.wrong_count', { file: v, a: m[1]!, b: m[2]!, index: idx, n: vols.length }));
     }
   }
   // RAR-in-ZIP layout: zip k carries part k of one RAR set (.rar, .r00 …), same base everywhere
   if (innerParts.some((p) => p !== null)) {
     const bases = new Set(innerParts.map((p) => p?.replace(/\.(rar|[r-z]\d{2})$/i, '')));
     const order = innerParts.findIndex((p, k) => p === null || rarVolumeIndex(p) !== k);
-    if (bases.size !== 1 || order >= 0) integrity.push(`inner RAR parts out of sequence${order >= 0 ? ` at ${vols[order]} (${innerParts[order] ?? 'no part'})` : ''}`);
+    if (bases.size !== 1 || order >= 0) integrity.push(order >= 0 ? note('zip.inner_order_at', { file: vols[order]!, part: innerParts[order] ? text(innerParts[order]) : note('zip.no_part') }) : note('zip.inner_order'));
   }
-  add('archive.format', vols.length > 0 && formatErr.length === 0, vols.length === 0 ? 'cannot check: no volume' : formatErr.join('; ') || 'ZIP');
-  add('archive.structure', vols.length > 0 && integrity.length === 0 && formatErr.length === 0, vols.length === 0 ? 'cannot check: no volume' : integrity.join('; ') || (formatErr.length ? 'not all volumes are zips' : 'every entry of every zip reads back with its CRC32'));
-  add('archive.contents', vols.length > 0 && contents.length === 0, vols.length === 0 ? 'cannot check: no volume' : contents.join('; ') || `each zip holds ${(rs.archive.insideEachVolume ?? []).join(' + ')}${rs.archive.forbiddenInside?.length ? `, no ${rs.archive.forbiddenInside.join(', ')}` : ''}`);
+  // every finding of a rule, or the one line saying the rule holds
+  const findings = (items: Note[], fine: Note): Note => (vols.length === 0 ? note('cannot.no_volume') : items.length ? note('list', { items }) : fine);
+  add('archive.format', vols.length > 0 && formatErr.length === 0, findings(formatErr, note('zip.format_ok')));
+  add('archive.structure', vols.length > 0 && integrity.length === 0 && formatErr.length === 0, findings(integrity, note(formatErr.length ? 'zip.not_all' : 'zip.structure_ok')));
+  const inside = (rs.archive.insideEachVolume ?? []).join(' + ');
+  add('archive.contents', vols.length > 0 && contents.length === 0,
+    findings(contents, rs.archive.forbiddenInside?.length ? note('zip.contents_ok_no', { files: inside, forbidden: rs.archive.forbiddenInside.join(', ') }) : note('zip.contents_ok', { files: inside })));
   if (rs.diz) {
-    add('diz.size', vols.length > 0 && dizSize.length === 0, vols.length === 0 ? 'cannot check: no volume' : dizSize.join('; ') || `every FILE_ID.DIZ within ${rs.diz.maxColumns}×${rs.diz.maxLines}`);
-    add('diz.disk-count', vols.length > 0 && dizCount.length === 0, vols.length === 0 ? 'cannot check: no volume' : dizCount.join('; ') || `every FILE_ID.DIZ carries its [xx/${String(vols.length).padStart(2, '0')}]`);
+    add('diz.size', vols.length > 0 && dizSize.length === 0, findings(dizSize, note('diz.size_ok', { maxW: rs.diz.maxColumns, maxH: rs.diz.maxLines })));
+    add('diz.disk-count', vols.length > 0 && dizCount.length === 0, findings(dizCount, note('diz.count_ok', { total: String(vols.length).padStart(2, '0') })));
   }
 }
 
 async function checkSfv(dir: string, files: string[], vols: string[], rs: RuleSet, add: Add, opts: ValidateOptions, known = new Map<string, number>()): Promise<void> {
   const sfvs = files.filter((f) => /\.sfv$/i.test(f));
-  add('sfv.present', rs.sfv!.required ? sfvs.length === 1 : sfvs.length <= 1, sfvs.length === 1 ? sfvs[0]! : sfvs.length === 0 ? 'no .sfv file' : `${sfvs.length} SFV files: ${sfvs.join(', ')}`);
+  add('sfv.present', rs.sfv!.required ? sfvs.length === 1 : sfvs.length <= 1, sfvs.length === 1 ? text(sfvs[0]!) : sfvs.length === 0 ? note('sfv.none') : note('sfv.many', { n: sfvs.length, files: sfvs.join(', ') }));
   if (sfvs.length !== 1) {
-    add('sfv.coverage', false, 'cannot check: no single SFV');
-    add('sfv.crc', false, 'cannot check: no single SFV');
+    add('sfv.coverage', false, note('cannot.no_sfv'));
+    add('sfv.crc', false, note('cannot.no_sfv'));
     return;
   }
   const path = join(dir, sfvs[0]!);
@@ -515,9 +533,13 @@ async function checkSfv(dir: string, files: string[], vols: string[], rs: RuleSe
   const listed = new Set(parsed.entries.map((e) => e.name.toLowerCase()));
   const notListed = rs.sfv!.coverAllVolumes ? vols.filter((v) => !listed.has(v.toLowerCase())) : [];
   const ghost = parsed.entries.filter((e) => !files.some((f) => f.toLowerCase() === e.name.toLowerCase())).map((e) => e.name);
-  add('sfv.coverage', notListed.length === 0 && ghost.length === 0 && parsed.errors.length === 0 && vols.length > 0,
-    [notListed.length ? `volumes not listed: ${notListed.join(', ')}` : '', ghost.length ? `listed but missing: ${ghost.join(', ')}` : '', parsed.errors.join('; '), vols.length === 0 ? 'no volume' : '']
-      .filter(Boolean).join('; ') || `all ${vols.length} volume(s) listed`);
+  const coverage = [
+    ...(notListed.length ? [note('sfv.not_listed', { files: notListed.join(', ') })] : []),
+    ...(ghost.length ? [note('sfv.ghost', { files: ghost.join(', ') })] : []),
+    ...parsed.errors.map(text), // the SFV parser's own words (line numbers, the text it could not read)
+    ...(vols.length === 0 ? [note('sfv.no_volume')] : []),
+  ];
+  add('sfv.coverage', coverage.length === 0, coverage.length ? note('list', { items: coverage }) : note('sfv.all_listed', { n: vols.length }));
   const reuse = opts.sfvResult && resolve(opts.sfvResult.sfvPath) === resolve(path) ? opts.sfvResult : undefined;
   // CRCs already computed by the archive pass are used; anything else is streamed now
   const entries: SfvVerifyEntry[] = reuse ? reuse.entries : [];
@@ -538,6 +560,15 @@ async function checkSfv(dir: string, files: string[], vols: string[], rs: RuleSe
   }
   const res = { entries };
   const bad = res.entries.filter((e) => !e.ok);
+  // verifySfv's reasons: 'missing' and 'crc mismatch' have words of their own, anything else is a system error kept as is
+  const reason = (error = ''): Note => (error === 'missing' ? note('sfv.missing') : error === 'crc mismatch' ? note('sfv.mismatch') : text(error));
   add('sfv.crc', bad.length === 0 && res.entries.length > 0,
-    bad.length ? bad.map((e) => `${e.name}: ${e.error}${e.actual !== undefined ? ` (expected ${e.expected.toString(16).padStart(8, '0')}, got ${e.actual.toString(16).padStart(8, '0')})` : ''}`).join('; ') : `${res.entries.length} CRC32 match`);
+    bad.length ? note('list', { items: bad.map((e) => (e.actual !== undefined ? note('sfv.bad_crc', { file: e.name, error: reason(e.error), expected: hex(e.expected), actual: hex(e.actual) }) : note('file.error', { file: e.name, error: reason(e.error) }))) }) : note('sfv.ok', { n: res.entries.length }));
+}
+
+const hex = (crc: number) => (crc >>> 0).toString(16).padStart(8, '0');
+
+/** a text of the rule set, with its French wording when the rule set gives one */
+function ruleText(en: string, fr?: string): { en: string; fr?: string } {
+  return fr ? { en, fr } : { en };
 }

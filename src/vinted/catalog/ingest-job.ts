@@ -77,13 +77,13 @@ export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreCon
     if (cp && (await ctx.files.stat(cp.resultKey))) {
       result = JSON.parse((await ctx.files.get(cp.resultKey)).toString('utf8')) as PipelineResult;
       total = Number((result as any).total ?? result.photos.length + result.duplicates.length + result.errors.length);
-      await job.log('info', `resuming from the checkpoint: analysis already done (${result.photos.length} photos)`);
+      await job.log('info', `resuming from the checkpoint: analysis already done (${result.photos.length} photos)`, { code: 'ingest.resumed', count: result.photos.length });
     } else {
       const inputs: PipelineInput[] = [];
       if (p.zip) {
         const zipPath = p.zip.blob ? await localCopy(ctx.files, p.zip.blob, tmp) : p.zip.path!;
         const { extractZip, ZipError } = await loadZip();
-        await job.log('info', `extracting ${p.zip.name}`);
+        await job.log('info', `extracting ${p.zip.name}`, { code: 'ingest.extracting', file: p.zip.name });
         try {
           const z = await extractZip(zipPath, path.join(tmp, 'zip'), {});
           preErrors.push(...z.errors);
@@ -103,8 +103,8 @@ export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreCon
         inputs.push({ name: i.name, path: i.blob ? await localCopy(ctx.files, i.blob, tmp) : i.path! });
       }
       total = inputs.length + preErrors.length;
-      await job.progress(1, { scanned: 0, total, clusters: 0, duplicates: 0, errors: preErrors.length }, `${inputs.length} photos to analyse`);
-      await job.log('info', `analysing ${inputs.length} photos`, { backend: p.backend ?? s.backend });
+      await job.progress(1, { scanned: 0, total, clusters: 0, duplicates: 0, errors: preErrors.length }, `${inputs.length} photos to analyse`, { code: 'ingest.to_analyse', count: inputs.length });
+      await job.log('info', `analysing ${inputs.length} photos`, { code: 'ingest.analysing', count: inputs.length, backend: p.backend ?? s.backend });
       let last = 0;
       let pending: Promise<void> = Promise.resolve();
       const hooks: PipelineHooks = {
@@ -116,7 +116,7 @@ export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreCon
           if (now - last < 300 && done < n) return;
           last = now;
           const counters: Record<string, number> = stage === 'decode' ? { scanned: done + preErrors.length } : {};
-          pending = pending.then(() => job.progress(pct, counters, stage)).catch(() => {});
+          pending = pending.then(() => job.progress(pct, counters, stage, { code: `ingest.stage.${stage}` })).catch(() => {});
         },
         log: (level, message, data) => {
           pending = pending.then(() => job.log(level, message, data)).catch(() => {});
@@ -147,8 +147,8 @@ export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreCon
     photosIngested.inc({}, Math.max(0, total - result.errors.length));
     await job.checkpoint.set({ stage: 'saved', resultKey } satisfies Checkpoint);
     const counters = summaryCounters(result, total);
-    await job.progress(100, counters, 'catalog ready');
-    await job.log('info', `catalog ready: ${counters.clusters} articles, ${counters.duplicates} duplicates, ${counters.errors} errors`, counters);
+    await job.progress(100, counters, 'catalog ready', { code: 'ingest.ready' });
+    await job.log('info', `catalog ready: ${counters.clusters} articles, ${counters.duplicates} duplicates, ${counters.errors} errors`, { ...counters, code: 'ingest.summary' });
     // the catalog as first analysed, attached to the job (the live, edited one is exported by the API)
     const saved = await loadCatalog(ctx.db, job.id);
     if (saved) await job.artifact('catalog.json', JSON.stringify(catalogExport(saved), null, 2), 'application/json');
@@ -157,7 +157,7 @@ export async function ingestHandler(job: JobContext<IngestPayload>, ctx: CoreCon
     if (s.llm.auto && s.llm.baseUrl && s.llm.model && counters.clusters > 0 && !cp?.describeQueued) {
       const d = await ctx.jobs.enqueue('vinted.describe', { job: job.id }, { title: 'Studio: vision model' });
       await job.checkpoint.set({ stage: 'saved', resultKey, describeQueued: true } satisfies Checkpoint);
-      await job.log('info', `vision model suggestions requested (job ${d.id})`);
+      await job.log('info', `vision model suggestions requested (job ${d.id})`, { code: 'ingest.describe_queued', job: d.id });
     }
     return { ...counters, backend: result.backend, photos: result.photos.length };
   } catch (e) {

@@ -280,10 +280,10 @@ export async function inboxHandler(job: JobContext<{ account_id?: string }>, ctx
       const r = await syncInbox(ctx, a);
       const auto = await autoReply(ctx, a);
       out[a.name] = { ...r, auto_replies: auto };
-      await job.log('info', `${a.name}: ${JSON.stringify(out[a.name])}`);
+      await job.log('info', `${a.name}: ${JSON.stringify(out[a.name])}`, { code: 'sync.account', account: a.name });
     } catch (e) {
       out[a.name] = { error: e instanceof VintedError ? e.kind : 'failed' };
-      await job.log('error', `${a.name}: ${scrub((e as Error).message)}`);
+      await job.log('error', `${a.name}: ${scrub((e as Error).message)}`, { code: 'sync.failed', account: a.name, error: scrub((e as Error).message) });
       if (e instanceof VintedError && e.kind === 'auth') {
         await updateAccount(ctx, a.id, { status: 'reconnect', status_code: 'auth' });
         await setQueue(ctx, a.id, 'stopped', 'reconnect');

@@ -39,5 +39,5 @@ export function refusalOf(reason: string): Refusal {
     const m = reason.match(re);
     if (m) return { code, params: params(m) };
   }
-  return { code: 'other', params: {} };
+  return { code: 'other', params: { detail: reason } };
 }

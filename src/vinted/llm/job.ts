@@ -97,7 +97,7 @@ export async function describeHandler(job: JobContext<DescribePayload>, ctx: Cor
       cp.promptTokens += r.promptTokens;
       cp.completionTokens += r.completionTokens;
       await saveSuggestions(ctx, catalog.job_id, c.id, toSuggestions(r.answer));
-      await job.log('info', `article ${c.id} described (${r.promptTokens} + ${r.completionTokens} tokens)`, { cluster: c.id });
+      await job.log('info', `article ${c.id} described (${r.promptTokens} + ${r.completionTokens} tokens)`, { code: 'describe.done', cluster: c.id, prompt: r.promptTokens, completion: r.completionTokens });
     } catch (e) {
       if (!(e instanceof LlmError)) throw e;
       cp.failed++;

@@ -77,7 +77,7 @@ async function candidates(db: Db, s: PurgeSettings, now: number): Promise<{ job_
 }
 
 /** Counts (dry run) or deletes; one bad blob never stops the rest. */
-export async function purge(ctx: CoreContext, o: { dryRun: boolean; now?: number; log?: (m: string) => Promise<void> }): Promise<PurgeReport> {
+export async function purge(ctx: CoreContext, o: { dryRun: boolean; now?: number; log?: (m: string, data?: Record<string, unknown>) => Promise<void> }): Promise<PurgeReport> {
   const s = await purgeSettings(ctx);
   const { defaults: _d, ...settings } = s;
   const now = o.now ?? Date.now();
@@ -132,7 +132,7 @@ export async function purge(ctx: CoreContext, o: { dryRun: boolean; now?: number
     }
     let failed = 0;
     for (const k of doomed) await ctx.files.delete(k).catch(() => { failed++; });
-    if (failed) await o.log?.(`${failed} files could not be deleted (they will be tried again next time)`);
+    if (failed) await o.log?.(`${failed} files could not be deleted (they will be tried again next time)`, { code: 'purge.undeleted', count: failed });
     await ctx.db.withSchema('core').deleteFrom('job_events').where('job_id', 'in', logJobs).execute();
   }
   Object.assign(counts, await purgeOutbox(ctx.db, settings, now, o.dryRun));
@@ -183,13 +183,13 @@ export async function purgeHandler(job: JobContext<{ dry_run?: boolean }>, ctx: 
   const s = await purgeSettings(ctx);
   // never a real purge before someone has seen a count and switched it on
   const dryRun = job.payload.dry_run === true || !s.enabled;
-  const r = await purge(ctx, { dryRun, log: (m) => job.log('warn', m) });
+  const r = await purge(ctx, { dryRun, log: (m, data) => job.log('warn', m, data) });
   const c = r.counts;
   await job.progress(100, {
     drafts: c.drafts, abandoned: c.abandoned, orphan_folders: c.orphan_folders, temp_blobs: c.temp_blobs, photo_blobs: c.photo_blobs, log_lines: c.log_lines,
     notifications: c.notifications, deliveries: c.deliveries, events: c.events,
   });
-  await job.log('info', `${dryRun ? 'dry run (nothing deleted)' : 'purged'}: ${c.drafts} drafts, ${c.abandoned} abandoned batches, ${c.orphan_folders} orphan photo folders, ${c.temp_blobs} temporary files, ${c.log_lines} job log lines (${Math.round(c.bytes / 1024 / 1024)} MB), ${c.notifications} read notifications, ${c.deliveries} deliveries (${c.delivery_attempts} attempts), ${c.events} outbox events`, { ...c });
+  await job.log('info', `${dryRun ? 'dry run (nothing deleted)' : 'purged'}: ${c.drafts} drafts, ${c.abandoned} abandoned batches, ${c.orphan_folders} orphan photo folders, ${c.temp_blobs} temporary files, ${c.log_lines} job log lines (${Math.round(c.bytes / 1024 / 1024)} MB), ${c.notifications} read notifications, ${c.deliveries} deliveries (${c.delivery_attempts} attempts), ${c.events} outbox events`, { ...c, code: dryRun ? 'purge.dry_run' : 'purge.done', mb: Math.round(c.bytes / 1024 / 1024) });
   await putSetting(ctx.db, 'purge.last', r);
   return r;
 }

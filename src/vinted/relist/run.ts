@@ -221,7 +221,7 @@ export async function relistHandler(job: JobContext<RelistPayload>, ctx: CoreCon
         .onConflict((oc) => oc.doNothing()).execute();
     }
     if (rule) await R(ctx).updateTable('relist_rules').set({ last_run_at: new Date() }).where('id', '=', rule.id).execute();
-    await job.log('info', `${account.name}: ${chosen.length} listing(s) to relist (${pv.matched} matched)`);
+    await job.log('info', `${account.name}: ${chosen.length} listing(s) to relist (${pv.matched} matched)`, { code: 'relist.chosen', account: account.name, count: chosen.length, matched: pv.matched });
   }
   const rows = (await R(ctx).selectFrom('relists').selectAll().where('run_id', '=', runId).where('state', 'in', ['queued', 'deleting', 'recreating']).orderBy('created_at').orderBy('old_vinted_id').execute()).map(toRelist);
   let n = 0;
@@ -237,7 +237,7 @@ export async function relistHandler(job: JobContext<RelistPayload>, ctx: CoreCon
     const out = await relistOne(st, r);
     n++;
     await job.progress(Math.round((n / rows.length) * 100), { relisted: n });
-    if (out.state === 'failed') await job.log('warn', `${a.name}: relist of ${r.old_vinted_id} failed: ${out.error ?? out.error_code}`);
+    if (out.state === 'failed') await job.log('warn', `${a.name}: relist of ${r.old_vinted_id} failed: ${out.error ?? out.error_code}`, { code: 'relist.failed', account: a.name, item: r.old_vinted_id, error: out.error ?? out.error_code ?? '' });
   }
   await settleAll(ctx, account.id);
   const counts = await R(ctx).selectFrom('relists').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('run_id', '=', runId).groupBy('state').execute();

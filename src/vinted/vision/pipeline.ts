@@ -12,6 +12,7 @@ import { classLabels } from './classes.ts';
 import { categoryFromScores, combineProbs, loadGarmentModel, type GarmentModel, type GarmentPrediction } from './garments.ts';
 import { COMMON_BRANDS } from '../labels/parse.ts';
 import type { LabelReading } from '../labels/read.ts';
+import { refusalOf } from '../ingest/refusal.ts';
 import type { Cluster, PipelineHooks, PipelineInput, PipelineOptions, PipelineResult, StoredPhoto } from './types.ts';
 
 /**
@@ -104,7 +105,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
     try {
       garments = await loadGarmentModel();
     } catch (e) {
-      hooks.log?.('warn', `categories unavailable: ${(e as Error).message}`);
+      hooks.log?.('warn', `categories unavailable: ${(e as Error).message}`, { code: 'ingest.no_categories', error: (e as Error).message });
     }
   }
   const brandList = [...new Set([...COMMON_BRANDS, ...(opts.brands ?? [])])];
@@ -138,7 +139,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
       // batches were no cheaper per photo (docs/vinted-classifier.md, "Speed")
       // (a classifier failure loses this photo's vote, never the photo)
       const garment = garments ? await garments.classify(dec.garment).catch((e: Error) => {
-        hooks.log?.('warn', `category not computed for ${input.name}: ${e.message}`, { file: input.name });
+        hooks.log?.('warn', `category not computed for ${input.name}: ${e.message}`, { code: 'ingest.no_category', file: input.name, error: e.message });
         return null;
       }) : null;
 
@@ -167,7 +168,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
     } catch (e) {
       const reason = e instanceof PhotoError ? e.message : `unexpected error: ${(e as Error).message ?? e}`;
       errors.push({ file: input.name, reason });
-      hooks.log?.('warn', `photo rejected: ${input.name}: ${reason}`, { file: input.name });
+      hooks.log?.('warn', `photo rejected: ${input.name}: ${reason}`, { code: 'ingest.rejected', file: input.name, reason: { ...refusalOf(reason), code: `refused.${refusalOf(reason).code}` } });
     } finally {
       done++;
       hooks.progress?.({ stage: 'decode', done, total });
@@ -184,9 +185,9 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
         ocrUsed = true;
         const { readLabel } = await import('../labels/read.ts');
         r.label = await readLabel(await readInput(input), brandList);
-        hooks.log?.('info', `label read on ${input.name}: ${r.label.brands[0]?.value ?? 'no brand'}, ${r.label.sizes[0]?.value ?? 'no size'} (${Math.round(r.label.ms)} ms)`, { file: input.name });
+        hooks.log?.('info', `label read on ${input.name}: ${r.label.brands[0]?.value ?? 'no brand'}, ${r.label.sizes[0]?.value ?? 'no size'} (${Math.round(r.label.ms)} ms)`, { code: 'ingest.label', file: input.name, brand: r.label.brands[0]?.value ?? '—', size: r.label.sizes[0]?.value ?? '—', ms: Math.round(r.label.ms) });
       } catch (e) {
-        hooks.log?.('warn', `label not read on ${input.name}: ${(e as Error).message}`, { file: input.name });
+        hooks.log?.('warn', `label not read on ${input.name}: ${(e as Error).message}`, { code: 'ingest.label_failed', file: input.name, error: (e as Error).message });
       }
     }
   }
@@ -262,7 +263,7 @@ export async function runPipeline(given: PipelineInput[], opts: PipelineOptions,
     // a label close-up says nothing of the garment's class (as for the category below)
     classProbs: garments ? kept.map((r) => (r.garment && r.garment.label < LABEL_PHOTO_MIN ? r.garment.probs : null)) : undefined,
   });
-  hooks.log?.('info', `grouped ${n} photos into ${cl.groups.length} articles (${cl.mode} mode, contiguity ${cl.contiguity})`, { mode: cl.mode, eps });
+  hooks.log?.('info', `grouped ${n} photos into ${cl.groups.length} articles (${cl.mode} mode, contiguity ${cl.contiguity})`, { code: 'ingest.grouped', count: n, articles: cl.groups.length, mode: cl.mode, eps });
   hooks.progress?.({ stage: 'cluster', done: n, total: n });
 
   // recognise

@@ -95,11 +95,11 @@ export async function syncHandler(job: JobContext<{ account_id?: string }>, ctx:
     job.throwIfCancelled();
     try {
       out[a.name] = await syncAccount(ctx, a);
-      await job.log('info', `${a.name}: ${JSON.stringify(out[a.name])}`);
+      await job.log('info', `${a.name}: ${JSON.stringify(out[a.name])}`, { code: 'sync.account', account: a.name });
     } catch (e) {
       // one account failing does not stop the others
       out[a.name] = { error: e instanceof VintedError ? e.kind : 'failed' };
-      await job.log('error', `${a.name}: ${(e as Error).message}`);
+      await job.log('error', `${a.name}: ${(e as Error).message}`, { code: 'sync.failed', account: a.name, error: (e as Error).message });
       if (e instanceof VintedError && e.kind === 'auth') await updateAccount(ctx, a.id, { status: 'reconnect', status_code: 'auth' });
     }
   }

@@ -9,6 +9,7 @@ import { verifySfv } from '../../../src/releases/archive/sfv.ts';
 import type { RuleSet } from '../../../src/releases/rules/index.ts';
 import { validateRelease, validateName } from '../../../src/releases/validate/index.ts';
 import { check, failed } from './report.ts';
+import { CHECK_MESSAGES, noteText, type Note } from '../../../src/releases/validate/messages.ts';
 import { tempDir, randomFile } from '../archive/tools.ts';
 
 let dir: string;
@@ -65,6 +66,31 @@ describe('TV releases (RAR4 + SFV)', () => {
     expect(check(rep, 'naming.grammar').detail).toContain('resolution=576p');
   });
 
+  it('every check carries a code worded in French and English; detail is its English wording', async () => {
+    const d = await tvRelease('coded-nonfo');
+    await unlink(join(d, `${SD.toLowerCase()}.nfo`));
+    const reports = [await validateRelease(good, tv), await validateRelease(d, tv, { name: 'Show..S01E01.576p.HDTV.x264-GR P' })];
+    const codes = (n: Note): string[] => [n.code, ...Object.values(n.params ?? {}).flatMap((p) => (Array.isArray(p) ? p.flatMap(codes) : typeof p === 'object' && 'code' in p ? codes(p) : []))];
+    for (const c of reports.flatMap((r) => r.checks)) {
+      for (const code of codes(c)) {
+        expect(CHECK_MESSAGES.fr[code], `${c.rule}: ${code}`).toBeDefined();
+        expect(CHECK_MESSAGES.en[code], `${c.rule}: ${code}`).toBeDefined();
+      }
+      expect(c.detail).toBe(noteText(c, 'en'));
+      expect(noteText(c, 'fr'), c.rule).not.toMatch(/\{\w+\}/);
+    }
+    const bad = reports[1]!;
+    expect(noteText(check(bad, 'naming.characters'), 'fr')).toBe('caractère interdit " " (permis : A-Za-z0-9._-)');
+    expect(noteText(check(bad, 'naming.punctuation'), 'fr')).toBe('ponctuation répétée : « .. »');
+    expect(noteText(check(bad, 'files.nfo'), 'fr')).toBe('aucun fichier .nfo dans le dossier de la release');
+    expect(noteText(check(reports[0]!, 'archive.volume-size'), 'fr')).toMatch(/^1 × 15000000 octets \(15 Mo\) \+ dernier de \d+ octets \(SD : 15 ou 20 Mo\)$/);
+    expect(check(reports[0]!, 'archive.volume-size').detail).toMatch(/^1 × 15000000 bytes \(15 MB\) \+ last \d+ bytes \(SD: 15 or 20 MB\)$/);
+  });
+
+  it('FR and EN word the same codes', () => {
+    expect(Object.keys(CHECK_MESSAGES.fr).filter((k) => !k.includes('#')).sort()).toEqual(Object.keys(CHECK_MESSAGES.en).filter((k) => !k.includes('#')).sort());
+  });
+
   it('a name with a forbidden character fails naming.characters', async () => {
     const rep = await validateRelease(good, tv, { name: 'Show.S01E01.576p.HDTV.x264-GR P' });
     expect(rep.ok).toBe(false);
@@ -81,7 +107,7 @@ describe('TV releases (RAR4 + SFV)', () => {
     await unlink(join(d, `${SD.toLowerCase()}.nfo`));
     const rep = await validateRelease(d, tv);
     expect(rep.ok).toBe(false);
-    expect(check(rep, 'files.nfo')).toEqual({ rule: 'files.nfo', ok: false, detail: 'no .nfo file in the release directory' });
+    expect(check(rep, 'files.nfo')).toEqual({ rule: 'files.nfo', ok: false, code: 'files.no_nfo', params: {}, detail: 'no .nfo file in the release directory' });
     expect(check(rep, 'files.mandatory').detail).toContain('*.nfo');
     expect(check(rep, 'nfo.width').detail).toMatch(/no NFO/);
   });

@@ -198,7 +198,7 @@ function Log({ events, running, module }: { events: JobEvent[]; running: boolean
           {lines.map((e) => (
             <div key={e.seq} className="flex gap-3 rounded px-1 hover:bg-slate-50">
               <span className="shrink-0 text-slate-400 tabular-nums">{formatTime(e.ts)}</span>
-              <span className={cx('w-12 shrink-0 font-semibold uppercase', levelStyles[e.level ?? 'info'] ?? 'text-slate-500')}>{e.level ?? ''}</span>
+              <span className={cx('w-12 shrink-0 font-semibold uppercase', levelStyles[e.level ?? 'info'] ?? 'text-slate-500')}>{e.level ? t(`job.level.${e.level}`) : ''}</span>
               <span className="min-w-0 break-words whitespace-pre-wrap text-slate-800">
                 {logText(e, module, lang)}
                 {debug && e.data && Object.keys(e.data).length > 0 && (

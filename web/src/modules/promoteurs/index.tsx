@@ -347,7 +347,7 @@ function RunPage() {
       <Card title={t('promoteurs.run.log')}>
         <div className="max-h-80 overflow-auto font-mono text-xs text-slate-700" data-testid="log">
           {events.filter((e) => e.type === 'log' || !e.type).map((e) => (
-            <p key={e.seq} className={cx('whitespace-pre-wrap break-words', e.level === 'error' ? 'text-red-700' : e.level === 'warn' ? 'text-amber-800' : '')}>[{e.level}] {logText(e, 'promoteurs')}</p>
+            <p key={e.seq} className={cx('whitespace-pre-wrap break-words', e.level === 'error' ? 'text-red-700' : e.level === 'warn' ? 'text-amber-800' : '')}>[{e.level ? t(`job.level.${e.level}`) : ''}] {logText(e, 'promoteurs')}</p>
           ))}
         </div>
       </Card>

@@ -10,6 +10,8 @@ import { formatBytes, formatDate, hasString, useI18n } from '../../i18n.ts';
 import { Alert, Button, Card, ErrorBox, Field, PageHeader, Spinner, cx } from '../../components/ui.tsx';
 import { JobProgress } from '../../components/jobs.tsx';
 import { Destinations, EnrichPanel, MetadataSources, Preferences, SendPanel } from './setup.tsx';
+// one catalogue of rule-detail words for the server (CLI, scripts) and this page
+import { noteText, type Note } from '../../../../src/releases/validate/messages.ts';
 
 type RType = 'EBOOK' | 'DOCS' | 'TV';
 const TYPES: RType[] = ['EBOOK', 'DOCS', 'TV'];
@@ -30,9 +32,10 @@ interface Metadata {
   show?: string; season?: number; episode?: number; episodeTitle?: string;
   video?: { videoCodec: string; resolution: string; durationSec: number; audio: unknown[] };
 }
-interface Upload { id?: string; file_name: string; size: number; metadata?: Metadata; error?: string }
+interface Upload { id?: string; file_name: string; size: number; metadata?: Metadata; error?: string; code?: string; limit_mb?: number }
 interface RuleSetInfo { id: string; type: RType; year: number; title: string }
-interface Check { rule: string; ok: boolean; detail: string }
+// code + params since issue 10; releases packed before carry only the English detail
+interface Check { rule: string; ok: boolean; detail: string; code?: string; params?: Note['params'] }
 interface NamingAnswer { name: string; warnings: string[]; ok: boolean; checks: Check[]; ruleSet: string }
 interface TemplateInfo { id: string; name: string; type: RType; kind: 'nfo' | 'diz'; body: string; builtin: boolean }
 interface Rendered { text: string; lines: number; columns: number; warnings: string[]; bytes: number }
@@ -106,7 +109,7 @@ function Select({ label, value, onChange, children }: { label: string; value: st
 }
 
 function Checks({ checks }: { checks: Check[] }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   // the rule's name in the user's language; its id stays visible (rule sets and the CLI use it)
   const label = (rule: string) => (hasString(`releases.rule.${rule}`) ? t(`releases.rule.${rule}`) : rule);
   return (
@@ -115,7 +118,7 @@ function Checks({ checks }: { checks: Check[] }) {
         <li key={`${c.rule}-${i}`} className="flex gap-3 py-1.5">
           <span className={cx('w-10 shrink-0 font-semibold', c.ok ? 'text-emerald-600' : 'text-red-600')}>{c.ok ? 'OK' : 'KO'}</span>
           <span className="w-48 shrink-0 text-xs leading-5 text-slate-700" title={c.rule} data-rule={c.rule}>{label(c.rule)}</span>
-          <span className="min-w-0 break-words text-slate-600" data-check-detail>{c.detail}</span>
+          <span className="min-w-0 break-words text-slate-600" data-check-detail>{c.code ? noteText({ code: c.code, params: c.params }, lang) : c.detail}</span>
         </li>
       ))}
     </ul>
@@ -257,8 +260,9 @@ export default function ReleasesPage() {
     } catch (e) {
       // every file refused: the error lists each one's reason (details.uploads)
       const refused = e instanceof ApiError ? (e.details as { uploads?: Upload[] } | undefined)?.uploads : undefined;
+      // each refused file says why in the list below; the request's own error only when there is no list
       if (refused) setUploads((u) => [...refused, ...u]);
-      setUploadError(e);
+      else setUploadError(e);
     } finally {
       setUploading(false);
     }
@@ -450,7 +454,12 @@ export default function ReleasesPage() {
                         <input type="radio" name="source" disabled={!u.id || !fits} checked={upload?.id !== undefined && upload?.id === u.id} onChange={() => chooseUpload(u)} className="mt-1" />
                         <span className="min-w-0">
                           <span className="block font-medium text-slate-900">{u.file_name} <span className="font-normal text-slate-500">({formatBytes(u.size)})</span></span>
-                          {u.error ? <span className="block text-sm text-red-700">{u.error}</span>
+                          {u.error ? (
+                            <span className="block text-sm text-red-700" data-upload-code={u.code}>
+                              {u.code ? t(`releases.uploadError.${u.code}`, { mb: u.limit_mb ?? '' }) : t('releases.uploadError.unreadable')}
+                              <span className="block text-xs text-red-600/80" data-raw>{t('releases.send.detail', { detail: u.error })}</span>
+                            </span>
+                          )
                             : !fits ? <span className="block text-sm text-amber-700">{t('releases.files.wrongType', { type: t(`releases.type.${type}`) })}</span>
                             : <span className="block text-sm text-slate-600">{u.metadata!.format} · {u.metadata!.title ?? u.metadata!.show ?? ''}{u.metadata!.author ? ` · ${u.metadata!.author}` : ''}</span>}
                         </span>

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, useApi } from '../../api.ts';
 import type { JobRecord } from '../../api.ts';
-import { useI18n } from '../../i18n.ts';
+import { hasString, useI18n } from '../../i18n.ts';
 import { Alert, Button, Card, ErrorBox, Field, Spinner, cx } from '../../components/ui.tsx';
 import { JobProgress } from '../../components/jobs.tsx';
 
@@ -273,10 +273,14 @@ export function Destinations() {
 
 // ---- Envoyer vers… ----------------------------------------------------------------------------
 
-interface Delivery { id: string; job_id: string; destination_name: string; status: string; remote_dir: string; files: { name: string; bytes: number; verified: boolean; check?: string; skipped?: boolean }[] | string; error: string | null }
+interface Delivery { id: string; job_id: string; destination_name: string; status: string; remote_dir: string; files: { name: string; bytes: number; verified: boolean; check?: string; skipped?: boolean; error?: { code: string; message: string } }[] | string; error: string | null }
 
 export function SendPanel({ packJob, releaseName, preselect }: { packJob: string; releaseName: string; preselect?: string[] }) {
   const { t } = useI18n();
+  // why a delivery failed, from each file's error code; the server's own text stays a detail below
+  // how a file was verified: 'size', 'size+bytes' (read back), 'size+<hash>' (the server's checksum command)
+  const verifiedBy = (check: string) => (check === 'size' ? t('releases.verify.size') : check === 'size+bytes' ? t('releases.verify.bytes') : t('releases.verify.hash', { algo: check.replace(/^size\+/, '') }));
+  const why = (code: string) => (hasString(`releases.deliverError.${code}`) ? t(`releases.deliverError.${code}`) : t('releases.deliverError.failed'));
   const dests = useApi<{ destinations: Destination[] }>('/api/releases/destinations');
   const [chosen, setChosen] = useState<string[]>(preselect ?? []);
   const [jobs, setJobs] = useState<JobRecord[]>([]);
@@ -321,15 +325,17 @@ export function SendPanel({ packJob, releaseName, preselect }: { packJob: string
         <div className="mt-4 space-y-4" data-testid="deliveries">
           {rows.map((d) => {
             const files = typeof d.files === 'string' ? JSON.parse(d.files) as Exclude<Delivery['files'], string> : d.files;
+            const reasons = [...new Set(files.filter((f) => !f.verified && f.error).map((f) => why(f.error!.code)))].join(' ; ') || why('failed');
             return (
               <div key={d.id}>
                 <Alert kind={d.status === 'verified' ? 'success' : 'error'}>
-                  {d.status === 'verified' ? t('releases.send.done', { dest: d.destination_name, dir: d.remote_dir }) : t('releases.send.failed', { dest: d.destination_name, error: d.error ?? d.status })}
+                  {d.status === 'verified' ? t('releases.send.done', { dest: d.destination_name, dir: d.remote_dir }) : t('releases.send.failed', { dest: d.destination_name, error: reasons })}
+                  {d.status !== 'verified' && d.error && <span className="mt-1 block text-xs break-words" data-testid="delivery-detail" data-raw>{t('releases.send.detail', { detail: d.error })}</span>}
                 </Alert>
                 <ul className="mt-2 text-sm">
                   {files.map((f) => (
                     <li key={f.name} className="flex justify-between gap-3"><span className="font-mono text-xs">{f.name}</span>
-                      <span className={f.verified ? 'text-emerald-700' : 'text-red-700'}>{f.verified ? `${t('releases.send.verified')}${f.check ? ` (${f.check})` : ''}${f.skipped ? ` — ${t('releases.send.skipped')}` : ''}` : t('releases.send.notVerified')}</span>
+                      <span className={f.verified ? 'text-emerald-700' : 'text-red-700'}>{f.verified ? `${t('releases.send.verified')}${f.check ? ` (${verifiedBy(f.check)})` : ''}${f.skipped ? ` — ${t('releases.send.skipped')}` : ''}` : t('releases.send.notVerified')}</span>
                     </li>
                   ))}
                 </ul>

@@ -1,6 +1,6 @@
 // The drafted listings: one row per article, gate failures highlighted, exports.
 import { useState } from 'react';
-import { useI18n } from '../../i18n.ts';
+import { hasString, useI18n } from '../../i18n.ts';
 import { cx } from '../../components/ui.tsx';
 import type { Override, PlanView } from './types.ts';
 import { photoUrl } from './types.ts';
@@ -63,7 +63,8 @@ export function PlanTable({ plan, job, canEdit, onOverride }: { plan: PlanView; 
               <td className="px-3 py-2 text-xs text-slate-600">
                 <p>{i.category ?? '—'} · {i.color ?? '—'}</p>
                 <p>{i.condition ?? '—'} ({i.status_id ?? '?'}) · {i.size ?? '—'}</p>
-                <p>{i.brand}{i.brand_tier ? ` · ${i.brand_tier}` : ''}</p>
+                {/* 'Unknown' is the plan's no-brand value (sent as such to Vinted); built-in tiers have words, a configured one shows as named */}
+                <p>{i.brand === 'Unknown' ? t('vinted.plan.noBrand') : i.brand}{i.brand_tier ? ` · ${hasString(`vinted.plan.tier.${i.brand_tier}`) ? t(`vinted.plan.tier.${i.brand_tier}`) : i.brand_tier}` : ''}</p>
                 {i.vinted && i.vinted.catalog_path.length > 0 && (
                   <p className="mt-0.5 text-slate-500" data-testid="vinted-path">{t('vinted.plan.vinted', { path: i.vinted.catalog_path.slice(1).join(' › ') })}{i.vinted.size_title ? ` · ${i.vinted.size_title}` : ''}</p>
                 )}

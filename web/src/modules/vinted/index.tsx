@@ -153,7 +153,8 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
         <>
           <div className="flex flex-wrap items-center justify-between gap-3">
             <p className="text-sm text-slate-600" data-testid="catalog-summary">
-              {t('vinted.summary', { clusters: catalog.clusters.length, photos: catalog.photos.length, duplicates: catalog.duplicates.length, errors: catalog.errors.length })}
+              {([['articles', catalog.clusters.length], ['photos', catalog.photos.length], ['duplicates', catalog.duplicates.length], ['errors', catalog.errors.length]] as const)
+                .map(([part, count]) => t(`vinted.summary.${part}`, { count })).join(' · ')}
             </p>
             <div className="flex gap-2">
               <Button size="sm" variant="secondary" onClick={() => void download(`/api/vinted/bulk/export/catalog.json?job=${jobId}`, 'catalog.json')}>{t('vinted.export.catalog')}</Button>
@@ -165,7 +166,7 @@ function Batch({ jobId, canEdit }: { jobId: string; canEdit: boolean }) {
               {catalog.errors.length > 0 && (
                 <Card title={t('vinted.errors')}>
                   <ul className="space-y-1 text-sm" data-testid="file-errors">
-                    {catalog.errors.map((e, i) => <li key={i}><span className="font-mono text-red-700">{e.file}</span> — <span className="text-slate-600" data-code={e.code}>{e.code && e.code !== 'other' ? t(`vinted.refused.${e.code}`, e.params) : e.reason}</span></li>)}
+                    {catalog.errors.map((e, i) => <li key={i}><span className="font-mono text-red-700">{e.file}</span> — <span className="text-slate-600" data-code={e.code}>{e.code ? t(`vinted.refused.${e.code}`, e.code === 'other' ? { detail: e.reason, ...e.params } : e.params) : e.reason}</span></li>)}
                   </ul>
                 </Card>
               )}
@@ -249,8 +250,9 @@ function Tabs() {
   const { t } = useI18n();
   const { user } = useAuth();
   const link = ({ isActive }: { isActive: boolean }) => `rounded-md px-3 py-1.5 text-sm font-medium ${isActive ? 'bg-white text-slate-900 shadow-sm' : 'text-slate-600 hover:text-slate-900'}`;
+  // the tabs wrap on a narrow screen (ten of them are wider than a 390 px phone)
   return (
-    <nav aria-label={t('vinted.title')} className="mb-6 inline-flex rounded-lg bg-slate-100 p-1">
+    <nav aria-label={t('vinted.title')} className="mb-6 inline-flex max-w-full flex-wrap rounded-lg bg-slate-100 p-1">
       <NavLink to="/vinted" end className={link}>{t('vinted.nav.studio')}</NavLink>
       <NavLink to="/vinted/accounts" className={link}>{t('vinted.nav.accounts')}</NavLink>
       <NavLink to="/vinted/listings" className={link}>{t('vinted.nav.listings')}</NavLink>
