@@ -39,8 +39,8 @@ export function formatResult(r: ScrapeResult): string {
 }
 
 export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreContext) => void): void {
-  const open = async () => {
-    const ctx = await cli.open();
+  const open = async (o?: { work?: boolean }) => {
+    const ctx = await cli.open(o);
     bind(ctx);
     return ctx;
   };
@@ -168,7 +168,7 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
       const { describeSource, listSources } = await sources();
       const { loadStored, sourceState } = await settingsStore();
       let stored = null;
-      try { stored = await loadStored((await open()).db); } catch { /* no data dir: defaults */ }
+      try { stored = await loadStored((await open({ work: false })).db); } catch { /* no data dir: defaults */ }
       const list = listSources().map((s) => {
         const d = describeSource(s);
         const st = stored ? sourceState(s, stored) : { enabled: s.verification.status === 'verified', reason: null };

@@ -90,7 +90,7 @@ export function publishCli(group: Command, cli: CliContext): void {
   accounts.command('list')
     .description('the accounts, their status and queues (never a secret)')
     .action(async () => {
-      const ctx = await openOrNull(cli);
+      const ctx = await openOrNull(cli, { work: false });
       const list = ctx ? (await listAccounts(ctx)).map(publicAccount) : (await cli.api<{ accounts: ReturnType<typeof publicAccount>[] }>('GET', '/api/vinted/accounts')).accounts;
       out(cli, { ok: true, accounts: list.map(short) }, list.map((a) => `${a.name.padEnd(16)} ${a.kind.padEnd(4)} ${a.status.padEnd(10)} queue ${a.queue_state}${a.queue_code ? ` (${a.queue_code})` : ''}  ${a.login ?? ''}`).join('\n') || 'no account');
     });
@@ -197,7 +197,7 @@ export function publishCli(group: Command, cli: CliContext): void {
     .option('--account <name>', 'one account (default: all)')
     .option('--sync', 'read the wardrobe from Vinted now')
     .action(async (o: { account?: string; sync?: boolean }) => {
-      const ctx = await openOrNull(cli);
+      const ctx = await openOrNull(cli, { work: !!o.sync });
       let listings: Awaited<ReturnType<typeof listListings>>;
       let ok = true;
       if (ctx) {
