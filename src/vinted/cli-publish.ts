@@ -17,13 +17,14 @@ import { CliError, EXIT } from '../core/cli-support.ts';
 import { HttpError } from '../core/errors.ts';
 import { openOrNull, out } from './cli-common.ts';
 import { AccountInputError, getAccount, listAccounts, publicAccount, saveAccount, setQueue, updateAccount } from './accounts/store.ts';
-import { checkAccount } from './accounts/check.ts';
 import { execute, kick, queueView } from './publish/service.ts';
 import { FINAL, getPublication } from './publish/store.ts';
 import { message } from './publish/messages.ts';
 import { syncAccount } from './wardrobe/sync.ts';
 import { listListings } from './wardrobe/store.ts';
-import { startFakeVinted } from './fakes/vinted.ts';
+
+// a session check (HTTP client) and the fake Vinted (sharp) are loaded by the commands that use them
+const checkAccount: typeof import('./accounts/check.ts').checkAccount = async (...args) => (await import('./accounts/check.ts')).checkAccount(...args);
 
 
 function readFileArg(file: string, what: string): string {
@@ -229,6 +230,7 @@ export function publishCli(group: Command, cli: CliContext): void {
     .action(async (o: { port: string; host: string }) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number', EXIT.usage, 'usage');
+      const { startFakeVinted } = await import('./fakes/vinted.ts');
       const fake = await startFakeVinted({ port, host: o.host });
       out(cli, { ok: true, url: fake.url }, `fake Vinted listening on ${fake.url}\n  cookies of a session: curl ${fake.url}/__fake/session > cookies.txt\n  counters:             curl ${fake.url}/__fake/stats\n  failure modes:        curl -d '{"mode":"captcha"}' ${fake.url}/__fake/mode\nthen VINTED_BASE_URL=${fake.url} VINTED_PRO_BASE_URL=${fake.url} ATELIER_HTTP_ALLOW_PRIVATE=true`);
       const stop = async () => {
