@@ -57,7 +57,8 @@ const bench: BenchFn = async ({ quick, log }) => {
     }
   }
   pgServer?.stop();
-  notes.push('16 connections, autocannon in the bench process, server in its own process; ratio = /api/jobs throughput ÷ /health throughput; the job list is cached until a job changes (PGlite) or for at most 1 s (PostgreSQL, other processes), so this measures mostly auth + serialisation: the uncached query is ~4 ms on PGlite');
+  notes.push('16 connections, autocannon in the bench process, server in its own process; ratio = /api/jobs throughput ÷ /health throughput; the job list is cached until a job changes (PGlite) or refreshed in the background after 1 s (PostgreSQL, other processes), its body written once per list, and a checked access token is not checked again until it expires, so this measures mostly the session/user cache and the send: the uncached query is ~4 ms on PGlite');
+  notes.push(`p99 is wall time on a shared machine: compare it with /health's p99 of the same run (load average ${os.loadavg()[0].toFixed(1)} at the end, ${os.cpus().length} CPUs)`);
   return { name: 'api', rows, notes };
 };
 export default bench;

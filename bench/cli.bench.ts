@@ -1,6 +1,7 @@
-// CLI start times, as a user waits for them: `atelier --help`, and embedded commands on an existing data
-// dir (`jobs list`, and a module's command, `promoteurs stats`), each the median of a few runs of the real
-// process, next to `node -e 0` started the same way (same Node binary) in the same run.
+// CLI start times, as a user waits for them: `atelier --help`, and embedded read commands on an existing
+// data dir (`jobs list`, and each module's: `promoteurs stats`, `vinted accounts list`, `releases jobs`),
+// each the median of a few runs of the real process, next to `node -e 0` started the same way (same Node
+// binary) in the same run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -53,12 +54,14 @@ const bench: BenchFn = async ({ quick, log }) => {
     add('atelier --help', measure('--help', [CLI, '--help']), 0.3);
     add('atelier jobs list (embedded PGlite)', measure('jobs list', [CLI, 'jobs', 'list', '--json']), 2);
     add('atelier promoteurs stats (embedded PGlite)', measure('promoteurs stats', [CLI, 'promoteurs', 'stats', '--json']), 2);
+    add('atelier vinted accounts list (embedded PGlite)', measure('vinted accounts list', [CLI, 'vinted', 'accounts', 'list', '--json']), 2);
+    add('atelier releases jobs (embedded PGlite)', measure('releases jobs', [CLI, 'releases', 'jobs', '--json']), 2);
     return {
       name: 'cli',
       rows,
       notes: [
         `median of ${runs} runs after one warm-up, wall time of the whole process; ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} at the end`,
-        'embedded = the CLI opens the data dir itself (no server): PGlite start (~0.6 s of CPU, WebAssembly) and imports dominate',
+        'embedded = the CLI opens the data dir itself (no server, no job queue for a read): PGlite start (WebAssembly; its buffer cache is 16 MB in a CLI process) and imports dominate',
         TIME ? 'CPU time = user + system of the child (GNU time): what the command costs when it does not wait for a CPU' : 'CPU time not measured (/usr/bin/time missing: apt-get install time)',
       ],
     };

@@ -46,7 +46,7 @@ export function buildCli(modules: AtelierModule[], unloaded: ModuleEntry[] = [])
   }
 
   const cliCtx: CliContext = {
-    open: async () => open(true),
+    open: async (o) => open(o?.work ?? true),
     json: isJson,
     api: (method, path, body) => callApi(config().serverUrl, config().token, method, path, body),
     watch: (ctx, jobId) => watchJob(ctx, jobId, isJson()),

@@ -24,6 +24,48 @@ export const REFRESH_REUSE_GRACE_MS = 30_000;
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
+/** how long a session, user or API token check is reused before the database is asked again */
+const CHECK_TTL_MS = 5000;
+
+/**
+ * A check cached for CHECK_TTL_MS, asked again once when it expires: concurrent requests share that
+ * one query instead of each sending their own (16 connections sent 16 at once, every 5 s).
+ */
+class CheckCache<V> {
+  private entries = new Map<string, { value: V; at: number }>();
+  private pending = new Map<string, Promise<V>>();
+  private max: number;
+  constructor(max: number) {
+    this.max = max;
+  }
+  get(key: string, load: () => Promise<V>): Promise<V> {
+    const hit = this.entries.get(key);
+    if (hit && Date.now() - hit.at < CHECK_TTL_MS) return Promise.resolve(hit.value);
+    let p = this.pending.get(key);
+    if (!p) {
+      const loading = load();
+      p = loading.then((value) => {
+        // dropped meanwhile (a logout, a suspension): this answer may predate it and is not kept
+        if (this.pending.get(key) === p) {
+          if (this.entries.size >= this.max) this.entries.clear();
+          this.entries.set(key, { value, at: Date.now() });
+        }
+        return value;
+      }).finally(() => { if (this.pending.get(key) === p) this.pending.delete(key); });
+      this.pending.set(key, p);
+    }
+    return p;
+  }
+  delete(key: string): void {
+    this.entries.delete(key);
+    this.pending.delete(key);
+  }
+  clear(): void {
+    this.entries.clear();
+    this.pending.clear();
+  }
+}
+
 /** Failed logins of one account allowed before it is locked; each failure past them doubles the lock. */
 export const LOGIN_FREE_FAILURES = 5;
 const LOCK_BASE_MS = 30_000;
@@ -153,15 +195,10 @@ export class AuthService {
   }
 
   /** recently verified users: a token check per request must not cost a query per request */
-  private userCache = new Map<string, { user: User | undefined; at: number }>();
+  private userCache = new CheckCache<User | undefined>(1000);
 
-  async getUserCached(id: string): Promise<User | undefined> {
-    const hit = this.userCache.get(id);
-    if (hit && Date.now() - hit.at < 5000) return hit.user;
-    const user = await this.getUser(id);
-    if (this.userCache.size > 1000) this.userCache.clear();
-    this.userCache.set(id, { user, at: Date.now() });
-    return user;
+  getUserCached(id: string): Promise<User | undefined> {
+    return this.userCache.get(id, () => this.getUser(id));
   }
 
   async getUser(id: string): Promise<User | undefined> {
@@ -217,31 +254,44 @@ export class AuthService {
       .setExpirationTime(`${this.accessTtl}s`).setIssuer('atelier').sign(this.jwtKey);
   }
 
+  /**
+   * Access tokens whose signature and claims were checked, until their expiry: the HMAC check goes
+   * through WebCrypto and cost more than the rest of a GET /api/jobs. Keyed by the whole token, so
+   * only the very same token is spared the check; the session and the user are still checked below.
+   */
+  private verifiedTokens = new Map<string, { sub: string; sid: string; exp: number }>();
+
   async verifyAccess(token: string): Promise<User | null> {
     try {
-      const { payload } = await (await jose()).jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub', 'sid'] });
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-      if (!(await this.sessionAlive(payload.sid, payload.sub))) return null;
+      let claims = this.verifiedTokens.get(token);
+      if (!claims || claims.exp * 1000 <= Date.now()) {
+        this.verifiedTokens.delete(token);
+        const { payload } = await (await jose()).jwtVerify(token, this.jwtKey, { issuer: 'atelier', algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub', 'sid'] });
+        if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') return null;
+        claims = { sub: payload.sub, sid: payload.sid, exp: payload.exp };
+        if (this.verifiedTokens.size >= 5000) this.verifiedTokens.clear();
+        this.verifiedTokens.set(token, claims);
+      }
+      if (!(await this.sessionAlive(claims.sid, claims.sub))) return null;
       // roles can change: trust the database (cached for 5 s), not the token
-      return (await this.getUserCached(payload.sub)) ?? null;
+      return (await this.getUserCached(claims.sub)) ?? null;
     } catch {
       return null;
     }
   }
 
   /** sessions checked in the last 5 s; a logout or password change in this process drops its entries */
-  private sessionCache = new Map<string, { alive: boolean; at: number }>();
+  private sessionCache = new CheckCache<boolean>(5000);
 
-  private async sessionAlive(sid: string, userId: string): Promise<boolean> {
-    const hit = this.sessionCache.get(sid);
-    if (hit && Date.now() - hit.at < 5000) return hit.alive;
-    const row = await this.users().selectFrom('refresh_tokens').select('id')
-      .where('family', '=', sid).where('user_id', '=', userId).where('revoked_at', 'is', null).where('expires_at', '>', new Date())
-      .limit(1).executeTakeFirst().catch(() => undefined);
-    if (this.sessionCache.size > 5000) this.sessionCache.clear();
-    this.sessionCache.set(sid, { alive: !!row, at: Date.now() });
-    return !!row;
+  private sessionAlive(sid: string, userId: string): Promise<boolean> {
+    return this.sessionCache.get(sid, async () => {
+      const row = await this.users().selectFrom('refresh_tokens').select('id')
+        .where('family', '=', sid).where('user_id', '=', userId).where('revoked_at', 'is', null).where('expires_at', '>', new Date())
+        .limit(1).executeTakeFirst().catch(() => undefined);
+      return !!row;
+    });
   }
+
 
   async issueRefresh(userId: string, family: string = crypto.randomUUID()): Promise<string> {
     const token = crypto.randomBytes(32).toString('base64url');

@@ -7,7 +7,6 @@ import {
   type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings,
 } from 'kysely';
 import { PGlite, type Transaction as PGliteTx } from '@electric-sql/pglite';
-import pg from 'pg';
 
 export interface Database {
   kind: 'pglite' | 'postgres';
@@ -19,9 +18,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// node-postgres returns int8/numeric as strings by default; counts and sizes are safe as numbers here.
-pg.types.setTypeParser(20, (v) => Number(v));
-pg.types.setTypeParser(1700, (v) => Number(v));
 
 /**
  * A Kysely connection on PGlite. PGlite has one backend: a Kysely transaction is mapped onto
@@ -99,8 +95,19 @@ class PGliteDriver implements Driver {
   async destroy(): Promise<void> {}
 }
 
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; memory?: boolean }): Promise<Database> {
+/**
+ * The embedded database's buffer cache for a short-lived process (a CLI command): PostgreSQL's default
+ * 128 MB is set up at every start, and that is half of PGlite's start; a command reads a few pages.
+ */
+const SHORT_LIVED_SHARED_BUFFERS = '16MB';
+
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; memory?: boolean; shortLived?: boolean }): Promise<Database> {
   if (opts.databaseUrl) {
+    // loaded here: an embedded process never needs node-postgres
+    const { default: pg } = await import('pg');
+    // node-postgres returns int8/numeric as strings by default; counts and sizes are safe as numbers here.
+    pg.types.setTypeParser(20, (v) => Number(v));
+    pg.types.setTypeParser(1700, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     await db.executeQuery(CompiledQuery.raw('select 1'));
@@ -123,11 +130,12 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     };
   }
   let pglite: PGlite;
-  if (opts.memory) pglite = new PGlite();
+  const options = opts.shortLived ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHORT_LIVED_SHARED_BUFFERS}`] } : {};
+  if (opts.memory) pglite = new PGlite(options);
   else {
     const dir = path.join(opts.dataDir, 'db');
     fs.mkdirSync(dir, { recursive: true });
-    pglite = new PGlite(dir);
+    pglite = new PGlite(dir, options);
   }
   await pglite.waitReady;
   const db = new Kysely<any>({

@@ -50,8 +50,12 @@ export interface ScheduleDefinition {
 }
 
 export interface CliContext {
-  /** Opens the platform embedded (own data dir) or refuses when a server owns it. Call inside actions only. */
-  open(): Promise<CoreContext & { close(): Promise<void> }>;
+  /**
+   * Opens the platform embedded (own data dir) or refuses when a server owns it. Call inside actions only.
+   * `work: false` for a command that only reads: the queue and its workers are not started (they cost
+   * seconds embedded, and would pick up waiting jobs the command has nothing to do with).
+   */
+  open(o?: { work?: boolean }): Promise<CoreContext & { close(): Promise<void> }>;
   /** true when --json was given: print exactly one JSON object on stdout, logs to stderr */
   json(): boolean;
   /** Calls the running server's API (ATELIER_URL + ATELIER_TOKEN); throws a clear error when not configured. */

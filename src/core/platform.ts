@@ -81,7 +81,7 @@ export async function openPlatform(o: OpenOptions): Promise<Platform> {
     // the embedded database creates its folders now: owner-only, whatever the caller's umask
     const umask = process.umask(0o077);
     try {
-      database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, memory: o.memory });
+      database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, memory: o.memory, shortLived: o.role === 'cli' });
     } finally {
       process.umask(umask);
     }

@@ -6,21 +6,16 @@ import type { Command } from 'commander';
 import type { CliContext, CoreContext } from '../core/module.ts';
 import { CliError, EXIT } from '../core/cli-support.ts';
 import { DataDirLockedError } from '../core/lock.ts';
-import { describeSource, getSource, listSources, resolveSources } from './sources/index.ts';
-import { genericDetail } from './parse/generic.ts';
-import { buildProgramme } from './parse/programme.ts';
-import { recordSource, recordTest } from './run/record.ts';
-import { mirrorOf } from './run/scrape.ts';
-import { loadStored, sourceState } from './run/settings-store.ts';
-import { probeSelectors, tryParse } from './sources/try.ts';
+import type { ScrapeResult } from './run/scrape.ts';
 import { readSettings } from './settings.ts';
-import { SiteFetcher } from './crawl/fetcher.ts';
-import { BrowserEngine } from './crawl/browser.ts';
-import { importCitiesCsv } from './run/cities.ts';
-import { enqueueScrape } from './routes.ts';
 import { ESPO_KEY_NAME } from './run/espo-key.ts';
-import { cityLookup } from './rules/cities.ts';
-import { zoneTableFromDb, type ScrapeResult } from './run/scrape.ts';
+
+// Declaring the commands must stay cheap: `atelier promoteurs stats` should not load the parsers,
+// the crawler, cheerio or the QuickJS sandbox. Each command loads the code it runs.
+const sources = () => import('./sources/index.ts');
+const settingsStore = () => import('./run/settings-store.ts');
+const cityRules = () => import('./rules/cities.ts');
+const scrape = () => import('./run/scrape.ts');
 
 function out(cli: CliContext, json: unknown, human: string): void {
   if (cli.json()) process.stdout.write(JSON.stringify(json) + '\n');
@@ -44,8 +39,8 @@ export function formatResult(r: ScrapeResult): string {
 }
 
 export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreContext) => void): void {
-  const open = async () => {
-    const ctx = await cli.open();
+  const open = async (o?: { work?: boolean }) => {
+    const ctx = await cli.open(o);
     bind(ctx);
     return ctx;
   };
@@ -58,6 +53,7 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
     .option('--skip-images', 'do not download images')
     .option('--verbose', 'log every programme change and retry')
     .action(async (o) => {
+      const { resolveSources } = await sources();
       try { resolveSources(o.promoteurs); } catch (e) { throw new CliError((e as Error).message, EXIT.usage, 'usage'); }
       const body = { promoteurs: o.promoteurs, cities: o.cities, dryRun: !!o.dryRun, skipImages: !!o.skipImages, verbose: !!o.verbose };
       let ctx: CoreContext;
@@ -81,6 +77,7 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
         if (done.status !== 'completed') process.exitCode = EXIT.failed;
         return;
       }
+      const { enqueueScrape } = await import('./routes.ts');
       const job = await enqueueScrape(ctx, body, null);
       if (!cli.json()) process.stderr.write(`job ${job.id}: ${job.title}\n`);
       const done = await cli.watch(ctx, job.id);
@@ -94,11 +91,14 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
     .requiredOption('--save <file>', 'where to write the HTML')
     .option('--browser', 'render with chromium (for pages built by JavaScript)')
     .action(async (key: string, url: string, o) => {
+      const { getSource, listSources } = await sources();
+      const { SiteFetcher } = await import('./crawl/fetcher.ts');
+      const { BrowserEngine } = await import('./crawl/browser.ts');
       const source = getSource(key);
       if (!source) throw new CliError(`unknown source "${key}" (known: ${listSources().map((s) => s.key).join(', ')})`, EXIT.usage, 'usage');
       const ctx = await open();
       const s = readSettings(ctx.config);
-      let browser: BrowserEngine | null = null;
+      let browser: InstanceType<typeof BrowserEngine> | null = null;
       const fetcher = new SiteFetcher(new URL(url).origin, {
         http: ctx.http, userAgent: ctx.http.userAgent, timeScale: s.timeScale, retryDelaysSec: s.retryDelaysSec, obeyRobots: s.robots,
         allowPrivate: ctx.config.http.allowPrivate, browser: async () => (browser ??= new BrowserEngine({ executablePath: s.browserPath, userAgent: ctx.http.userAgent })),
@@ -111,7 +111,7 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
       } catch (e) {
         throw new CliError((e as Error).message, EXIT.failed, (e as Error).name === 'RobotsDisallowedError' ? 'robots_disallowed' : 'fetch_failed');
       } finally {
-        await (browser as BrowserEngine | null)?.close();
+        await (browser as InstanceType<typeof BrowserEngine> | null)?.close();
       }
     });
 
@@ -124,6 +124,11 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
     .option('--selectors', 'also show what each of the source\'s declared selectors matches (count and samples)')
     .option('--extractor <kind>', 'source (its own parser, default) | generic (the structured-data extractor alone; detail level)', 'source')
     .action(async (key: string, o) => {
+      const { getSource, listSources } = await sources();
+      const { probeSelectors, tryParse } = await import('./sources/try.ts');
+      const { genericDetail } = await import('./parse/generic.ts');
+      const { buildProgramme } = await import('./parse/programme.ts');
+      const { cityLookup } = await cityRules();
       const source = getSource(key);
       if (!source) throw new CliError(`unknown source "${key}" (known: ${listSources().map((s) => s.key).join(', ')})`, EXIT.usage, 'usage');
       if (!['listing', 'detail'].includes(o.level)) throw new CliError('--level must be listing or detail', EXIT.usage, 'usage');
@@ -160,8 +165,10 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
   group.command('sources')
     .description('the developers: status (verified / unverified), discovery, extractor, on/off')
     .action(async () => {
+      const { describeSource, listSources } = await sources();
+      const { loadStored, sourceState } = await settingsStore();
       let stored = null;
-      try { stored = await loadStored((await open()).db); } catch { /* no data dir: defaults */ }
+      try { stored = await loadStored((await open({ work: false })).db); } catch { /* no data dir: defaults */ }
       const list = listSources().map((s) => {
         const d = describeSource(s);
         const st = stored ? sourceState(s, stored) : { enabled: s.verification.status === 'verified', reason: null };
@@ -179,6 +186,11 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
     .option('--max <n>', 'programme pages to save', '3')
     .option('--out <dir>', 'folder (default test/fixtures/promoteurs/<source>/recorded-<date>-<city>)')
     .action(async (key: string, o) => {
+      const { getSource, listSources } = await sources();
+      const { cityLookup } = await cityRules();
+      const { mirrorOf } = await scrape();
+      const { SiteFetcher } = await import('./crawl/fetcher.ts');
+      const { recordSource } = await import('./run/record.ts');
       const source = getSource(key);
       if (!source) throw new CliError(`unknown source "${key}" (known: ${listSources().map((s) => s.key).join(', ')})`, EXIT.usage, 'usage');
       const max = Number(o.max);
@@ -212,6 +224,8 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
       const mf = path.join(folder, 'manifest.json');
       if (!fs.existsSync(mf)) throw new CliError(`no manifest.json in ${folder} (record it with \`atelier promoteurs record\`)`, EXIT.notFound, 'not_found');
       const key = JSON.parse(fs.readFileSync(mf, 'utf8')).source as string;
+      const { getSource } = await sources();
+      const { recordTest } = await import('./run/record.ts');
       const source = getSource(key);
       if (!source) throw new CliError(`the folder was recorded for an unknown source "${key}"`, EXIT.usage, 'usage');
       const root = path.resolve(import.meta.dirname, '../..');
@@ -230,6 +244,7 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
     .action(async (file: string) => {
       if (!fs.existsSync(file)) throw new CliError(`no such file: ${file}`, EXIT.notFound, 'not_found');
       const data = fs.readFileSync(file);
+      const { importCitiesCsv } = await import('./run/cities.ts');
       const ctx = await open();
       let r;
       try { r = await importCitiesCsv(ctx, data); } catch (e) { throw new CliError((e as Error).message, EXIT.usage, 'bad_csv'); }
@@ -241,8 +256,8 @@ export function promoteursCli(group: Command, cli: CliContext, bind: (ctx: CoreC
   cities.command('list')
     .description('cities that a scrape would visit (imported list, or the built-in default)')
     .action(async () => {
-      const { citiesInScope, createZoneTable, defaultZoneTable, IN_SCOPE_ZONES } = await import('./rules/cities.ts');
-      const table = await cli.localOrApi(async (ctx) => { bind(ctx); return zoneTableFromDb(ctx); }, async () => {
+      const { citiesInScope, createZoneTable, defaultZoneTable, IN_SCOPE_ZONES } = await cityRules();
+      const table = await cli.localOrApi(async (ctx) => { bind(ctx); return (await import('./run/cities.ts')).zoneTableFromDb(ctx); }, async () => {
         // the server's imported list, zone by zone (empty = the built-in default, as embedded)
         const rows: { code_insee: string; zone: string }[] = [];
         for (const zone of IN_SCOPE_ZONES) {

@@ -3,10 +3,13 @@
 import path from 'node:path';
 import type { AtelierModule, CoreContext } from '../core/module.ts';
 import { JobFailedError, type JobContext } from '../core/jobs/types.ts';
-import { promoteursRoutes } from './routes.ts';
 import { promoteursCli } from './cli.ts';
 import { readSettings, settings } from './settings.ts';
-import { runScrape, onScrapeFailure, type ScrapePayload } from './run/scrape.ts';
+import type { ScrapePayload } from './run/scrape.ts';
+
+// the routes and the scraper are loaded by the process that uses them: a CLI command such as
+// `atelier promoteurs stats` declares the module without loading its crawler and parsers
+const scrape = () => import('./run/scrape.ts');
 
 /** The job handler gets only the JobContext; the platform's CoreContext is captured when routes/CLI open it. */
 let core: CoreContext | null = null;
@@ -23,7 +26,7 @@ async function scrapeHandler(job: JobContext<ScrapePayload>, given?: CoreContext
   for (let i = 0; i < 60 && !core; i++) await new Promise((r) => setTimeout(r, 500));
   if (!core) throw new Error('promoteurs: platform context not bound (this process registered no routes: a bare `atelier worker` needs core to pass the CoreContext to job handlers)');
   try {
-    return await runScrape(core, job);
+    return await (await scrape()).runScrape(core, job);
   } catch (e) {
     // a run that ended failed (every page failed) recorded its status and alert itself
     if (e instanceof JobFailedError) throw e;
@@ -32,7 +35,7 @@ async function scrapeHandler(job: JobContext<ScrapePayload>, given?: CoreContext
       throw e;
     }
     // the final attempt failed: record and alert (earlier attempts are retried by the queue)
-    if (job.attempt > SCRAPE_RETRIES) await onScrapeFailure(core, job.id, e as Error, !!job.payload?.dryRun);
+    if (job.attempt > SCRAPE_RETRIES) await (await scrape()).onScrapeFailure(core, job.id, e as Error, !!job.payload?.dryRun);
     throw e;
   }
 }
@@ -41,9 +44,9 @@ const promoteurs: AtelierModule & { settings: typeof settings } = {
   name: 'promoteurs',
   title: { fr: 'Programmes neufs', en: 'New-build programmes' },
   migrationsDir: path.join(import.meta.dirname, 'migrations'),
-  routes: (app, ctx) => {
+  routes: async (app, ctx) => {
     bindCore(ctx);
-    return promoteursRoutes(app, ctx);
+    return (await import('./routes.ts')).promoteursRoutes(app, ctx);
   },
   jobs: {
     scrape: {

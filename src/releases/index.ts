@@ -2,29 +2,31 @@
 // → validated release, as `releases.pack` jobs; retention cleanup as `releases.cleanup`.
 import path from 'node:path';
 import type { AtelierModule } from '../core/module.ts';
-import { releasesRoutes } from './routes.ts';
 import { releasesCli } from './cli.ts';
-import { packHandler, cleanupHandler } from './pack/job.ts';
 import { readSettings, settings } from './settings.ts';
-import { deliverHandler } from './deliver/job.ts';
+
+// routes and job code are loaded by the process that serves or runs them: a CLI command such as
+// `atelier releases jobs` declares the module without loading the packer, SFTP or templates
+const packJob = () => import('./pack/job.ts');
+const deliverJob = () => import('./deliver/job.ts');
 
 const releases: AtelierModule = {
   name: 'releases',
   title: { fr: 'Packer de releases', en: 'Release Packer' },
   migrationsDir: path.join(import.meta.dirname, 'migrations'),
-  routes: releasesRoutes,
+  routes: async (app, ctx) => (await import('./routes.ts')).releasesRoutes(app, ctx),
   jobs: {
     pack: {
-      handler: (job, core) => packHandler(job, core),
+      handler: async (job, core) => (await packJob()).packHandler(job, core),
       // bad sources are refused before the job is queued (upload / CLI checks); a retry is for crashes
       retryLimit: 1,
       retryDelaySeconds: 5,
       expireInSeconds: 6 * 3600,
       concurrency: 1,
     },
-    cleanup: { handler: (job, core) => cleanupHandler(job, core), retryLimit: 1 },
+    cleanup: { handler: async (job, core) => (await packJob()).cleanupHandler(job, core), retryLimit: 1 },
     // a retry resumes from the server's part files; a worker killed mid-upload is picked up on expiry
-    deliver: { handler: (job, core) => deliverHandler(job, core), retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 6 * 3600, concurrency: 2 },
+    deliver: { handler: async (job, core) => (await deliverJob()).deliverHandler(job, core), retryLimit: 2, retryDelaySeconds: 30, expireInSeconds: 6 * 3600, concurrency: 2 },
   },
   schedules: (config) => [{ name: 'releases.cleanup', cron: readSettings(config.env, config.dataDir).cleanupCron, job: 'cleanup' }],
   cli: releasesCli,

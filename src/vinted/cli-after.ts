@@ -34,14 +34,14 @@ async function accountId(ctx: Ctx, name?: string): Promise<string | undefined> {
 export function afterPublishingCli(group: Command, cli: CliContext): void {
   const relist = group.command('relist').description('relist rules: list, preview, run (delete then re-create: new id, likes lost)');
   relist.command('rules').option('--account <name>').description('the relist rules').action(async (o: { account?: string }) => {
-    const ctx = await openOrNull(cli);
+    const ctx = await openOrNull(cli, { work: false });
     const rules = ctx
       ? await (async () => { try { return await listRules(ctx.db, await accountId(ctx, o.account)); } finally { await ctx.close(); } })()
       : (await cli.api<{ rules: Awaited<ReturnType<typeof listRules>> }>('GET', `/api/vinted/relist/rules${o.account ? `?account=${encodeURIComponent(o.account)}` : ''}`)).rules;
     out(cli, { ok: true, rules }, rules.map((r) => `${r.id}  ${r.name}  ${r.dry_run ? 'dry-run' : 'active'}  age≥${r.min_age_days}d cap ${r.daily_cap}/day${r.cron ? `  cron ${r.cron}` : ''}`).join('\n') || 'no rule');
   });
   relist.command('preview <rule>').description('what the rule would relist now, and why the others not (changes nothing)').action(async (id: string) => {
-    const ctx = await openOrNull(cli);
+    const ctx = await openOrNull(cli, { work: false });
     let pv: Awaited<ReturnType<typeof previewRule>>;
     if (ctx) {
       try {
@@ -94,7 +94,7 @@ export function afterPublishingCli(group: Command, cli: CliContext): void {
     .description('orders (sold and purchased) with their state and deadline to ship').action(async (o: { account?: string; side?: string; sync?: boolean }) => {
       if (o.side && !['sold', 'purchased'].includes(o.side)) throw new CliError('--side is sold or purchased', EXIT.usage, 'usage');
       const side = o.side as 'sold' | 'purchased' | undefined;
-      const ctx = await openOrNull(cli);
+      const ctx = await openOrNull(cli, { work: !!o.sync });
       let orders: Awaited<ReturnType<typeof listOrders>>;
       let ok = true;
       if (ctx) {
@@ -127,7 +127,7 @@ export function afterPublishingCli(group: Command, cli: CliContext): void {
   group.command('stats').option('--account <name>').option('--bucket <b>', 'day, week or month', 'week').option('--csv', 'CSV on stdout')
     .description('sales analytics: revenue, sales, views, favourites, conversion; over time and by category, brand, price band').action(async (o: { account?: string; bucket: string; csv?: boolean }) => {
       if (!['day', 'week', 'month'].includes(o.bucket)) throw new CliError('--bucket is day, week or month', EXIT.usage, 'usage');
-      const ctx = await openOrNull(cli);
+      const ctx = await openOrNull(cli, { work: false });
       let s: Awaited<ReturnType<typeof stats>>;
       if (ctx) {
         try {

@@ -5,10 +5,13 @@ import { DataDirLockedError } from '../core/lock.ts';
 
 export type Ctx = CoreContext & { close(): Promise<void> };
 
-/** The embedded platform, or null when a server owns the data dir (the command then goes through its API). */
-export async function openOrNull(cli: CliContext): Promise<Ctx | null> {
+/**
+ * The embedded platform, or null when a server owns the data dir (the command then goes through its API).
+ * `work: false` for a command that only reads (no queue, no workers started).
+ */
+export async function openOrNull(cli: CliContext, o?: { work?: boolean }): Promise<Ctx | null> {
   try {
-    return await cli.open();
+    return await cli.open(o);
   } catch (e) {
     if (e instanceof DataDirLockedError) return null;
     throw e;

@@ -17,13 +17,14 @@ import { CliError, EXIT } from '../core/cli-support.ts';
 import { HttpError } from '../core/errors.ts';
 import { openOrNull, out } from './cli-common.ts';
 import { AccountInputError, getAccount, listAccounts, publicAccount, saveAccount, setQueue, updateAccount } from './accounts/store.ts';
-import { checkAccount } from './accounts/check.ts';
 import { execute, kick, queueView } from './publish/service.ts';
 import { FINAL, getPublication } from './publish/store.ts';
 import { message } from './publish/messages.ts';
 import { syncAccount } from './wardrobe/sync.ts';
 import { listListings } from './wardrobe/store.ts';
-import { startFakeVinted } from './fakes/vinted.ts';
+
+// a session check (HTTP client) and the fake Vinted (sharp) are loaded by the commands that use them
+const checkAccount: typeof import('./accounts/check.ts').checkAccount = async (...args) => (await import('./accounts/check.ts')).checkAccount(...args);
 
 
 function readFileArg(file: string, what: string): string {
@@ -90,7 +91,7 @@ export function publishCli(group: Command, cli: CliContext): void {
   accounts.command('list')
     .description('the accounts, their status and queues (never a secret)')
     .action(async () => {
-      const ctx = await openOrNull(cli);
+      const ctx = await openOrNull(cli, { work: false });
       const list = ctx ? (await listAccounts(ctx)).map(publicAccount) : (await cli.api<{ accounts: ReturnType<typeof publicAccount>[] }>('GET', '/api/vinted/accounts')).accounts;
       out(cli, { ok: true, accounts: list.map(short) }, list.map((a) => `${a.name.padEnd(16)} ${a.kind.padEnd(4)} ${a.status.padEnd(10)} queue ${a.queue_state}${a.queue_code ? ` (${a.queue_code})` : ''}  ${a.login ?? ''}`).join('\n') || 'no account');
     });
@@ -197,7 +198,7 @@ export function publishCli(group: Command, cli: CliContext): void {
     .option('--account <name>', 'one account (default: all)')
     .option('--sync', 'read the wardrobe from Vinted now')
     .action(async (o: { account?: string; sync?: boolean }) => {
-      const ctx = await openOrNull(cli);
+      const ctx = await openOrNull(cli, { work: !!o.sync });
       let listings: Awaited<ReturnType<typeof listListings>>;
       let ok = true;
       if (ctx) {
@@ -229,6 +230,7 @@ export function publishCli(group: Command, cli: CliContext): void {
     .action(async (o: { port: string; host: string }) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number', EXIT.usage, 'usage');
+      const { startFakeVinted } = await import('./fakes/vinted.ts');
       const fake = await startFakeVinted({ port, host: o.host });
       out(cli, { ok: true, url: fake.url }, `fake Vinted listening on ${fake.url}\n  cookies of a session: curl ${fake.url}/__fake/session > cookies.txt\n  counters:             curl ${fake.url}/__fake/stats\n  failure modes:        curl -d '{"mode":"captcha"}' ${fake.url}/__fake/mode\nthen VINTED_BASE_URL=${fake.url} VINTED_PRO_BASE_URL=${fake.url} ATELIER_HTTP_ALLOW_PRIVATE=true`);
       const stop = async () => {

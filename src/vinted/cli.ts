@@ -18,9 +18,8 @@ import { buildPlan, type Plan } from './listings/plan.ts';
 import { cachedPriceEvidence, learnedFor } from './analytics/stats.ts';
 import { publishCli } from './cli-publish.ts';
 import { afterPublishingCli } from './cli-after.ts';
-import { LLM_KEY_VAULT_NAME } from './llm/job.ts';
-import { exportZip } from './transfer/export.ts';
-import { importZip, ImportError } from './transfer/import.ts';
+// the vision job, the export and the import (sharp, ZIP, mail code) are loaded by their commands only
+const llmJob = () => import('./llm/job.ts');
 import { pipeline } from 'node:stream/promises';
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -235,6 +234,7 @@ export function vintedCli(group: Command, cliCtx: CliContext): void {
         if (!(e instanceof DataDirLockedError)) throw e;
       }
       if (ctx) {
+        const { LLM_KEY_VAULT_NAME } = await llmJob();
         if (o.delete) await ctx.vault.delete(LLM_KEY_VAULT_NAME);
         else await ctx.vault.set(LLM_KEY_VAULT_NAME, key);
       } else if (o.delete) await cliCtx.api('DELETE', '/api/vinted/llm/key');
@@ -263,6 +263,7 @@ export function vintedCli(group: Command, cliCtx: CliContext): void {
         if (o.job && !(await ctx.db.withSchema('vinted').selectFrom('catalogs').select('job_id').where('job_id', '=', o.job).executeTakeFirst())) {
           throw new CliError(`batch ${o.job} not found`, EXIT.notFound, 'not_found');
         }
+        const { exportZip } = await import('./transfer/export.ts');
         const { stream, manifest } = await exportZip(ctx.db, ctx.files, o.job ? { kind: 'batch', job: o.job } : { kind: 'account' });
         await pipeline(stream, fs.createWriteStream(o.out, { mode: 0o600 }));
         if (cliCtx.json()) process.stdout.write(JSON.stringify({ ok: true, file: o.out, counts: manifest.counts }) + '\n');
@@ -278,6 +279,7 @@ export function vintedCli(group: Command, cliCtx: CliContext): void {
       if (!fs.existsSync(file)) throw new CliError(`${file}: no such file`, EXIT.notFound, 'not_found');
       const ctx = await embedded();
       try {
+        const { importZip, ImportError } = await import('./transfer/import.ts');
         const r = await importZip(ctx.db, ctx.files, file, { isAdmin: true }).catch((e) => {
           if (e instanceof ImportError) throw new CliError(`${file}: ${e.message}`, EXIT.failed, e.code);
           throw e;

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REFRESH_REUSE_GRACE_MS } from '../../src/core/auth.ts';
+import { AuthService, REFRESH_REUSE_GRACE_MS } from '../../src/core/auth.ts';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 
 let t: TestPlatform;
@@ -99,6 +99,29 @@ describe('auth', () => {
     expect(spec.body.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.body.paths)).toContain('/api/jobs');
     expect((await t.request('GET', '/api/docs/')).status).toBe(200);
+  });
+});
+
+describe('access token checks', () => {
+  it('reuses a checked token until its expiry, and still refuses it once its session ends', async () => {
+    const login = await t.request('POST', '/api/auth/login', { remoteAddress: '10.9.9.8', body: { email: 'viewer@test.local', password: 'viewer-password-123' } });
+    const { atelier_access: access, atelier_refresh: refresh } = cookies(login);
+    // concurrent requests with one token all pass (they share one session and user check)
+    const many = await Promise.all(Array.from({ length: 8 }, () => t.request('GET', '/api/auth/me', { token: access })));
+    expect(many.map((r) => r.status)).toEqual(Array(8).fill(200));
+    await t.request('POST', '/api/auth/logout', { headers: { cookie: `atelier_access=${access}; atelier_refresh=${refresh}` } });
+    expect((await t.request('GET', '/api/auth/me', { token: access })).status).toBe(401);
+  });
+
+  it('refuses a token past its expiry even though it was checked before', async () => {
+    const auth = new AuthService(t.ctx.db, t.ctx.vault.derive('jwt-expiry-test'), 1, 3600);
+    const user = (await t.ctx.auth.findByEmail('viewer@test.local'))!;
+    const sid = crypto.randomUUID();
+    await auth.issueRefresh(user.id, sid);
+    const token = await auth.accessToken({ id: user.id, email: user.email, role: user.role }, sid);
+    expect(await auth.verifyAccess(token)).toMatchObject({ id: user.id });
+    await new Promise((r) => setTimeout(r, 2100)); // exp is in whole seconds
+    expect(await auth.verifyAccess(token)).toBeNull();
   });
 });
 

@@ -79,6 +79,8 @@ const RECORD_COLUMNS = [
   'created_by', 'created_at', 'started_at', 'finished_at', 'updated_at',
 ] as const;
 
+interface ListEntry { generation: number; at: number; rows: Promise<JobRecord[]>; refreshing?: boolean }
+
 function toRecord(row: any): JobRecord {
   const { checkpoint: _c, boss_id: _b, worker: _w, heartbeat_at: _h, ...rest } = row;
   return { ...rest, progress: Number(row.progress), attempts: Number(row.attempts) } as JobRecord;
@@ -274,18 +276,39 @@ export class JobService {
   /**
    * The newest jobs. The jobs page and the CLI poll this far more often than jobs change, and a query
    * costs ~5 ms on the embedded database: a list is kept until a job changes in this process (every
-   * change goes through emit()); on PostgreSQL, where other processes change jobs too, for at most
-   * LIST_TTL_MS as well. The rows are shared between callers: read them, never change them.
+   * change goes through emit()), and then read again before anyone is answered, so a job written here
+   * is listed at once. On PostgreSQL other processes change jobs too: a list older than LIST_TTL_MS
+   * is read again in the background while the previous one is still served (no request waits for
+   * that refresh: it was the slowest request of each second). The rows are shared between callers:
+   * read them, never change them.
    */
   async list(f: JobFilter = {}): Promise<JobRecord[]> {
     const key = JSON.stringify([f.status, f.module, f.kind, f.limit, f.offset, f.createdBy]);
     const hit = this.listCache.get(key);
-    if (hit && hit.generation === this.generation && (this.database.kind === 'pglite' || Date.now() - hit.at < LIST_TTL_MS)) return hit.rows;
-    const entry = { generation: this.generation, at: Date.now(), rows: this.queryList(f) };
+    if (hit && hit.generation === this.generation) {
+      if (this.database.kind === 'postgres' && Date.now() - hit.at >= LIST_TTL_MS && !hit.refreshing) this.refreshList(key, f, hit);
+      return hit.rows;
+    }
+    const entry: ListEntry = { generation: this.generation, at: Date.now(), rows: this.queryList(f) };
     if (this.listCache.size >= 64) this.listCache.clear();
     this.listCache.set(key, entry);
     entry.rows.catch(() => { if (this.listCache.get(key) === entry) this.listCache.delete(key); });
     return entry.rows;
+  }
+
+  /** reads a list again and swaps it in once read, unless a job changed here meanwhile (then the next call reads it) */
+  private refreshList(key: string, f: JobFilter, stale: ListEntry): void {
+    stale.refreshing = true;
+    const generation = this.generation;
+    const at = Date.now();
+    this.queryList(f).then((rows) => {
+      if (this.listCache.get(key) === stale && this.generation === generation) this.listCache.set(key, { generation, at, rows: Promise.resolve(rows) });
+    }, (e) => {
+      // tried again after another LIST_TTL_MS, not at every request
+      stale.refreshing = false;
+      stale.at = Date.now();
+      this.log.warn({ err: e }, 'job list refresh failed');
+    });
   }
 
   /** Job rows were written outside this service (an import): the cached lists are read again. */
@@ -294,7 +317,7 @@ export class JobService {
   }
 
   private generation = 0;
-  private listCache = new Map<string, { generation: number; at: number; rows: Promise<JobRecord[]> }>();
+  private listCache = new Map<string, ListEntry>();
 
   private async queryList(f: JobFilter): Promise<JobRecord[]> {
     // the record's columns only: a checkpoint can be large and is never shown

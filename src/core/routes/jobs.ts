@@ -16,7 +16,19 @@ const Event = z.object({ seq: z.number(), ts: z.coerce.date(), type: z.string(),
 const Artifact = z.object({ id: z.string(), name: z.string(), size: z.number(), content_type: z.string(), created_at: z.coerce.date() });
 const Id = z.object({ id: z.uuid() });
 
+const JobList = z.object({ jobs: z.array(Job) });
+
 export async function jobRoutes(app: App, p: Platform): Promise<void> {
+  // polled by the jobs page: a cached list (JobService.list hands out the same rows until they change)
+  // is written once, by fast-json-stringify (see fast-json.ts), and sent as those bytes to every poller
+  const writeList = fastSerializer({ schema: JobList });
+  const listBodies = new WeakMap<JobRecord[], Buffer>();
+  const listBody = (jobs: JobRecord[]): Buffer => {
+    let body = listBodies.get(jobs);
+    if (!body) listBodies.set(jobs, (body = Buffer.from(writeList({ jobs }))));
+    return body;
+  };
+
   const load = async (id: string) => {
     const job = await p.jobs.get(id);
     if (!job) throw new HttpError(404, 'not_found', `job ${id} not found`);
@@ -28,11 +40,13 @@ export async function jobRoutes(app: App, p: Platform): Promise<void> {
     schema: {
       tags: ['jobs'], summary: 'list jobs, newest first',
       querystring: z.object({ status: z.string().optional(), module: z.string().optional(), kind: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).optional(), offset: z.coerce.number().int().min(0).optional() }),
-      response: { 200: z.object({ jobs: z.array(Job) }) },
+      response: { 200: JobList },
     },
-    // polled by the jobs page: the list is written by fast-json-stringify (see fast-json.ts)
-    serializerCompiler: fastSerializer,
-  }, async (req) => ({ jobs: await p.jobs.list(req.query) }));
+  }, async (req, reply) => {
+    const jobs = await p.jobs.list(req.query);
+    // bytes are sent as they are (Fastify serializes objects only): the type provider expects the object
+    return reply.type('application/json; charset=utf-8').send(listBody(jobs) as unknown as z.infer<typeof JobList>);
+  });
 
   app.get('/api/jobs/:id', {
     config: { role: 'viewer' },

@@ -2,7 +2,7 @@
 // kept; the crawl takes A bis/A/B1). Postcodes and department names from @etalab/decoupage-administratif.
 import type { CoreContext } from '../../core/module.ts';
 import { parseZonageCsvDetailed } from '../rules/zonage.ts';
-import { cityLookup, createZoneTable, isInScope } from '../rules/cities.ts';
+import { cityLookup, createZoneTable, defaultZoneTable, isInScope, type ZoneTable } from '../rules/cities.ts';
 import { slugify } from '../parse/text.ts';
 
 export interface ImportResult { imported: number; inScope: number; byZone: Record<string, number>; errors: string[]; columns: Record<string, string | null> }
@@ -27,4 +27,11 @@ export async function importCitiesCsv(ctx: Pick<CoreContext, 'db'>, data: Buffer
     for (let i = 0; i < values.length; i += 500) await tx.withSchema('promoteurs').insertInto('cities').values(values.slice(i, i + 500)).execute();
   });
   return { imported: values.length, inScope: parsed.rows.filter((r) => isInScope(r.zone)).length, byZone, errors: parsed.errors, columns: parsed.columns };
+}
+
+/** the imported cities (promoteurs.cities), or the built-in default table when none were imported */
+export async function zoneTableFromDb(core: Pick<CoreContext, 'db'>): Promise<ZoneTable> {
+  const rows = await core.db.withSchema('promoteurs').selectFrom('cities').select(['code_insee', 'zone']).execute();
+  if (rows.length === 0) return defaultZoneTable();
+  return createZoneTable(rows.map((r: any) => ({ codeInsee: r.code_insee, zone: r.zone })), 'csv');
 }

@@ -24,6 +24,7 @@ import { EspoCrmSink, EspoError } from '../sinks/espocrm.ts';
 import { EspoImages } from '../sinks/espocrm-images.ts';
 import { sendAlert, type Alert } from '../alerts/index.ts';
 import { espoApiKey } from './espo-key.ts';
+import { zoneTableFromDb } from './cities.ts';
 
 export interface ScrapePayload {
   promoteurs?: string | string[];
@@ -126,12 +127,6 @@ export function mirrorOf(s: Source, mirror: string | undefined): (url: string) =
   if (!mirror) return (u) => u;
   const real = s.baseUrl.replace(/\/+$/, '');
   return (u) => (u.startsWith(real) ? mirror + u.slice(real.length) : u);
-}
-
-export async function zoneTableFromDb(core: Pick<CoreContext, 'db'>): Promise<ZoneTable> {
-  const rows = await core.db.withSchema('promoteurs').selectFrom('cities').select(['code_insee', 'zone']).execute();
-  if (rows.length === 0) return defaultZoneTable();
-  return createZoneTable(rows.map((r: any) => ({ codeInsee: r.code_insee, zone: r.zone })), 'csv');
 }
 
 function asList(v: string | string[] | undefined): string[] {
