@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDatabase } from '../helpers/platform.ts';
-import { freePort, runCli, startServer, stop, type ServerProcess } from '../helpers/server-process.ts';
+import { spawnSync } from 'node:child_process';
+import { freePort, ROOT, runCli, startServer, stop, type ServerProcess } from '../helpers/server-process.ts';
 import { moduleIndex } from '../../src/module-index.ts';
 import { modules } from '../../src/modules.ts';
 
@@ -30,6 +31,19 @@ const json = (r: { stdout: string }) => JSON.parse(r.stdout.trim().split('\n').a
 describe('atelier CLI', () => {
   it('lists the same modules, lazily, as the server composes', () => {
     expect(moduleIndex.map((m) => ({ name: m.name, title: m.title }))).toEqual(modules.map((m) => ({ name: m.name, title: m.title })));
+  });
+
+  it('the `atelier` wrapper runs read commands with the baseline compiler and the rest as before: same answers', () => {
+    const env = { ...process.env, ATELIER_DATA_DIR: tmp(), ATELIER_SECRET_KEY: 'cli-test-key-0123456789abcdef012', LOG_LEVEL: 'warn' };
+    const bin = path.join(ROOT, 'bin/atelier');
+    const migrate = spawnSync(bin, ['migrate'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(migrate.status, migrate.stderr).toBe(0);
+    const list = spawnSync(bin, ['jobs', 'list', '--json'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(list.status, list.stderr).toBe(0);
+    expect(json(list)).toMatchObject({ ok: true, jobs: [] });
+    const stats = spawnSync(bin, ['promoteurs', 'stats', '--json'], { env, encoding: 'utf8', timeout: 120_000 });
+    expect(stats.status, stats.stderr).toBe(0);
+    expect(json(stats).ok).toBe(true);
   });
 
   it('--help names every module and every platform command', () => {
