@@ -119,7 +119,8 @@ describe('the 19 developers over the fake sites', () => {
       expect(runs.body.runs[0].status).toBe('failed');
       // progress was reported from the first retry on
       const events = await t2.ctx.jobs.eventsOf(job.id);
-      expect(events.some((e) => e.type === 'progress' && /nouvelle tentative 1/.test(e.message ?? ''))).toBe(true);
+      // (as a message code the UI words in French: 'log.retry' → « nouvelle tentative 1 dans … »)
+      expect(events.some((e) => e.type === 'progress' && (e.data as any)?.code === 'retry' && (e.data as any)?.attempt === 1)).toBe(true);
       // not retried by the queue: one attempt
       expect(job.attempts).toBe(1);
     } finally {
